@@ -1,0 +1,37 @@
+/* backend.h - the seam between the probe scheduler and what measures.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The real backend (probes/hw.c) pins threads and times cache-line handoffs;
+ * the host simulator (tests/sim.c) synthesizes the same statistics from a
+ * model of a physical host. The scheduler (probes/schedule.c) only talks to
+ * this interface, so scheduling, budgets and retries are tested on both. */
+#ifndef VTC_BACKEND_H
+#define VTC_BACKEND_H
+
+#include "results.h"
+
+struct vtc_pingpong_job {
+	int a, b;                   /* the pair; a's thread times round trips */
+	int pass;
+	struct vtc_lat_stats *out;  /* filled by the backend */
+};
+
+struct vtc_backend {
+	const char *name; /* "hw", "sim" */
+	void *ctx;
+	/* Measure @n disjoint pairs concurrently (n == 1 for serial mode),
+	 * each within params->pair_max_ms. Returns 0 or -errno (e.g. -EPERM
+	 * when pinning is refused); per-pair problems go into the stats. */
+	int (*pingpong)(void *ctx, struct vtc_pingpong_job *jobs, int n,
+			const struct vtc_probe_params *params);
+	/* Throughput (ops/ns) of loop @kind: solo on @a when b < 0, else
+	 * co-running on @a and @b (a == b: two threads on one vCPU); rates of
+	 * each side in rate_a/rate_b. Returns 0 or -errno. */
+	int (*throughput)(void *ctx, enum vtc_cont_kind kind, int a, int b,
+			  double *rate_a, double *rate_b);
+	/* Cumulative steal and total ticks per CPU id (arrays of ncpus), as in
+	 * /proc/stat. Returns 0 or -errno (-ENOENT: no steal accounting). */
+	int (*cpu_times)(void *ctx, int ncpus, uint64_t *steal, uint64_t *total);
+};
+
+#endif

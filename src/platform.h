@@ -1,0 +1,37 @@
+/* platform.h - what the guest knows about the machine beyond topology:
+ * CPU model, TSC flags, hypervisor identity.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VTC_PLATFORM_H
+#define VTC_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vtc_platform {
+	/* /proc/cpuinfo */
+	char cpu_vendor[16];    /* vendor_id: GenuineIntel, AuthenticAMD, ... */
+	char model_name[128];
+	bool flag_constant_tsc, flag_nonstop_tsc, flag_hypervisor, flag_ht;
+	/* CPUID (live or dump); empty/false/0 when unavailable */
+	bool cpuid_available;
+	char cpuid_vendor[16];     /* leaf 0 */
+	char hv_cpuid_vendor[16];  /* leaf 0x40000000 signature, e.g. "KVMKVMKVM" */
+	bool cpuid_invariant_tsc;  /* 0x80000007 EDX[8] */
+	uint64_t tsc_khz;          /* 0x40000010 or 0x15/0x16; 0 unknown */
+	char tsc_khz_source[24];   /* "cpuid-0x40000010", "cpuid-0x15", ... */
+	/* sysfs */
+	char sys_hypervisor_type[32]; /* /sys/hypervisor/type */
+	char dmi_sys_vendor[128];     /* /sys/class/dmi/id/sys_vendor */
+	char dmi_product_name[128];
+	char kernel_release[64];      /* /proc/sys/kernel/osrelease */
+	/* derived by vtc_platform_identify() */
+	char hypervisor[24];  /* "kvm", "vmware", "hyperv", "xen", "qemu-tcg",
+				 "bhyve", "none", "unknown", ... */
+	char hypervisor_evidence[96]; /* which source said so */
+};
+
+/* Decide the hypervisor from CPUID signature, /sys/hypervisor, DMI and the
+ * cpuinfo hypervisor flag, in that order of trust. */
+void vtc_platform_identify(struct vtc_platform *p);
+
+#endif
