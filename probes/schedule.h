@@ -1,0 +1,23 @@
+/* schedule.h - measure every pair of a CPU set through a backend, within a budget.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VTC_SCHEDULE_H
+#define VTC_SCHEDULE_H
+
+#include "backend.h"
+#include "results.h"
+
+/* Called after each round with the fraction done (0..1); may be NULL. */
+typedef void (*vtc_progress_fn)(void *arg, double done);
+
+/* Measure all pairs of @cpus (params->passes passes, rounds of disjoint pairs
+ * unless params->serial), then the contention probes when params->contention,
+ * and per-CPU steal. @out is initialised here (vtc_results_init) and owned by
+ * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
+ * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
+ * (out->interrupted). Returns 0, or -errno when nothing could be measured
+ * (-EPERM: pinning refused, -EINVAL: fewer than 2 CPUs). */
+int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
+		  const struct vtc_probe_params *params, volatile int *stop,
+		  vtc_progress_fn progress, void *progress_arg, struct vtc_results *out);
+
+#endif
