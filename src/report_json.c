@@ -1,0 +1,578 @@
+/* report_json.c - JSON report build and load (jansson).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_json.h"
+
+/* ---- building ---------------------------------------------------------- */
+
+static json_t *cpulist_json(const vtc_cpuset *s)
+{
+	size_t n = vtc_cpulist_format(s, NULL, 0) + 1;
+	char *buf = malloc(n);
+	json_t *j;
+
+	if (!buf)
+		return NULL;
+	vtc_cpulist_format(s, buf, n);
+	j = json_string(buf);
+	free(buf);
+	return j;
+}
+
+/* A non-finite double (unknown) is stored as null. */
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *cpu_json(const struct vtc_topo_cpu *c, int id)
+{
+	return json_pack("{s:i, s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:I}",
+			 "cpu", id, "present", c->present, "online", c->online,
+			 "thread_id", c->thread_id, "core_id", c->core_id,
+			 "cluster_id", c->cluster_id, "die_id", c->die_id,
+			 "package_id", c->package_id, "numa_node", c->numa_node,
+			 "x2apic_id", (json_int_t)c->x2apic_id);
+}
+
+static json_t *levels_json(const struct vtc_topo *t)
+{
+	json_t *levels = json_object();
+
+	for (int l = 0; l < VTC_LEVEL_COUNT; l++) {
+		json_t *groups = json_array();
+		for (int g = 0; g < t->groups[l].count; g++)
+			json_array_append_new(groups, cpulist_json(&t->groups[l].set[g]));
+		json_object_set_new(levels, vtc_level_name((enum vtc_level)l),
+				    json_pack("{s:b, s:o, s:I}", "known", t->level_known[l],
+					      "groups", groups, "cache_kib",
+					      (json_int_t)t->cache_kib[l]));
+	}
+	return levels;
+}
+
+json_t *vtc_json_from_topo(const struct vtc_topo *t)
+{
+	json_t *cpus = json_array();
+
+	for (int i = 0; i < t->ncpus; i++)
+		if (t->cpu[i].possible || vtc_cpuset_test(&t->possible, i))
+			json_array_append_new(cpus, cpu_json(&t->cpu[i], i));
+	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "source", t->source,
+			 "ncpus", t->ncpus, "possible", cpulist_json(&t->possible),
+			 "present", cpulist_json(&t->present), "online",
+			 cpulist_json(&t->online), "allowed", cpulist_json(&t->allowed),
+			 "cpus", cpus, "levels", levels_json(t));
+}
+
+json_t *vtc_json_from_platform(const struct vtc_platform *p)
+{
+	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:s, s:b, s:I, s:s,"
+			 " s:s, s:s, s:s, s:s, s:s, s:s}",
+			 "cpu_vendor", p->cpu_vendor, "model_name", p->model_name,
+			 "cpuinfo_flags", "constant_tsc", p->flag_constant_tsc,
+			 "nonstop_tsc", p->flag_nonstop_tsc, "hypervisor", p->flag_hypervisor,
+			 "ht", p->flag_ht, "cpuid_available", p->cpuid_available,
+			 "cpuid_vendor", p->cpuid_vendor, "hv_cpuid_vendor", p->hv_cpuid_vendor,
+			 "cpuid_invariant_tsc", p->cpuid_invariant_tsc,
+			 "tsc_khz", (json_int_t)p->tsc_khz, "tsc_khz_source", p->tsc_khz_source,
+			 "sys_hypervisor_type", p->sys_hypervisor_type,
+			 "dmi_sys_vendor", p->dmi_sys_vendor, "dmi_product_name",
+			 p->dmi_product_name, "kernel_release", p->kernel_release,
+			 "hypervisor", p->hypervisor, "hypervisor_evidence",
+			 p->hypervisor_evidence);
+}
+
+static json_t *lat_json(const struct vtc_lat_stats *s)
+{
+	return json_pack("{s:b, s:b, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "measured", s->measured, "stalled", s->stalled,
+			 "samples", (int)s->samples, "discarded", (int)s->discarded,
+			 "stalls", (int)s->stalls, "round_trips", (int)s->round_trips,
+			 "min_ns", num(s->min_ns), "p10_ns", num(s->p10_ns),
+			 "median_ns", num(s->median_ns), "p90_ns", num(s->p90_ns),
+			 "handoff_ns", num(s->handoff_ns), "t_start_s", num(s->t_start_s));
+}
+
+static json_t *params_json(const struct vtc_probe_params *p)
+{
+	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:b, s:b}", "passes", p->passes,
+			 "budget_s", p->budget_s, "pair_max_ms", p->pair_max_ms,
+			 "max_samples", p->max_samples, "sample_target_us",
+			 p->sample_target_us, "stall_ns", p->stall_ns, "stall_limit",
+			 p->stall_limit, "serial", p->serial, "contention", p->contention);
+}
+
+static json_t *contention_json(const struct vtc_contention_result *c)
+{
+	json_t *ratio = json_object();
+
+	for (int k = 0; k < VTC_CONT_KINDS; k++)
+		json_object_set_new(ratio, vtc_cont_kind_name((enum vtc_cont_kind)k),
+				    num(c->ratio[k]));
+	return json_pack("{s:i, s:i, s:b, s:o, s:o}", "a", c->a, "b", c->b, "measured",
+			 c->measured, "ratio", ratio, "steal_pct", num(c->steal_pct));
+}
+
+/* Per-CPU values as an object keyed by CPU number, for probed CPUs only. */
+static json_t *per_cpu_json(const struct vtc_results *r, const double *v)
+{
+	json_t *o = json_object();
+	char key[16];
+
+	for (int i = 0; i < r->n; i++) {
+		snprintf(key, sizeof(key), "%d", r->cpu[i]);
+		json_object_set_new(o, key, num(v[r->cpu[i]]));
+	}
+	return o;
+}
+
+json_t *vtc_json_from_results(const struct vtc_results *r)
+{
+	json_t *pairs = json_array(), *cont = json_array(), *solo = json_object();
+
+	for (int i = 0; i < r->n_pairs; i++) {
+		json_t *passes = json_array();
+		for (int p = 0; p < r->n_passes; p++)
+			json_array_append_new(passes, lat_json(&r->pairs[i].pass[p]));
+		json_array_append_new(pairs, json_pack("{s:i, s:i, s:o}", "a", r->pairs[i].a,
+						       "b", r->pairs[i].b, "passes", passes));
+	}
+	for (int i = 0; i < r->n_contention; i++)
+		json_array_append_new(cont, contention_json(&r->contention[i]));
+	for (int k = 0; k < VTC_CONT_KINDS; k++)
+		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
+				    per_cpu_json(r, r->solo_rate[k]));
+	return json_pack("{s:s, s:o, s:o, s:{s:s, s:f, s:s, s:b}, s:o, s:i, s:o, s:o, s:o,"
+			 " s:o, s:f, s:b, s:b}",
+			 "backend", r->backend, "probed", cpulist_json(&r->probed),
+			 "not_probed", cpulist_json(&r->not_probed), "timer", "name",
+			 r->timer.name, "ticks_per_ns", r->timer.ticks_per_ns, "freq_source",
+			 r->timer.freq_source, "invariant", r->timer.invariant, "params",
+			 params_json(&r->params), "n_passes", r->n_passes, "pairs", pairs,
+			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
+			 per_cpu_json(r, r->steal_pct), "duration_s", r->duration_s,
+			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted);
+}
+
+json_t *vtc_json_from_findings(const struct vtc_findings *fs)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < fs->count; i++) {
+		const struct vtc_finding *f = &fs->item[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
+						   f->kind, "severity",
+						   vtc_severity_name(f->severity), "cpus",
+						   cpulist_json(&f->cpus), "evidence", f->evidence,
+						   "cost", f->cost, "fix", f->fix));
+	}
+	return a;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+/* Loading reports written by other versions or edited by hand: every access
+ * checks the type, and the first problem is described in err. */
+struct loader {
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static int fail(struct loader *ld, const char *what, const char *field)
+{
+	if (ld->rc == 0) {
+		snprintf(ld->err, ld->errlen, "%s '%s'", what, field);
+		ld->rc = -EINVAL;
+	}
+	return ld->rc;
+}
+
+static const json_t *member(struct loader *ld, const json_t *o, const char *key, int type)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (!v) {
+		fail(ld, "missing field", key);
+		return NULL;
+	}
+	if (type >= 0 && (int)json_typeof(v) != type &&
+	    !(type == JSON_REAL && (json_is_integer(v) || json_is_null(v))) &&
+	    !(type == JSON_TRUE && json_is_boolean(v))) {
+		fail(ld, "wrong type for field", key);
+		return NULL;
+	}
+	return v;
+}
+
+static double get_num(struct loader *ld, const json_t *o, const char *key)
+{
+	const json_t *v = member(ld, o, key, JSON_REAL);
+	return v && !json_is_null(v) ? json_number_value(v) : NAN;
+}
+
+static long long get_int(struct loader *ld, const json_t *o, const char *key,
+			 long long lo, long long hi)
+{
+	const json_t *v = member(ld, o, key, JSON_INTEGER);
+	long long x;
+
+	if (!v)
+		return lo;
+	x = json_integer_value(v);
+	if (x < lo || x > hi) {
+		fail(ld, "value out of range in field", key);
+		return lo;
+	}
+	return x;
+}
+
+static bool get_bool(struct loader *ld, const json_t *o, const char *key)
+{
+	const json_t *v = member(ld, o, key, JSON_TRUE);
+	return v && json_is_true(v);
+}
+
+static void get_str(struct loader *ld, const json_t *o, const char *key, char *dst, size_t n)
+{
+	const json_t *v = member(ld, o, key, JSON_STRING);
+	snprintf(dst, n, "%s", v ? json_string_value(v) : "");
+}
+
+static void get_cpulist(struct loader *ld, const json_t *o, const char *key, vtc_cpuset *s)
+{
+	const json_t *v = member(ld, o, key, JSON_STRING);
+
+	vtc_cpuset_clear(s);
+	if (v && vtc_cpulist_parse(json_string_value(v), s))
+		fail(ld, "malformed cpu list in field", key);
+}
+
+static void load_cpu(struct loader *ld, const json_t *c, struct vtc_topo *t)
+{
+	int id = (int)get_int(ld, c, "cpu", 0, t->ncpus - 1);
+	struct vtc_topo_cpu *p = &t->cpu[id];
+
+	if (ld->rc)
+		return;
+	p->possible = true;
+	p->present = get_bool(ld, c, "present");
+	p->online = get_bool(ld, c, "online");
+	p->thread_id = (int)get_int(ld, c, "thread_id", -1, INT32_MAX);
+	p->core_id = (int)get_int(ld, c, "core_id", -1, INT32_MAX);
+	p->cluster_id = (int)get_int(ld, c, "cluster_id", -1, INT32_MAX);
+	p->die_id = (int)get_int(ld, c, "die_id", -1, INT32_MAX);
+	p->package_id = (int)get_int(ld, c, "package_id", -1, INT32_MAX);
+	p->numa_node = (int)get_int(ld, c, "numa_node", -1, INT32_MAX);
+	p->x2apic_id = get_int(ld, c, "x2apic_id", -1, UINT32_MAX);
+}
+
+/* Groups become sibling sets again; vtc_topo_build_groups re-derives and
+ * re-validates the partition. */
+static void load_level(struct loader *ld, const json_t *lv, struct vtc_topo *t, int l)
+{
+	const json_t *groups = member(ld, lv, "groups", JSON_ARRAY);
+	size_t i;
+	const json_t *g;
+
+	t->cache_kib[l] = (long)get_int(ld, lv, "cache_kib", 0, 1LL << 40);
+	if (!groups || !get_bool(ld, lv, "known"))
+		return;
+	json_array_foreach(groups, i, g) {
+		vtc_cpuset s;
+		int cpu;
+		if (!json_is_string(g) || vtc_cpulist_parse(json_string_value(g), &s)) {
+			fail(ld, "malformed group in level", vtc_level_name((enum vtc_level)l));
+			return;
+		}
+		vtc_cpuset_foreach(cpu, &s) {
+			if (cpu < t->ncpus)
+				t->cpu[cpu].siblings[l] = s;
+		}
+	}
+}
+
+int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0};
+	char source[16];
+	const json_t *cpus, *levels, *c;
+	size_t i;
+	int ncpus, rc;
+
+	get_str(&ld, j, "source", source, sizeof(source));
+	ncpus = (int)get_int(&ld, j, "ncpus", 1, VTC_CPUSET_MAX);
+	cpus = member(&ld, j, "cpus", JSON_ARRAY);
+	levels = member(&ld, j, "levels", JSON_OBJECT);
+	if (ld.rc)
+		return ld.rc;
+	if ((rc = vtc_topo_init(t, source, ncpus)))
+		return rc;
+	get_cpulist(&ld, j, "possible", &t->possible);
+	get_cpulist(&ld, j, "present", &t->present);
+	get_cpulist(&ld, j, "online", &t->online);
+	get_cpulist(&ld, j, "allowed", &t->allowed);
+	if (!ld.rc && vtc_cpuset_last(&t->possible) >= ncpus)
+		fail(&ld, "cpu beyond ncpus in field", "possible");
+	json_array_foreach(cpus, i, c) {
+		if (!ld.rc)
+			load_cpu(&ld, c, t);
+	}
+	for (int l = 0; l < VTC_LEVEL_COUNT && !ld.rc; l++) {
+		const json_t *lv = member(&ld, levels, vtc_level_name((enum vtc_level)l),
+					  JSON_OBJECT);
+		if (lv)
+			load_level(&ld, lv, t, l);
+	}
+	if (!ld.rc && (rc = vtc_topo_build_groups(t)))
+		ld.rc = rc;
+	if (ld.rc)
+		vtc_topo_free(t);
+	return ld.rc;
+}
+
+int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0};
+	const json_t *flags = member(&ld, j, "cpuinfo_flags", JSON_OBJECT);
+
+	memset(p, 0, sizeof(*p));
+	get_str(&ld, j, "cpu_vendor", p->cpu_vendor, sizeof(p->cpu_vendor));
+	get_str(&ld, j, "model_name", p->model_name, sizeof(p->model_name));
+	if (flags) {
+		p->flag_constant_tsc = get_bool(&ld, flags, "constant_tsc");
+		p->flag_nonstop_tsc = get_bool(&ld, flags, "nonstop_tsc");
+		p->flag_hypervisor = get_bool(&ld, flags, "hypervisor");
+		p->flag_ht = get_bool(&ld, flags, "ht");
+	}
+	p->cpuid_available = get_bool(&ld, j, "cpuid_available");
+	get_str(&ld, j, "cpuid_vendor", p->cpuid_vendor, sizeof(p->cpuid_vendor));
+	get_str(&ld, j, "hv_cpuid_vendor", p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor));
+	p->cpuid_invariant_tsc = get_bool(&ld, j, "cpuid_invariant_tsc");
+	p->tsc_khz = (uint64_t)get_int(&ld, j, "tsc_khz", 0, INT64_MAX);
+	get_str(&ld, j, "tsc_khz_source", p->tsc_khz_source, sizeof(p->tsc_khz_source));
+	get_str(&ld, j, "sys_hypervisor_type", p->sys_hypervisor_type,
+		sizeof(p->sys_hypervisor_type));
+	get_str(&ld, j, "dmi_sys_vendor", p->dmi_sys_vendor, sizeof(p->dmi_sys_vendor));
+	get_str(&ld, j, "dmi_product_name", p->dmi_product_name, sizeof(p->dmi_product_name));
+	get_str(&ld, j, "kernel_release", p->kernel_release, sizeof(p->kernel_release));
+	get_str(&ld, j, "hypervisor", p->hypervisor, sizeof(p->hypervisor));
+	get_str(&ld, j, "hypervisor_evidence", p->hypervisor_evidence,
+		sizeof(p->hypervisor_evidence));
+	return ld.rc;
+}
+
+static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
+{
+	s->measured = get_bool(ld, o, "measured");
+	s->stalled = get_bool(ld, o, "stalled");
+	s->samples = (uint32_t)get_int(ld, o, "samples", 0, UINT32_MAX);
+	s->discarded = (uint32_t)get_int(ld, o, "discarded", 0, UINT32_MAX);
+	s->stalls = (uint32_t)get_int(ld, o, "stalls", 0, UINT32_MAX);
+	s->round_trips = (uint32_t)get_int(ld, o, "round_trips", 0, UINT32_MAX);
+	s->min_ns = get_num(ld, o, "min_ns");
+	s->p10_ns = get_num(ld, o, "p10_ns");
+	s->median_ns = get_num(ld, o, "median_ns");
+	s->p90_ns = get_num(ld, o, "p90_ns");
+	s->handoff_ns = get_num(ld, o, "handoff_ns");
+	s->t_start_s = get_num(ld, o, "t_start_s");
+	if (s->measured && s->samples > 0 && !(s->median_ns > 0))
+		fail(ld, "measured pair without a positive median in field", "median_ns");
+}
+
+static void load_pair(struct loader *ld, const json_t *o, struct vtc_results *r)
+{
+	int a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
+	int b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
+	const json_t *passes = member(ld, o, "passes", JSON_ARRAY);
+	struct vtc_pair_result *p;
+
+	if (ld->rc)
+		return;
+	p = vtc_results_pair(r, a, b);
+	if (!p || json_array_size(passes) != (size_t)r->n_passes) {
+		fail(ld, "pair not among probed cpus or wrong pass count in", "pairs");
+		return;
+	}
+	for (int i = 0; i < r->n_passes && !ld->rc; i++)
+		load_lat(ld, json_array_get(passes, (size_t)i), &p->pass[i]);
+}
+
+static void load_contention(struct loader *ld, const json_t *o, struct vtc_results *r)
+{
+	struct vtc_contention_result c = {0};
+	const json_t *ratio = member(ld, o, "ratio", JSON_OBJECT);
+
+	c.a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
+	c.b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
+	c.measured = get_bool(ld, o, "measured");
+	c.steal_pct = get_num(ld, o, "steal_pct");
+	for (int k = 0; k < VTC_CONT_KINDS && ratio; k++)
+		c.ratio[k] = get_num(ld, ratio, vtc_cont_kind_name((enum vtc_cont_kind)k));
+	if (!ld->rc && (!vtc_cpuset_test(&r->probed, c.a) || !vtc_cpuset_test(&r->probed, c.b)))
+		fail(ld, "contention pair not among probed cpus in", "contention");
+	if (!ld->rc && vtc_results_add_contention(r, &c))
+		ld->rc = -ENOMEM;
+}
+
+static void load_per_cpu(struct loader *ld, const json_t *o, const char *key,
+			 const struct vtc_results *r, double *dst)
+{
+	const json_t *m = member(ld, o, key, JSON_OBJECT);
+	char name[16];
+
+	for (int i = 0; m && i < r->n && !ld->rc; i++) {
+		snprintf(name, sizeof(name), "%d", r->cpu[i]);
+		if (json_object_get(m, name))
+			dst[r->cpu[i]] = get_num(ld, m, name);
+	}
+}
+
+static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_params *p)
+{
+	p->passes = (int)get_int(ld, o, "passes", 1, VTC_MAX_PASSES);
+	p->budget_s = get_num(ld, o, "budget_s");
+	p->pair_max_ms = get_num(ld, o, "pair_max_ms");
+	p->max_samples = (int)get_int(ld, o, "max_samples", 0, INT32_MAX);
+	p->sample_target_us = get_num(ld, o, "sample_target_us");
+	p->stall_ns = get_num(ld, o, "stall_ns");
+	p->stall_limit = (int)get_int(ld, o, "stall_limit", 0, INT32_MAX);
+	p->serial = get_bool(ld, o, "serial");
+	p->contention = get_bool(ld, o, "contention");
+}
+
+static void load_results_body(struct loader *ld, const json_t *j, struct vtc_results *r)
+{
+	const json_t *pairs = member(ld, j, "pairs", JSON_ARRAY);
+	const json_t *cont = member(ld, j, "contention", JSON_ARRAY);
+	const json_t *timer = member(ld, j, "timer", JSON_OBJECT);
+	const json_t *params = member(ld, j, "params", JSON_OBJECT);
+	const json_t *solo = member(ld, j, "solo_rate_ops_per_ns", JSON_OBJECT);
+	const json_t *v;
+	size_t i;
+
+	if (ld->rc)
+		return;
+	get_str(ld, j, "backend", r->backend, sizeof(r->backend));
+	get_cpulist(ld, j, "not_probed", &r->not_probed);
+	get_str(ld, timer, "name", r->timer.name, sizeof(r->timer.name));
+	r->timer.ticks_per_ns = get_num(ld, timer, "ticks_per_ns");
+	get_str(ld, timer, "freq_source", r->timer.freq_source, sizeof(r->timer.freq_source));
+	r->timer.invariant = get_bool(ld, timer, "invariant");
+	load_params(ld, params, &r->params);
+	json_array_foreach(pairs, i, v) {
+		if (!ld->rc)
+			load_pair(ld, v, r);
+	}
+	json_array_foreach(cont, i, v) {
+		if (!ld->rc)
+			load_contention(ld, v, r);
+	}
+	for (int k = 0; k < VTC_CONT_KINDS; k++)
+		load_per_cpu(ld, solo, vtc_cont_kind_name((enum vtc_cont_kind)k), r,
+			     r->solo_rate[k]);
+	load_per_cpu(ld, j, "steal_pct", r, r->steal_pct);
+	r->duration_s = get_num(ld, j, "duration_s");
+	r->interrupted = get_bool(ld, j, "interrupted");
+	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");
+}
+
+int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0};
+	vtc_cpuset probed;
+	int passes, rc;
+
+	get_cpulist(&ld, j, "probed", &probed);
+	passes = (int)get_int(&ld, j, "n_passes", 1, VTC_MAX_PASSES);
+	if (ld.rc)
+		return ld.rc;
+	if ((rc = vtc_results_init(r, &probed, passes)))
+		return rc;
+	load_results_body(&ld, j, r);
+	if (ld.rc)
+		vtc_results_free(r);
+	return ld.rc;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+int vtc_output_path_check(const char *path)
+{
+	struct stat st;
+	char *copy, *dir;
+	int rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		rc = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		rc = -ENOTDIR;
+	else if (access(dir, W_OK | X_OK) != 0)
+		rc = -errno;
+	free(copy);
+	return rc;
+}
+
+static int dump_to_fd(const json_t *doc, int fd)
+{
+	if (json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		return -EIO;
+	return write(fd, "\n", 1) == 1 ? 0 : -errno;
+}
+
+/* Temp file + fsync + rename: a reader (a support script, a collector)
+ * never sees a half-written report, and a full disk leaves the old file. */
+int vtc_json_write_atomic(const json_t *doc, const char *path)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0) {
+		rc = dump_to_fd(doc, STDOUT_FILENO);
+		return rc;
+	}
+	tmp = malloc(n);
+	if (!tmp)
+		return -ENOMEM;
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	rc = dump_to_fd(doc, fd);
+	if (!rc && fchmod(fd, 0644) != 0)
+		rc = -errno;
+	if (!rc && fsync(fd) != 0)
+		rc = -errno;
+	if (close(fd) != 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

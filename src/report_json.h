@@ -1,0 +1,42 @@
+/* report_json.h - the JSON report (schema "vtopocheck.report/1"): build it
+ * from the model, results and findings, and load the parts --analyze needs.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The schema is documented field by field in docs/report.md. Everything
+ * needed to re-judge a run offline (advertised models, platform, every raw
+ * measurement) is stored; derived data (inferred groups, findings, verdict)
+ * is stored too but recomputed by --analyze. */
+#ifndef VTC_REPORT_JSON_H
+#define VTC_REPORT_JSON_H
+
+#include <jansson.h>
+
+#include "finding.h"
+#include "platform.h"
+#include "results.h"
+#include "topo.h"
+
+#define VTC_REPORT_SCHEMA "vtopocheck.report/1"
+
+json_t *vtc_json_from_topo(const struct vtc_topo *t);
+json_t *vtc_json_from_platform(const struct vtc_platform *p);
+json_t *vtc_json_from_results(const struct vtc_results *r);
+json_t *vtc_json_from_findings(const struct vtc_findings *fs);
+
+/* Inverse conversions. Each validates types and ranges and returns 0,
+ * -EINVAL (wrong type, missing field, out-of-range value; @err gets a short
+ * description naming the field) or -ENOMEM. Outputs are initialised here and
+ * freed by the caller with the module's free function. */
+int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errlen);
+int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, size_t errlen);
+int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen);
+
+/* Write @doc to @path atomically: a temporary file in the same directory,
+ * fsync, rename. "-" writes to stdout. Returns 0 or -errno. */
+int vtc_json_write_atomic(const json_t *doc, const char *path);
+
+/* Check that @path can be written (its directory exists and is writable,
+ * and it is not a directory), before a long run starts. Returns 0 or -errno. */
+int vtc_output_path_check(const char *path);
+
+#endif

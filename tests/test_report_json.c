@@ -1,0 +1,199 @@
+/* test_report_json.c - JSON round trips and hostile report input.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "report_json.h"
+
+static void make_topo(struct vtc_topo *t)
+{
+	assert_int_equal(vtc_topo_init(t, "sysfs", 4), 0);
+	vtc_cpulist_parse("0-3", &t->possible);
+	vtc_cpulist_parse("0-3", &t->present);
+	vtc_cpulist_parse("0-2", &t->online);
+	vtc_cpulist_parse("0-1", &t->allowed);
+	for (int i = 0; i < 4; i++) {
+		t->cpu[i].possible = t->cpu[i].present = true;
+		t->cpu[i].online = i < 3;
+		t->cpu[i].core_id = i / 2;
+		t->cpu[i].x2apic_id = i;
+	}
+	vtc_cpulist_parse("0-1", &t->cpu[0].siblings[VTC_LEVEL_SMT]);
+	vtc_cpulist_parse("0-1", &t->cpu[1].siblings[VTC_LEVEL_SMT]);
+	vtc_cpulist_parse("2-3", &t->cpu[2].siblings[VTC_LEVEL_SMT]);
+	for (int i = 0; i < 3; i++)
+		vtc_cpulist_parse("0-3", &t->cpu[i].siblings[VTC_LEVEL_PACKAGE]);
+	t->cache_kib[VTC_LEVEL_L3] = 32768;
+	assert_int_equal(vtc_topo_build_groups(t), 0);
+}
+
+static void test_topo_roundtrip(void **state)
+{
+	struct vtc_topo t, back;
+	char err[128];
+	json_t *j;
+	(void)state;
+	make_topo(&t);
+	j = vtc_json_from_topo(&t);
+	assert_non_null(j);
+	assert_int_equal(vtc_json_to_topo(j, &back, err, sizeof(err)), 0);
+	assert_true(vtc_cpuset_equal(&t.online, &back.online));
+	assert_true(vtc_cpuset_equal(&t.allowed, &back.allowed));
+	for (int l = 0; l < VTC_LEVEL_COUNT; l++) {
+		assert_int_equal(t.level_known[l], back.level_known[l]);
+		if (t.level_known[l])
+			assert_true(vtc_topo_level_equal(&t, &back, (enum vtc_level)l));
+	}
+	assert_int_equal(back.cpu[2].core_id, 1);
+	assert_int_equal(back.cache_kib[VTC_LEVEL_L3], 32768);
+	json_decref(j);
+	vtc_topo_free(&t);
+	vtc_topo_free(&back);
+}
+
+static void make_results(struct vtc_results *r)
+{
+	vtc_cpuset s;
+	vtc_cpulist_parse("0,2,5", &s);
+	assert_int_equal(vtc_results_init(r, &s, 2), 0);
+	snprintf(r->backend, sizeof(r->backend), "sim");
+	for (int i = 0; i < r->n_pairs; i++)
+		for (int p = 0; p < 2; p++) {
+			struct vtc_lat_stats *st = &r->pairs[i].pass[p];
+			st->measured = true;
+			st->samples = 50;
+			st->median_ns = 40.0 + i + p;
+			st->min_ns = st->p10_ns = 30.0;
+			st->p90_ns = 60.0;
+		}
+	r->pairs[1].pass[1].stalled = true;
+	r->pairs[1].pass[1].handoff_ns = 1.5e6;
+	struct vtc_contention_result c = {.a = 0, .b = 0, .measured = true,
+					  .ratio = {0.5, 0.51, 0.49}, .steal_pct = 0};
+	assert_int_equal(vtc_results_add_contention(r, &c), 0);
+	r->steal_pct[2] = 1.25;
+	r->solo_rate[VTC_CONT_ALU][5] = 3.5;
+}
+
+static void test_results_roundtrip(void **state)
+{
+	struct vtc_results r, back;
+	char err[128];
+	json_t *j;
+	(void)state;
+	make_results(&r);
+	j = vtc_json_from_results(&r);
+	assert_non_null(j);
+	assert_int_equal(vtc_json_to_results(j, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.n, 3);
+	assert_int_equal(back.n_pairs, 3);
+	for (int i = 0; i < 3; i++)
+		for (int p = 0; p < 2; p++)
+			assert_true(memcmp(&r.pairs[i].pass[p], &back.pairs[i].pass[p],
+					   sizeof(struct vtc_lat_stats)) == 0);
+	assert_non_null(vtc_results_contention(&back, 0, 0));
+	assert_true(back.steal_pct[2] == 1.25);
+	assert_true(back.steal_pct[0] == -1);
+	assert_true(back.solo_rate[VTC_CONT_ALU][5] == 3.5);
+	assert_true(vtc_results_pair_median(&back, 0, 5) == 41.0);
+	json_decref(j);
+	vtc_results_free(&r);
+	vtc_results_free(&back);
+}
+
+/* Every way a hand-edited or foreign report can be wrong: an error, no crash. */
+static void test_results_hostile(void **state)
+{
+	static const char *bad[] = {
+		"{}",
+		"[]",
+		"{\"probed\": 5, \"n_passes\": 2}",
+		"{\"probed\": \"0-1\", \"n_passes\": 99}",
+		"{\"probed\": \"0-99999\", \"n_passes\": 2}",
+		"{\"probed\": \"0-1\", \"n_passes\": 2}",
+		"{\"probed\": \"0-1\", \"n_passes\": 1, \"pairs\": [{\"a\": 0, \"b\": 7, "
+		"\"passes\": [{}]}], \"contention\": [], \"timer\": {}, \"params\": {}, "
+		"\"solo_rate_ops_per_ns\": {}}",
+		"{\"probed\": \"0-1\", \"n_passes\": 1, \"pairs\": [{\"a\": -1, \"b\": 1, "
+		"\"passes\": []}], \"contention\": [], \"timer\": {}, \"params\": {}, "
+		"\"solo_rate_ops_per_ns\": {}}",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vtc_results r;
+		char err[128] = "";
+		json_t *j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		assert_int_equal(vtc_json_to_results(j, &r, err, sizeof(err)), -EINVAL);
+		assert_true(strlen(err) > 0);
+		json_decref(j);
+	}
+}
+
+static void test_topo_hostile(void **state)
+{
+	static const char *bad[] = {
+		"{}",
+		"{\"source\": \"x\", \"ncpus\": 0, \"cpus\": [], \"levels\": {}}",
+		"{\"source\": \"x\", \"ncpus\": 100000, \"cpus\": [], \"levels\": {}}",
+		"{\"source\": \"x\", \"ncpus\": 2, \"cpus\": [{\"cpu\": 5}], \"levels\": {}, "
+		"\"possible\": \"0-1\", \"present\": \"0-1\", \"online\": \"0-1\", "
+		"\"allowed\": \"0-1\"}",
+		"{\"source\": \"x\", \"ncpus\": 2, \"cpus\": [], \"levels\": {}, "
+		"\"possible\": \"0-9\", \"present\": \"0-1\", \"online\": \"0-1\", "
+		"\"allowed\": \"0-1\"}",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vtc_topo t;
+		char err[128] = "";
+		json_t *j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		assert_int_equal(vtc_json_to_topo(j, &t, err, sizeof(err)), -EINVAL);
+		json_decref(j);
+	}
+}
+
+static void test_atomic_write(void **state)
+{
+	char dir[] = "/tmp/vtc-json-XXXXXX", path[256];
+	json_t *doc = json_pack("{s:s}", "schema", VTC_REPORT_SCHEMA), *back;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	assert_int_equal(vtc_output_path_check(path), 0);
+	assert_int_equal(vtc_json_write_atomic(doc, path), 0);
+	back = json_load_file(path, 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(doc, back));
+	assert_int_equal(vtc_output_path_check(dir), -EISDIR);
+	snprintf(path, sizeof(path), "%s/nope/r.json", dir);
+	assert_int_equal(vtc_output_path_check(path), -ENOENT);
+	assert_int_not_equal(vtc_json_write_atomic(doc, path), 0);
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	unlink(path);
+	rmdir(dir);
+	json_decref(doc);
+	json_decref(back);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_topo_roundtrip),
+		cmocka_unit_test(test_results_roundtrip),
+		cmocka_unit_test(test_results_hostile),
+		cmocka_unit_test(test_topo_hostile),
+		cmocka_unit_test(test_atomic_write),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
