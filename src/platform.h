@@ -15,6 +15,7 @@ struct vtc_platform {
 	/* CPUID (live or dump); empty/false/0 when unavailable */
 	bool cpuid_available;
 	char cpuid_vendor[16];     /* leaf 0 */
+	bool cpuid_hypervisor;     /* leaf 1 ECX[31]: "running under a hypervisor" */
 	char hv_cpuid_vendor[16];  /* leaf 0x40000000 signature, e.g. "KVMKVMKVM" */
 	bool cpuid_invariant_tsc;  /* 0x80000007 EDX[8] */
 	uint64_t tsc_khz;          /* 0x40000010 or 0x15/0x16; 0 unknown */

@@ -54,6 +54,11 @@ struct vtc_topo {
 	bool level_known[VTC_LEVEL_COUNT];
 	struct vtc_groups groups[VTC_LEVEL_COUNT];
 	long cache_kib[VTC_LEVEL_COUNT]; /* per-instance size, 0 unknown (cache levels only) */
+	/* CPUID only (0 elsewhere): how many logical-processor ids one instance
+	 * spans as advertised -- caches: the raw leaf 4/0x8000001D "max ids
+	 * sharing" count (largest over CPUs); smt/die/package: 1 << APIC-id
+	 * shift. Lets consist spot a cache claimed wider than its package. */
+	int ids_sharing[VTC_LEVEL_COUNT];
 };
 
 /* Allocate @ncpus entries (1..VTC_CPUSET_MAX), all ids -1, nothing possible.

@@ -3,8 +3,6 @@
 #ifndef VTC_ARCH_X86_H
 #define VTC_ARCH_X86_H
 
-#include <cpuid.h>
-
 #define VTC_ARCH_NAME "x86-64"
 
 static inline bool vtc_arch_has_cpuid(void)
@@ -12,9 +10,13 @@ static inline bool vtc_arch_has_cpuid(void)
 	return true;
 }
 
+/* Inline asm rather than <cpuid.h>: with -I src, that name finds our own
+ * src/cpuid.h (the CPUID source module) instead of the compiler's header. */
 static inline void vtc_arch_cpuid(uint32_t leaf, uint32_t subleaf, struct vtc_cpuid_regs *r)
 {
-	__cpuid_count(leaf, subleaf, r->eax, r->ebx, r->ecx, r->edx);
+	__asm__ __volatile__("cpuid"
+			     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			     : "a"(leaf), "c"(subleaf));
 }
 
 static inline bool vtc_arch_has_cycles(void)
