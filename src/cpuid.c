@@ -1,0 +1,452 @@
+/* cpuid.c - CPUID values from the live instruction or an hwloc dump directory.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpuid.h"
+
+/* Input-register mask bits of the dump format (hwloc): which inputs matter. */
+#define MASK_EAX 0x1u
+#define MASK_ECX 0x4u
+
+struct rec {
+	uint32_t mask;
+	struct vtc_cpuid_regs in, out;
+};
+
+struct cpu_recs {
+	int n, cap;
+	struct rec *r;
+};
+
+struct vtc_cpuid_src {
+	int live;
+	int ncpus; /* entries in cpu[]: highest CPU + 1 */
+	vtc_cpuset cpus;
+	struct cpu_recs *cpu;
+};
+
+static int recs_add(struct cpu_recs *c, uint32_t mask, const struct vtc_cpuid_regs *in,
+		    const struct vtc_cpuid_regs *out)
+{
+	if (c->n == c->cap) {
+		int cap = c->cap ? c->cap * 2 : 64;
+		struct rec *n = realloc(c->r, (size_t)cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		c->r = n;
+		c->cap = cap;
+	}
+	c->r[c->n++] = (struct rec){ .mask = mask, .in = *in, .out = *out };
+	return 0;
+}
+
+static int src_alloc(struct vtc_cpuid_src **out, const vtc_cpuset *cpus, int live)
+{
+	struct vtc_cpuid_src *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->live = live;
+	s->cpus = *cpus;
+	s->ncpus = vtc_cpuset_last(cpus) + 1;
+	s->cpu = calloc((size_t)(s->ncpus > 0 ? s->ncpus : 1), sizeof(*s->cpu));
+	if (!s->cpu) {
+		free(s);
+		return -ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+void vtc_cpuid_close(struct vtc_cpuid_src *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->ncpus; i++)
+		free(s->cpu[i].r);
+	free(s->cpu);
+	free(s);
+}
+
+int vtc_cpuid_is_live(const struct vtc_cpuid_src *s)
+{
+	return s->live;
+}
+
+const vtc_cpuset *vtc_cpuid_cpus(const struct vtc_cpuid_src *s)
+{
+	return &s->cpus;
+}
+
+/* ---- lookup --------------------------------------------------------------- */
+
+static const struct rec *lookup(const struct cpu_recs *c, uint32_t leaf, uint32_t subleaf)
+{
+	for (int i = 0; i < c->n; i++) {
+		const struct rec *r = &c->r[i];
+		if (r->in.eax != leaf)
+			continue;
+		if ((r->mask & MASK_ECX) && r->in.ecx != subleaf)
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+/* Each leaf range (basic, hypervisor, extended) has its maximum in the
+ * range's first leaf; a recording may hold lines beyond it (dumpers probe
+ * blindly), and a real CPU would not honour those. */
+static uint32_t range_max(const struct cpu_recs *c, uint32_t leaf)
+{
+	const struct rec *r = lookup(c, leaf & 0xffff0000u, 0);
+	return r ? r->out.eax : 0;
+}
+
+int vtc_cpuid_query(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
+		    uint32_t subleaf, struct vtc_cpuid_regs *r)
+{
+	const struct cpu_recs *c;
+	const struct rec *hit;
+
+	memset(r, 0, sizeof(*r));
+	if (!vtc_cpuset_test(&s->cpus, cpu) || cpu >= s->ncpus)
+		return -ENODEV;
+	c = &s->cpu[cpu];
+	if ((leaf & 0xffffu) != 0 && leaf > range_max(c, leaf))
+		return 0;
+	hit = lookup(c, leaf, subleaf);
+	if (hit)
+		*r = hit->out;
+	return 0;
+}
+
+/* ---- dump format -------------------------------------------------------- */
+
+static int parse_hex(const char **p, uint32_t *v)
+{
+	char *end;
+	unsigned long x;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (!isxdigit((unsigned char)**p))
+		return -EINVAL;
+	errno = 0;
+	x = strtoul(*p, &end, 16);
+	if (errno || x > UINT32_MAX)
+		return -EINVAL;
+	*p = end;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int parse_regs(const char **p, struct vtc_cpuid_regs *r)
+{
+	uint32_t *v[4] = { &r->eax, &r->ebx, &r->ecx, &r->edx };
+
+	for (int i = 0; i < 4; i++)
+		if (parse_hex(p, v[i]) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+int vtc_cpuid_parse_line(const char *line, uint32_t *mask, struct vtc_cpuid_regs *in,
+			 struct vtc_cpuid_regs *outr)
+{
+	const char *p = line;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	if (parse_hex(&p, mask) < 0 || parse_regs(&p, in) < 0)
+		return -EINVAL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "=>", 2) != 0)
+		return -EINVAL;
+	p += 2;
+	if (parse_regs(&p, outr) < 0)
+		return -EINVAL;
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == '\0' ? 1 : -EINVAL;
+}
+
+static int load_file(const char *path, struct cpu_recs *c)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		struct vtc_cpuid_regs in, out;
+		uint32_t mask;
+		int k;
+
+		/* A line longer than the buffer is not one of ours. */
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = -EINVAL;
+			break;
+		}
+		k = vtc_cpuid_parse_line(line, &mask, &in, &out);
+		if (k < 0)
+			rc = k;
+		else if (k == 1)
+			rc = recs_add(c, mask, &in, &out);
+	}
+	if (rc == 0 && ferror(f))
+		rc = -EIO;
+	fclose(f);
+	return rc;
+}
+
+/* "pu<decimal>" -> CPU number, -1 for any other name, -ERANGE too large. */
+static int pu_number(const char *name)
+{
+	long v = 0;
+
+	if (strncmp(name, "pu", 2) != 0 || !isdigit((unsigned char)name[2]))
+		return -1;
+	for (const char *p = name + 2; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v >= VTC_CPUSET_MAX)
+			return -ERANGE;
+	}
+	return (int)v;
+}
+
+static int scan_dir(const char *dir, vtc_cpuset *cpus)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d)
+		return -errno;
+	vtc_cpuset_clear(cpus);
+	while ((e = readdir(d)) != NULL) {
+		int n = pu_number(e->d_name);
+		if (n == -ERANGE)
+			rc = -ERANGE;
+		else if (n >= 0)
+			vtc_cpuset_set(cpus, n);
+	}
+	closedir(d);
+	if (rc == 0 && vtc_cpuset_empty(cpus))
+		rc = -ENOENT;
+	return rc;
+}
+
+static int open_dump(const char *dir, struct vtc_cpuid_src **out)
+{
+	struct vtc_cpuid_src *s;
+	vtc_cpuset cpus;
+	char path[PATH_MAX];
+	int cpu, rc = scan_dir(dir, &cpus);
+
+	if (rc < 0)
+		return rc;
+	rc = src_alloc(&s, &cpus, 0);
+	if (rc < 0)
+		return rc;
+	vtc_cpuset_foreach(cpu, &cpus) {
+		if (snprintf(path, sizeof(path), "%s/pu%d", dir, cpu) >= (int)sizeof(path))
+			rc = -ENAMETOOLONG;
+		else
+			rc = load_file(path, &s->cpu[cpu]);
+		if (rc < 0) {
+			vtc_cpuid_close(s);
+			return rc;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f)
+{
+	const struct cpu_recs *c;
+
+	if (!vtc_cpuset_test(&s->cpus, cpu) || cpu >= s->ncpus)
+		return -ENODEV;
+	c = &s->cpu[cpu];
+	fprintf(f, "# mask e[abcd]x => e[abcd]x\n");
+	for (int i = 0; i < c->n; i++) {
+		const struct rec *r = &c->r[i];
+		fprintf(f, "%x %x %x %x %x => %x %x %x %x\n", r->mask, r->in.eax, r->in.ebx,
+			r->in.ecx, r->in.edx, r->out.eax, r->out.ebx, r->out.ecx, r->out.edx);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- live recording ----------------------------------------------------- */
+
+/* Leaves whose answer depends on the subleaf in ECX, and how enumeration of
+ * their subleaves ends (a zero type/level field, or a count in subleaf 0). */
+static int subleaf_count(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t sub)
+{
+	switch (leaf) {
+	case 0x4:
+	case 0x8000001d:
+		return (r->eax & 0x1f) != 0; /* cache type 0: no more caches */
+	case 0xb:
+	case 0x1f:
+		return ((r->ecx >> 8) & 0xff) != 0 || sub == 0; /* level type 0 ends */
+	case 0x7:
+		return sub < r->eax || sub == 0; /* subleaf 0 EAX: max subleaf */
+	default:
+		return -1; /* ECX does not matter */
+	}
+}
+
+#define MAX_SUBLEAVES 64
+
+static int record_leaf(struct cpu_recs *c, uint32_t leaf)
+{
+	struct vtc_cpuid_regs in = { .eax = leaf }, out;
+	int rc;
+
+	for (uint32_t sub = 0; sub < MAX_SUBLEAVES; sub++) {
+		int more;
+
+		in.ecx = sub;
+		vtc_arch_cpuid(leaf, sub, &out);
+		more = subleaf_count(leaf, &out, sub);
+		if (more < 0) {
+			in.ecx = 0;
+			return recs_add(c, MASK_EAX, &in, &out);
+		}
+		rc = recs_add(c, MASK_EAX | MASK_ECX, &in, &out);
+		if (rc < 0 || !more)
+			return rc;
+	}
+	return 0;
+}
+
+/* One range: its first leaf gives the maximum; record up to @cap leaves so a
+ * bogus maximum cannot make us loop for long. */
+static int record_range(struct cpu_recs *c, uint32_t base, uint32_t cap)
+{
+	struct vtc_cpuid_regs r;
+	uint32_t max;
+	int rc = 0;
+
+	vtc_arch_cpuid(base, 0, &r);
+	max = r.eax;
+	if (max < base || max - base > cap)
+		max = base + (max < base ? 0 : cap);
+	for (uint32_t leaf = base; rc == 0 && leaf <= max; leaf++)
+		rc = record_leaf(c, leaf);
+	return rc;
+}
+
+static int record_here(struct cpu_recs *c)
+{
+	struct vtc_cpuid_regs r;
+	int rc = record_range(c, 0, 0x3f);
+
+	/* Leaf 0x40000000 means something only when the hypervisor bit
+	 * (leaf 1 ECX[31]) is set; bare-metal Intel answers it with the data
+	 * of its highest basic leaf. */
+	vtc_arch_cpuid(1, 0, &r);
+	if (rc == 0 && (r.ecx >> 31))
+		rc = record_range(c, 0x40000000u, 0x1ff);
+	if (rc == 0)
+		rc = record_range(c, 0x80000000u, 0x3f);
+	return rc;
+}
+
+static int pin(const vtc_cpuset *set)
+{
+	cpu_set_t *m = CPU_ALLOC(VTC_CPUSET_MAX);
+	size_t sz = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
+	int cpu, rc = 0;
+
+	if (!m)
+		return -ENOMEM;
+	CPU_ZERO_S(sz, m);
+	vtc_cpuset_foreach(cpu, set)
+		CPU_SET_S((size_t)cpu, sz, m);
+	if (sched_setaffinity(0, sz, m) != 0)
+		rc = -errno;
+	CPU_FREE(m);
+	return rc;
+}
+
+static int get_affinity(vtc_cpuset *set)
+{
+	cpu_set_t *m = CPU_ALLOC(VTC_CPUSET_MAX);
+	size_t sz = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
+	int rc = 0;
+
+	if (!m)
+		return -ENOMEM;
+	CPU_ZERO_S(sz, m);
+	if (sched_getaffinity(0, sz, m) != 0)
+		rc = -errno;
+	vtc_cpuset_clear(set);
+	for (int cpu = 0; rc == 0 && cpu < VTC_CPUSET_MAX; cpu++)
+		if (CPU_ISSET_S((size_t)cpu, sz, m))
+			vtc_cpuset_set(set, cpu);
+	CPU_FREE(m);
+	return rc;
+}
+
+/* CPUID answers for the CPU it executes on (APIC ids, cache sharing differ
+ * per CPU), so the calling thread is pinned to each CPU in turn; its
+ * original mask is restored even when a pin fails. */
+static int open_live(struct vtc_cpuid_src **out)
+{
+	struct vtc_cpuid_src *s;
+	vtc_cpuset orig, one;
+	int cpu, rc, rc2;
+
+	if (!vtc_arch_has_cpuid())
+		return -ENOTSUP;
+	rc = get_affinity(&orig);
+	if (rc < 0)
+		return rc;
+	rc = src_alloc(&s, &orig, 1);
+	if (rc < 0)
+		return rc;
+	vtc_cpuset_foreach(cpu, &orig) {
+		vtc_cpuset_clear(&one);
+		vtc_cpuset_set(&one, cpu);
+		rc = pin(&one);
+		if (rc == 0)
+			rc = record_here(&s->cpu[cpu]);
+		if (rc < 0)
+			break;
+	}
+	rc2 = pin(&orig);
+	if (rc == 0)
+		rc = rc2;
+	if (rc < 0) {
+		vtc_cpuid_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out)
+{
+	*out = NULL;
+	if (!dump_dir || !*dump_dir)
+		return open_live(out);
+	return open_dump(dump_dir, out);
+}

@@ -1,0 +1,53 @@
+/* cpuid.h - where CPUID values come from: the live instruction on each vCPU,
+ * or a recorded dump directory in hwloc's format.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Both sources are held the same way: per Linux CPU, a list of recorded
+ * "inputs => outputs" lines. The live source records each allowed CPU once
+ * (pinned there) when it is opened, so decoding never migrates the caller
+ * and a live recording can be written back out as a dump. */
+#ifndef VTC_CPUID_H
+#define VTC_CPUID_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arch/arch.h"
+#include "cpuset.h"
+
+struct vtc_cpuid_src;
+
+/* Choose the source: @dump_dir NULL (or "") runs CPUID live on every CPU of
+ * the caller's affinity mask (pinning the calling thread to each in turn,
+ * then restoring its mask); otherwise read the hwloc dump files
+ * @dump_dir/pu<N> (N = Linux CPU number; other files are ignored).
+ * Returns 0 and *out, or -ENOTSUP (live on a non-x86 build), -EPERM/-EINVAL
+ * (pinning refused, returned as is), -ENOENT (no pu<N> files), -EINVAL
+ * (malformed dump line), -ERANGE (N >= VTC_CPUSET_MAX), -ENOMEM, or another
+ * -errno from reading the directory. */
+int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out);
+void vtc_cpuid_close(struct vtc_cpuid_src *s);
+
+/* True for the live instruction, false for a dump. */
+int vtc_cpuid_is_live(const struct vtc_cpuid_src *s);
+
+/* The CPUs the source answers for (live: the affinity mask at open; dump:
+ * the pu<N> files present). */
+const vtc_cpuset *vtc_cpuid_cpus(const struct vtc_cpuid_src *s);
+
+/* CPUID(@leaf, @subleaf) as seen on Linux CPU @cpu. A leaf beyond the
+ * range's maximum (leaf 0, 0x40000000 or 0x80000000) or absent from the
+ * recording reads as zeros, like a CPU answering an unsupported leaf.
+ * Returns 0, -ENODEV when @cpu is not in vtc_cpuid_cpus(). */
+int vtc_cpuid_query(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
+		    uint32_t subleaf, struct vtc_cpuid_regs *r);
+
+/* Parse one dump line ("mask eax ebx ecx edx => eax ebx ecx edx", hex).
+ * Returns 1 for a record, 0 for a blank or '#' comment line, -EINVAL. */
+int vtc_cpuid_parse_line(const char *line, uint32_t *mask, struct vtc_cpuid_regs *in,
+			 struct vtc_cpuid_regs *outr);
+
+/* Write @cpu's recorded lines in the dump format. Returns 0, -ENODEV, -EIO. */
+int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f);
+
+#endif

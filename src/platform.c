@@ -1,0 +1,129 @@
+/* platform.c - which hypervisor the guest runs under, and how we know.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "platform.h"
+#include "vtc.h"
+
+struct name_map {
+	const char *match;
+	const char *name;
+};
+
+/* CPUID 0x40000000 signatures (EBX ECX EDX), compared without trailing
+ * blanks/NULs. KVM pads with NULs, bhyve with a space. */
+static const struct name_map cpuid_sigs[] = {
+	{ "KVMKVMKVM", "kvm" },          { "VMwareVMware", "vmware" },
+	{ "Microsoft Hv", "hyperv" },    { "XenVMMXenVMM", "xen" },
+	{ "bhyve bhyve", "bhyve" },      { "TCGTCGTCGTCG", "qemu-tcg" },
+	{ "ACRNACRNACRN", "acrn" },      { "VBoxVBoxVBox", "virtualbox" },
+	{ " lrpepyh  vr", "parallels" }, { "QNXQVMBSQG", "qnx" },
+	{ "Linux KVM Hv", "kvm" },       { "EVMMEVMMEVMM", "evmm" },
+};
+
+/* DMI sys_vendor prefixes (case-insensitive). Clouds built on KVM (Nitro,
+ * GCE, OpenStack) name themselves, not the hypervisor. */
+static const struct name_map dmi_vendors[] = {
+	{ "QEMU", "qemu" },          { "VMware", "vmware" },
+	{ "Xen", "xen" },            { "innotek", "virtualbox" },
+	{ "Parallels", "parallels" }, { "Amazon EC2", "kvm" },
+	{ "Google", "kvm" },         { "OpenStack", "kvm" },
+	{ "Red Hat", "kvm" },        { "DigitalOcean", "kvm" },
+	{ "Hetzner", "kvm" },        { "Alibaba Cloud", "kvm" },
+	{ "Bochs", "kvm" },          { "Nutanix", "kvm" },
+};
+
+/* DMI product names that identify a hypervisor on their own. */
+static const struct name_map dmi_products[] = {
+	{ "KVM", "kvm" },            { "VMware", "vmware" },
+	{ "VirtualBox", "virtualbox" }, { "HVM domU", "xen" },
+	{ "BHYVE", "bhyve" },        { "Standard PC", "qemu" },
+};
+
+static void set(struct vtc_platform *p, const char *name, const char *evidence_fmt,
+		const char *value)
+{
+	snprintf(p->hypervisor, sizeof(p->hypervisor), "%.23s", name);
+	snprintf(p->hypervisor_evidence, sizeof(p->hypervisor_evidence), evidence_fmt, value);
+}
+
+static size_t trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	return n;
+}
+
+static const char *lookup_exact(const struct name_map *m, size_t n, const char *s)
+{
+	size_t len = trimmed_len(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (trimmed_len(m[i].match) == len && strncmp(m[i].match, s, len) == 0)
+			return m[i].name;
+	return NULL;
+}
+
+static const char *lookup_prefix(const struct name_map *m, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncasecmp(s, m[i].match, strlen(m[i].match)) == 0)
+			return m[i].name;
+	return NULL;
+}
+
+static bool identify_dmi(struct vtc_platform *p)
+{
+	const char *name;
+
+	/* Hyper-V and Azure both say "Microsoft Corporation"; only the
+	 * product tells a VM from Microsoft's own hardware (Surface). */
+	if (strncasecmp(p->dmi_sys_vendor, "Microsoft", 9) == 0 &&
+	    strstr(p->dmi_product_name, "Virtual Machine")) {
+		set(p, "hyperv", "DMI sys_vendor '%.60s'", p->dmi_sys_vendor);
+		return true;
+	}
+	name = lookup_prefix(dmi_vendors, VTC_ARRAY_SIZE(dmi_vendors), p->dmi_sys_vendor);
+	if (name) {
+		set(p, name, "DMI sys_vendor '%.60s'", p->dmi_sys_vendor);
+		return true;
+	}
+	name = lookup_prefix(dmi_products, VTC_ARRAY_SIZE(dmi_products), p->dmi_product_name);
+	if (name) {
+		set(p, name, "DMI product_name '%.60s'", p->dmi_product_name);
+		return true;
+	}
+	return false;
+}
+
+void vtc_platform_identify(struct vtc_platform *p)
+{
+	const char *name;
+
+	if (p->hv_cpuid_vendor[0]) {
+		name = lookup_exact(cpuid_sigs, VTC_ARRAY_SIZE(cpuid_sigs), p->hv_cpuid_vendor);
+		set(p, name ? name : "unknown", "CPUID 0x40000000 signature '%s'",
+		    p->hv_cpuid_vendor);
+		return;
+	}
+	if (p->sys_hypervisor_type[0]) {
+		name = strcmp(p->sys_hypervisor_type, "xen") == 0 ? "xen" : p->sys_hypervisor_type;
+		set(p, name, "/sys/hypervisor/type '%.31s'", p->sys_hypervisor_type);
+		return;
+	}
+	if (identify_dmi(p))
+		return;
+	if (p->flag_hypervisor || p->cpuid_hypervisor) {
+		set(p, "unknown", "%s", p->flag_hypervisor ? "cpuinfo 'hypervisor' flag"
+							   : "CPUID leaf 1 hypervisor bit");
+		return;
+	}
+	if (p->cpuid_available || p->cpu_vendor[0] || p->dmi_sys_vendor[0]) {
+		set(p, "none", "%s", "no hypervisor bit, signature or DMI hint");
+		return;
+	}
+	set(p, "unknown", "%s", "no CPUID, cpuinfo or DMI to tell");
+}

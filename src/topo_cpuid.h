@@ -1,0 +1,34 @@
+/* topo_cpuid.h - the topology CPUID advertises, decoded without the kernel.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VTC_TOPO_CPUID_H
+#define VTC_TOPO_CPUID_H
+
+#include "cpuid.h"
+#include "platform.h"
+#include "topo.h"
+
+/* Decode the CPUs of @src into @t (initialised here, source "cpuid"; free
+ * with vtc_topo_free even on error):
+ *  - x2APIC id from leaf 0x1F/0xB, else AMD 0x8000001E EAX, else leaf 1
+ *    EBX[31:24];
+ *  - SMT/module/die/package shifts from 0x1F (preferred) or 0xB; AMD/Hygon
+ *    without them: 0x8000001E threads per core and 0x80000008 ECX
+ *    (ApicIdCoreIdSize/NC); otherwise leaf 1 logical count + leaf 4 cores;
+ *  - L1d/L2/L3 sharing and size from leaf 4 (AMD/Hygon: 0x8000001D),
+ *    "max ids sharing" rounded up to a power of two as an APIC-id shift;
+ *  - NUMA only from the AMD node id when a package has several nodes.
+ * Die is known where the x2APIC leaves enumerate one, and equals the package
+ * on Intel-style CPUs without a die level (as Linux reports it); cluster is
+ * known only from a 0x1F module level. Online = present = possible = the
+ * source's CPUs. Also raw ids_sharing[] for consist.
+ * Returns 0, -ENOMEM, -EINVAL (no CPUs). */
+int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t);
+
+/* Fill the CPUID facts of @p from the lowest CPU of @src: cpuid_available,
+ * cpuid_vendor, cpuid_hypervisor, hv_cpuid_vendor (0x40000000 signature,
+ * only when the hypervisor bit is set), cpuid_invariant_tsc, tsc_khz and
+ * tsc_khz_source ("cpuid-0x40000010", "cpuid-0x15", "cpuid-0x16"). Other
+ * fields are not touched. Returns 0, -EINVAL (no CPUs). */
+int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p);
+
+#endif
