@@ -32,6 +32,9 @@ struct vtc_backend {
 	/* Cumulative steal and total ticks per CPU id (arrays of ncpus), as in
 	 * /proc/stat. Returns 0 or -errno (-ENOENT: no steal accounting). */
 	int (*cpu_times)(void *ctx, int ncpus, uint64_t *steal, uint64_t *total);
+	/* Optional (may be NULL): the clock the backend times with, copied
+	 * into results->timer. Returns 0 or -errno. */
+	int (*timer_info)(void *ctx, struct vtc_timer_info *out);
 };
 
 #endif

@@ -20,4 +20,14 @@ int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		  const struct vtc_probe_params *params, volatile int *stop,
 		  vtc_progress_fn progress, void *progress_arg, struct vtc_results *out);
 
+/* vtc_probe_run, plus @n_extra pairs (a, b CPU numbers, e.g. advertised SMT
+ * siblings) that the contention probes must also measure besides their own
+ * candidates (each CPU's lowest-latency partner, a few median-latency
+ * controls, the same-vCPU control). Pairs with a CPU outside @cpus are
+ * skipped. @out is always safe to pass to vtc_results_free afterwards. */
+int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
+		       const struct vtc_probe_params *params, const int (*extra)[2],
+		       int n_extra, volatile int *stop, vtc_progress_fn progress,
+		       void *progress_arg, struct vtc_results *out);
+
 #endif

@@ -1,0 +1,108 @@
+/* bench.c - benchmark driver for the probes (not a test; see tests/bench.sh).
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ *   vtc-bench pair A B      one ping-pong pass of A<->B with the default
+ *                           parameters: "median_ns samples discarded stalls
+ *                           ms ok|stalled handoff_ns"
+ *   vtc-bench matrix [LIST] vtc_probe_run over LIST (default: the allowed
+ *                           CPUs), then the text matrix and a summary line
+ *   vtc-bench csv [LIST]    the same, matrix as CSV
+ *   vtc-bench cont A B      contention ratios of A,B (a == b allowed)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "affinity.h"
+#include "contention.h"
+#include "hw.h"
+#include "matrix.h"
+#include "rounds.h"
+#include "schedule.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int bench_pair(struct vtc_backend *be, int a, int b)
+{
+	struct vtc_probe_params p;
+	struct vtc_lat_stats st = {0};
+	struct vtc_pingpong_job job = {.a = a, .b = b, .out = &st};
+
+	vtc_probe_params_default(&p);
+	double t = now_s();
+	int rc = be->pingpong(be->ctx, &job, 1, &p);
+	t = now_s() - t;
+	if (rc)
+		return rc;
+	printf("%.2f %u %u %u %.3f %s %.0f\n", st.median_ns, st.samples, st.discarded, st.stalls,
+	       t * 1e3, st.stalled ? "stalled" : "ok", st.handoff_ns);
+	return 0;
+}
+
+static int bench_matrix(struct vtc_backend *be, const char *list, enum vtc_matrix_format fmt,
+			bool contention)
+{
+	struct vtc_probe_params p;
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	int rc = list ? vtc_cpulist_parse(list, &cpus) : vtc_affinity_allowed(&cpus);
+
+	if (rc)
+		return rc;
+	vtc_probe_params_default(&p);
+	p.contention = contention;
+	rc = vtc_probe_run(be, &cpus, &p, NULL, NULL, NULL, &r);
+	if (!rc)
+		rc = vtc_matrix_print(stdout, &r, fmt);
+	if (!rc)
+		fprintf(stderr, "cpus %d pairs %d rounds %d passes %d duration_s %.4f "
+			"budget_exhausted %d timer %s %.4f/ns (%s)\n",
+			r.n, r.n_pairs, vtc_rounds_count(r.n), r.n_passes, r.duration_s,
+			r.budget_exhausted, r.timer.name, r.timer.ticks_per_ns, r.timer.freq_source);
+	for (int i = 0; !rc && i < r.n_contention; i++) {
+		const struct vtc_contention_result *c = &r.contention[i];
+		fprintf(stderr, "contention %d,%d l1 %.3f l2 %.3f alu %.3f steal %.1f%%\n", c->a,
+			c->b, c->ratio[0], c->ratio[1], c->ratio[2], c->steal_pct);
+	}
+	vtc_results_free(&r);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct vtc_backend be;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: vtc-bench pair A B | matrix [LIST] | csv [LIST] | cont [LIST]\n");
+		return 3;
+	}
+	rc = vtc_hw_backend_init(&be);
+	if (rc) {
+		fprintf(stderr, "vtc-bench: hw backend: %s\n", strerror(-rc));
+		return 3;
+	}
+	if (!strcmp(argv[1], "pair") && argc == 4)
+		rc = bench_pair(&be, atoi(argv[2]), atoi(argv[3]));
+	else if (!strcmp(argv[1], "matrix"))
+		rc = bench_matrix(&be, argc > 2 ? argv[2] : NULL, VTC_MATRIX_TEXT, false);
+	else if (!strcmp(argv[1], "csv"))
+		rc = bench_matrix(&be, argc > 2 ? argv[2] : NULL, VTC_MATRIX_CSV, false);
+	else if (!strcmp(argv[1], "cont"))
+		rc = bench_matrix(&be, argc > 2 ? argv[2] : NULL, VTC_MATRIX_TEXT, true);
+	else
+		rc = -EINVAL;
+	vtc_hw_backend_fini(&be);
+	if (rc) {
+		fprintf(stderr, "vtc-bench: %s\n", strerror(-rc));
+		return 3;
+	}
+	return 0;
+}

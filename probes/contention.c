@@ -1,0 +1,172 @@
+/* contention.c - L1, L2 and ALU throughput loops, solo or co-running.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Two threads on SMT siblings share the core's load/store units, L1/L2 and
+ * ALUs, so each gets ~0.5-0.7 of its solo rate; on separate cores ~1.0;
+ * two vCPUs stacked on one physical CPU ~0.5 (with steal). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <urcu/arch.h>
+#include <urcu/uatomic.h>
+
+#include "affinity.h"
+#include "contention.h"
+
+#define CONT_START_DELAY_NS 300000ull /* both threads warm their buffers first */
+
+struct cont_shared {
+	int arrived __attribute__((aligned(64)));
+	uint64_t t_go __attribute__((aligned(64)));
+	uint64_t t_end;
+	int nthreads;
+};
+
+struct cont_thread {
+	struct cont_shared *sh;
+	enum vtc_cont_kind kind;
+	int cpu;
+	double window_ns;
+	double rate;
+	int err;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Loads and stores on an L1-resident buffer: 1 op = one load + one store. */
+static uint64_t chunk_l1(uint64_t *buf, uint64_t x)
+{
+	size_t n = VTC_CONT_L1_BYTES / sizeof(*buf);
+	for (size_t i = 0; i < n; i++)
+		buf[i] += x;
+	cmm_barrier(); /* keep the stores: the buffer is read again next chunk */
+	return n;
+}
+
+/* One load per 64-byte line of an L2-resident buffer. */
+static uint64_t chunk_l2(uint64_t *buf, uint64_t *sink)
+{
+	size_t n = VTC_CONT_L2_BYTES / sizeof(*buf);
+	uint64_t s0 = 0, s1 = 0;
+	for (size_t i = 0; i < n; i += 16) {
+		s0 += buf[i];
+		s1 += buf[i + 8];
+	}
+	*sink += s0 ^ s1;
+	return n / 8;
+}
+
+/* Four independent xorshift chains: ILP 4, integer ALUs only. */
+static uint64_t chunk_alu(uint64_t *state)
+{
+	uint64_t a = state[0], b = state[1], c = state[2], d = state[3];
+	for (int i = 0; i < 1024; i++) {
+		a ^= a << 13; b ^= b << 13; c ^= c << 13; d ^= d << 13;
+		a ^= a >> 7;  b ^= b >> 7;  c ^= c >> 7;  d ^= d >> 7;
+		a ^= a << 17; b ^= b << 17; c ^= c << 17; d ^= d << 17;
+	}
+	state[0] = a; state[1] = b; state[2] = c; state[3] = d;
+	return 4096;
+}
+
+static uint64_t run_chunk(enum vtc_cont_kind kind, uint64_t *buf, uint64_t *st)
+{
+	switch (kind) {
+	case VTC_CONT_L1:
+		return chunk_l1(buf, st[0] | 1);
+	case VTC_CONT_L2:
+		return chunk_l2(buf, &st[0]);
+	default:
+		return chunk_alu(st);
+	}
+}
+
+/* Wait for every thread, then agree on one window [t_go, t_end]. The last
+ * to arrive sets it; waiting yields, as the partner may share our CPU. */
+static void cont_barrier(struct cont_shared *sh, double window_ns)
+{
+	if (uatomic_add_return(&sh->arrived, 1) == sh->nthreads) {
+		uint64_t go = mono_ns() + CONT_START_DELAY_NS;
+		sh->t_end = go + (uint64_t)window_ns;
+		cmm_smp_wmb(); /* t_end visible before t_go says "ready" */
+		uatomic_set(&sh->t_go, go);
+	}
+	while (!uatomic_read(&sh->t_go))
+		sched_yield();
+	cmm_smp_rmb();
+}
+
+static void *cont_thread_fn(void *arg)
+{
+	struct cont_thread *ct = arg;
+	struct cont_shared *sh = ct->sh;
+	uint64_t st[4] = {0x9e3779b97f4a7c15ull, 2, 3, 4}, ops = 0, now;
+	size_t bytes = ct->kind == VTC_CONT_L2 ? VTC_CONT_L2_BYTES : VTC_CONT_L1_BYTES;
+	uint64_t *buf;
+
+	ct->err = vtc_affinity_pin_self(ct->cpu);
+	buf = ct->err ? NULL : aligned_alloc(64, bytes);
+	if (!ct->err && !buf)
+		ct->err = -ENOMEM;
+	if (buf)
+		memset(buf, 1, bytes); /* first touch on this CPU */
+	cont_barrier(sh, ct->window_ns);
+	if (ct->err)
+		return NULL;
+	while (mono_ns() < sh->t_go)
+		run_chunk(ct->kind, buf, st); /* warm up to the start line */
+	do {
+		ops += run_chunk(ct->kind, buf, st);
+		now = mono_ns();
+	} while (now < sh->t_end);
+	ct->rate = (double)ops / (double)(now - sh->t_go);
+	/* Consume the results so no loop is optimised away. */
+	volatile uint64_t sink = st[0] ^ st[1] ^ st[2] ^ st[3] ^ buf[0];
+	(void)sink;
+	free(buf);
+	return NULL;
+}
+
+int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms,
+		 double *rate_a, double *rate_b)
+{
+	struct cont_shared sh = {0};
+	struct cont_thread ct[2];
+	pthread_t th[2];
+	int n = b < 0 ? 1 : 2, started = 0, rc = 0;
+
+	if ((unsigned)kind >= VTC_CONT_KINDS || a < 0 || !(window_ms > 0))
+		return -EINVAL;
+	sh.nthreads = n;
+	for (int i = 0; i < n; i++)
+		ct[i] = (struct cont_thread){.sh = &sh, .kind = kind, .cpu = i ? b : a,
+					     .window_ns = window_ms * 1e6};
+	for (; started < n; started++) {
+		rc = -pthread_create(&th[started], NULL, cont_thread_fn, &ct[started]);
+		if (rc)
+			break;
+	}
+	if (rc) {
+		/* Release the barrier for the threads that did start. */
+		uatomic_set(&sh.t_end, 1);
+		uatomic_set(&sh.t_go, 1);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < started && !rc; i++)
+		rc = ct[i].err;
+	if (rc)
+		return rc;
+	*rate_a = ct[0].rate;
+	if (rate_b)
+		*rate_b = n == 2 ? ct[1].rate : 0;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* contention.h - throughput loops for SMT/stacking evidence that does not
+ * rely on latency: the same loop solo, then on two vCPUs at once.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VTC_CONTENTION_H
+#define VTC_CONTENTION_H
+
+#include "results.h"
+
+#define VTC_CONT_L1_BYTES (8 * 1024)    /* two copies fit one shared 32K L1d */
+#define VTC_CONT_L2_BYTES (128 * 1024)  /* > L1d, two copies < a 512K L2 */
+
+/* Run loop @kind on CPU @a alone (b < 0) or on @a and @b together (a == b:
+ * two threads on one vCPU) for @window_ms, all threads inside one shared
+ * wall-clock window so that time a thread spends waiting for its CPU counts
+ * against it. Rates in operations per ns into *rate_a, *rate_b (b >= 0).
+ * @a/@b are the CPUs really pinned to. Returns 0 or -errno (pinning
+ * refused, no memory, thread start failed). */
+int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms,
+		 double *rate_a, double *rate_b);
+
+#endif

@@ -1,0 +1,38 @@
+/* hw.h - the real backend: pinned threads on this machine's CPUs.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VTC_HW_H
+#define VTC_HW_H
+
+#include "affinity.h"
+#include "backend.h"
+#include "timer.h"
+
+/* One contention measurement = the best of VTC_HW_CONT_REPEATS runs of
+ * VTC_HW_CONT_WINDOW_MS each. A same-CPU co-run reads ~0.5 whatever the
+ * window (both sides are summed), so the window only needs to be long next
+ * to the clock read per chunk (~1 us chunks). 3 x 2 ms x 3 kinds x ~2n+4
+ * runs: ~2.4 s for n = 64. */
+#define VTC_HW_CONT_WINDOW_MS 2.0
+#define VTC_HW_CONT_REPEATS 3
+
+struct vtc_hw_ctx {
+	struct vtc_timer timer;
+	struct vtc_pin_map pin_map;   /* VTC_TEST_PIN_OVERRIDE */
+	double cont_window_ms;
+	int cont_repeats;
+	char *stat_buf;               /* /proc/stat text, reused */
+	size_t stat_cap;
+};
+
+/* Set up @be as the "hw" backend: choose and calibrate the clock (~20 ms)
+ * and read the test pin override from VTC_TEST_PIN_OVERRIDE ("from:to,..."
+ * : a thread meant for CPU from is pinned to CPU to; it only moves threads,
+ * every measurement stays real). Returns 0, -EINVAL (malformed override),
+ * -ENOMEM or -EIO (no usable clock). */
+int vtc_hw_backend_init(struct vtc_backend *be);
+void vtc_hw_backend_fini(struct vtc_backend *be);
+
+/* Read /proc/stat into per-CPU steal/total ticks (the cpu_times hook). */
+int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total);
+
+#endif

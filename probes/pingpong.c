@@ -1,0 +1,399 @@
+/* pingpong.c - cache-line ping-pong between two pinned threads.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Protocol: one 64-byte line holds a counter. The timer thread (A) stores
+ * an odd value 2i+1, the echo thread (B) sees it and stores 2i+2, A sees
+ * that: one round trip, two cache-line handoffs. A reads its clock only at
+ * sample boundaries (K round trips), on its own vCPU, so the clocks of two
+ * vCPUs are never compared.
+ *
+ * Spinning: the timed spin is a bare load loop. PAUSE (caa_cpu_relax)
+ * inside it inflated the one-way figure from 27 ns to 160 ns on this
+ * project's AMD guest, because PAUSE can take ~100+ cycles on Zen 2+. We
+ * relax only after VTC_PP_SPIN_FAST loads without progress: by then the
+ * partner is probably not running (a stall) and the clock is consulted. */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <urcu/arch.h>
+#include <urcu/uatomic.h>
+
+#include "pingpong.h"
+#include "stats.h"
+
+/* Loads before the slow path: a few microseconds, far more than any
+ * cache-line handoff (~20-300 ns), far less than stall_ns (100 us). */
+#define VTC_PP_SPIN_FAST 4096u
+#define PP_DONE (~0ul)
+#define PP_WARMUP_RT 64u       /* untimed round trips: caches, TLB, frequency */
+#define PP_PROBE_RT 16u        /* round trips timed to choose K */
+#define PP_B_CHECK_MASK 63ul   /* B checks its CPU every 64 handoffs */
+/* B gives up this long after A's bound. Short, because when A and B share
+ * one CPU, A only notices its bound once B yields the CPU: B leaving soon
+ * after the bound keeps a stacked pair near its time bound. Not shorter:
+ * a B leaving before A's last sample would turn it into a stall. */
+#define PP_B_GRACE_NS 2000000ull
+
+struct pp_line {
+	unsigned long flag;
+} __attribute__((aligned(64)));
+
+/* Shared control fields, each on its own line so that B's polling of them
+ * never steals the ping-pong line. */
+struct pp_ctl {
+	struct pp_line *line __attribute__((aligned(64)));
+	int ready __attribute__((aligned(64)));  /* B pinned and waiting */
+	int done __attribute__((aligned(64)));   /* A finished: B must exit */
+	unsigned long b_offcpu __attribute__((aligned(64))); /* B seen off its CPU */
+	int b_err __attribute__((aligned(64)));
+	/* read-only after start */
+	const struct vtc_timer *t;
+	const struct vtc_probe_params *params;
+	struct vtc_pp_pair *pair;
+	uint64_t pair_ticks, stall_ticks;
+};
+
+/* A's view of one pair while it runs. */
+struct pp_a {
+	struct pp_ctl *c;
+	struct pp_line *line;
+	unsigned long seq;     /* last value A stored */
+	uint64_t deadline;     /* ticks */
+	uint64_t batch_t0;     /* when the current batch of round trips began */
+	uint32_t stalls;
+	double *stall_ns;      /* per-handoff time of each stalled round trip */
+	bool stalled_now;      /* current sample saw a stall */
+	bool timeout;
+};
+
+/* RT_STOP: the pair's time bound passed or it reached the stall limit. */
+enum { RT_OK = 0, RT_STOP = 1 };
+
+static void a_record_stall(struct pp_a *s, uint64_t ticks)
+{
+	int limit = s->c->params->stall_limit;
+
+	/* One round trip = two handoffs. Room for limit + 1 entries. */
+	if ((int)s->stalls <= limit + 1)
+		s->stall_ns[s->stalls - 1] = vtc_timer_ns(s->c->t, ticks) / 2;
+	s->stalled_now = true;
+}
+
+/* Slow path of A's wait for @want: relax, watch the clock, count a stall
+ * once the round trip exceeds stall_ns (the fast spin before it lasted a
+ * few microseconds, negligible next to stall_ns). On a timeout the stall's
+ * handoff time is a lower bound. */
+static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long want)
+{
+	const struct vtc_timer *t = s->c->t;
+	uint64_t t0 = vtc_timer_ticks(t), now = t0;
+	bool counted = false;
+	int rc = RT_OK;
+
+	while (uatomic_read(&s->line->flag) != want) {
+		caa_cpu_relax();
+		now = vtc_timer_ticks(t);
+		if (!counted && now - t0 > s->c->stall_ticks) {
+			counted = true;
+			s->stalls++;
+		}
+		if (now > s->deadline) {
+			/* The bound ran out with this round trip in flight. If
+			 * the batch has lasted longer than stall_ns, A itself
+			 * lost its CPU (its vCPU time-shares): a stall too. */
+			if (!counted && now - s->batch_t0 > s->c->stall_ticks) {
+				counted = true;
+				s->stalls++;
+			}
+			rc = RT_STOP;
+			break;
+		}
+	}
+	if (counted) {
+		a_record_stall(s, now - t0);
+		if (s->c->params->stall_limit > 0 && (int)s->stalls >= s->c->params->stall_limit)
+			rc = RT_STOP;
+	}
+	return rc;
+}
+
+/* K round trips. The stores/loads are volatile (uatomic_set/read), so the
+ * compiler keeps them in order; x86 and ARM keep a single location's
+ * accesses coherent, so no fence is needed for the flag itself. */
+static inline int a_round_trips(struct pp_a *s, uint32_t k)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		unsigned long want = s->seq + 2;
+		unsigned spins = 0;
+		uatomic_set(&s->line->flag, s->seq + 1);
+		s->seq = want;
+		while (uatomic_read(&s->line->flag) != want)
+			if (caa_unlikely(++spins == VTC_PP_SPIN_FAST)) {
+				if (a_wait_slow(s, want) != RT_OK)
+					return RT_STOP;
+				break;
+			}
+	}
+	return RT_OK;
+}
+
+static bool a_on_cpu(const struct pp_ctl *c, unsigned aux)
+{
+	if (aux != ~0u)
+		return (int)aux == c->pair->cpu_a;
+	return sched_getcpu() == c->pair->cpu_a;
+}
+
+/* One timed sample of @k round trips: one-way ns into *ns. Returns 1 kept,
+ * 0 discarded (migration) or stalled, -1 timeout. */
+static int a_sample(struct pp_a *s, uint32_t k, double *ns)
+{
+	const struct vtc_timer *t = s->c->t;
+	unsigned c0, c1;
+	bool pre = true;
+	unsigned long off0 = uatomic_read(&s->c->b_offcpu);
+
+	s->stalled_now = false;
+	if (!t->cpu_in_aux)
+		pre = sched_getcpu() == s->c->pair->cpu_a;
+	uint64_t t0 = vtc_timer_ticks_cpu(t, &c0);
+	s->batch_t0 = t0;
+	int rc = a_round_trips(s, k);
+	uint64_t t1 = vtc_timer_ticks_cpu(t, &c1);
+	if (rc != RT_OK)
+		return -1;
+	if (s->stalled_now)
+		return 0;
+	if (!pre || !a_on_cpu(s->c, c0) || !a_on_cpu(s->c, c1) ||
+	    uatomic_read(&s->c->b_offcpu) != off0) {
+		s->c->pair->out->discarded++;
+		return 0;
+	}
+	*ns = vtc_timer_ns(t, t1 - t0) / k / 2;
+	return 1;
+}
+
+/* Warm up, then choose K so one sample lasts ~sample_target_us. */
+static int a_choose_k(struct pp_a *s, uint32_t *k)
+{
+	const struct vtc_timer *t = s->c->t;
+
+	s->batch_t0 = vtc_timer_ticks(t);
+	if (a_round_trips(s, PP_WARMUP_RT) != RT_OK)
+		return RT_STOP;
+	uint64_t t0 = vtc_timer_ticks(t);
+	s->batch_t0 = t0;
+	if (a_round_trips(s, PP_PROBE_RT) != RT_OK)
+		return RT_STOP;
+	double rt = vtc_timer_ns(t, vtc_timer_ticks(t) - t0) / PP_PROBE_RT;
+	*k = vtc_stats_adapt_k(rt, s->c->params->sample_target_us * 1000.0,
+			       VTC_PP_K_MIN, VTC_PP_K_MAX);
+	return RT_OK;
+}
+
+/* Samples until max_samples, the pair's time bound or the stall limit. */
+static void a_measure(struct pp_a *s, double *v)
+{
+	const struct vtc_probe_params *p = s->c->params;
+	struct vtc_lat_stats *out = s->c->pair->out;
+	uint32_t k = VTC_PP_K_MIN, kept = 0;
+	int tries = 0;
+
+	if (a_choose_k(s, &k) == RT_OK)
+		while (tries++ < p->max_samples) {
+			int rc = a_sample(s, k, &v[kept]);
+			if (rc < 0)
+				break;
+			kept += (uint32_t)rc;
+			if (vtc_timer_ticks(s->c->t) > s->deadline)
+				break;
+		}
+	out->round_trips = k;
+	out->stalls = s->stalls;
+	if (kept)
+		vtc_stats_summarize(v, kept, out);
+	/* Stalled: the stall limit was reached, or the time bound ran out with
+	 * more stalled round trips than clean samples (a time-shared pair
+	 * whose handoffs take whole scheduler slices may fit only 2-3 stalls
+	 * into the bound). */
+	if ((p->stall_limit > 0 && (int)s->stalls >= p->stall_limit) ||
+	    (s->stalls > 0 && kept < s->stalls)) {
+		size_t room = (size_t)p->stall_limit + 1;
+		size_t n = s->stalls < room ? s->stalls : room;
+		out->stalled = true;
+		out->handoff_ns = vtc_stats_median(s->stall_ns, n);
+	}
+}
+
+/* A waits (bounded) for B to be pinned and waiting. */
+static bool a_wait_ready(struct pp_a *s)
+{
+	while (!uatomic_read(&s->c->ready)) {
+		if (vtc_timer_ticks(s->c->t) > s->deadline)
+			return false;
+		caa_cpu_relax();
+	}
+	return uatomic_read(&s->c->b_err) == 0;
+}
+
+static void a_finish(struct pp_ctl *c)
+{
+	uatomic_set(&c->done, 1);
+	if (c->line)
+		uatomic_set(&c->line->flag, PP_DONE);
+}
+
+static void *a_thread(void *arg)
+{
+	struct pp_ctl *c = arg;
+	const struct vtc_probe_params *p = c->params;
+	struct pp_a s = {.c = c};
+	double *v = NULL;
+
+	c->pair->err = vtc_affinity_pin_self(c->pair->cpu_a);
+	if (c->pair->err)
+		goto out;
+	s.deadline = vtc_timer_ticks(c->t) + c->pair_ticks;
+	/* Allocated and first touched here, on A's vCPU: its home is a
+	 * CPU of the pair, not whoever set the run up. */
+	s.line = aligned_alloc(64, sizeof(*s.line));
+	v = calloc((size_t)p->max_samples + 1, sizeof(*v));
+	s.stall_ns = calloc((size_t)p->stall_limit + 1, sizeof(double));
+	if (!s.line || !v || !s.stall_ns) {
+		free(s.line);
+		c->pair->err = -ENOMEM;
+		goto out;
+	}
+	memset(s.line, 0, sizeof(*s.line));
+	/* Publish the initialised line before its address. */
+	cmm_smp_wmb();
+	uatomic_set(&c->line, s.line);
+	c->pair->out->measured = true;
+	if (!a_wait_ready(&s)) {
+		/* B never got to run within the bound: as good as a stall. */
+		c->pair->out->stalls = 1;
+		c->pair->out->stalled = uatomic_read(&c->b_err) == 0;
+		c->pair->out->measured = c->pair->out->stalled;
+		goto out;
+	}
+	a_measure(&s, v);
+out:
+	a_finish(c);
+	free(v);
+	free(s.stall_ns);
+	return NULL;
+}
+
+/* B's wait for @want with bounded slow path. Returns false when B must exit. */
+static bool b_wait(struct pp_ctl *c, struct pp_line *l, unsigned long want, uint64_t deadline)
+{
+	unsigned spins = 0;
+	unsigned long v;
+
+	while ((v = uatomic_read(&l->flag)) != want) {
+		if (v == PP_DONE)
+			return false;
+		if (++spins >= VTC_PP_SPIN_FAST) {
+			caa_cpu_relax();
+			if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void *b_thread(void *arg)
+{
+	struct pp_ctl *c = arg;
+	struct pp_line *l;
+	uint64_t deadline;
+	int err = vtc_affinity_pin_self(c->pair->cpu_b);
+
+	deadline = vtc_timer_ticks(c->t) + c->pair_ticks +
+		   (uint64_t)(PP_B_GRACE_NS * c->t->info.ticks_per_ns);
+	if (err) {
+		uatomic_set(&c->b_err, err);
+		uatomic_set(&c->ready, 1);
+		return NULL;
+	}
+	while (!(l = uatomic_read(&c->line))) {
+		if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline)
+			return NULL;
+		caa_cpu_relax();
+	}
+	/* Pairs with A's wmb: see the zeroed line, not stale memory. */
+	cmm_smp_rmb();
+	uatomic_set(&c->ready, 1);
+	for (unsigned long want = 1;; want += 2) {
+		if (!b_wait(c, l, want, deadline))
+			return NULL;
+		uatomic_set(&l->flag, want + 1);
+		if ((want & (PP_B_CHECK_MASK << 1)) == 0 && sched_getcpu() != c->pair->cpu_b)
+			uatomic_inc(&c->b_offcpu);
+	}
+}
+
+static int start_pinned(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	return -pthread_create(th, NULL, fn, arg);
+}
+
+static void ctl_init(struct pp_ctl *c, const struct vtc_timer *t, struct vtc_pp_pair *pair,
+		     const struct vtc_probe_params *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = t;
+	c->params = p;
+	c->pair = pair;
+	c->pair_ticks = (uint64_t)(p->pair_max_ms * 1e6 * t->info.ticks_per_ns);
+	c->stall_ticks = (uint64_t)(p->stall_ns * t->info.ticks_per_ns);
+	pair->err = 0;
+}
+
+int vtc_pp_run(const struct vtc_timer *t, struct vtc_pp_pair *pairs, int n,
+	       const struct vtc_probe_params *params)
+{
+	struct pp_ctl *ctl;
+	pthread_t *th;
+	bool *started;
+	int rc = 0;
+
+	if (n < 1 || params->max_samples < 1 || params->pair_max_ms <= 0 ||
+	    params->stall_limit < 0)
+		return -EINVAL;
+	ctl = aligned_alloc(64, sizeof(*ctl) * (size_t)n);
+	th = calloc((size_t)n * 2, sizeof(*th));
+	started = calloc((size_t)n * 2, sizeof(*started));
+	if (!ctl || !th || !started) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		ctl_init(&ctl[i], t, &pairs[i], params);
+	for (int i = 0; i < n && !rc; i++) {
+		rc = start_pinned(&th[2 * i + 1], b_thread, &ctl[i]);
+		started[2 * i + 1] = !rc;
+		if (!rc)
+			rc = start_pinned(&th[2 * i], a_thread, &ctl[i]);
+		started[2 * i] = !rc;
+		if (rc)
+			a_finish(&ctl[i]); /* B (if started) sees done and exits */
+	}
+	for (int i = 0; i < 2 * n; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	for (int i = 0; i < n; i++) {
+		free(ctl[i].line);
+		if (!rc && pairs[i].err)
+			rc = pairs[i].err;
+		if (!rc && ctl[i].b_err)
+			rc = pairs[i].err = ctl[i].b_err;
+	}
+out:
+	free(ctl);
+	free(th);
+	free(started);
+	return rc;
+}

@@ -1,0 +1,468 @@
+/* schedule.c - measure every pair of a CPU set through a backend, within a budget.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Order of work:
+ *  1. latency: pass 0 runs all tournament rounds (disjoint pairs measured
+ *     concurrently), then pass 1 runs them in another order, ... so the
+ *     passes of one pair are separated in time; odd passes swap which side
+ *     times the round trips;
+ *  2. re-measure, one pair at a time, the pairs whose passes disagree
+ *     (into the extra pass slot params->passes, when one is free);
+ *  3. contention: solo rate of each CPU, then co-runs of each CPU's
+ *     lowest-latency partner, a few median-latency controls, the same-vCPU
+ *     control and the caller's extra pairs: cost stays linear in n;
+ *  4. per-CPU steal over the whole run.
+ * The budget and the stop flag are checked before every backend call; a
+ * backend call is itself bounded by params->pair_max_ms. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "procstat.h"
+#include "rounds.h"
+#include "schedule.h"
+#include "stats.h"
+
+#define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
+#define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */
+#define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
+#define SCHED_CONT_RUN_EST_S 0.005  /* first guess of one throughput run */
+
+struct sched {
+	const struct vtc_backend *be;
+	const struct vtc_probe_params *p;
+	volatile int *stop;
+	vtc_progress_fn progress;
+	void *parg;
+	struct vtc_results *out;
+	double t0, budget_end, est_s;
+	int first_err;
+	int units_total, units_done;
+	struct vtc_pingpong_job *jobs;
+	int *ra, *rb;
+	uint64_t *times[6]; /* steal/total: run start, phase start, phase end */
+	bool have_times;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* True when the run must end before a step expected to take @need_s. */
+static bool must_stop(struct sched *s, double need_s)
+{
+	if (s->stop && *s->stop) {
+		s->out->interrupted = true;
+		return true;
+	}
+	if (now_s() + need_s > s->budget_end) {
+		s->out->budget_exhausted = true;
+		return true;
+	}
+	return false;
+}
+
+static void progress_step(struct sched *s)
+{
+	s->units_done++;
+	if (s->progress && s->units_total > 0) {
+		double f = (double)s->units_done / s->units_total;
+		s->progress(s->parg, f > 1.0 ? 1.0 : f);
+	}
+}
+
+/* One backend call on @n jobs; learns how long a call takes. */
+static void call_pingpong(struct sched *s, struct vtc_pingpong_job *jobs, int n)
+{
+	double t = now_s();
+
+	for (int i = 0; i < n; i++)
+		jobs[i].out->t_start_s = t - s->t0;
+	int rc = s->be->pingpong(s->be->ctx, jobs, n, s->p);
+	if (rc && !s->first_err)
+		s->first_err = rc;
+	double took = now_s() - t, floor = s->p->pair_max_ms * 1e-3;
+	s->est_s = took > floor ? took : floor;
+}
+
+/* Run @n jobs: together, or one at a time in serial mode. False: stop. */
+static bool run_jobs(struct sched *s, struct vtc_pingpong_job *jobs, int n, bool serial)
+{
+	if (!serial) {
+		if (must_stop(s, s->est_s))
+			return false;
+		call_pingpong(s, jobs, n);
+		return true;
+	}
+	for (int i = 0; i < n; i++) {
+		if (must_stop(s, s->est_s))
+			return false;
+		call_pingpong(s, &jobs[i], 1);
+	}
+	return true;
+}
+
+static bool latency_round(struct sched *s, int pass, int round)
+{
+	struct vtc_results *r = s->out;
+	int k = vtc_rounds_get(r->n, round, s->ra, s->rb);
+
+	for (int i = 0; i < k; i++) {
+		int a = r->cpu[s->ra[i]], b = r->cpu[s->rb[i]];
+		int lo = a < b ? a : b, hi = a < b ? b : a;
+		/* Odd passes time from the other side of the pair. */
+		s->jobs[i] = (struct vtc_pingpong_job){
+			.a = pass % 2 ? hi : lo, .b = pass % 2 ? lo : hi, .pass = pass,
+			.out = &vtc_results_pair(r, a, b)->pass[pass]};
+	}
+	return run_jobs(s, s->jobs, k, s->p->serial);
+}
+
+static bool latency_phase(struct sched *s)
+{
+	int rounds = vtc_rounds_count(s->out->n);
+
+	for (int pass = 0; pass < s->out->n_passes; pass++)
+		for (int i = 0; i < rounds; i++) {
+			if (!latency_round(s, pass, vtc_rounds_order(rounds, pass, i)))
+				return false;
+			progress_step(s);
+		}
+	return true;
+}
+
+/* How doubtful a pair's result is: 0 clear; else larger = more doubtful. */
+static double ambiguity(const struct vtc_pair_result *pr, int passes, int min_samples)
+{
+	double med[VTC_MAX_PASSES];
+	int m = 0, stalled = 0;
+
+	for (int i = 0; i < passes; i++) {
+		const struct vtc_lat_stats *l = &pr->pass[i];
+		if (!l->measured)
+			return 0; /* not reached (budget): nothing to compare */
+		if (l->stalled) {
+			stalled++;
+			continue;
+		}
+		if ((int)l->samples < min_samples)
+			return 2.0;
+		med[m++] = l->median_ns;
+	}
+	if (stalled && m)
+		return 10.0; /* stalled in one pass only: floating vCPUs? */
+	double spread = vtc_stats_spread(med, (size_t)m);
+	return spread > SCHED_AMBIGUOUS_SPREAD ? spread : 0;
+}
+
+struct doubt {
+	int idx;
+	double score;
+};
+
+static int cmp_doubt(const void *x, const void *y)
+{
+	const struct doubt *a = x, *b = y;
+	return (a->score < b->score) - (a->score > b->score);
+}
+
+/* Solo re-measure of at most n ambiguous pairs, most doubtful first. */
+static bool remeasure_phase(struct sched *s)
+{
+	struct vtc_results *r = s->out;
+	int passes = r->n_passes, nd = 0;
+	int min_samples = s->p->max_samples / 10 > 3 ? s->p->max_samples / 10 : 3;
+	struct doubt *d;
+
+	if (passes >= VTC_MAX_PASSES)
+		return true;
+	d = calloc((size_t)r->n_pairs + 1, sizeof(*d));
+	if (!d)
+		return true; /* an optional step: skip it */
+	for (int i = 0; i < r->n_pairs; i++) {
+		double sc = ambiguity(&r->pairs[i], passes, min_samples);
+		if (sc > 0)
+			d[nd++] = (struct doubt){i, sc};
+	}
+	qsort(d, (size_t)nd, sizeof(*d), cmp_doubt);
+	if (nd > r->n)
+		nd = r->n;
+	if (nd)
+		r->n_passes = passes + 1;
+	bool go = true;
+	for (int i = 0; i < nd && go; i++) {
+		struct vtc_pair_result *pr = &r->pairs[d[i].idx];
+		struct vtc_pingpong_job job = {.a = pr->a, .b = pr->b, .pass = passes,
+					       .out = &pr->pass[passes]};
+		go = run_jobs(s, &job, 1, true);
+	}
+	free(d);
+	return go;
+}
+
+/* Snapshot steal/total ticks into slot @slot (0, 2 or 4). */
+static void take_times(struct sched *s, int slot)
+{
+	if (s->have_times &&
+	    s->be->cpu_times(s->be->ctx, s->out->ncpus_model, s->times[slot], s->times[slot + 1]))
+		s->have_times = false;
+}
+
+static double steal_between(const struct sched *s, int from, int to, int cpu)
+{
+	if (!s->have_times)
+		return -1;
+	return vtc_procstat_steal_pct(s->times[from][cpu], s->times[from + 1][cpu],
+				      s->times[to][cpu], s->times[to + 1][cpu]);
+}
+
+static bool solo_phase(struct sched *s)
+{
+	struct vtc_results *r = s->out;
+
+	for (int i = 0; i < r->n; i++) {
+		for (int k = 0; k < VTC_CONT_KINDS; k++) {
+			double ra = 0, rb = 0, t = now_s();
+			if (must_stop(s, s->est_s))
+				return false;
+			int rc = s->be->throughput(s->be->ctx, k, r->cpu[i], -1, &ra, &rb);
+			if (rc && !s->first_err)
+				s->first_err = rc;
+			r->solo_rate[k][r->cpu[i]] = rc ? 0 : ra;
+			s->est_s = now_s() - t;
+		}
+		progress_step(s);
+	}
+	return true;
+}
+
+/* Co-run @a and @b on every loop kind; record ratios and steal. */
+static bool corun(struct sched *s, int a, int b)
+{
+	struct vtc_results *r = s->out;
+	struct vtc_contention_result c = {.a = a, .b = b, .steal_pct = -1};
+	bool ok = true;
+
+	take_times(s, 2);
+	for (int k = 0; k < VTC_CONT_KINDS; k++) {
+		double ra = 0, rb = 0, sa = r->solo_rate[k][a], sb = r->solo_rate[k][b], t = now_s();
+		if (must_stop(s, 2 * s->est_s))
+			return false;
+		int rc = s->be->throughput(s->be->ctx, k, a, b, &ra, &rb);
+		s->est_s = (now_s() - t) / 2;
+		if (rc && !s->first_err)
+			s->first_err = rc;
+		if (rc || !(sa > 0) || !(sb > 0)) {
+			ok = false;
+			c.ratio[k] = -1;
+			continue;
+		}
+		c.ratio[k] = (ra / sa + rb / sb) / 2;
+	}
+	take_times(s, 4);
+	double pa = steal_between(s, 2, 4, a), pb = steal_between(s, 2, 4, b);
+	c.steal_pct = pa > pb ? pa : pb;
+	c.measured = ok;
+	vtc_results_add_contention(r, &c);
+	progress_step(s);
+	return true;
+}
+
+static bool corun_once(struct sched *s, int a, int b)
+{
+	struct vtc_results *r = s->out;
+
+	if (vtc_results_rank(r, a) < 0 || vtc_results_rank(r, b) < 0 ||
+	    vtc_results_contention(r, a, b))
+		return true;
+	return corun(s, a, b);
+}
+
+/* Latency used to rank partners: a stalled pair ranks first (0), an
+ * unmeasured one last. */
+static double rank_latency(const struct vtc_results *r, int a, int b)
+{
+	double m = vtc_results_pair_median(r, a, b);
+	const struct vtc_pair_result *pr = vtc_results_pair(r, a, b);
+
+	if (m >= 0)
+		return m;
+	for (int i = 0; pr && i < r->n_passes; i++)
+		if (pr->pass[i].stalled)
+			return 0;
+	return INFINITY;
+}
+
+/* @cpu's partner with the lowest latency (median: the middle one). */
+static int partner(const struct vtc_results *r, int cpu, bool median)
+{
+	double *v = malloc(sizeof(double) * (size_t)r->n);
+	int best = -1, m = 0;
+
+	if (!v)
+		return -1;
+	for (int j = 0; j < r->n; j++)
+		if (r->cpu[j] != cpu && isfinite(rank_latency(r, cpu, r->cpu[j])))
+			v[m++] = rank_latency(r, cpu, r->cpu[j]);
+	if (m) {
+		vtc_stats_sort(v, (size_t)m);
+		double want = median ? v[m / 2] : v[0];
+		for (int j = 0; j < r->n && best < 0; j++)
+			if (r->cpu[j] != cpu && rank_latency(r, cpu, r->cpu[j]) == want)
+				best = r->cpu[j];
+	}
+	free(v);
+	return best;
+}
+
+static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra)
+{
+	struct vtc_results *r = s->out;
+	int n = r->n, step = n / SCHED_CONT_CONTROLS > 0 ? n / SCHED_CONT_CONTROLS : 1;
+
+	s->est_s = SCHED_CONT_RUN_EST_S;
+	if (!solo_phase(s) || !corun_once(s, r->cpu[0], r->cpu[0]))
+		return false;
+	for (int i = 0; i < n_extra; i++)
+		if (!corun_once(s, extra[i][0], extra[i][1]))
+			return false;
+	for (int i = 0; i < n; i++) {
+		int p = partner(r, r->cpu[i], false);
+		if (p >= 0 && !corun_once(s, r->cpu[i], p))
+			return false;
+	}
+	for (int i = 0; i < n && n > 2; i += step) {
+		int p = partner(r, r->cpu[i], true);
+		if (p >= 0 && !corun_once(s, r->cpu[i], p))
+			return false;
+	}
+	return true;
+}
+
+static void steal_totals(struct sched *s)
+{
+	struct vtc_results *r = s->out;
+
+	take_times(s, 2);
+	for (int i = 0; i < r->n; i++)
+		r->steal_pct[r->cpu[i]] = steal_between(s, 0, 2, r->cpu[i]);
+}
+
+static int sched_alloc(struct sched *s)
+{
+	size_t n = (size_t)s->out->n, nc = (size_t)s->out->ncpus_model;
+
+	s->jobs = calloc(n, sizeof(*s->jobs));
+	s->ra = calloc(n, sizeof(int));
+	s->rb = calloc(n, sizeof(int));
+	if (!s->jobs || !s->ra || !s->rb)
+		return -ENOMEM;
+	for (int i = 0; i < 6; i++)
+		if (!(s->times[i] = calloc(nc, sizeof(uint64_t))))
+			return -ENOMEM;
+	s->have_times = s->be->cpu_times != NULL;
+	return 0;
+}
+
+static void sched_free(struct sched *s)
+{
+	free(s->jobs);
+	free(s->ra);
+	free(s->rb);
+	for (int i = 0; i < 6; i++)
+		free(s->times[i]);
+}
+
+/* Seconds kept back from the latency phases for the contention probes. */
+static double contention_reserve(const struct vtc_probe_params *p, int n)
+{
+	double est = (double)(3 * n * VTC_CONT_KINDS) * SCHED_CONT_RUN_EST_S;
+
+	if (!p->contention)
+		return 0;
+	return est < SCHED_CONT_SHARE * p->budget_s ? est : SCHED_CONT_SHARE * p->budget_s;
+}
+
+static bool params_valid(const struct vtc_probe_params *p)
+{
+	return p->passes >= 1 && p->passes <= VTC_MAX_PASSES && p->budget_s > 0 &&
+	       p->pair_max_ms > 0 && p->max_samples >= 1 && p->sample_target_us > 0 &&
+	       p->stall_ns > 0 && p->stall_limit >= 0;
+}
+
+static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
+{
+	const struct vtc_probe_params *p = s->p;
+	double full_end = s->budget_end;
+
+	s->budget_end = full_end - contention_reserve(p, s->out->n);
+	take_times(s, 0);
+	if (latency_phase(s) && remeasure_phase(s) && p->contention && s->be->throughput) {
+		s->budget_end = full_end;
+		contention_phase(s, extra, n_extra);
+	}
+	steal_totals(s);
+}
+
+static bool any_measured(const struct vtc_results *r)
+{
+	for (int i = 0; i < r->n_pairs; i++)
+		for (int k = 0; k < r->n_passes; k++)
+			if (r->pairs[i].pass[k].measured)
+				return true;
+	return false;
+}
+
+int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
+		       const struct vtc_probe_params *params, const int (*extra)[2],
+		       int n_extra, volatile int *stop, vtc_progress_fn progress,
+		       void *progress_arg, struct vtc_results *out)
+{
+	struct sched s = {.be = be, .p = params, .stop = stop, .progress = progress,
+			  .parg = progress_arg, .out = out};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!be || !be->pingpong || !cpus || !params || !params_valid(params) ||
+	    (n_extra > 0 && !extra))
+		return -EINVAL;
+	if (vtc_cpuset_count(cpus) < 2)
+		return -EINVAL;
+	rc = vtc_results_init(out, cpus, params->passes);
+	if (rc)
+		return rc;
+	out->params = *params;
+	snprintf(out->backend, sizeof(out->backend), "%s", be->name ? be->name : "?");
+	if (be->timer_info)
+		be->timer_info(be->ctx, &out->timer);
+	rc = sched_alloc(&s);
+	if (!rc) {
+		s.t0 = now_s();
+		s.budget_end = s.t0 + params->budget_s;
+		s.est_s = params->pair_max_ms * 1e-3;
+		s.units_total = params->passes * vtc_rounds_count(out->n) +
+				(params->contention ? 2 * out->n : 0);
+		run_phases(&s, extra, n_extra);
+		out->duration_s = now_s() - s.t0;
+		if (progress)
+			progress(progress_arg, 1.0);
+		if (!any_measured(out))
+			rc = s.first_err ? s.first_err
+			     : (out->interrupted || out->budget_exhausted) ? 0 : -EIO;
+	}
+	sched_free(&s);
+	return rc;
+}
+
+int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
+		  const struct vtc_probe_params *params, volatile int *stop,
+		  vtc_progress_fn progress, void *progress_arg, struct vtc_results *out)
+{
+	return vtc_probe_run_with(be, cpus, params, NULL, 0, stop, progress, progress_arg, out);
+}

@@ -1,0 +1,478 @@
+/* test_schedule.c - tournament rounds, and vtc_probe_run through a fake
+ * backend: coverage of pairs per pass, disjoint rounds, budget cut-off, stop
+ * flag, re-measure of ambiguous pairs, contention candidates, steal. Also the
+ * pin override parser. No hardware involved.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "affinity.h"
+#include "rounds.h"
+#include "schedule.h"
+
+/* ---- rounds ------------------------------------------------------------ */
+
+static void check_rounds(int n)
+{
+	int R = vtc_rounds_count(n), *a = calloc((size_t)n, sizeof(int)),
+	    *b = calloc((size_t)n, sizeof(int));
+	unsigned char *seen = calloc((size_t)n * (size_t)n, 1), *busy = calloc((size_t)n, 1);
+	int total = 0;
+
+	assert_non_null(a);
+	assert_non_null(seen);
+	assert_int_equal(R, n % 2 ? n : n - 1);
+	for (int r = 0; r < R; r++) {
+		int k = vtc_rounds_get(n, r, a, b);
+		assert_int_equal(k, n / 2);
+		memset(busy, 0, (size_t)n);
+		for (int i = 0; i < k; i++) {
+			assert_true(a[i] >= 0 && a[i] < n && b[i] >= 0 && b[i] < n);
+			assert_int_not_equal(a[i], b[i]);
+			assert_false(busy[a[i]]); /* no player twice in a round */
+			assert_false(busy[b[i]]);
+			busy[a[i]] = busy[b[i]] = 1;
+			int lo = a[i] < b[i] ? a[i] : b[i], hi = a[i] ^ b[i] ^ lo;
+			assert_int_equal(seen[lo * n + hi], 0); /* each pair once */
+			seen[lo * n + hi] = 1;
+			total++;
+		}
+	}
+	assert_int_equal(total, n * (n - 1) / 2);
+	assert_int_equal(vtc_rounds_get(n, R, a, b), -EINVAL);
+	assert_int_equal(vtc_rounds_get(n, -1, a, b), -EINVAL);
+	free(a);
+	free(b);
+	free(seen);
+	free(busy);
+}
+
+static void test_rounds_cover_all_pairs(void **state)
+{
+	(void)state;
+	for (int n = 2; n <= 257; n++)
+		check_rounds(n);
+	assert_int_equal(vtc_rounds_count(1), 0);
+	assert_int_equal(vtc_rounds_count(0), 0);
+}
+
+static void test_rounds_order_permutes(void **state)
+{
+	(void)state;
+	for (int R = 1; R <= 255; R += 2)
+		for (int pass = 0; pass < 4; pass++) {
+			unsigned char seen[256] = {0};
+			for (int i = 0; i < R; i++) {
+				int r = vtc_rounds_order(R, pass, i);
+				assert_true(r >= 0 && r < R);
+				assert_false(seen[r]);
+				seen[r] = 1;
+			}
+		}
+	/* Pass 1 differs from pass 0 (reversed). */
+	assert_int_equal(vtc_rounds_order(63, 0, 0), 0);
+	assert_int_equal(vtc_rounds_order(63, 1, 0), 62);
+}
+
+/* ---- fake backend -------------------------------------------------------- */
+
+#define FAKE_MAX 16
+
+struct fake {
+	int calls, max_jobs, stop_after, fail_rc, sleep_us;
+	volatile int *stop;
+	int count[FAKE_MAX][FAKE_MAX][VTC_MAX_PASSES]; /* [lo][hi][pass] */
+	int timer_a[FAKE_MAX][FAKE_MAX][VTC_MAX_PASSES];
+	bool overlap; /* a CPU appeared twice in one call */
+	int disagree_a, disagree_b; /* pass 1 of this pair reads 4x pass 0 */
+	int cont_calls;
+	uint64_t steal_tick;
+};
+
+static void fake_sleep(int us)
+{
+	struct timespec ts = {0, (long)us * 1000};
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
+static int fake_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
+			 const struct vtc_probe_params *p)
+{
+	struct fake *f = ctx;
+	unsigned char busy[FAKE_MAX] = {0};
+
+	(void)p;
+	f->calls++;
+	if (n > f->max_jobs)
+		f->max_jobs = n;
+	if (f->fail_rc)
+		return f->fail_rc;
+	fake_sleep(f->sleep_us);
+	for (int i = 0; i < n; i++) {
+		int a = jobs[i].a, b = jobs[i].b, lo = a < b ? a : b, hi = a ^ b ^ lo;
+		if (busy[a] || busy[b])
+			f->overlap = true;
+		busy[a] = busy[b] = 1;
+		f->count[lo][hi][jobs[i].pass]++;
+		f->timer_a[lo][hi][jobs[i].pass] = a;
+		struct vtc_lat_stats *o = jobs[i].out;
+		o->measured = true;
+		o->samples = 100;
+		o->median_ns = 20.0 + lo + hi;
+		if (lo == f->disagree_a && hi == f->disagree_b && jobs[i].pass == 1)
+			o->median_ns *= 4;
+		o->min_ns = o->p10_ns = o->median_ns - 1;
+		o->p90_ns = o->median_ns + 1;
+	}
+	if (f->stop_after && f->calls >= f->stop_after)
+		*f->stop = 1;
+	return 0;
+}
+
+/* Odd CPUs are SMT siblings of the even CPU below them. */
+static int fake_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, double *ra,
+			   double *rb)
+{
+	struct fake *f = ctx;
+	double r = 1.0 + kind;
+
+	f->cont_calls++;
+	if (b < 0) {
+		*ra = r;
+		return 0;
+	}
+	double share = a == b ? 0.5 : (a / 2 == b / 2 ? 0.6 : 1.0);
+	*ra = r * share;
+	*rb = r * share;
+	return 0;
+}
+
+/* Every CPU accumulates 1 steal tick per 4 total ticks per reading. */
+static int fake_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
+{
+	struct fake *f = ctx;
+	f->steal_tick++;
+	for (int i = 0; i < ncpus; i++) {
+		steal[i] = f->steal_tick;
+		total[i] = 4 * f->steal_tick;
+	}
+	return 0;
+}
+
+static int fake_timer(void *ctx, struct vtc_timer_info *t)
+{
+	(void)ctx;
+	memset(t, 0, sizeof(*t));
+	strcpy(t->name, "fake");
+	t->ticks_per_ns = 1.0;
+	return 0;
+}
+
+static struct vtc_backend fake_backend(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->disagree_a = f->disagree_b = -1;
+	return (struct vtc_backend){.name = "fake", .ctx = f, .pingpong = fake_pingpong,
+				    .throughput = fake_throughput, .cpu_times = fake_cpu_times,
+				    .timer_info = fake_timer};
+}
+
+static struct vtc_probe_params quick_params(void)
+{
+	struct vtc_probe_params p;
+	vtc_probe_params_default(&p);
+	p.budget_s = 30;
+	return p;
+}
+
+static void set_cpus(vtc_cpuset *s, const char *list)
+{
+	assert_int_equal(vtc_cpulist_parse(list, s), 0);
+}
+
+static double last_progress;
+static int progress_calls;
+static void on_progress(void *arg, double done)
+{
+	(void)arg;
+	assert_true(done >= last_progress && done <= 1.0);
+	last_progress = done;
+	progress_calls++;
+}
+
+static void test_run_covers_every_pair_each_pass(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	const int cpu[] = {0, 1, 2, 3, 8, 9, 10, 11, 12};
+	(void)state;
+
+	set_cpus(&cpus, "0-3,8-12"); /* 9 CPUs: odd n, ids with a gap */
+	last_progress = 0;
+	progress_calls = 0;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, on_progress, NULL, &r), 0);
+	assert_false(f.overlap);
+	assert_int_equal(f.max_jobs, 4);
+	assert_int_equal(f.calls, 2 * 9); /* 9 rounds per pass, one call each */
+	for (int i = 0; i < 9; i++)
+		for (int j = i + 1; j < 9; j++)
+			for (int pass = 0; pass < 2; pass++) {
+				assert_int_equal(f.count[cpu[i]][cpu[j]][pass], 1);
+				/* Odd passes time from the other side. */
+				assert_int_equal(f.timer_a[cpu[i]][cpu[j]][pass],
+						 pass ? cpu[j] : cpu[i]);
+			}
+	assert_int_equal(r.n, 9);
+	assert_int_equal(r.n_passes, 2); /* nothing ambiguous: no extra pass */
+	assert_string_equal(r.backend, "fake");
+	assert_string_equal(r.timer.name, "fake");
+	assert_false(r.budget_exhausted);
+	assert_false(r.interrupted);
+	assert_float_equal(last_progress, 1.0, 1e-12);
+	assert_true(progress_calls >= 18);
+	/* Passes are separated in time: pass 1 starts after pass 0 ends. */
+	double end0 = 0;
+	for (int i = 0; i < r.n_pairs; i++)
+		end0 = r.pairs[i].pass[0].t_start_s > end0 ? r.pairs[i].pass[0].t_start_s : end0;
+	for (int i = 0; i < r.n_pairs; i++)
+		assert_true(r.pairs[i].pass[1].t_start_s >= end0);
+	assert_float_equal(vtc_results_pair_median(&r, 12, 0), 32, 1e-9);
+	vtc_results_free(&r);
+}
+
+static void test_serial_one_pair_per_call(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-5");
+	p.serial = true;
+	p.contention = false;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(f.max_jobs, 1);
+	assert_int_equal(f.calls, 2 * 15);
+	assert_int_equal(f.cont_calls, 0);
+	assert_int_equal(r.n_contention, 0);
+	vtc_results_free(&r);
+}
+
+static int count_measured(const struct vtc_results *r, int pass)
+{
+	int m = 0;
+	for (int i = 0; i < r->n_pairs; i++)
+		m += r->pairs[i].pass[pass].measured;
+	return m;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void test_budget_cutoff_keeps_partial_data(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-15");
+	f.sleep_us = 5000; /* each round takes 5 ms */
+	p.pair_max_ms = 5;
+	p.budget_s = 0.06; /* room for ~12 of the 30 rounds */
+	p.contention = false;
+	double t = now_s();
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	t = now_s() - t;
+	assert_true(r.budget_exhausted);
+	assert_false(r.interrupted);
+	assert_true(t <= p.budget_s + 0.02); /* never starts a round it cannot finish */
+	assert_true(count_measured(&r, 0) > 0);
+	assert_true(count_measured(&r, 0) + count_measured(&r, 1) < 2 * r.n_pairs);
+	vtc_results_free(&r);
+}
+
+static void test_tiny_budget_measures_nothing(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 0.001;
+	p.pair_max_ms = 20;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_true(r.budget_exhausted);
+	assert_int_equal(f.calls, 0);
+	assert_int_equal(vtc_results_pair_median(&r, 0, 1), -1);
+	vtc_results_free(&r);
+}
+
+static void test_stop_flag_ends_quickly(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	volatile int stop = 0;
+	(void)state;
+
+	set_cpus(&cpus, "0-15");
+	f.stop = &stop;
+	f.stop_after = 3;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &stop, NULL, NULL, &r), 0);
+	assert_true(r.interrupted);
+	assert_int_equal(f.calls, 3);
+	assert_int_equal(f.cont_calls, 0);
+	assert_int_equal(count_measured(&r, 0), 3 * 8);
+	vtc_results_free(&r);
+}
+
+static void test_ambiguous_pair_remeasured(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-5");
+	f.disagree_a = 2;
+	f.disagree_b = 4;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.n_passes, 3);
+	assert_int_equal(f.count[2][4][2], 1); /* solo re-measure in slot 2 */
+	assert_int_equal(count_measured(&r, 2), 1);
+	/* The tie-break pass agrees with pass 0: median of 26, 104, 26. */
+	assert_float_equal(vtc_results_pair_median(&r, 2, 4), 26, 1e-9);
+	vtc_results_free(&r);
+}
+
+static void test_contention_candidates_and_steal(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	const int extra[][2] = {{2, 5}, {7, 99}}; /* 99: not probed, skipped */
+	(void)state;
+
+	set_cpus(&cpus, "0-7");
+	assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, NULL, &r), 0);
+	for (int c = 0; c < 8; c++)
+		assert_float_equal(r.solo_rate[VTC_CONT_ALU][c], 3.0, 1e-9);
+	const struct vtc_contention_result *same = vtc_results_contention(&r, 0, 0);
+	assert_non_null(same);
+	assert_true(same->measured);
+	assert_float_equal(same->ratio[VTC_CONT_L1], 0.5, 1e-9);
+	assert_non_null(vtc_results_contention(&r, 2, 5));
+	assert_null(vtc_results_contention(&r, 7, 99));
+	/* Lowest latency partner of each CPU (fake: lo + hi): 0's is 1. */
+	const struct vtc_contention_result *c01 = vtc_results_contention(&r, 0, 1);
+	assert_non_null(c01);
+	assert_float_equal(c01->ratio[VTC_CONT_L2], 0.6, 1e-9);
+	assert_float_equal(c01->steal_pct, 25.0, 1e-9);
+	/* Linear in n: at most 1 + extras + n + controls co-runs. */
+	assert_true(r.n_contention <= 1 + 1 + 8 + 3);
+	for (int c = 0; c < 8; c++)
+		assert_float_equal(r.steal_pct[c], 25.0, 1e-9);
+	vtc_results_free(&r);
+}
+
+static void test_errors(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "3");
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	vtc_results_free(&r);
+	set_cpus(&cpus, "0-3");
+	f.fail_rc = -EPERM;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EPERM);
+	vtc_results_free(&r);
+	f.fail_rc = 0;
+	p.passes = 0;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	p = quick_params();
+	p.budget_s = -1;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	p = quick_params();
+	assert_int_equal(vtc_probe_run(NULL, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	vtc_results_free(&r);
+}
+
+/* ---- pin override parser ------------------------------------------------- */
+
+static void test_pin_map(void **state)
+{
+	struct vtc_pin_map m;
+	(void)state;
+	assert_int_equal(vtc_pin_map_parse("1:0", &m), 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(vtc_pin_map_apply(&m, 1), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 0), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 5), 5);
+	assert_int_equal(vtc_pin_map_parse("1:0,3:2,4095:7", &m), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 3), 2);
+	assert_int_equal(vtc_pin_map_apply(&m, 4095), 7);
+	assert_int_equal(vtc_pin_map_parse("", &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(vtc_pin_map_parse(NULL, &m), 0);
+	assert_int_equal(vtc_pin_map_apply(NULL, 9), 9);
+	const char *bad[] = {"1", "1:", ":0", "1:0,", "a:b", "1-0", "1:0;2:3", " 1:0", "-1:0"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(vtc_pin_map_parse(bad[i], &m), -EINVAL);
+	assert_int_equal(vtc_pin_map_parse("4096:0", &m), -ERANGE);
+	assert_int_equal(vtc_pin_map_parse("0:99999999999999999999", &m), -ERANGE);
+	assert_int_equal(vtc_pin_map_parse("0:1,1:2,2:3,3:4,4:5,5:6,6:7,7:8,8:9,9:10,"
+					   "10:11,11:12,12:13,13:14,14:15,15:16,16:17", &m),
+			 -ERANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rounds_cover_all_pairs),
+		cmocka_unit_test(test_rounds_order_permutes),
+		cmocka_unit_test(test_run_covers_every_pair_each_pass),
+		cmocka_unit_test(test_serial_one_pair_per_call),
+		cmocka_unit_test(test_budget_cutoff_keeps_partial_data),
+		cmocka_unit_test(test_tiny_budget_measures_nothing),
+		cmocka_unit_test(test_stop_flag_ends_quickly),
+		cmocka_unit_test(test_ambiguous_pair_remeasured),
+		cmocka_unit_test(test_contention_candidates_and_steal),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_pin_map),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
