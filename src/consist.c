@@ -120,10 +120,11 @@ static int check_level(const struct vtc_topo *a, const struct vtc_topo *b, enum 
 	vtc_cpulist_format(&bad, who, sizeof(who));
 	f = vtc_findings_add(out, KIND, VTC_SEV_WARNING, &bad,
 			     "%s groups differ on vCPUs %s: sysfs %s, CPUID %s "
-			     "(largest %s group: sysfs %d, CPUID %d CPUs)%s%s",
-			     vtc_level_name(l), who, ga, gb, vtc_level_name(l),
-			     largest_group(a, l, common), largest_group(b, l, common),
-			     *hv_note(p) ? "; hypervisor " : "", hv_note(p));
+			     "(CPUID says up to %d %s, sysfs %d)%s%s",
+			     vtc_level_name(l), who, ga, gb, largest_group(b, l, common),
+			     l == VTC_LEVEL_SMT ? "threads per core" : "CPUs per group",
+			     largest_group(a, l, common), *hv_note(p) ? "; hypervisor " : "",
+			     hv_note(p));
 	if (!f)
 		return -ENOMEM;
 	snprintf(f->cost, sizeof(f->cost),

@@ -102,12 +102,19 @@ static const struct rec *lookup(const struct cpu_recs *c, uint32_t leaf, uint32_
 	return NULL;
 }
 
-/* Each leaf range (basic, hypervisor, extended) has its maximum in the
- * range's first leaf; a recording may hold lines beyond it (dumpers probe
- * blindly), and a real CPU would not honour those. */
+/* First leaf of @leaf's range. Hypervisor leaves come in blocks of 0x100
+ * (KVM with Hyper-V enlightenments answers at 0x40000000 as Hyper-V and at
+ * 0x40000100 as KVM), each with its own maximum. */
+static uint32_t range_base(uint32_t leaf)
+{
+	return (leaf & 0xf0000000u) == 0x40000000u ? leaf & 0xffffff00u : leaf & 0xffff0000u;
+}
+
+/* Each range has its maximum in its first leaf; a recording may hold lines
+ * beyond it (dumpers probe blindly), and a real CPU would not honour those. */
 static uint32_t range_max(const struct cpu_recs *c, uint32_t leaf)
 {
-	const struct rec *r = lookup(c, leaf & 0xffff0000u, 0);
+	const struct rec *r = lookup(c, range_base(leaf), 0);
 	return r ? r->out.eax : 0;
 }
 
@@ -121,7 +128,7 @@ int vtc_cpuid_query(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
 	if (!vtc_cpuset_test(&s->cpus, cpu) || cpu >= s->ncpus)
 		return -ENODEV;
 	c = &s->cpu[cpu];
-	if ((leaf & 0xffffu) != 0 && leaf > range_max(c, leaf))
+	if (leaf != range_base(leaf) && leaf > range_max(c, leaf))
 		return 0;
 	hit = lookup(c, leaf, subleaf);
 	if (hit)

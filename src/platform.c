@@ -105,7 +105,7 @@ void vtc_platform_identify(struct vtc_platform *p)
 
 	if (p->hv_cpuid_vendor[0]) {
 		name = lookup_exact(cpuid_sigs, VTC_ARRAY_SIZE(cpuid_sigs), p->hv_cpuid_vendor);
-		set(p, name ? name : "unknown", "CPUID 0x40000000 signature '%s'",
+		set(p, name ? name : "unknown", "CPUID hypervisor signature '%s'",
 		    p->hv_cpuid_vendor);
 		return;
 	}

@@ -333,14 +333,16 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t)
 
 /* ---- platform facts ------------------------------------------------------ */
 
-static void read_tsc_khz(const struct vtc_cpuid_src *s, int cpu, uint32_t hv_max,
-			 struct vtc_platform *p)
+/* @hv_base: the KVM/VMware leaf block (0x40000000 or 0x40000100), 0 none. */
+static void read_tsc_khz(const struct vtc_cpuid_src *s, int cpu, uint32_t hv_base,
+			 uint32_t hv_max, struct vtc_platform *p)
 {
 	struct vtc_cpuid_regs r;
 
-	/* KVM (with the TSC-frequency feature) and VMware publish kHz here. */
-	if (p->cpuid_hypervisor && hv_max >= 0x40000010) {
-		r = q(s, cpu, 0x40000010, 0);
+	/* KVM (with the TSC-frequency feature) and VMware publish kHz at
+	 * block + 0x10; Hyper-V's block has no such leaf. */
+	if (hv_base && hv_max >= hv_base + 0x10) {
+		r = q(s, cpu, hv_base + 0x10, 0);
 		if (r.eax) {
 			p->tsc_khz = r.eax;
 			snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "cpuid-0x40000010");
@@ -362,11 +364,24 @@ static void read_tsc_khz(const struct vtc_cpuid_src *s, int cpu, uint32_t hv_max
 	}
 }
 
+/* The 12-byte signature of a hypervisor leaf block; its EAX (max leaf). */
+static uint32_t hv_signature(const struct vtc_cpuid_src *s, int cpu, uint32_t base,
+			     char sig[13])
+{
+	struct vtc_cpuid_regs r = q(s, cpu, base, 0);
+
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = '\0'; /* KVM pads "KVMKVMKVM" with NULs */
+	return r.eax;
+}
+
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p)
 {
 	int cpu = vtc_cpuset_first(vtc_cpuid_cpus(src));
-	char vendor[13];
-	uint32_t hv_max = 0;
+	char vendor[13], sig[13];
+	uint32_t hv_max = 0, hv_base = 0;
 
 	if (cpu < 0)
 		return -EINVAL;
@@ -376,19 +391,24 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
 	p->cpuid_hypervisor = (q(src, cpu, 1, 0).ecx >> 31) & 1;
 	p->hv_cpuid_vendor[0] = '\0';
 	if (p->cpuid_hypervisor) {
-		struct vtc_cpuid_regs r = q(src, cpu, 0x40000000, 0);
-		char sig[13];
-
-		memcpy(sig, &r.ebx, 4);
-		memcpy(sig + 4, &r.ecx, 4);
-		memcpy(sig + 8, &r.edx, 4);
-		sig[12] = '\0'; /* KVM pads "KVMKVMKVM" with NULs */
+		hv_max = hv_signature(src, cpu, 0x40000000, sig);
 		snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
-		hv_max = r.eax;
+		if (strcmp(sig, "KVMKVMKVM") == 0 || strcmp(sig, "VMwareVMware") == 0)
+			hv_base = 0x40000000;
+		/* KVM offering Hyper-V enlightenments (for Windows guests) says
+		 * "Microsoft Hv" first and its own name at 0x40000100. */
+		if (strcmp(sig, "Microsoft Hv") == 0) {
+			uint32_t max = hv_signature(src, cpu, 0x40000100, sig);
+			if (strcmp(sig, "KVMKVMKVM") == 0) {
+				snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
+				hv_base = 0x40000100;
+				hv_max = max;
+			}
+		}
 	}
 	p->cpuid_invariant_tsc = (q(src, cpu, 0x80000007, 0).edx >> 8) & 1;
 	p->tsc_khz = 0;
 	p->tsc_khz_source[0] = '\0';
-	read_tsc_khz(src, cpu, hv_max, p);
+	read_tsc_khz(src, cpu, hv_base, hv_max, p);
 	return 0;
 }

@@ -26,7 +26,8 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t);
 
 /* Fill the CPUID facts of @p from the lowest CPU of @src: cpuid_available,
  * cpuid_vendor, cpuid_hypervisor, hv_cpuid_vendor (0x40000000 signature,
- * only when the hypervisor bit is set), cpuid_invariant_tsc, tsc_khz and
+ * only when the hypervisor bit is set; "KVMKVMKVM" when KVM poses as Hyper-V
+ * there and names itself at 0x40000100), cpuid_invariant_tsc, tsc_khz and
  * tsc_khz_source ("cpuid-0x40000010", "cpuid-0x15", "cpuid-0x16"). Other
  * fields are not touched. Returns 0, -EINVAL (no CPUs). */
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p);

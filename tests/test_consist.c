@@ -96,6 +96,7 @@ static void test_smt_disagree(void **state)
 	assert_non_null(strstr(fs.item[0].evidence, "smt groups differ on vCPUs 0-3"));
 	assert_non_null(strstr(fs.item[0].evidence, "sysfs [0] [1] [2] [3]"));
 	assert_non_null(strstr(fs.item[0].evidence, "CPUID [0,2] [1,3]"));
+	assert_non_null(strstr(fs.item[0].evidence, "CPUID says up to 2 threads per core, sysfs 1"));
 	assert_non_null(strstr(fs.item[0].evidence, "hypervisor kvm"));
 	assert_true(fs.item[0].fix[0] != '\0');
 	vtc_findings_free(&fs);
@@ -141,6 +142,37 @@ static void test_package_split_partial(void **state)
 	assert_int_equal(fs.count, 0);
 	vtc_topo_free(&a);
 	vtc_topo_free(&b);
+}
+
+/* A kernel that reports die = package (no die support, e.g. AMD CCDs before
+ * Linux 6.9) is coarser, not contradicting; two different die splits are. */
+static void test_dies(void **state)
+{
+	static const char *const kernel_no_dies[VTC_LEVEL_COUNT] = {
+		[VTC_LEVEL_SMT] = "0|1|2|3", [VTC_LEVEL_DIE] = "0-3", [VTC_LEVEL_PACKAGE] = "0-3",
+	};
+	static const char *const kernel_dies[VTC_LEVEL_COUNT] = {
+		[VTC_LEVEL_SMT] = "0|1|2|3", [VTC_LEVEL_DIE] = "0,2|1,3", [VTC_LEVEL_PACKAGE] = "0-3",
+	};
+	static const char *const cpuid_dies[VTC_LEVEL_COUNT] = {
+		[VTC_LEVEL_SMT] = "0|1|2|3", [VTC_LEVEL_DIE] = "0-1|2-3", [VTC_LEVEL_PACKAGE] = "0-3",
+	};
+	struct vtc_topo a, b, c;
+	struct vtc_findings fs = { 0 };
+
+	(void)state;
+	build(&a, "sysfs", 4, kernel_no_dies);
+	build(&b, "sysfs", 4, kernel_dies);
+	build(&c, "cpuid", 4, cpuid_dies);
+	assert_int_equal(vtc_consist_check(&a, &c, NULL, &fs), 0);
+	assert_int_equal(fs.count, 0);
+	assert_int_equal(vtc_consist_check(&b, &c, NULL, &fs), 0);
+	assert_int_equal(fs.count, 1);
+	assert_non_null(strstr(fs.item[0].evidence, "die groups differ on vCPUs 0-3"));
+	vtc_findings_free(&fs);
+	vtc_topo_free(&a);
+	vtc_topo_free(&b);
+	vtc_topo_free(&c);
 }
 
 static void test_bad_args(void **state)
@@ -221,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_agree),
 		cmocka_unit_test(test_smt_disagree),
 		cmocka_unit_test(test_package_split_partial),
+		cmocka_unit_test(test_dies),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_l3_leak_counts),
 		cmocka_unit_test(test_l3_leak_fixture),

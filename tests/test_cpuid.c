@@ -635,7 +635,7 @@ static void test_cloud_fc16(void **state)
 	/* no DMI, no /sys/hypervisor: only CPUID can tell */
 	vtc_platform_identify(&p);
 	assert_string_equal(p.hypervisor, "kvm");
-	assert_non_null(strstr(p.hypervisor_evidence, "CPUID 0x40000000"));
+	assert_non_null(strstr(p.hypervisor_evidence, "CPUID hypervisor signature"));
 	vtc_topo_free(&t);
 	unpacked_free(&u);
 }
@@ -707,6 +707,27 @@ static void test_tsc_from_hv_leaf(void **state)
 	assert_int_equal(p.tsc_khz, 3000000);
 	assert_string_equal(p.tsc_khz_source, "cpuid-0x40000010");
 	assert_false(p.cpuid_invariant_tsc);
+	vtc_topo_free(&t);
+}
+
+/* KVM posing as Hyper-V at 0x40000000 names itself at 0x40000100; the TSC
+ * leaf is KVM's (0x40000110), not whatever sits at 0x40000010. */
+static void test_kvm_with_hyperv_leaves(void **state)
+{
+	char dir[PATH_MAX];
+	struct vtc_topo t;
+	struct vtc_platform p;
+
+	(void)state;
+	fixture(dir, sizeof(dir), "cpuid-kvm-hyperv");
+	decode_dir(dir, &t, &p);
+	assert_string_equal(p.hv_cpuid_vendor, "KVMKVMKVM");
+	assert_int_equal(p.tsc_khz, 2100000);
+	assert_string_equal(p.tsc_khz_source, "cpuid-0x40000010");
+	assert_true(p.cpuid_invariant_tsc);
+	vtc_platform_identify(&p);
+	assert_string_equal(p.hypervisor, "kvm");
+	assert_string_equal(groups_str(&t, VTC_LEVEL_PACKAGE), "0-1");
 	vtc_topo_free(&t);
 }
 
@@ -885,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_cloud_fc16),
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_tsc_from_hv_leaf),
+		cmocka_unit_test(test_kvm_with_hyperv_leaves),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_live_this_machine),
 		cmocka_unit_test(test_live_pin_errors),
