@@ -28,7 +28,7 @@ struct cpu_recs {
 };
 
 struct vtc_cpuid_src {
-	int live;
+	bool live;
 	int ncpus; /* entries in cpu[]: highest CPU + 1 */
 	vtc_cpuset cpus;
 	struct cpu_recs *cpu;
@@ -49,7 +49,7 @@ static int recs_add(struct cpu_recs *c, uint32_t mask, const struct vtc_cpuid_re
 	return 0;
 }
 
-static int src_alloc(struct vtc_cpuid_src **out, const vtc_cpuset *cpus, int live)
+static int src_alloc(struct vtc_cpuid_src **out, const vtc_cpuset *cpus, bool live)
 {
 	struct vtc_cpuid_src *s = calloc(1, sizeof(*s));
 
@@ -77,7 +77,7 @@ void vtc_cpuid_close(struct vtc_cpuid_src *s)
 	free(s);
 }
 
-int vtc_cpuid_is_live(const struct vtc_cpuid_src *s)
+bool vtc_cpuid_is_live(const struct vtc_cpuid_src *s)
 {
 	return s->live;
 }
@@ -216,6 +216,10 @@ static int load_file(const char *path, struct cpu_recs *c)
 	if (rc == 0 && ferror(f))
 		rc = -EIO;
 	fclose(f);
+	/* Without leaf 0 nothing else can be trusted (no vendor, no maximum):
+	 * an empty or foreign file, not a CPU that answers zeros. */
+	if (rc == 0 && !lookup(c, 0, 0))
+		rc = -EINVAL;
 	return rc;
 }
 
@@ -267,7 +271,7 @@ static int open_dump(const char *dir, struct vtc_cpuid_src **out)
 
 	if (rc < 0)
 		return rc;
-	rc = src_alloc(&s, &cpus, 0);
+	rc = src_alloc(&s, &cpus, false);
 	if (rc < 0)
 		return rc;
 	vtc_cpuset_foreach(cpu, &cpus) {
@@ -302,9 +306,12 @@ int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f)
 
 /* ---- live recording ----------------------------------------------------- */
 
-/* Leaves whose answer depends on the subleaf in ECX, and how enumeration of
- * their subleaves ends (a zero type/level field, or a count in subleaf 0). */
-static int subleaf_count(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t sub)
+/* Leaves whose subleaves we decode, and how their enumeration ends (a zero
+ * type/level field, or a count in subleaf 0): 1 = record the next subleaf,
+ * 0 = this was the last, -1 = ECX is not an input (other leaves with
+ * subleaves, which we never decode, are kept at subleaf 0 only). */
+static int subleaf_more(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t sub,
+			uint32_t sub0_eax)
 {
 	switch (leaf) {
 	case 0x4:
@@ -312,9 +319,10 @@ static int subleaf_count(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t
 		return (r->eax & 0x1f) != 0; /* cache type 0: no more caches */
 	case 0xb:
 	case 0x1f:
+	case 0x80000026:
 		return ((r->ecx >> 8) & 0xff) != 0 || sub == 0; /* level type 0 ends */
 	case 0x7:
-		return sub < r->eax || sub == 0; /* subleaf 0 EAX: max subleaf */
+		return sub < sub0_eax && sub < 3; /* subleaf 0 EAX: max subleaf */
 	default:
 		return -1; /* ECX does not matter */
 	}
@@ -325,6 +333,7 @@ static int subleaf_count(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t
 static int record_leaf(struct cpu_recs *c, uint32_t leaf)
 {
 	struct vtc_cpuid_regs in = { .eax = leaf }, out;
+	uint32_t sub0_eax = 0;
 	int rc;
 
 	for (uint32_t sub = 0; sub < MAX_SUBLEAVES; sub++) {
@@ -332,7 +341,9 @@ static int record_leaf(struct cpu_recs *c, uint32_t leaf)
 
 		in.ecx = sub;
 		vtc_arch_cpuid(leaf, sub, &out);
-		more = subleaf_count(leaf, &out, sub);
+		if (sub == 0)
+			sub0_eax = out.eax;
+		more = subleaf_more(leaf, &out, sub, sub0_eax);
 		if (more < 0) {
 			in.ecx = 0;
 			return recs_add(c, MASK_EAX, &in, &out);
@@ -427,7 +438,7 @@ static int open_live(struct vtc_cpuid_src **out)
 	rc = get_affinity(&orig);
 	if (rc < 0)
 		return rc;
-	rc = src_alloc(&s, &orig, 1);
+	rc = src_alloc(&s, &orig, true);
 	if (rc < 0)
 		return rc;
 	vtc_cpuset_foreach(cpu, &orig) {

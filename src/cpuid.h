@@ -9,6 +9,7 @@
 #ifndef VTC_CPUID_H
 #define VTC_CPUID_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,13 +24,13 @@ struct vtc_cpuid_src;
  * @dump_dir/pu<N> (N = Linux CPU number; other files are ignored).
  * Returns 0 and *out, or -ENOTSUP (live on a non-x86 build), -EPERM/-EINVAL
  * (pinning refused, returned as is), -ENOENT (no pu<N> files), -EINVAL
- * (malformed dump line), -ERANGE (N >= VTC_CPUSET_MAX), -ENOMEM, or another
+ * (malformed dump line, or a pu<N> file without leaf 0), -ERANGE (N >= VTC_CPUSET_MAX), -ENOMEM, or another
  * -errno from reading the directory. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out);
 void vtc_cpuid_close(struct vtc_cpuid_src *s);
 
 /* True for the live instruction, false for a dump. */
-int vtc_cpuid_is_live(const struct vtc_cpuid_src *s);
+bool vtc_cpuid_is_live(const struct vtc_cpuid_src *s);
 
 /* The CPUs the source answers for (live: the affinity mask at open; dump:
  * the pu<N> files present). */

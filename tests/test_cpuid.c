@@ -182,6 +182,7 @@ static void test_malformed_dumps(void **state)
 		{ "cpuid-bad-line", -EINVAL },   { "cpuid-bad-arrow", -EINVAL },
 		{ "cpuid-truncated", -EINVAL },  { "cpuid-huge-value", -EINVAL },
 		{ "cpuid-empty-dir", -ENOENT },  { "no-such-fixture", -ENOENT },
+		{ "cpuid-no-leaf0", -EINVAL },
 	};
 	char dir[PATH_MAX];
 
