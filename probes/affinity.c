@@ -1,5 +1,7 @@
 /* affinity.c - pinning and placement checks.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>

@@ -9,6 +9,8 @@
  *   vtc-bench csv [LIST]    the same, matrix as CSV
  *   vtc-bench cont A B      contention ratios of A,B (a == b allowed)
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

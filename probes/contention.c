@@ -4,6 +4,8 @@
  * Two threads on SMT siblings share the core's load/store units, L1/L2 and
  * ALUs, so each gets ~0.5-0.7 of its solo rate; on separate cores ~1.0;
  * two vCPUs stacked on one physical CPU ~0.5 (with steal). */
+#include "config.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>

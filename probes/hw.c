@@ -1,5 +1,7 @@
 /* hw.c - the real backend: pinned threads on this machine's CPUs.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,8 @@
  * project's AMD guest, because PAUSE can take ~100+ cycles on Zen 2+. We
  * relax only after VTC_PP_SPIN_FAST loads without progress: by then the
  * partner is probably not running (a stall) and the clock is consulted. */
+#include "config.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -62,7 +64,9 @@ struct pp_a {
 	unsigned long seq;     /* last value A stored */
 	uint64_t deadline;     /* ticks */
 	uint64_t batch_t0;     /* when the current batch of round trips began */
+	uint64_t t_start;      /* when A started measuring */
 	uint32_t stalls;
+	uint32_t run;          /* stalls since the last clean sample */
 	double *stall_ns;      /* per-handoff time of each stalled round trip */
 	bool stalled_now;      /* current sample saw a stall */
 	bool timeout;
@@ -71,13 +75,21 @@ struct pp_a {
 /* RT_STOP: the pair's time bound passed or it reached the stall limit. */
 enum { RT_OK = 0, RT_STOP = 1 };
 
-static void a_record_stall(struct pp_a *s, uint64_t ticks)
+/* "Stalls repeatedly": stall_limit stalls with no clean sample between
+ * them. A time-shared pair stalls on every round trip; a busy host's
+ * occasional preemption (here: 1-2 per 4 ms of samples) does not count. */
+static bool a_stall_limit(const struct pp_a *s)
 {
 	int limit = s->c->params->stall_limit;
+	return limit > 0 && (int)s->run >= limit;
+}
 
-	/* One round trip = two handoffs. Room for limit + 1 entries. */
-	if ((int)s->stalls <= limit + 1)
-		s->stall_ns[s->stalls - 1] = vtc_timer_ns(s->c->t, ticks) / 2;
+static void a_record_stall(struct pp_a *s, uint64_t ticks)
+{
+	size_t room = (size_t)s->c->params->stall_limit + 1;
+
+	/* One round trip = two handoffs. A ring of the latest limit + 1. */
+	s->stall_ns[(s->stalls - 1) % room] = vtc_timer_ns(s->c->t, ticks) / 2;
 	s->stalled_now = true;
 }
 
@@ -98,6 +110,7 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 		if (!counted && now - t0 > s->c->stall_ticks) {
 			counted = true;
 			s->stalls++;
+			s->run++;
 		}
 		if (now > s->deadline) {
 			/* The bound ran out with this round trip in flight. If
@@ -106,6 +119,8 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 			if (!counted && now - s->batch_t0 > s->c->stall_ticks) {
 				counted = true;
 				s->stalls++;
+				s->run++;
+			s->run++;
 			}
 			rc = RT_STOP;
 			break;
@@ -113,7 +128,7 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 	}
 	if (counted) {
 		a_record_stall(s, now - t0);
-		if (s->c->params->stall_limit > 0 && (int)s->stalls >= s->c->params->stall_limit)
+		if (a_stall_limit(s))
 			rc = RT_STOP;
 	}
 	return rc;
@@ -137,6 +152,22 @@ static inline int a_round_trips(struct pp_a *s, uint32_t k)
 			}
 	}
 	return RT_OK;
+}
+
+/* A batch of @k round trips that took @ticks: if its round trips averaged
+ * more than stall_ns, one of them stalled even though A saw no slow spin
+ * (A itself was descheduled mid-spin and the partner answered meanwhile,
+ * as when both vCPUs time-share one CPU). True when the batch stalled. */
+static bool a_batch_stalled(struct pp_a *s, uint64_t ticks, uint32_t k)
+{
+	if (s->stalled_now)
+		return true;
+	if (ticks / k <= s->c->stall_ticks)
+		return false;
+	s->stalls++;
+	s->run++;
+	a_record_stall(s, ticks / k);
+	return true;
 }
 
 static bool a_on_cpu(const struct pp_ctl *c, unsigned aux)
@@ -164,14 +195,15 @@ static int a_sample(struct pp_a *s, uint32_t k, double *ns)
 	uint64_t t1 = vtc_timer_ticks_cpu(t, &c1);
 	if (rc != RT_OK)
 		return -1;
-	if (s->stalled_now)
-		return 0;
+	if (a_batch_stalled(s, t1 - t0, k))
+		return a_stall_limit(s) ? -1 : 0;
 	if (!pre || !a_on_cpu(s->c, c0) || !a_on_cpu(s->c, c1) ||
 	    uatomic_read(&s->c->b_offcpu) != off0) {
 		s->c->pair->out->discarded++;
 		return 0;
 	}
 	*ns = vtc_timer_ns(t, t1 - t0) / k / 2;
+	s->run = 0;
 	return 1;
 }
 
@@ -180,14 +212,22 @@ static int a_choose_k(struct pp_a *s, uint32_t *k)
 {
 	const struct vtc_timer *t = s->c->t;
 
-	s->batch_t0 = vtc_timer_ticks(t);
+	uint64_t t0 = vtc_timer_ticks(t), t1;
+
+	s->batch_t0 = t0;
+	s->stalled_now = false;
 	if (a_round_trips(s, PP_WARMUP_RT) != RT_OK)
 		return RT_STOP;
-	uint64_t t0 = vtc_timer_ticks(t);
-	s->batch_t0 = t0;
+	t1 = vtc_timer_ticks(t);
+	a_batch_stalled(s, t1 - t0, PP_WARMUP_RT);
+	s->batch_t0 = t0 = t1;
+	s->stalled_now = false;
 	if (a_round_trips(s, PP_PROBE_RT) != RT_OK)
 		return RT_STOP;
-	double rt = vtc_timer_ns(t, vtc_timer_ticks(t) - t0) / PP_PROBE_RT;
+	t1 = vtc_timer_ticks(t);
+	if (a_batch_stalled(s, t1 - t0, PP_PROBE_RT) && a_stall_limit(s))
+		return RT_STOP;
+	double rt = vtc_timer_ns(t, t1 - t0) / PP_PROBE_RT;
 	*k = vtc_stats_adapt_k(rt, s->c->params->sample_target_us * 1000.0,
 			       VTC_PP_K_MIN, VTC_PP_K_MAX);
 	return RT_OK;
@@ -218,8 +258,15 @@ static void a_measure(struct pp_a *s, double *v)
 	 * more stalled round trips than clean samples (a time-shared pair
 	 * whose handoffs take whole scheduler slices may fit only 2-3 stalls
 	 * into the bound). */
-	if ((p->stall_limit > 0 && (int)s->stalls >= p->stall_limit) ||
-	    (s->stalls > 0 && kept < s->stalls)) {
+	if (kept == 0 && out->discarded == 0 && s->stalls == 0) {
+		/* The bound ran out before one clean sample, with every
+		 * round trip slow but none caught in the slow path (A was
+		 * descheduled mid-spin each time): as stalled as it gets. */
+		uint64_t rts = s->seq / 2 ? s->seq / 2 : 1;
+		s->stalls = out->stalls = 1;
+		s->stall_ns[0] = vtc_timer_ns(s->c->t, vtc_timer_ticks(s->c->t) - s->t_start) / rts / 2;
+	}
+	if (a_stall_limit(s) || (s->stalls > 0 && kept < s->stalls)) {
 		size_t room = (size_t)p->stall_limit + 1;
 		size_t n = s->stalls < room ? s->stalls : room;
 		out->stalled = true;
@@ -255,7 +302,8 @@ static void *a_thread(void *arg)
 	c->pair->err = vtc_affinity_pin_self(c->pair->cpu_a);
 	if (c->pair->err)
 		goto out;
-	s.deadline = vtc_timer_ticks(c->t) + c->pair_ticks;
+	s.t_start = vtc_timer_ticks(c->t);
+	s.deadline = s.t_start + c->pair_ticks;
 	/* Allocated and first touched here, on A's vCPU: its home is a
 	 * CPU of the pair, not whoever set the run up. */
 	s.line = aligned_alloc(64, sizeof(*s.line));

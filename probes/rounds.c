@@ -1,5 +1,7 @@
 /* rounds.c - round-robin tournament schedule (circle method).
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 
 #include "rounds.h"

@@ -14,6 +14,8 @@
  *  4. per-CPU steal over the whole run.
  * The budget and the stop flag are checked before every backend call; a
  * backend call is itself bounded by params->pair_max_ms. */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* timer.c - choose and calibrate the probes' clock.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* matrix.c - latency matrix output.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 

@@ -1,5 +1,7 @@
 /* procstat.c - pure parser for the per-CPU lines of /proc/stat.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>

@@ -1,5 +1,7 @@
 /* stats.c - pure statistics for probe samples.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /* test_matrix.c - latency matrix as c2clat-style text and core-to-core-latency CSV.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,6 +3,8 @@
  * (both threads on one CPU), contention ratios. Bounds are structural, never
  * tuned to one CPU. Skips (77) with fewer than two allowed CPUs.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -75,58 +77,88 @@ static void test_pin_and_verify(void **state)
 	assert_int_equal(vtc_affinity_pin_self(VTC_CPUSET_MAX), -EINVAL);
 }
 
-static void check_clean(const struct vtc_lat_stats *l)
+/* Timing on a shared machine is noisy: another process on one of our CPUs
+ * really does time-share it, which is what the probes detect. A check
+ * passes when one of a few attempts, spaced apart, meets its structural
+ * bound; every attempt is printed so a failure shows what was measured. */
+#define ATTEMPTS 4
+
+static void pause_ms(int ms)
 {
-	assert_true(l->measured);
-	assert_false(l->stalled);
-	assert_true(l->samples > 0);
-	assert_true(l->round_trips >= 1);
-	/* Sanity only: 5 ns .. 50 us one way. */
-	assert_true(l->median_ns > 5 && l->median_ns < 50000);
-	assert_true(l->min_ns <= l->p10_ns && l->p10_ns <= l->median_ns &&
-		    l->median_ns <= l->p90_ns);
-	/* Placement is checked per sample; pinned threads rarely move. */
-	assert_true(l->discarded < l->samples);
+	struct timespec ts = {0, (long)ms * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static bool clean(const struct vtc_lat_stats *l)
+{
+	print_message("  measured %d stalled %d samples %u discarded %u stalls %u K %u "
+		      "min %.1f p10 %.1f median %.1f p90 %.1f\n", l->measured, l->stalled,
+		      l->samples, l->discarded, l->stalls, l->round_trips, l->min_ns,
+		      l->p10_ns, l->median_ns, l->p90_ns);
+	/* Sanity only: 5 ns .. 50 us one way; placement is checked per
+	 * sample and pinned threads rarely move. */
+	return l->measured && !l->stalled && l->samples > 0 && l->round_trips >= 1 &&
+	       l->median_ns > 5 && l->median_ns < 50000 && l->min_ns <= l->p10_ns &&
+	       l->p10_ns <= l->median_ns && l->median_ns <= l->p90_ns &&
+	       l->discarded < l->samples;
+}
+
+static bool pingpong_clean(struct vtc_backend *be, int a, int b)
+{
+	struct vtc_probe_params p;
+	struct vtc_lat_stats st = {0};
+	struct vtc_pingpong_job job = {.a = a, .b = b, .out = &st};
+
+	vtc_probe_params_default(&p);
+	assert_int_equal(be->pingpong(be->ctx, &job, 1, &p), 0);
+	return clean(&st);
 }
 
 static void test_pingpong_two_cpus(void **state)
 {
 	struct vtc_backend be;
-	struct vtc_probe_params p;
-	struct vtc_lat_stats st[2] = {0};
-	struct vtc_pingpong_job job[2] = {{.a = cpu_a, .b = cpu_b, .out = &st[0]},
-					  {.a = cpu_b, .b = cpu_a, .out = &st[1]}};
+	bool ab = false, ba = false;
 	(void)state;
 	backend(&be, false);
-	vtc_probe_params_default(&p);
-	assert_int_equal(be.pingpong(be.ctx, &job[0], 1, &p), 0);
-	assert_int_equal(be.pingpong(be.ctx, &job[1], 1, &p), 0);
-	check_clean(&st[0]);
-	check_clean(&st[1]);
+	for (int i = 0; i < ATTEMPTS && !(ab && ba); i++, pause_ms(100)) {
+		ab = ab || pingpong_clean(&be, cpu_a, cpu_b);
+		ba = ba || pingpong_clean(&be, cpu_b, cpu_a);
+	}
+	assert_true(ab);
+	assert_true(ba);
 	vtc_hw_backend_fini(&be);
+}
+
+static bool stacked_stalls(struct vtc_backend *be)
+{
+	struct vtc_probe_params p;
+	struct vtc_lat_stats st = {0};
+	struct vtc_pingpong_job job = {.a = cpu_a, .b = cpu_b, .out = &st};
+
+	vtc_probe_params_default(&p);
+	double t = now_s();
+	assert_int_equal(be->pingpong(be->ctx, &job, 1, &p), 0);
+	t = now_s() - t;
+	print_message("  stacked: measured %d stalled %d stalls %u samples %u handoff %.0f ns, "
+		      "%.1f ms\n", st.measured, st.stalled, st.stalls, st.samples, st.handoff_ns,
+		      t * 1e3);
+	/* Never beyond the time bound plus thread start/exit slack. */
+	assert_true(t <= p.pair_max_ms * 1e-3 + 0.1);
+	/* Stopped at the stall limit or at the time bound, whichever came
+	 * first (slice-long handoffs may fit fewer than stall_limit stalls);
+	 * a stalled round trip lasted > stall_ns: > stall_ns/2 per handoff. */
+	return st.measured && st.stalled && st.stalls >= 1 && st.handoff_ns > p.stall_ns / 2;
 }
 
 static void test_stacked_pair_stalls_within_bound(void **state)
 {
 	struct vtc_backend be;
-	struct vtc_probe_params p;
-	struct vtc_lat_stats st = {0};
-	struct vtc_pingpong_job job = {.a = cpu_a, .b = cpu_b, .out = &st};
+	bool ok = false;
 	(void)state;
 	backend(&be, true);
-	vtc_probe_params_default(&p);
-	double t = now_s();
-	assert_int_equal(be.pingpong(be.ctx, &job, 1, &p), 0);
-	t = now_s() - t;
-	assert_true(st.measured);
-	assert_true(st.stalled);
-	/* Stopped at the stall limit or at the time bound, whichever first:
-	 * slice-long handoffs may fit fewer than stall_limit stalls. */
-	assert_true(st.stalls >= 1);
-	/* A stalled round trip lasted > stall_ns: > stall_ns/2 per handoff. */
-	assert_true(st.handoff_ns > p.stall_ns / 2);
-	/* Time bound plus thread start/exit slack. */
-	assert_true(t <= p.pair_max_ms * 1e-3 + 0.1);
+	for (int i = 0; i < ATTEMPTS && !ok; i++, pause_ms(100))
+		ok = stacked_stalls(&be);
+	assert_true(ok);
 	vtc_hw_backend_fini(&be);
 }
 
@@ -152,45 +184,67 @@ static void run_pair(struct vtc_backend *be, struct vtc_results *r, bool content
 	assert_true(r->timer.ticks_per_ns > 0);
 }
 
-static void test_run_and_contention(void **state)
+/* The full run over both CPUs: a finite cell, and contention ratios. */
+static bool run_separate(struct vtc_backend *be)
 {
-	struct vtc_backend be;
 	struct vtc_results r;
 	double ns;
-	(void)state;
-	backend(&be, false);
-	run_pair(&be, &r, true);
-	assert_int_equal(vtc_matrix_cell(&r, cpu_a, cpu_b, &ns), 1);
-	assert_true(ns > 5 && ns < 50000);
+	bool ok;
+
+	run_pair(be, &r, true);
 	const struct vtc_contention_result *same = vtc_results_contention(&r, cpu_a, cpu_a);
 	const struct vtc_contention_result *pair = vtc_results_contention(&r, cpu_a, cpu_b);
 	assert_non_null(same);
 	assert_non_null(pair);
-	assert_true(same->measured && pair->measured);
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		assert_true(r.solo_rate[k][cpu_a] > 0 && r.solo_rate[k][cpu_b] > 0);
+	assert_true(r.steal_pct[cpu_a] >= -1 && r.steal_pct[cpu_a] <= 100);
+	print_message("  cell %d same %.3f pair %.3f\n", vtc_matrix_cell(&r, cpu_a, cpu_b, &ns),
+		      mean_ratio(same), mean_ratio(pair));
 	/* Two threads on one vCPU share it: ~0.5. Separate vCPUs: ~1 unless
 	 * they are SMT siblings or stacked; this CI machine has neither. */
-	assert_true(mean_ratio(same) < 0.75);
-	assert_true(mean_ratio(pair) > mean_ratio(same) + 0.2);
-	assert_true(r.steal_pct[cpu_a] >= -1 && r.steal_pct[cpu_a] <= 100);
+	ok = vtc_matrix_cell(&r, cpu_a, cpu_b, &ns) == 1 && ns > 5 && ns < 50000 &&
+	     same->measured && pair->measured && mean_ratio(same) < 0.75 &&
+	     mean_ratio(pair) > mean_ratio(same) + 0.2;
 	vtc_results_free(&r);
+	return ok;
+}
+
+static void test_run_and_contention(void **state)
+{
+	struct vtc_backend be;
+	bool ok = false;
+	(void)state;
+	backend(&be, false);
+	for (int i = 0; i < ATTEMPTS && !ok; i++, pause_ms(100))
+		ok = run_separate(&be);
+	assert_true(ok);
 	vtc_hw_backend_fini(&be);
+}
+
+static bool run_stacked(struct vtc_backend *be)
+{
+	struct vtc_results r;
+	double ns;
+
+	run_pair(be, &r, true);
+	const struct vtc_contention_result *pair = vtc_results_contention(&r, cpu_a, cpu_b);
+	int cell = vtc_matrix_cell(&r, cpu_a, cpu_b, &ns);
+	print_message("  stacked run: cell %d ratio %.3f\n", cell, pair ? mean_ratio(pair) : -1);
+	bool ok = cell == 2 && pair && pair->measured && mean_ratio(pair) < 0.75;
+	vtc_results_free(&r);
+	return ok;
 }
 
 static void test_run_stacked(void **state)
 {
 	struct vtc_backend be;
-	struct vtc_results r;
-	double ns;
+	bool ok = false;
 	(void)state;
 	backend(&be, true);
-	run_pair(&be, &r, true);
-	assert_int_equal(vtc_matrix_cell(&r, cpu_a, cpu_b, &ns), 2); /* stalled */
-	const struct vtc_contention_result *pair = vtc_results_contention(&r, cpu_a, cpu_b);
-	assert_non_null(pair);
-	assert_true(mean_ratio(pair) < 0.75);
-	vtc_results_free(&r);
+	for (int i = 0; i < ATTEMPTS && !ok; i++, pause_ms(100))
+		ok = run_stacked(&be);
+	assert_true(ok);
 	vtc_hw_backend_fini(&be);
 }
 

@@ -1,5 +1,7 @@
 /* test_procstat.c - /proc/stat per-CPU steal parser, on recorded text.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

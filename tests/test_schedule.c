@@ -3,6 +3,8 @@
  * flag, re-measure of ambiguous pairs, contention candidates, steal. Also the
  * pin override parser. No hardware involved.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

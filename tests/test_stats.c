@@ -1,5 +1,7 @@
 /* test_stats.c - percentiles, summaries, adaptive round trips per sample.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
