@@ -1,44 +1,430 @@
-/* main.c - the vtopocheck command line. Wires modules; decides what the user sees.
+/* main.c - the vtopocheck command line. Wires modules; decides what the user
+ * sees and the exit status.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "app.h"
+#include "matrix.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "verdict.h"
 #include "vtc.h"
+
+enum mode { MODE_RUN, MODE_ADVERTISED, MODE_ANALYZE };
+enum matrix_out { MATRIX_NONE, MATRIX_TEXT, MATRIX_CSV };
+
+struct opts {
+	enum mode mode;
+	const char *sysroot, *cpuid_dump, *json_path, *analyze_path;
+	enum matrix_out matrix;
+	bool quiet;
+	bool have_cpus;
+	vtc_cpuset cpus;
+	enum vtc_fail_on fail_on;
+	bool have_fail_on;
+	struct vtc_probe_params params;
+};
+
+/* Set from the signal handler, polled by the probe scheduler between samples. */
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: vtopocheck [OPTIONS]\n"
-		"Check that the CPU topology this guest is told matches what its vCPUs run on.\n"
-		"\n"
-		"  -h, --help       show this help and exit\n"
-		"  -V, --version    show the version and exit\n");
+	fputs("Usage: vtopocheck [OPTIONS]\n"
+	      "Check that the CPU topology this guest is told (CPUID, sysfs, NUMA) matches\n"
+	      "what its vCPUs really run on, by timing cache-line ping-pong and SMT\n"
+	      "contention between every pair of vCPUs.\n"
+	      "\n"
+	      "Modes:\n"
+	      "      (none)              measure, compare, print the report, exit with the verdict\n"
+	      "  -a, --advertised        only show what the guest is told and whether sysfs\n"
+	      "                          and CPUID agree (no probing)\n"
+	      "      --analyze REPORT    re-judge a saved JSON report without probing\n"
+	      "\n"
+	      "Input:\n"
+	      "      --sysroot DIR       read sysfs/procfs below DIR (a recorded machine)\n"
+	      "      --cpuid-dump DIR    CPUID values from hwloc-style pu<N> files\n"
+	      "  -c, --cpus LIST         probe only these CPUs (e.g. 0-3,8)\n"
+	      "  -b, --budget SECONDS    bound on the whole measurement (default 10)\n"
+	      "      --passes N          measure every pair in N passes, 2..4 (default 2)\n"
+	      "      --serial            measure one pair at a time\n"
+	      "      --no-contention     skip the SMT contention probes\n"
+	      "\n"
+	      "Output:\n"
+	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"
+	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
+	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
+	      "  -q, --quiet             print only the verdict line; no progress bar\n"
+	      "      --fail-on LEVEL     never|warning|critical: exit 0 unless the verdict\n"
+	      "                          reaches LEVEL (UNKNOWN still exits 3)\n"
+	      "  -h, --help              show this help and exit\n"
+	      "  -V, --version           show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run or\n"
+	      "could not measure reliably). See vtopocheck(1).\n",
+	      out);
 }
 
-int main(int argc, char **argv)
+static int bad_usage(const char *fmt, const char *arg)
 {
-	static const struct option opts[] = {
+	fputs("vtopocheck: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("; try 'vtopocheck --help'\n", stderr);
+	return VTC_EXIT_UNKNOWN;
+}
+
+/* Optional arguments given as a separate word ("--json FILE"): take the next
+ * word when it is not an option. */
+static const char *optional_word(int argc, char **argv)
+{
+	if (optarg)
+		return optarg;
+	if (optind < argc && (argv[optind][0] != '-' || strcmp(argv[optind], "-") == 0))
+		return argv[optind++];
+	return NULL;
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_option(int c, int argc, char **argv, struct opts *o)
+{
+	double v;
+
+	switch (c) {
+	case 'a': o->mode = MODE_ADVERTISED; break;
+	case 'A': o->mode = MODE_ANALYZE; o->analyze_path = optarg; break;
+	case 'S': o->sysroot = optarg; break;
+	case 'D': o->cpuid_dump = optarg; break;
+	case 'c':
+		if (vtc_cpulist_parse(optarg, &o->cpus) || vtc_cpuset_empty(&o->cpus))
+			return bad_usage("--cpus '%s' is not a CPU list like 0-3,8", optarg);
+		o->have_cpus = true;
+		break;
+	case 'b':
+		if (parse_number(optarg, 0.1, 86400, &v))
+			return bad_usage("--budget '%s' must be seconds between 0.1 and 86400", optarg);
+		o->params.budget_s = v;
+		break;
+	case 'P':
+		if (parse_number(optarg, 1, VTC_MAX_PASSES, &v) || v != (int)v)
+			return bad_usage("--passes '%s' must be an integer from 1 to 4", optarg);
+		o->params.passes = (int)v;
+		break;
+	case 's': o->params.serial = true; break;
+	case 'n': o->params.contention = false; break;
+	case 'j': o->json_path = optional_word(argc, argv); if (!o->json_path) o->json_path = "-"; break;
+	case 'm':
+		if (!optarg || strcmp(optarg, "text") == 0)
+			o->matrix = MATRIX_TEXT;
+		else if (strcmp(optarg, "csv") == 0)
+			o->matrix = MATRIX_CSV;
+		else
+			return bad_usage("--matrix='%s': use --matrix or --matrix=csv", optarg);
+		break;
+	case 'q': o->quiet = true; break;
+	case 'F':
+		if (vtc_verdict_parse_fail_on(optarg, &o->fail_on))
+			return bad_usage("--fail-on '%s': use never, warning or critical", optarg);
+		o->have_fail_on = true;
+		break;
+	case 'h': usage(stdout); exit(VTC_EXIT_OK);
+	case 'V': printf("vtopocheck %s\n", PACKAGE_VERSION); exit(VTC_EXIT_OK);
+	default:
+		return bad_usage("unrecognised option or missing argument in '%s'",
+				 optind > 0 && optind <= argc ? argv[optind - 1] : "?");
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"advertised", no_argument, NULL, 'a'},
+		{"analyze", required_argument, NULL, 'A'},
+		{"sysroot", required_argument, NULL, 'S'},
+		{"cpuid-dump", required_argument, NULL, 'D'},
+		{"cpus", required_argument, NULL, 'c'},
+		{"budget", required_argument, NULL, 'b'},
+		{"passes", required_argument, NULL, 'P'},
+		{"serial", no_argument, NULL, 's'},
+		{"no-contention", no_argument, NULL, 'n'},
+		{"json", optional_argument, NULL, 'j'},
+		{"matrix", optional_argument, NULL, 'm'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"fail-on", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return VTC_EXIT_OK;
-		case 'V':
-			printf("vtopocheck %s\n", PACKAGE_VERSION);
-			return VTC_EXIT_OK;
-		default:
-			fprintf(stderr, "vtopocheck: try 'vtopocheck --help'\n");
-			return VTC_EXIT_UNKNOWN;
+	memset(o, 0, sizeof(*o));
+	o->sysroot = "/";
+	o->fail_on = VTC_FAIL_WARNING;
+	vtc_probe_params_default(&o->params);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1)
+		if ((rc = parse_option(c == '?' ? 0 : c, argc, argv, o)))
+			return rc;
+	if (optind < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* A bar on stderr, only for a person watching a terminal. */
+static void progress_bar(void *arg, double done)
+{
+	int width = 40, filled = (int)(done * width + 0.5);
+	(void)arg;
+	fprintf(stderr, "\rprobing [%.*s%*s] %3d%%", filled,
+		"########################################", width - filled, "",
+		(int)(done * 100 + 0.5));
+	if (done >= 1.0)
+		fputs("\r\033[K", stderr);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void print_groups_side_by_side(FILE *out, const struct vtc_app *app)
+{
+	static const struct { enum vtc_level level; enum vtc_gkind kind; } rows[] = {
+		{VTC_LEVEL_SMT, VTC_GROUP_SMT},
+		{VTC_LEVEL_L3, VTC_GROUP_LLC},
+		{VTC_LEVEL_PACKAGE, VTC_GROUP_SOCKET},
+	};
+	char buf[200];
+
+	fputs("\n              advertised (sysfs)                 measured\n", out);
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(rows); i++) {
+		const struct vtc_groups *g = &app->sysfs.groups[rows[i].level];
+		size_t len = 0;
+		buf[0] = '\0';
+		if (!app->sysfs.level_known[rows[i].level])
+			snprintf(buf, sizeof(buf), "unknown");
+		for (int k = 0; app->sysfs.level_known[rows[i].level] && k < g->count &&
+				len < sizeof(buf); k++) {
+			char one[64];
+			vtc_cpulist_format(&g->set[k], one, sizeof(one));
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "{%s}", one);
 		}
+		fprintf(out, "  %-10s  %-34s ", vtc_gkind_name(rows[i].kind), buf);
+		if (!app->inf.known[rows[i].kind]) {
+			fputs("unknown\n", out);
+			continue;
+		}
+		for (int k = 0; k < app->inf.groups[rows[i].kind].count; k++) {
+			char one[64];
+			vtc_cpulist_format(&app->inf.groups[rows[i].kind].g[k].cpus, one, sizeof(one));
+			fprintf(out, "{%s}", one);
+		}
+		fputc('\n', out);
 	}
+}
+
+static void print_run_text(const struct vtc_app *app, const struct opts *o)
+{
+	FILE *out = stdout;
+
+	fprintf(out, "%s\n", app->reason);
+	if (o->quiet)
+		return;
+	vtc_text_platform(out, &app->plat);
+	if (app->have_results) {
+		fprintf(out, "Measured %d vCPUs, %d pairs x %d passes in %.2f s (timer %s%s)\n",
+			app->res.n, app->res.n_pairs, app->res.n_passes, app->res.duration_s,
+			app->res.timer.name, app->res.budget_exhausted ? ", budget exhausted" : "");
+		if (app->have_inf)
+			print_groups_side_by_side(out, app);
+		fputs("\nOne-way latency, median ns:\n", out);
+		vtc_matrix_print(out, &app->res, VTC_MATRIX_TEXT);
+	}
+	fputc('\n', out);
+	vtc_text_findings(out, &app->findings);
+}
+
+static void print_advertised_text(const struct vtc_app *app)
+{
+	fprintf(stdout, "%s\n", app->reason);
+	vtc_text_platform(stdout, &app->plat);
+	fputc('\n', stdout);
+	vtc_text_topo(stdout, &app->sysfs);
+	if (app->have_cpuid) {
+		fputc('\n', stdout);
+		vtc_text_topo(stdout, &app->cpuid);
+	} else {
+		fputs("\nCPUID: not available (not x86, or a recorded machine without "
+		      "--cpuid-dump)\n", stdout);
+	}
+	fputc('\n', stdout);
+	vtc_text_findings(stdout, &app->consist);
+}
+
+static int write_json(const struct vtc_app *app, const char *path)
+{
+	json_t *doc = vtc_app_report(app);
+	int rc;
+
+	if (!doc) {
+		fputs("vtopocheck: out of memory building the JSON report\n", stderr);
+		return -ENOMEM;
+	}
+	rc = vtc_json_write_atomic(doc, path);
+	json_decref(doc);
+	if (rc)
+		fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s)\n", path,
+			strerror(-rc));
+	return rc;
+}
+
+static int check_output_paths(const struct opts *o)
+{
+	int rc;
+
+	if (!o->json_path || (rc = vtc_output_path_check(o->json_path)) == 0)
+		return 0;
+	fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s); choose a "
+		"writable path\n", o->json_path, strerror(-rc));
+	return rc;
+}
+
+static int emit(struct vtc_app *app, const struct opts *o)
+{
+	bool json_on_stdout = o->json_path && strcmp(o->json_path, "-") == 0;
+
+	if (o->matrix != MATRIX_NONE && app->have_results)
+		vtc_matrix_print(stdout, &app->res,
+				 o->matrix == MATRIX_CSV ? VTC_MATRIX_CSV : VTC_MATRIX_TEXT);
+	else if (!json_on_stdout && o->mode == MODE_ADVERTISED)
+		print_advertised_text(app);
+	else if (!json_on_stdout)
+		print_run_text(app, o);
+	if (o->json_path && write_json(app, o->json_path))
+		return VTC_EXIT_UNKNOWN;
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int run(struct vtc_app *app, const struct opts *o)
+{
+	bool bar = !o->quiet && isatty(STDERR_FILENO);
+	int rc;
+
+	if (o->mode == MODE_ANALYZE)
+		return vtc_app_load_report(app, o->analyze_path);
+	if ((rc = vtc_app_load_advertised(app, o->sysroot, o->cpuid_dump)))
+		return rc;
+	if (o->mode == MODE_ADVERTISED)
+		return 0;
+	install_signals();
+	return vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &o->params, &g_stop,
+			       bar ? progress_bar : NULL, NULL);
+}
+
+static enum vtc_exit advertised_status(struct vtc_app *app)
+{
+	int sev = vtc_findings_max_severity(&app->consist);
+
+	vtc_findings_free(&app->findings);
+	for (int i = 0; i < app->consist.count; i++) {
+		struct vtc_finding *f = &app->consist.item[i];
+		struct vtc_finding *n = vtc_findings_add(&app->findings, f->kind, f->severity,
+							 &f->cpus, "%s", f->evidence);
+		if (n)
+			*n = *f;
+	}
+	if (sev >= VTC_SEV_WARNING) {
+		snprintf(app->reason, sizeof(app->reason),
+			 "WARNING: the advertised sources disagree (%d finding%s)",
+			 app->consist.count, app->consist.count > 1 ? "s" : "");
+		return sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
+	}
+	snprintf(app->reason, sizeof(app->reason),
+		 "OK: sysfs%s agree%s (advertised topology only; nothing measured)",
+		 app->have_cpuid ? " and CPUID" : "", app->have_cpuid ? "" : "s with itself");
 	return VTC_EXIT_OK;
+}
+
+static int finish_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vtopocheck: error writing to standard output (%s)\n",
+			strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vtc_app app;
+	struct opts o;
+	double t0 = now_s();
+	int rc, status;
+
+	if ((rc = parse_args(argc, argv, &o)))
+		return rc;
+	if (check_output_paths(&o))
+		return VTC_EXIT_UNKNOWN;
+	vtc_app_init(&app, argc, argv);
+	if ((rc = run(&app, &o)) == 0) {
+		if (o.mode == MODE_ADVERTISED)
+			app.status = advertised_status(&app);
+		else
+			rc = vtc_app_judge(&app);
+	}
+	if (rc) {
+		fprintf(stderr, "vtopocheck: %s\n", app.err);
+		vtc_app_free(&app);
+		return VTC_EXIT_UNKNOWN;
+	}
+	app.wall_s = now_s() - t0;
+	status = (int)app.status;
+	if (emit(&app, &o) || finish_output())
+		status = VTC_EXIT_UNKNOWN;
+	else if (o.have_fail_on && status != VTC_EXIT_UNKNOWN &&
+		 !vtc_verdict_fails(app.status, o.fail_on))
+		status = VTC_EXIT_OK;
+	vtc_app_free(&app);
+	return status;
 }

@@ -576,3 +576,49 @@ int vtc_json_write_atomic(const json_t *doc, const char *path)
 	free(tmp);
 	return rc;
 }
+
+/* ---- inferred (derived; --analyze recomputes it) ----------------------- */
+
+static json_t *igroups_json(const struct vtc_igroups *gs)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < gs->count; i++)
+		json_array_append_new(a, json_pack("{s:o, s:f, s:s}", "cpus",
+						   cpulist_json(&gs->g[i].cpus), "confidence",
+						   gs->g[i].confidence, "evidence",
+						   gs->g[i].evidence));
+	return a;
+}
+
+json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
+{
+	json_t *tiers = json_array(), *groups = json_object(), *fast = json_array();
+
+	for (int i = 0; i < inf->n_tiers; i++)
+		json_array_append_new(tiers, json_pack("{s:o, s:o, s:o, s:i}", "lo_ns",
+						       num(inf->tier[i].lo_ns), "hi_ns",
+						       num(inf->tier[i].hi_ns), "median_ns",
+						       num(inf->tier[i].median_ns), "pairs",
+						       inf->tier[i].n));
+	for (int k = 0; k < VTC_GROUP_KINDS; k++)
+		json_object_set_new(groups, vtc_gkind_name((enum vtc_gkind)k),
+				    inf->known[k] ? igroups_json(&inf->groups[k]) : json_null());
+	for (int i = 0; i < inf->n_fast; i++)
+		json_array_append_new(fast, json_pack("{s:i, s:i, s:i, s:o}", "pass",
+						      inf->fast[i].pass, "a", inf->fast[i].a,
+						      "b", inf->fast[i].b, "ns",
+						      num(inf->fast[i].ns)));
+	return json_pack("{s:b, s:s, s:o, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:o, s:o}",
+			 "unknown", inf->unknown, "reason", inf->reason, "coverage",
+			 num(inf->coverage), "pass_disagreement", num(inf->pass_disagree),
+			 "tiers", tiers, "have_contention", inf->have_contention,
+			 "contention_controls", json_pack("{s:o, s:o}", "same_vcpu",
+							  num(inf->ctl_same), "far_pair",
+							  num(inf->ctl_far)),
+			 "floating", inf->floating, "floating_fast_pairs", fast, "groups",
+			 groups, "probed", cpulist_json(&inf->cpus), "flags",
+			 json_pack("{s:b, s:b, s:b}", "smt_latency_only",
+				   inf->smt_latency_only, "llc_socket_ambiguous",
+				   inf->llc_socket_ambiguous, "homogeneous", inf->homogeneous));
+}

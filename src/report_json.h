@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "finding.h"
+#include "infer.h"
 #include "platform.h"
 #include "results.h"
 #include "topo.h"
@@ -38,5 +39,8 @@ int vtc_json_write_atomic(const json_t *doc, const char *path);
 /* Check that @path can be written (its directory exists and is writable,
  * and it is not a directory), before a long run starts. Returns 0 or -errno. */
 int vtc_output_path_check(const char *path);
+
+/* Tiers, inferred groups with confidence and evidence, floating pairs. */
+json_t *vtc_json_from_inferred(const struct vtc_inferred *inf);
 
 #endif

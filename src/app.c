@@ -1,0 +1,372 @@
+/* app.c - one run of vtopocheck: advertised model, measurement, judgement, report.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "app.h"
+#include "arch/arch.h"
+#include "compare.h"
+#include "consist.h"
+#include "cpuid.h"
+#include "hw.h"
+#include "platform_sysfs.h"
+#include "report_json.h"
+#include "sysfs.h"
+#include "topo_cpuid.h"
+#include "topo_sysfs.h"
+#include "verdict.h"
+
+static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->err, sizeof(app->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void vtc_app_init(struct vtc_app *app, int argc, char **argv)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t len = 0;
+
+	memset(app, 0, sizeof(*app));
+	app->status = VTC_EXIT_UNKNOWN;
+	gmtime_r(&now, &tm);
+	strftime(app->started, sizeof(app->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (int i = 0; i < argc && len < sizeof(app->args); i++)
+		len += (size_t)snprintf(app->args + len, sizeof(app->args) - len, "%s%s",
+					i ? " " : "", argv[i]);
+}
+
+void vtc_app_free(struct vtc_app *app)
+{
+	if (app->have_sysfs)
+		vtc_topo_free(&app->sysfs);
+	if (app->have_cpuid)
+		vtc_topo_free(&app->cpuid);
+	vtc_findings_free(&app->consist);
+	vtc_findings_free(&app->findings);
+	vtc_results_free(&app->res);
+	if (app->have_inf)
+		vtc_inferred_free(&app->inf);
+	memset(app, 0, sizeof(*app));
+}
+
+/* In a container or a Kubernetes pod the process may use fewer CPUs than are
+ * online: probing is limited to those, the rest are reported as such. */
+static void apply_affinity(struct vtc_topo *t)
+{
+	cpu_set_t mask;
+
+	if (sched_getaffinity(0, sizeof(mask), &mask) != 0)
+		return;
+	vtc_cpuset_clear(&t->allowed);
+	for (int c = 0; c < CPU_SETSIZE && c < VTC_CPUSET_MAX; c++)
+		if (CPU_ISSET(c, &mask) && vtc_cpuset_test(&t->online, c))
+			vtc_cpuset_set(&t->allowed, c);
+}
+
+static int load_sysfs(struct vtc_app *app, const char *sysroot)
+{
+	struct vtc_sysfs fs;
+	int rc;
+
+	if ((rc = vtc_sysfs_init(&fs, sysroot)))
+		return set_err(app, rc, "sysfs: cannot use root '%s' (%s); pass an existing "
+			       "directory to --sysroot", sysroot, strerror(-rc));
+	rc = vtc_topo_read_sysfs(&fs, &app->sysfs);
+	if (rc == -ENOENT)
+		return set_err(app, rc, "sysfs: %sdevices/system/cpu not found; is '%s' a "
+			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
+			       fs.root, sysroot);
+	if (rc)
+		return set_err(app, rc, "sysfs: cannot read the CPU topology below %s (%s); "
+			       "the files are malformed or unreadable", fs.root, strerror(-rc));
+	app->have_sysfs = true;
+	if ((rc = vtc_platform_read_sysfs(&fs, &app->plat)))
+		return set_err(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
+			       strerror(-rc));
+	return 0;
+}
+
+/* CPUID is optional: a missing or unusable source is no reason to stop,
+ * except a dump the user asked for explicitly. */
+static int load_cpuid(struct vtc_app *app, const char *dump)
+{
+	struct vtc_cpuid_src *src = NULL;
+	int rc = vtc_cpuid_open(dump, &src);
+
+	if (rc == -ENOTSUP && !dump)
+		return 0;
+	if (rc)
+		return set_err(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
+			       dump ? "dump " : "on this machine", dump ? dump : "",
+			       strerror(-rc), dump ? "; expected hwloc-style pu<N> files" : "");
+	rc = vtc_topo_cpuid_read(src, &app->cpuid);
+	if (!rc) {
+		app->have_cpuid = true;
+		rc = vtc_platform_read_cpuid(src, &app->plat);
+	}
+	vtc_cpuid_close(src);
+	if (rc)
+		return set_err(app, rc, "cpuid: cannot decode the topology (%s)", strerror(-rc));
+	return 0;
+}
+
+int vtc_app_load_advertised(struct vtc_app *app, const char *sysroot, const char *cpuid_dump)
+{
+	int rc;
+
+	app->live = strcmp(sysroot, "/") == 0;
+	if ((rc = load_sysfs(app, sysroot)))
+		return rc;
+	if (app->live)
+		apply_affinity(&app->sysfs);
+	/* A recorded machine has no live CPUID: only a dump can stand in. */
+	if ((app->live || cpuid_dump) && (rc = load_cpuid(app, cpuid_dump)))
+		return rc;
+	vtc_platform_identify(&app->plat);
+	if (app->have_cpuid &&
+	    (rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist)))
+		return set_err(app, rc, "consistency check failed (%s)", strerror(-rc));
+	return 0;
+}
+
+/* Advertised SMT siblings are contention candidates whatever their latency:
+ * that is where phantom SMT (the KubeVirt threads: 2 case) hides. */
+static int advertised_pairs(const struct vtc_topo *t, const vtc_cpuset *cpus, int (**out)[2])
+{
+	const struct vtc_groups *g = &t->groups[VTC_LEVEL_SMT];
+	int n = 0, cap = 0, a, b;
+	int (*v)[2] = NULL;
+
+	for (int i = 0; t->level_known[VTC_LEVEL_SMT] && i < g->count; i++)
+		vtc_cpuset_foreach(a, &g->set[i]) {
+			vtc_cpuset_foreach(b, &g->set[i]) {
+				if (b <= a || !vtc_cpuset_test(cpus, a) || !vtc_cpuset_test(cpus, b))
+					continue;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 16;
+					void *nv = realloc(v, (size_t)cap * sizeof(*v));
+					if (!nv) {
+						free(v);
+						return -ENOMEM;
+					}
+					v = nv;
+				}
+				v[n][0] = a;
+				v[n][1] = b;
+				n++;
+			}
+		}
+	*out = v;
+	return n;
+}
+
+static int probe_set(struct vtc_app *app, const vtc_cpuset *only, vtc_cpuset *cpus)
+{
+	vtc_cpuset_and(cpus, &app->sysfs.allowed, &app->sysfs.online);
+	if (only) {
+		if (!vtc_cpuset_subset(only, &app->sysfs.online))
+			return set_err(app, -EINVAL, "--cpus names CPUs that are not online; "
+				       "see /sys/devices/system/cpu/online");
+		if (!vtc_cpuset_subset(only, &app->sysfs.allowed))
+			return set_err(app, -EINVAL, "--cpus names CPUs outside this process's "
+				       "allowed cpuset; see 'taskset -p $$'");
+		*cpus = *only;
+	}
+	if (vtc_cpuset_count(cpus) < 2)
+		return set_err(app, -EINVAL, "only %d CPU can be probed (online and allowed); "
+			       "at least 2 are needed: run outside 'taskset -c N' or a 1-CPU "
+			       "cpuset", vtc_cpuset_count(cpus));
+	return 0;
+}
+
+int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
+		    const struct vtc_probe_params *params, volatile int *stop,
+		    vtc_progress_fn progress, void *progress_arg)
+{
+	struct vtc_backend be;
+	vtc_cpuset cpus;
+	int (*extra)[2] = NULL;
+	int n_extra, rc;
+
+	if (!app->live)
+		return set_err(app, -EINVAL, "cannot probe a recorded machine (--sysroot); use "
+			       "--advertised, or --analyze with a report or matrix");
+	if ((rc = probe_set(app, only, &cpus)))
+		return rc;
+	if ((n_extra = advertised_pairs(&app->sysfs, &cpus, &extra)) < 0)
+		return set_err(app, n_extra, "out of memory");
+	if ((rc = vtc_hw_backend_init(&be))) {
+		free(extra);
+		return set_err(app, rc, "probes: cannot set up the timer or pinning (%s)",
+			       strerror(-rc));
+	}
+	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
+				progress, progress_arg, &app->res);
+	vtc_hw_backend_fini(&be);
+	free(extra);
+	if (rc == -EPERM)
+		return set_err(app, rc, "probes: pinning a thread to a CPU was refused (EPERM); "
+			       "a seccomp or cgroup policy forbids sched_setaffinity: allow it "
+			       "or run where it is allowed");
+	if (rc)
+		return set_err(app, rc, "probes: measurement failed (%s)", strerror(-rc));
+	app->res.not_probed = app->sysfs.online;
+	for (int c = vtc_cpuset_first(&cpus); c >= 0; c = vtc_cpuset_next(&cpus, c))
+		vtc_cpuset_unset(&app->res.not_probed, c);
+	app->have_results = true;
+	return 0;
+}
+
+static int append_findings(struct vtc_findings *dst, const struct vtc_findings *src)
+{
+	for (int i = 0; i < src->count; i++) {
+		const struct vtc_finding *f = &src->item[i];
+		struct vtc_finding *n = vtc_findings_add(dst, f->kind, f->severity, &f->cpus,
+							 "%s", f->evidence);
+		if (!n)
+			return -ENOMEM;
+		*n = *f;
+	}
+	return 0;
+}
+
+int vtc_app_judge(struct vtc_app *app)
+{
+	int rc;
+
+	vtc_findings_free(&app->findings);
+	if (app->have_inf)
+		vtc_inferred_free(&app->inf);
+	app->have_inf = true;
+	if ((rc = vtc_infer(&app->res, &app->sysfs, &app->inf)))
+		return set_err(app, rc, "inference failed on the measurements (%s)",
+			       strerror(-rc));
+	if ((rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings)))
+		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
+	if ((rc = append_findings(&app->findings, &app->consist)))
+		return set_err(app, rc, "out of memory");
+	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
+	if (app->res.interrupted) {
+		app->status = VTC_EXIT_UNKNOWN;
+		snprintf(app->reason, sizeof(app->reason),
+			 "UNKNOWN: interrupted before the measurement finished; partial data only");
+	}
+	return 0;
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+static const char *status_name(enum vtc_exit s)
+{
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	return (unsigned)s <= VTC_EXIT_UNKNOWN ? names[s] : "UNKNOWN";
+}
+
+static json_t *tool_json(void)
+{
+	struct utsname u;
+
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	return json_pack("{s:s, s:s, s:s, s:s}", "name", PACKAGE_NAME, "version",
+			 PACKAGE_VERSION, "build", __DATE__ " " __TIME__ " " VTC_ARCH_NAME,
+			 "host_machine", u.machine);
+}
+
+json_t *vtc_app_report(const struct vtc_app *app)
+{
+	json_t *doc;
+
+	doc = json_pack("{s:s, s:o, s:s, s:s, s:f}", "schema", VTC_REPORT_SCHEMA, "tool",
+			tool_json(), "timestamp", app->started, "command", app->args,
+			"duration_s", app->wall_s);
+	if (!doc)
+		return NULL;
+	json_object_set_new(doc, "platform", vtc_json_from_platform(&app->plat));
+	json_object_set_new(doc, "advertised",
+			    json_pack("{s:o, s:o}", "sysfs",
+				      app->have_sysfs ? vtc_json_from_topo(&app->sysfs) : json_null(),
+				      "cpuid",
+				      app->have_cpuid ? vtc_json_from_topo(&app->cpuid) : json_null()));
+	json_object_set_new(doc, "measurements",
+			    app->have_results ? vtc_json_from_results(&app->res) : json_null());
+	json_object_set_new(doc, "inferred",
+			    app->have_inf ? vtc_json_from_inferred(&app->inf) : json_null());
+	json_object_set_new(doc, "findings", vtc_json_from_findings(&app->findings));
+	json_object_set_new(doc, "verdict",
+			    json_pack("{s:s, s:i, s:s}", "status", status_name(app->status),
+				      "exit_code", (int)app->status, "reason", app->reason));
+	return doc;
+}
+
+static int load_section(struct vtc_app *app, const json_t *doc, const char *path)
+{
+	const json_t *adv = json_object_get(doc, "advertised");
+	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
+	const json_t *meas = json_object_get(doc, "measurements");
+	char err[160] = "";
+	int rc;
+
+	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
+				       sizeof(err))))
+		return set_err(app, rc, "%s: bad 'platform' section: %s", path, err);
+	if (!json_is_object(sys) || (rc = vtc_json_to_topo(sys, &app->sysfs, err, sizeof(err))))
+		return set_err(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
+			       err[0] ? err : "missing");
+	app->have_sysfs = true;
+	if (json_is_object(cpu)) {
+		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
+			return set_err(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
+		app->have_cpuid = true;
+	}
+	if (!json_is_object(meas))
+		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
+			       "made with --advertised); nothing to analyze", path);
+	if ((rc = vtc_json_to_results(meas, &app->res, err, sizeof(err))))
+		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
+	app->have_results = true;
+	return 0;
+}
+
+int vtc_app_load_report(struct vtc_app *app, const char *path)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	const json_t *schema;
+	int rc;
+
+	if (!doc)
+		return set_err(app, -EINVAL, "%s: not a readable JSON report (line %d: %s)", path,
+			       jerr.line, jerr.text);
+	schema = json_object_get(doc, "schema");
+	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
+		json_decref(doc);
+		return set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck "
+			       "reads '%s' only", path,
+			       json_is_string(schema) ? json_string_value(schema) : "(none)",
+			       VTC_REPORT_SCHEMA);
+	}
+	rc = load_section(app, doc, path);
+	if (!rc && app->have_cpuid)
+		rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist);
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/* app.h - one run of vtopocheck: load what the guest is told, measure,
+ * judge, and assemble the report. main.c drives it and prints.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Functions return 0 or -errno; on error app->err holds one line naming the
+ * thing that failed and what to do, ready for "vtopocheck: <err>". */
+#ifndef VTC_APP_H
+#define VTC_APP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "finding.h"
+#include "infer.h"
+#include "platform.h"
+#include "results.h"
+#include "schedule.h"
+#include "topo.h"
+#include "vtc.h"
+
+struct vtc_app {
+	struct vtc_platform plat;
+	struct vtc_topo sysfs, cpuid;
+	bool have_sysfs, have_cpuid, live;
+	struct vtc_findings consist;  /* sysfs vs CPUID */
+	struct vtc_results res;
+	bool have_results;
+	struct vtc_inferred inf;
+	bool have_inf;
+	struct vtc_findings findings; /* comparison + consistency */
+	enum vtc_exit status;
+	char reason[320];
+	char started[32];             /* ISO 8601 UTC */
+	double wall_s;                /* whole run */
+	char args[512];               /* command line, for the report */
+	char err[512];
+};
+
+void vtc_app_init(struct vtc_app *app, int argc, char **argv);
+void vtc_app_free(struct vtc_app *app);
+
+/* Read the advertised topology from sysfs under @sysroot ("/" = this
+ * machine) and CPUID (live on this machine, or from @cpuid_dump), identify
+ * the platform and check the two sources against each other. */
+int vtc_app_load_advertised(struct vtc_app *app, const char *sysroot, const char *cpuid_dump);
+
+/* Probe the allowed online CPUs (restricted to @only when non-NULL). */
+int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
+		    const struct vtc_probe_params *params, volatile int *stop,
+		    vtc_progress_fn progress, void *progress_arg);
+
+/* Infer, compare, and decide the verdict (app->status, app->reason). */
+int vtc_app_judge(struct vtc_app *app);
+
+/* The whole JSON report (schema VTC_REPORT_SCHEMA); NULL on ENOMEM. */
+json_t *vtc_app_report(const struct vtc_app *app);
+
+/* Load the stored inputs of a JSON report (platform, advertised models,
+ * measurements) for re-judging. */
+int vtc_app_load_report(struct vtc_app *app, const char *path);
+
+#endif
