@@ -1,0 +1,486 @@
+/* compare.c - findings from advertised vs inferred topology.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+
+enum plat_kind { PLAT_GENERIC, PLAT_KUBEVIRT, PLAT_OPENSTACK, PLAT_LIBVIRT, PLAT_VMWARE };
+
+static enum plat_kind plat_kind(const struct vtc_platform *p)
+{
+	if (!p)
+		return PLAT_GENERIC;
+	if (strcasestr(p->dmi_product_name, "kubevirt") || strcasestr(p->dmi_sys_vendor, "kubevirt"))
+		return PLAT_KUBEVIRT;
+	if (strcasestr(p->dmi_product_name, "openstack"))
+		return PLAT_OPENSTACK;
+	if (strcmp(p->hypervisor, "kvm") == 0 || strncmp(p->hypervisor, "qemu", 4) == 0)
+		return PLAT_LIBVIRT;
+	if (strcmp(p->hypervisor, "vmware") == 0)
+		return PLAT_VMWARE;
+	return PLAT_GENERIC;
+}
+
+static bool plat_amd(const struct vtc_platform *p)
+{
+	return p && (strcmp(p->cpuid_vendor, "AuthenticAMD") == 0 ||
+		     strcmp(p->cpu_vendor, "AuthenticAMD") == 0 ||
+		     strcmp(p->cpuid_vendor, "HygonGenuine") == 0);
+}
+
+/* Append printf text to a fixed buffer, never overflowing it. */
+static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Groups of the inferred kind that lie inside the topology slot order. */
+static void order_append(const struct vtc_inferred *inf, const vtc_cpuset *within,
+			 int *order, int *n)
+{
+	const struct vtc_igroups *smt = &inf->groups[VTC_GROUP_SMT];
+	vtc_cpuset done;
+	int c, d;
+
+	vtc_cpuset_clear(&done);
+	vtc_cpuset_foreach(c, within) {
+		int at = inf->known[VTC_GROUP_SMT] ? vtc_inferred_find(inf, VTC_GROUP_SMT, c) : -1;
+		if (vtc_cpuset_test(&done, c))
+			continue;
+		if (at < 0) {
+			order[(*n)++] = c;
+			vtc_cpuset_set(&done, c);
+			continue;
+		}
+		vtc_cpuset_foreach(d, &smt->g[at].cpus)
+			if (vtc_cpuset_test(within, d) && !vtc_cpuset_test(&done, d)) {
+				order[(*n)++] = d;
+				vtc_cpuset_set(&done, d);
+			}
+	}
+}
+
+size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len)
+{
+	int n = vtc_cpuset_count(&inf->cpus), threads = 1, sockets = 1, no = 0;
+	int *order = calloc((size_t)n + 1, sizeof(*order));
+	bool identity = true;
+	char text[1024] = "";
+
+	for (int q = 0; inf->known[VTC_GROUP_SMT] && q < inf->groups[VTC_GROUP_SMT].count; q++) {
+		int c = vtc_cpuset_count(&inf->groups[VTC_GROUP_SMT].g[q].cpus);
+		threads = c > threads ? c : threads;
+	}
+	if (inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous)
+		sockets = inf->groups[VTC_GROUP_SOCKET].count;
+	if (n % (sockets * threads))
+		sockets = 1;
+	if (n % threads)
+		threads = 1;
+	cat(text, sizeof(text), "sockets=%d cores=%d threads=%d", sockets,
+	    n / (sockets * threads), threads);
+	for (int s = 0; order && s < sockets; s++)
+		order_append(inf, sockets > 1 ? &inf->groups[VTC_GROUP_SOCKET].g[s].cpus : &inf->cpus,
+			     order, &no);
+	for (int i = 1; i < no; i++)
+		identity &= order[i] > order[i - 1];
+	if (!identity) {
+		cat(text, sizeof(text), " with vCPU order ");
+		for (int i = 0; i < no; i++)
+			cat(text, sizeof(text), "%s%d", i ? "," : "", order[i]);
+	}
+	free(order);
+	return (size_t)snprintf(buf, len, "%s", text);
+}
+
+
+/* The platform-specific part of a fix, by finding kind. */
+static const char *fix_text(const char *kind, enum plat_kind pk)
+{
+	bool smt = strstr(kind, "smt") != NULL;
+
+	switch (pk) {
+	case PLAT_KUBEVIRT:
+		if (strcmp(kind, "phantom-smt") == 0)
+			return "KubeVirt: set spec.domain.cpu.threads: 1 unless the vCPUs are pinned "
+			       "on host sibling pairs; to keep threads: 2, use dedicatedCpuPlacement: "
+			       "true with an even vCPU count, kubelet cpuManagerPolicy: static and "
+			       "cpuManagerPolicyOptions: full-pcpus-only: \"true\", and the AlignCPUs "
+			       "feature gate with isolateEmulatorThread: true";
+		if (smt)
+			return "KubeVirt: advertise threads: 2 with dedicatedCpuPlacement: true and "
+			       "kubelet cpuManagerPolicyOptions: full-pcpus-only: \"true\" (whole "
+			       "cores, even vCPU count), AlignCPUs with isolateEmulatorThread: true";
+		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+			return "KubeVirt: dedicatedCpuPlacement: true (kubelet cpuManagerPolicy: "
+			       "static, Guaranteed QoS) with isolateEmulatorThread: true";
+		return "KubeVirt: set spec.domain.cpu sockets/cores/threads as below and "
+		       "numa: guestMappingPassthrough: {} with dedicatedCpuPlacement";
+	case PLAT_OPENSTACK:
+		if (smt)
+			return "OpenStack: flavor hw:cpu_policy=dedicated with "
+			       "hw:cpu_thread_policy=require (real siblings) or isolate, and "
+			       "hw:cpu_threads matching";
+		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+			return "OpenStack: flavor hw:cpu_policy=dedicated, "
+			       "hw:emulator_threads_policy=isolate";
+		return "OpenStack: flavor hw:cpu_sockets/hw:cpu_cores/hw:cpu_threads and "
+		       "hw:numa_nodes as below";
+	case PLAT_LIBVIRT:
+		if (smt)
+			return "libvirt: <vcpupin> vCPU 2k and 2k+1 onto the two threads of one host "
+			       "core (host lscpu -e) with <cpu><topology threads='2'/>, and "
+			       "<emulatorpin> onto other host CPUs; or advertise threads='1'";
+		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+			return "libvirt: one <vcpupin> per vCPU onto distinct host CPUs, "
+			       "<emulatorpin> elsewhere, and no host overcommit of those CPUs";
+		return "libvirt: <cpu><topology sockets= cores= threads=/> and <numa> cells "
+		       "as below, with <vcpupin> following host sockets/caches";
+	case PLAT_VMWARE:
+		return "VMware: set Cores per Socket and vNUMA (numa.vcpu.maxPerVirtualNode) to "
+		       "match, and CPU affinity or Latency Sensitivity High for fixed placement";
+	case PLAT_GENERIC:
+		break;
+	}
+	return "ask the provider to pin vCPUs and advertise the host's real layout";
+}
+
+static void set_fix(struct vtc_finding *f, const struct vtc_inferred *inf,
+		    const struct vtc_platform *plat)
+{
+	char sug[512];
+
+	vtc_compare_suggest(inf, sug, sizeof(sug));
+	snprintf(f->fix, sizeof(f->fix), "%s; advertise what was measured: %s",
+		 fix_text(f->kind, plat_kind(plat)), sug);
+}
+
+/* Median ratio over the contention kinds for a pair, or NAN. */
+static double corun(const struct vtc_results *r, int a, int b)
+{
+	const struct vtc_contention_result *c = vtc_results_contention(r, a, b);
+	double s = 0;
+	int n = 0;
+
+	for (int k = 0; c && c->measured && k < VTC_CONT_KINDS; k++)
+		if (c->ratio[k] > 0) {
+			s += c->ratio[k];
+			n++;
+		}
+	return n ? s / n : NAN;
+}
+
+/* Median one-way ns between members of the inferred real SMT groups. */
+static double real_sibling_ns(const struct vtc_inferred *inf, const struct vtc_results *r)
+{
+	double v[64];
+	int n = 0, a, b;
+
+	for (int q = 0; q < inf->groups[VTC_GROUP_SMT].count && n < 64; q++)
+		vtc_cpuset_foreach(a, &inf->groups[VTC_GROUP_SMT].g[q].cpus)
+			vtc_cpuset_foreach(b, &inf->groups[VTC_GROUP_SMT].g[q].cpus)
+				if (a < b && n < 64 && vtc_results_pair_median(r, a, b) > 0)
+					v[n++] = vtc_results_pair_median(r, a, b);
+	if (n == 0)
+		return NAN;
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += v[i];
+	return s / n;
+}
+
+/* Median one-way ns over pairs of different advertised groups of @level. */
+static double cross_group_ns(const struct vtc_topo *adv, enum vtc_level level,
+			     const struct vtc_results *r, const vtc_cpuset *cpus)
+{
+	double s = 0;
+	int n = 0, a, b;
+
+	vtc_cpuset_foreach(a, cpus)
+		vtc_cpuset_foreach(b, cpus) {
+			double v = a < b ? vtc_results_pair_median(r, a, b) : -1;
+			if (v > 0 && vtc_groups_find(&adv->groups[level], a) !=
+					     vtc_groups_find(&adv->groups[level], b)) {
+				s += v;
+				n++;
+			}
+		}
+	return n ? s / n : NAN;
+}
+
+static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results *r,
+			const struct vtc_topo *adv, const struct vtc_platform *plat,
+			struct vtc_findings *out)
+{
+	const struct vtc_groups *ag = &adv->groups[VTC_LEVEL_SMT];
+	char ev[640] = "";
+	vtc_cpuset cpus;
+	double worst = 0, sib = real_sibling_ns(inf, r);
+	int a, b, shown = 0;
+
+	vtc_cpuset_clear(&cpus);
+	for (int q = 0; q < ag->count; q++)
+		vtc_cpuset_foreach(a, &ag->set[q])
+			vtc_cpuset_foreach(b, &ag->set[q]) {
+				double ns = a < b ? vtc_results_pair_median(r, a, b) : -1;
+				if (a >= b || !vtc_cpuset_test(&inf->cpus, a) ||
+				    !vtc_cpuset_test(&inf->cpus, b) ||
+				    vtc_inferred_find(inf, VTC_GROUP_SMT, a) ==
+					    vtc_inferred_find(inf, VTC_GROUP_SMT, b))
+					continue;
+				vtc_cpuset_set(&cpus, a);
+				vtc_cpuset_set(&cpus, b);
+				worst = fmax(worst, ns);
+				if (shown++ < 3)
+					cat(ev, sizeof(ev), "%sv%d,v%d advertised SMT siblings: %.1f ns "
+					    "one-way, co-run %.2f", shown > 1 ? "; " : "", a, b, ns,
+					    corun(r, a, b));
+			}
+	if (shown == 0)
+		return 0;
+	if (!isnan(sib))
+		cat(ev, sizeof(ev), "; siblings on this host measure %.1f ns", sib);
+	else
+		cat(ev, sizeof(ev), "; no pair co-runs like siblings (same-vCPU control %.2f)",
+		    inf->ctl_same);
+	struct vtc_finding *f = vtc_findings_add(out, "phantom-smt", VTC_SEV_CRITICAL, &cpus,
+						 "%s: %s", adv->source, ev);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->cost, sizeof(f->cost),
+		 "the guest packs communicating threads on 'siblings' expecting a shared core "
+		 "(%s%.1f ns) but pays %.1f ns per handoff%s", isnan(sib) ? "≈" : "",
+		 isnan(sib) ? inf->tier[0].lo_ns : sib, worst,
+		 isnan(sib) ? "" : ", and leaves real cores idle");
+	set_fix(f, inf, plat);
+	return 0;
+}
+
+static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results *r,
+		       const struct vtc_topo *adv, const struct vtc_platform *plat,
+		       struct vtc_findings *out)
+{
+	const struct vtc_igroups *ig = &inf->groups[VTC_GROUP_SMT];
+	char ev[640] = "";
+	vtc_cpuset cpus, all = inf->cpus;
+	double ratio = NAN;
+	int shown = 0;
+
+	vtc_cpuset_clear(&cpus);
+	for (int q = 0; q < ig->count; q++) {
+		bool inside = false;
+		int a = vtc_cpuset_first(&ig->g[q].cpus), b = vtc_cpuset_next(&ig->g[q].cpus, a);
+		for (int i = 0; i < adv->groups[VTC_LEVEL_SMT].count; i++)
+			inside |= vtc_cpuset_subset(&ig->g[q].cpus, &adv->groups[VTC_LEVEL_SMT].set[i]);
+		if (b < 0 || inside)
+			continue;
+		vtc_cpuset_or(&cpus, &cpus, &ig->g[q].cpus);
+		ratio = corun(r, a, b);
+		if (shown++ < 2)
+			cat(ev, sizeof(ev), "%s%s", shown > 1 ? "; " : "", ig->g[q].evidence);
+	}
+	if (shown == 0)
+		return 0;
+	double far = cross_group_ns(adv, VTC_LEVEL_SMT, r, &all);
+	struct vtc_finding *f = vtc_findings_add(
+		out, "hidden-smt", inf->smt_latency_only ? VTC_SEV_WARNING : VTC_SEV_CRITICAL, &cpus,
+		"%s: advertised as separate cores but share one: %s", adv->source, ev);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->cost, sizeof(f->cost),
+		 "threads the guest spreads over 'separate cores' share one core's units "
+		 "(co-run ratio %.2f of solo); other advertised cores are %.1f ns apart",
+		 ratio, far);
+	set_fix(f, inf, plat);
+	return 0;
+}
+
+static int find_stacked(const struct vtc_inferred *inf, const struct vtc_platform *plat,
+			struct vtc_findings *out)
+{
+	const struct vtc_igroups *g = &inf->groups[VTC_GROUP_STACKED];
+
+	for (int q = 0; q < g->count; q++) {
+		struct vtc_finding *f;
+		if (vtc_cpuset_count(&g->g[q].cpus) < 2)
+			continue;
+		f = vtc_findings_add(out, "stacked", VTC_SEV_CRITICAL, &g->g[q].cpus,
+				     "vCPUs share one host CPU: %s", g->g[q].evidence);
+		if (!f)
+			return -ENOMEM;
+		snprintf(f->cost, sizeof(f->cost),
+			 "each vCPU runs about half the time when both are busy, and every "
+			 "handoff between them waits for the host scheduler (ms, not ns)");
+		set_fix(f, inf, plat);
+	}
+	return 0;
+}
+
+static int find_floating(const struct vtc_inferred *inf, const struct vtc_platform *plat,
+			 struct vtc_findings *out)
+{
+	char ev[640] = "";
+	vtc_cpuset cpus;
+	int last = -1;
+
+	vtc_cpuset_clear(&cpus);
+	for (int i = 0; i < inf->n_fast; i++) {
+		const struct vtc_fast_pair *p = &inf->fast[i];
+		vtc_cpuset_set(&cpus, p->a);
+		vtc_cpuset_set(&cpus, p->b);
+		if (i < 16 && p->pass != last)
+			cat(ev, sizeof(ev), "%spass %d:", last < 0 ? "" : "; ", p->pass + 1);
+		if (i < 16)
+			cat(ev, sizeof(ev), "%s v%d-v%d %.0f ns", p->pass == last ? "," : "",
+			    p->a, p->b, p->ns);
+		last = p->pass;
+	}
+	struct vtc_finding *f = vtc_findings_add(
+		out, "floating", VTC_SEV_WARNING, &cpus,
+		"vCPU placement moved during the run: the fast pairs changed between passes or "
+		"were not transitive (%s); not a static topology", ev);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->cost, sizeof(f->cost),
+		 "the guest's topology is right only by chance: pairs that are fast now "
+		 "(%.0f ns) are %.0fx slower after the host moves a vCPU",
+		 inf->tier[0].median_ns, inf->n_tiers > 1 ? inf->tier[1].median_ns /
+		 inf->tier[0].median_ns : 1.0);
+	set_fix(f, inf, plat);
+	return 0;
+}
+
+/* Whether advertised groups of @level put CPUs of one inferred group apart
+ * (merged) or CPUs of different inferred groups together (split). */
+static void partition_diff(const struct vtc_inferred *inf, enum vtc_gkind k,
+			   const struct vtc_topo *adv, enum vtc_level level,
+			   vtc_cpuset *split, vtc_cpuset *merged)
+{
+	int a, b;
+
+	vtc_cpuset_clear(split);
+	vtc_cpuset_clear(merged);
+	vtc_cpuset_foreach(a, &inf->cpus)
+		vtc_cpuset_foreach(b, &inf->cpus) {
+			if (b <= a)
+				continue;
+			int ga = vtc_groups_find(&adv->groups[level], a);
+			int gb = vtc_groups_find(&adv->groups[level], b);
+			bool adv_same = ga >= 0 && ga == gb;
+			bool real_same = vtc_inferred_find(inf, k, a) == vtc_inferred_find(inf, k, b);
+			if (adv_same && !real_same) {
+				vtc_cpuset_set(split, a);
+				vtc_cpuset_set(split, b);
+			} else if (!adv_same && real_same) {
+				vtc_cpuset_set(merged, a);
+				vtc_cpuset_set(merged, b);
+			}
+		}
+}
+
+static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_results *r,
+			     const struct vtc_topo *adv, const struct vtc_platform *plat,
+			     const char *kind, enum vtc_level level, enum vtc_gkind gk,
+			     bool split_critical, struct vtc_findings *out)
+{
+	vtc_cpuset split, merged;
+	char adv_s[128] = "", real_s[256] = "";
+	bool is_split;
+
+	partition_diff(inf, gk, adv, level, &split, &merged);
+	if (vtc_cpuset_empty(&split) && vtc_cpuset_empty(&merged))
+		return 0;
+	is_split = !vtc_cpuset_empty(&split);
+	for (int i = 0; i < adv->groups[level].count; i++) {
+		char l[48];
+		vtc_cpulist_format(&adv->groups[level].set[i], l, sizeof(l));
+		cat(adv_s, sizeof(adv_s), "%s{%s}", i ? " " : "", l);
+	}
+	for (int i = 0; i < inf->groups[gk].count && i < 2; i++)
+		cat(real_s, sizeof(real_s), "%s%s", i ? "; " : "", inf->groups[gk].g[i].evidence);
+	struct vtc_finding *f = vtc_findings_add(
+		out, kind, is_split && split_critical ? VTC_SEV_CRITICAL : VTC_SEV_WARNING,
+		is_split ? &split : &merged, "%s advertises %s groups %s; measured %s%s",
+		adv->source, vtc_level_name(level), adv_s, real_s,
+		inf->homogeneous ? " (all pairs alike)" : "");
+	if (!f)
+		return -ENOMEM;
+	if (is_split)
+		snprintf(f->cost, sizeof(f->cost),
+			 "the guest treats vCPUs %.0f ns apart as close and co-locates "
+			 "communicating threads there", inf->tier[inf->n_tiers - 1].median_ns);
+	else
+		snprintf(f->cost, sizeof(f->cost),
+			 "the guest keeps apart threads that share a %s (advertised-apart pairs "
+			 "measure %.0f ns)", gk == VTC_GROUP_LLC ? "cache" : "socket",
+			 cross_group_ns(adv, level, r, &inf->cpus));
+	set_fix(f, inf, plat);
+	return 0;
+}
+
+static int find_levels(const struct vtc_inferred *inf, const struct vtc_results *r,
+		       const struct vtc_topo *adv, const struct vtc_platform *plat,
+		       struct vtc_findings *out)
+{
+	bool llc_only = inf->llc_socket_ambiguous && plat_amd(plat);
+	int rc = 0;
+
+	/* One intermediate level that matches the advertised L3 is the LLC;
+	 * otherwise on Intel (LLC = socket) a split is a socket split, while
+	 * on AMD it is most likely a CCX (LLC) split. */
+	if (inf->llc_socket_ambiguous && adv->level_known[VTC_LEVEL_L3]) {
+		vtc_cpuset s, m;
+		partition_diff(inf, VTC_GROUP_LLC, adv, VTC_LEVEL_L3, &s, &m);
+		llc_only |= vtc_cpuset_empty(&s) && vtc_cpuset_empty(&m);
+	}
+	if (inf->known[VTC_GROUP_LLC] && adv->level_known[VTC_LEVEL_L3])
+		rc = add_level_finding(inf, r, adv, plat, "llc-mismatch", VTC_LEVEL_L3,
+				       VTC_GROUP_LLC, false, out);
+	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !llc_only &&
+	    adv->level_known[VTC_LEVEL_PACKAGE])
+		rc = add_level_finding(inf, r, adv, plat, "socket-mismatch", VTC_LEVEL_PACKAGE,
+				       VTC_GROUP_SOCKET, true, out);
+	/* NUMA follows sockets except on AMD, where a split level is a CCX. */
+	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous &&
+	    !(inf->llc_socket_ambiguous && plat_amd(plat)) && adv->level_known[VTC_LEVEL_NUMA])
+		rc = add_level_finding(inf, r, adv, plat, "numa-mismatch", VTC_LEVEL_NUMA,
+				       VTC_GROUP_SOCKET, false, out);
+	return rc;
+}
+
+int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
+		const struct vtc_topo *adv, const struct vtc_platform *plat,
+		struct vtc_findings *out)
+{
+	int rc;
+
+	if (!inf || !r || !adv || !out)
+		return -EINVAL;
+	if (inf->unknown)
+		return 0;
+	rc = find_stacked(inf, plat, out);
+	if (rc == 0 && inf->floating)
+		return find_floating(inf, plat, out);
+	if (rc == 0 && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
+		rc = find_phantom(inf, r, adv, plat, out);
+	if (rc == 0 && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
+		rc = find_hidden(inf, r, adv, plat, out);
+	if (rc == 0)
+		rc = find_levels(inf, r, adv, plat, out);
+	return rc;
+}

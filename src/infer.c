@@ -1,0 +1,967 @@
+/* infer.c - from measured pair latencies and contention to the real topology.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Everything here is relative to the run itself: published one-way latencies
+ * overlap across vendors (Zen same-CCX 15-32 ns, Intel same-socket 43-55 ns,
+ * anything ~200 ns under emulation), so no nanosecond value is a threshold.
+ * The only constants are ratios: how large a gap between tiers must be
+ * relative to the spread inside them, and how far a co-run ratio must move
+ * from the "separate cores" control towards the "same vCPU" control. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "infer.h"
+#include "vtc.h"
+
+/* A tier boundary needs at least this ratio between neighbouring values... */
+#define GAP_MIN_RATIO 1.25
+/* ...and a log gap this many times the larger within-tier spread, so one
+ * homogeneous cloud (e.g. 150-250 ns under emulation) is never split. */
+#define GAP_SPREAD_FACTOR 1.5
+/* Contention score (0 = like separate cores, 1 = like one vCPU) from which a
+ * fast pair counts as sharing a core, and a stalled pair as stacked. */
+#define SMT_SCORE_MIN 0.3
+#define STACK_SCORE_MIN 0.7
+/* Largest SMT group (SMT8 on POWER; x86 has 2, Xeon Phi 4). */
+#define SMT_MAX 8
+/* Below this share of pairs measured, or above this share of pairs whose
+ * passes disagree, the run says "unknown" instead of guessing. */
+#define COVERAGE_MIN 0.75
+#define DISAGREE_MAX 0.25
+/* Median p90/p10 of the samples above which one pass cannot be trusted. */
+#define DISPERSION_MAX 5.0
+
+struct work {
+	const struct vtc_results *r;
+	int n, np, P;
+	double *v;     /* [k*P+p] per-pass one-way median ns, -1 none */
+	int *tier;     /* [k*P+p] tier of v, -1 none */
+	double *comb;  /* [k] median over passes, -1 none */
+	int *ptier;    /* [k] tier of all passes, -1 none, -2 passes disagree */
+	bool *stalled; /* [k] stalled in most passes */
+	double *score; /* [k] contention score, NAN none */
+	int *uf;       /* union-find over ranks */
+	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
+};
+
+const char *vtc_gkind_name(enum vtc_gkind k)
+{
+	static const char *const names[VTC_GROUP_KINDS] = {"smt", "llc", "socket", "stacked"};
+	return (unsigned)k < VTC_GROUP_KINDS ? names[k] : "?";
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* Median of @v (sorted in place); NAN when empty. */
+static double median(double *v, int n)
+{
+	if (n <= 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int pidx(const struct work *w, int i, int j)
+{
+	if (i > j) {
+		int t = i;
+		i = j;
+		j = t;
+	}
+	return i * w->n - i * (i + 1) / 2 + (j - i - 1);
+}
+
+static int uf_find(int *uf, int x)
+{
+	while (uf[x] != x) {
+		uf[x] = uf[uf[x]];
+		x = uf[x];
+	}
+	return x;
+}
+
+static void uf_union(int *uf, int a, int b)
+{
+	a = uf_find(uf, a);
+	b = uf_find(uf, b);
+	if (a != b)
+		uf[a < b ? b : a] = a < b ? a : b;
+}
+
+static void uf_reset(struct work *w)
+{
+	for (int i = 0; i < w->n; i++)
+		w->uf[i] = i;
+}
+
+static void work_free(struct work *w)
+{
+	free(w->v);
+	free(w->tier);
+	free(w->comb);
+	free(w->ptier);
+	free(w->stalled);
+	free(w->score);
+	free(w->uf);
+}
+
+static int work_alloc(struct work *w, const struct vtc_results *r)
+{
+	size_t np;
+
+	memset(w, 0, sizeof(*w));
+	w->r = r;
+	w->n = r->n;
+	w->np = r->n_pairs;
+	w->P = r->n_passes;
+	np = (size_t)w->np + 1;
+	w->v = calloc(np * (size_t)w->P, sizeof(*w->v));
+	w->tier = calloc(np * (size_t)w->P, sizeof(*w->tier));
+	w->comb = calloc(np, sizeof(*w->comb));
+	w->ptier = calloc(np, sizeof(*w->ptier));
+	w->stalled = calloc(np, sizeof(*w->stalled));
+	w->score = calloc(np, sizeof(*w->score));
+	w->uf = calloc((size_t)w->n, sizeof(*w->uf));
+	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->uf)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Per-pass values, stalls, coverage and sample dispersion. */
+static int collect(struct work *w, struct vtc_inferred *out)
+{
+	const struct vtc_results *r = w->r;
+	int usable = 0, ndisp = 0;
+	double *disp = calloc((size_t)w->np * (size_t)w->P + 1, sizeof(*disp));
+
+	if (!disp)
+		return -ENOMEM;
+	for (int k = 0; k < w->np; k++) {
+		const struct vtc_pair_result *p = &r->pairs[k];
+		int valid = 0, stalls = 0;
+		double pv[VTC_MAX_PASSES];
+
+		for (int ps = 0; ps < w->P; ps++) {
+			const struct vtc_lat_stats *s = &p->pass[ps];
+			w->v[k * w->P + ps] = -1;
+			if (s->measured && s->stalled) {
+				stalls++;
+			} else if (s->measured && s->samples > 0 && s->median_ns > 0) {
+				w->v[k * w->P + ps] = s->median_ns;
+				pv[valid++] = s->median_ns;
+				if (s->p10_ns > 0 && s->p90_ns >= s->p10_ns)
+					disp[ndisp++] = s->p90_ns / s->p10_ns;
+			}
+		}
+		/* One stalled pass among clean ones is host noise, not stacking. */
+		w->stalled[k] = stalls > 0 && stalls > valid;
+		w->comb[k] = valid ? median(pv, valid) : -1;
+		usable += valid > 0 || w->stalled[k];
+	}
+	out->coverage = w->np ? (double)usable / w->np : 0;
+	if (out->coverage < COVERAGE_MIN)
+		snprintf(out->reason, sizeof(out->reason),
+			 "only %d of %d vCPU pairs could be measured", usable, w->np);
+	else if (ndisp && median(disp, ndisp) > DISPERSION_MAX)
+		snprintf(out->reason, sizeof(out->reason),
+			 "latency samples too spread (median p90/p10 %.1f): host too busy to judge",
+			 median(disp, ndisp));
+	out->unknown = out->reason[0] != 0;
+	free(disp);
+	return 0;
+}
+
+/* Robust spread of sorted log values x[lo..hi). */
+static double spread(const double *x, int lo, int hi)
+{
+	int m = hi - lo;
+
+	if (m < 2)
+		return 0;
+	if (m < 4)
+		return (x[hi - 1] - x[lo]) / 2;
+	return x[lo + 3 * m / 4] - x[lo + m / 4];
+}
+
+/* Whether splitting sorted logs [lo,hi) after index @i is a tier boundary:
+ * the gap must be large against the spread on both sides. Returns the gap
+ * over the larger spread (higher = clearer), 0 when not a boundary. */
+static double split_score(const double *x, int lo, int hi, int i)
+{
+	double gap = x[i + 1] - x[i], sl, sr, sp;
+
+	if (gap < log(GAP_MIN_RATIO))
+		return 0;
+	sl = spread(x, lo, i + 1);
+	sr = spread(x, i + 1, hi);
+	sp = fmax(sl, sr);
+	if (gap < GAP_SPREAD_FACTOR * sp)
+		return 0;
+	/* Noise only ever slows a pair down, so a single fast value may be a
+	 * tier; a single slow one must stand out much more clearly. */
+	if (hi - i - 1 < 2 && gap < 3 * GAP_SPREAD_FACTOR * fmax(sl, log(GAP_MIN_RATIO)))
+		return 0;
+	return gap / fmax(sp, 1e-3);
+}
+
+/* Best split of segment [lo,hi) of sorted logs: the index of the last value
+ * of the lower side, or -1 when the segment is one cloud. Every gap is
+ * tried: the widest one may sit next to a side that still holds two tiers. */
+static int best_split(const double *x, int lo, int hi, double *score_out)
+{
+	int best = -1;
+	double bs = 0;
+
+	for (int i = lo; i + 1 < hi; i++) {
+		double sc = split_score(x, lo, hi, i);
+		if (sc > bs) {
+			bs = sc;
+			best = i;
+		}
+	}
+	*score_out = bs;
+	return best;
+}
+
+static void find_tiers(struct work *w, struct vtc_inferred *out, double *x, int m)
+{
+	int cut[VTC_INFER_MAX_TIERS + 1] = {0, m}, ncut = 2;
+
+	for (int i = 0; i < m; i++)
+		x[i] = log(x[i]);
+	qsort(x, (size_t)m, sizeof(*x), cmp_double);
+	while (ncut - 1 < VTC_INFER_MAX_TIERS) {
+		int at = -1, seg = -1;
+		double bg = 0;
+		for (int s = 0; s + 1 < ncut; s++) {
+			double g = 0;
+			int b = best_split(x, cut[s], cut[s + 1], &g);
+			if (b >= 0 && g > bg) {
+				bg = g;
+				at = b;
+				seg = s;
+			}
+		}
+		if (at < 0)
+			break;
+		memmove(&cut[seg + 2], &cut[seg + 1], (size_t)(ncut - seg - 1) * sizeof(int));
+		cut[seg + 1] = at + 1;
+		ncut++;
+	}
+	out->n_tiers = ncut - 1;
+	for (int t = 0; t < out->n_tiers; t++) {
+		struct vtc_tier *ti = &out->tier[t];
+		int lo = cut[t], hi = cut[t + 1];
+		ti->lo_ns = exp(x[lo]);
+		ti->hi_ns = exp(x[hi - 1]);
+		ti->median_ns = exp((x[lo + (hi - lo - 1) / 2] + x[lo + (hi - lo) / 2]) / 2);
+		ti->n = hi - lo;
+	}
+	for (int t = 0; t < out->n_tiers; t++)
+		w->bound[t] = t + 1 < out->n_tiers ?
+			sqrt(out->tier[t].hi_ns * out->tier[t + 1].lo_ns) : INFINITY;
+}
+
+static int tier_of(const struct work *w, int ntiers, double v)
+{
+	for (int t = 0; t < ntiers; t++)
+		if (v <= w->bound[t])
+			return t;
+	return ntiers - 1;
+}
+
+/* Tier of every pair measurement, and of every pair across passes. */
+static int label(struct work *w, struct vtc_inferred *out)
+{
+	int m = 0, multi = 0, disagree = 0;
+	double *x = calloc((size_t)w->np * (size_t)w->P + 1, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	for (int i = 0; i < w->np * w->P; i++)
+		if (w->v[i] > 0)
+			x[m++] = w->v[i];
+	if (m == 0) {
+		free(x);
+		snprintf(out->reason, sizeof(out->reason), "no vCPU pair measured without stalls");
+		out->unknown = true;
+		return 0;
+	}
+	find_tiers(w, out, x, m);
+	free(x);
+	for (int k = 0; k < w->np; k++) {
+		int t0 = -1, valid = 0, mixed = 0, fast = 0;
+		for (int ps = 0; ps < w->P; ps++) {
+			double v = w->v[k * w->P + ps];
+			int t = v > 0 ? tier_of(w, out->n_tiers, v) : -1;
+			w->tier[k * w->P + ps] = t;
+			if (t < 0)
+				continue;
+			mixed |= valid++ && t != t0;
+			fast |= t == 0;
+			t0 = t;
+		}
+		w->ptier[k] = valid ? (mixed ? -2 : t0) : -1;
+		multi += valid > 1;
+		disagree += mixed && !fast; /* fast-tier changes are floating evidence */
+	}
+	out->pass_disagree = multi ? (double)disagree / multi : 0;
+	if (out->pass_disagree > DISAGREE_MAX && !out->unknown) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "passes disagree on %.0f%% of vCPU pairs: host too busy to judge",
+			 100 * out->pass_disagree);
+		out->unknown = true;
+	}
+	return 0;
+}
+
+/* A pass whose fast pairs are not transitive: i fast with j and l, j and l
+ * measured but not fast. Real cores and caches are always transitive. */
+static bool pass_intransitive(const struct work *w, int ps)
+{
+	for (int i = 0; i < w->n; i++)
+		for (int j = 0; j < w->n; j++) {
+			if (j == i || w->tier[pidx(w, i, j) * w->P + ps] != 0)
+				continue;
+			for (int l = j + 1; l < w->n; l++) {
+				int t;
+				if (l == i || w->tier[pidx(w, i, l) * w->P + ps] != 0)
+					continue;
+				t = w->tier[pidx(w, j, l) * w->P + ps];
+				if (t > 0)
+					return true;
+			}
+		}
+	return false;
+}
+
+/* A pair in a slow tier whose co-run ratio is as far from "no interference"
+ * (1.0 by definition) towards the same-vCPU control as siblings are. Judged
+ * against 1.0 rather than the median control pair, which such pairs may
+ * themselves have dragged down. */
+static bool slow_pair_corun_like_siblings(const struct work *w, const struct vtc_inferred *out)
+{
+	const struct vtc_results *r = w->r;
+
+	if (!(out->ctl_same < 1.0))
+		return false;
+	for (int i = 0; i < r->n_contention; i++) {
+		const struct vtc_contention_result *c = &r->contention[i];
+		int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b), n = 0;
+		double sum = 0;
+		if (!c->measured || ia < 0 || ib < 0 || ia == ib || w->ptier[pidx(w, ia, ib)] <= 0 ||
+		    w->stalled[pidx(w, ia, ib)])
+			continue;
+		for (int k = 0; k < VTC_CONT_KINDS; k++)
+			if (c->ratio[k] > 0) {
+				sum += c->ratio[k];
+				n++;
+			}
+		if (n && (1.0 - sum / n) / (1.0 - out->ctl_same) >= SMT_SCORE_MIN)
+			return true;
+	}
+	return false;
+}
+
+/* Contention measured after the latency passes contradicts them: a slow pair
+ * co-runs like siblings, or a fast pair of two vCPUs without any confirmed
+ * sibling co-runs like separate cores while other fast pairs are siblings.
+ * On a static placement both probes see the same cores. */
+static bool contention_contradicts(const struct work *w, const struct vtc_inferred *out)
+{
+	bool conf[VTC_CPUSET_MAX / 8] = {false}, any = false;
+	const struct vtc_results *r = w->r;
+
+	if (!out->have_contention || out->n_tiers < 2 || w->n > (int)VTC_ARRAY_SIZE(conf))
+		return false;
+	if (slow_pair_corun_like_siblings(w, out))
+		return true;
+	for (int k = 0; k < w->np; k++) {
+		int ia = vtc_results_rank(r, r->pairs[k].a), ib = vtc_results_rank(r, r->pairs[k].b);
+		if (isnan(w->score[k]) || w->stalled[k] || w->score[k] < SMT_SCORE_MIN)
+			continue;
+		if (w->ptier[k] > 0)
+			return true;
+		if (w->ptier[k] == 0)
+			any = conf[ia] = conf[ib] = true;
+	}
+	for (int k = 0; any && k < w->np; k++) {
+		int ia = vtc_results_rank(r, r->pairs[k].a), ib = vtc_results_rank(r, r->pairs[k].b);
+		if (w->ptier[k] == 0 && !isnan(w->score[k]) && w->score[k] < SMT_SCORE_MIN &&
+		    !conf[ia] && !conf[ib])
+			return true;
+	}
+	return false;
+}
+
+static int detect_floating(struct work *w, struct vtc_inferred *out)
+{
+	bool fl = false;
+	int nf = 0;
+
+	if (out->n_tiers < 2)
+		return 0;
+	for (int k = 0; k < w->np && !fl; k++)
+		for (int ps = 0; ps < w->P; ps++)
+			fl |= w->ptier[k] == -2 && w->tier[k * w->P + ps] == 0;
+	for (int ps = 0; ps < w->P && !fl; ps++)
+		fl = pass_intransitive(w, ps);
+	fl = fl || contention_contradicts(w, out);
+	if (!fl)
+		return 0;
+	out->floating = true;
+	for (int i = 0; i < w->np * w->P; i++)
+		nf += w->tier[i] == 0;
+	out->fast = calloc((size_t)nf + 1, sizeof(*out->fast));
+	if (!out->fast)
+		return -ENOMEM;
+	for (int ps = 0; ps < w->P; ps++)
+		for (int i = 0; i < w->n; i++)
+			for (int j = i + 1; j < w->n; j++) {
+				int k = pidx(w, i, j);
+				if (w->tier[k * w->P + ps] != 0)
+					continue;
+				out->fast[out->n_fast++] = (struct vtc_fast_pair){
+					ps, w->r->cpu[i], w->r->cpu[j], w->v[k * w->P + ps]};
+			}
+	return 0;
+}
+
+/* A pair is an SMT candidate when it is in the fast tier, or when latency
+ * shows one tier only (then contention alone decides). */
+static bool candidate(const struct work *w, const struct vtc_inferred *out, int k)
+{
+	if (w->stalled[k] || w->ptier[k] == -1)
+		return false;
+	return out->n_tiers < 2 || w->ptier[k] == 0;
+}
+
+/* Controls: same-vCPU pairs (a == b) and the median non-candidate pair; a
+ * run without non-candidates uses 1.0, "no interference" by definition. */
+static void contention_controls(struct work *w, struct vtc_inferred *out,
+				double same[VTC_CONT_KINDS], double far[VTC_CONT_KINDS])
+{
+	const struct vtc_results *r = w->r;
+	int nk = 0;
+	double *buf = calloc((size_t)r->n_contention + 1, sizeof(*buf));
+	double cs[VTC_CONT_KINDS], cf[VTC_CONT_KINDS];
+
+	for (int kind = 0; kind < VTC_CONT_KINDS && buf; kind++) {
+		int ns = 0, nf = 0;
+		for (int i = 0; i < r->n_contention; i++) {
+			const struct vtc_contention_result *c = &r->contention[i];
+			if (c->measured && c->a == c->b && c->ratio[kind] > 0)
+				buf[ns++] = c->ratio[kind];
+		}
+		same[kind] = median(buf, ns);
+		for (int i = 0; i < r->n_contention; i++) {
+			const struct vtc_contention_result *c = &r->contention[i];
+			int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b);
+			if (!c->measured || ia < 0 || ib < 0 || ia == ib || c->ratio[kind] <= 0 ||
+			    candidate(w, out, pidx(w, ia, ib)) || w->stalled[pidx(w, ia, ib)])
+				continue;
+			buf[nf++] = c->ratio[kind];
+		}
+		far[kind] = nf ? median(buf, nf) : 1.0;
+		if (ns && far[kind] > same[kind]) {
+			cs[nk] = same[kind];
+			cf[nk++] = far[kind];
+		} else {
+			same[kind] = NAN;
+		}
+	}
+	free(buf);
+	out->have_contention = nk > 0;
+	out->ctl_same = median(cs, nk);
+	out->ctl_far = median(cf, nk);
+}
+
+/* Score of each pair with contention data: 0 like separate cores, 1 like
+ * two threads on one vCPU; median over the usable probe kinds. */
+static void contention_scores(struct work *w, struct vtc_inferred *out)
+{
+	const struct vtc_results *r = w->r;
+	double same[VTC_CONT_KINDS], far[VTC_CONT_KINDS];
+
+	for (int k = 0; k < w->np; k++)
+		w->score[k] = NAN;
+	contention_controls(w, out, same, far);
+	if (!out->have_contention)
+		return;
+	for (int i = 0; i < r->n_contention; i++) {
+		const struct vtc_contention_result *c = &r->contention[i];
+		int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b), n = 0;
+		double s[VTC_CONT_KINDS];
+		if (!c->measured || ia < 0 || ib < 0 || ia == ib)
+			continue;
+		for (int kind = 0; kind < VTC_CONT_KINDS; kind++)
+			if (!isnan(same[kind]) && c->ratio[kind] > 0)
+				s[n++] = (far[kind] - c->ratio[kind]) / (far[kind] - same[kind]);
+		if (n)
+			w->score[pidx(w, ia, ib)] = median(s, n);
+	}
+}
+
+static int groups_alloc(struct vtc_igroups *g, int n)
+{
+	g->count = 0;
+	g->g = calloc((size_t)n + 1, sizeof(*g->g));
+	return g->g ? 0 : -ENOMEM;
+}
+
+/* Partition from the union-find; every group is a clique of @edge pairs
+ * unless @need_clique is false. Returns false when a group is not a clique
+ * or larger than @max. */
+static bool uf_groups(struct work *w, struct vtc_igroups *g, const bool *edge,
+		      bool need_clique, int max)
+{
+	g->count = 0;
+	for (int i = 0; i < w->n; i++) {
+		int root = uf_find(w->uf, i), at = -1;
+		for (int q = 0; q < g->count && at < 0; q++)
+			if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[root]))
+				at = q;
+		if (at < 0) {
+			at = g->count++;
+			memset(&g->g[at], 0, sizeof(g->g[at]));
+			vtc_cpuset_set(&g->g[at].cpus, w->r->cpu[root]);
+		}
+		vtc_cpuset_set(&g->g[at].cpus, w->r->cpu[i]);
+	}
+	for (int q = 0; q < g->count; q++) {
+		int cnt = vtc_cpuset_count(&g->g[q].cpus);
+		if (cnt > max)
+			return false;
+		for (int i = 0; i < w->n && need_clique; i++)
+			for (int j = i + 1; j < w->n; j++)
+				if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[i]) &&
+				    vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[j]) &&
+				    !edge[pidx(w, i, j)])
+					return false;
+	}
+	return true;
+}
+
+/* Median one-way ns over the pairs between (or within, when a == b) groups. */
+static double group_median(const struct work *w, const vtc_cpuset *a, const vtc_cpuset *b,
+			   double *buf)
+{
+	int n = 0;
+
+	for (int i = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n; j++) {
+			int ci = w->r->cpu[i], cj = w->r->cpu[j];
+			bool in = (vtc_cpuset_test(a, ci) && vtc_cpuset_test(b, cj)) ||
+				  (vtc_cpuset_test(a, cj) && vtc_cpuset_test(b, ci));
+			if (in && w->comb[pidx(w, i, j)] > 0)
+				buf[n++] = w->comb[pidx(w, i, j)];
+		}
+	return median(buf, n);
+}
+
+/* Median contention score within a group. */
+static double group_score(const struct work *w, const vtc_cpuset *a)
+{
+	double s[SMT_MAX * SMT_MAX];
+	int n = 0;
+
+	for (int i = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n && n < SMT_MAX * SMT_MAX; j++)
+			if (vtc_cpuset_test(a, w->r->cpu[i]) && vtc_cpuset_test(a, w->r->cpu[j]) &&
+			    !isnan(w->score[pidx(w, i, j)]))
+				s[n++] = w->score[pidx(w, i, j)];
+	return median(s, n);
+}
+
+
+/* No contention data: a fast group on vCPUs advertised without SMT that sits
+ * inside one advertised L2/L3 group is cache sharing, not hidden SMT. */
+static bool fast_is_cache(const struct vtc_igroups *g, const struct vtc_topo *adv)
+{
+	int c;
+
+	if (!adv->level_known[VTC_LEVEL_SMT])
+		return false;
+	for (int q = 0; q < g->count; q++) {
+		bool in_cache = false;
+		if (vtc_cpuset_count(&g->g[q].cpus) < 2)
+			continue;
+		vtc_cpuset_foreach(c, &g->g[q].cpus) {
+			int at = vtc_groups_find(&adv->groups[VTC_LEVEL_SMT], c);
+			if (at < 0 || vtc_cpuset_count(&adv->groups[VTC_LEVEL_SMT].set[at]) != 1)
+				return false;
+		}
+		for (int l = VTC_LEVEL_L2; l <= VTC_LEVEL_L3; l++)
+			for (int i = 0; adv->level_known[l] && i < adv->groups[l].count; i++)
+				in_cache |= vtc_cpuset_subset(&g->g[q].cpus, &adv->groups[l].set[i]);
+		if (!in_cache)
+			return false;
+	}
+	return true;
+}
+
+static void smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
+{
+	struct vtc_igroups *g = &out->groups[VTC_GROUP_SMT];
+
+	for (int q = 0; q < g->count; q++) {
+		struct vtc_igroup *gr = &g->g[q];
+		char list[64];
+		double in = group_median(w, &gr->cpus, &gr->cpus, buf);
+		double s = group_score(w, &gr->cpus);
+
+		if (vtc_cpuset_count(&gr->cpus) < 2) {
+			gr->confidence = out->known[VTC_GROUP_SMT] ? 0.5 : 0;
+			continue;
+		}
+		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
+		if (out->smt_latency_only) {
+			gr->confidence = 0.45;
+			snprintf(gr->evidence, sizeof(gr->evidence),
+				 "v%s: %.1f ns one-way, next tier from %.1f ns; no contention data "
+				 "(shared core or shared cache)", list, in, out->tier[1].lo_ns);
+			continue;
+		}
+		gr->confidence = fmin(1.0, 0.5 + 0.5 * fmin(1.0, s / 0.6)) *
+				 (out->n_tiers >= 2 ? 1.0 : 0.8);
+		snprintf(gr->evidence, sizeof(gr->evidence),
+			 "v%s: %.1f ns one-way%s; co-run score %.2f (ratio controls: same vCPU "
+			 "%.2f, other pairs %.2f)", list, in,
+			 out->n_tiers >= 2 ? " (fastest tier)" : " (one latency tier)", s,
+			 out->ctl_same, out->ctl_far);
+	}
+}
+
+/* SMT groups: the fast tier confirmed by contention; or the fast tier alone
+ * without contention data, unless it is an advertised cache. */
+static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_topo *adv,
+		     bool *edge, double *buf)
+{
+	struct vtc_igroups *g = &out->groups[VTC_GROUP_SMT];
+	bool known = false;
+
+	uf_reset(w);
+	for (int i = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n; j++) {
+			int k = pidx(w, i, j);
+			if (out->have_contention)
+				edge[k] = candidate(w, out, k) && !isnan(w->score[k]) &&
+					  w->score[k] >= SMT_SCORE_MIN;
+			else
+				edge[k] = out->n_tiers >= 2 && w->ptier[k] == 0;
+			if (edge[k])
+				uf_union(w->uf, i, j);
+		}
+	if (out->have_contention || out->n_tiers >= 2)
+		known = uf_groups(w, g, edge, true, SMT_MAX);
+	if (known && !out->have_contention) {
+		known = !(adv && fast_is_cache(g, adv));
+		out->smt_latency_only = known;
+	}
+	out->known[VTC_GROUP_SMT] = known;
+	if (!known) {
+		uf_reset(w);
+		memset(edge, 0, (size_t)w->np * sizeof(*edge));
+		uf_groups(w, g, edge, false, w->n);
+	}
+	smt_evidence(w, out, buf);
+	return 0;
+}
+
+/* Stacked: pairs that stall in most passes and, when measured, co-run like
+ * two threads on one vCPU. */
+static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge)
+{
+	struct vtc_igroups *g = &out->groups[VTC_GROUP_STACKED];
+	const struct vtc_results *r = w->r;
+
+	uf_reset(w);
+	for (int k = 0; k < w->np; k++) {
+		edge[k] = w->stalled[k] && (isnan(w->score[k]) || w->score[k] >= STACK_SCORE_MIN);
+		if (edge[k])
+			uf_union(w->uf, vtc_results_rank(r, r->pairs[k].a),
+				 vtc_results_rank(r, r->pairs[k].b));
+	}
+	uf_groups(w, g, edge, false, w->n);
+	out->known[VTC_GROUP_STACKED] = true;
+	for (int q = 0; q < g->count; q++) {
+		struct vtc_igroup *gr = &g->g[q];
+		double h = 0, steal = 0, s = group_score(w, &gr->cpus);
+		int nh = 0, ns = 0, c;
+		char list[64];
+
+		if (vtc_cpuset_count(&gr->cpus) < 2)
+			continue;
+		for (int k = 0; k < w->np; k++)
+			for (int ps = 0; ps < w->P && edge[k]; ps++)
+				if (vtc_cpuset_test(&gr->cpus, r->pairs[k].a) &&
+				    r->pairs[k].pass[ps].handoff_ns > 0) {
+					h += r->pairs[k].pass[ps].handoff_ns;
+					nh++;
+				}
+		vtc_cpuset_foreach(c, &gr->cpus)
+			if (c < r->ncpus_model && r->steal_pct[c] >= 0) {
+				steal += r->steal_pct[c];
+				ns++;
+			}
+		gr->confidence = isnan(s) ? 0.6 : 0.9;
+		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
+		snprintf(gr->evidence, sizeof(gr->evidence),
+			 "v%s: ping-pong stalled, %.2f ms per handoff; co-run score %.2f "
+			 "(1 = like one vCPU); steal %.0f%%", list, nh ? h / nh / 1e6 : 0,
+			 isnan(s) ? -1.0 : s, ns ? steal / ns : -1.0);
+	}
+}
+
+struct kv {
+	int key;
+	double v;
+};
+
+static int cmp_kv(const void *x, const void *y)
+{
+	const struct kv *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key - b->key;
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+/* Merge whole groups (labels in @lab) while the median latency between the
+ * closest two is within @boundary. Judging group medians, not single rows,
+ * keeps a noisy cpu0 or a half-remote row from splitting a group. */
+static void merge_level(struct work *w, int *lab, double boundary, struct kv *kv)
+{
+	for (;;) {
+		int m = 0, bkey = -1;
+		double best = INFINITY;
+
+		for (int i = 0; i < w->n; i++)
+			for (int j = i + 1; j < w->n; j++) {
+				int la = lab[i], lb = lab[j], k = pidx(w, i, j);
+				if (la == lb || w->comb[k] <= 0)
+					continue;
+				kv[m++] = (struct kv){la < lb ? la * w->n + lb : lb * w->n + la,
+						      w->comb[k]};
+			}
+		qsort(kv, (size_t)m, sizeof(*kv), cmp_kv);
+		for (int s = 0, e; s < m; s = e) {
+			for (e = s; e < m && kv[e].key == kv[s].key; e++)
+				;
+			double med = (kv[s + (e - s - 1) / 2].v + kv[s + (e - s) / 2].v) / 2;
+			if (med < best) {
+				best = med;
+				bkey = kv[s].key;
+			}
+		}
+		if (bkey < 0 || best > boundary)
+			return;
+		for (int i = 0; i < w->n; i++)
+			if (lab[i] == bkey % w->n)
+				lab[i] = bkey / w->n;
+	}
+}
+
+static int count_labels(const struct work *w, const int *lab)
+{
+	int c = 0;
+	for (int i = 0; i < w->n; i++)
+		c += lab[i] == i;
+	return c;
+}
+
+/* Fill @g from labels (label = lowest rank of the group) with evidence. */
+static void level_groups(struct work *w, struct vtc_igroups *g, const int *lab,
+			 bool homogeneous, double *buf)
+{
+	g->count = 0;
+	for (int i = 0; i < w->n; i++) {
+		struct vtc_igroup *gr;
+		vtc_cpuset rest = w->r->probed;
+		char list[64];
+		double in, outm;
+
+		if (lab[i] != i)
+			continue;
+		gr = &g->g[g->count++];
+		memset(gr, 0, sizeof(*gr));
+		for (int j = 0; j < w->n; j++)
+			if (lab[j] == i) {
+				vtc_cpuset_set(&gr->cpus, w->r->cpu[j]);
+				vtc_cpuset_unset(&rest, w->r->cpu[j]);
+			}
+		in = group_median(w, &gr->cpus, &gr->cpus, buf);
+		outm = group_median(w, &gr->cpus, &rest, buf);
+		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
+		if (homogeneous) {
+			gr->confidence = 0.5;
+			snprintf(gr->evidence, sizeof(gr->evidence),
+				 "v%s: all pairs in one tier, median %.1f ns", list, in);
+		} else {
+			gr->confidence = isnan(in) ? 0.5 :
+				fmax(0.3, fmin(1.0, log(outm / in) / log(2.0)));
+			snprintf(gr->evidence, sizeof(gr->evidence),
+				 "v%s: %.1f ns one-way inside, %.1f ns to the other groups",
+				 list, in, outm);
+		}
+	}
+}
+
+/* Cache and socket groups from the tiers above SMT, on SMT/stacked units. */
+static int infer_levels(struct work *w, struct vtc_inferred *out, int start, double *buf)
+{
+	int *lab = calloc((size_t)w->n, sizeof(*lab)), nlev = 0, units, prev;
+	int *lev = calloc((size_t)w->n * VTC_INFER_MAX_TIERS, sizeof(*lev));
+	struct kv *kv = calloc((size_t)w->np + 1, sizeof(*kv));
+
+	if (!lab || !lev || !kv) {
+		free(lab);
+		free(lev);
+		free(kv);
+		return -ENOMEM;
+	}
+	uf_reset(w);
+	for (int kind = VTC_GROUP_SMT; kind <= VTC_GROUP_STACKED; kind += VTC_GROUP_STACKED) {
+		const struct vtc_igroups *g = &out->groups[kind];
+		for (int q = 0; q < g->count && out->known[kind]; q++)
+			for (int i = 0; i < w->n; i++)
+				for (int j = i + 1; j < w->n; j++)
+					if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[i]) &&
+					    vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[j]))
+						uf_union(w->uf, i, j);
+	}
+	for (int i = 0; i < w->n; i++)
+		lab[i] = uf_find(w->uf, i);
+	units = prev = count_labels(w, lab);
+	for (int t = start; t + 1 < out->n_tiers; t++) {
+		merge_level(w, lab, w->bound[t], kv);
+		int c = count_labels(w, lab);
+		/* A level that merges everything is not a split: skip it. */
+		if (c < prev && c > 1)
+			memcpy(&lev[w->n * nlev++], lab, (size_t)w->n * sizeof(*lab));
+		prev = c;
+	}
+	if (nlev > 0) {
+		level_groups(w, &out->groups[VTC_GROUP_LLC], lev, false, buf);
+		level_groups(w, &out->groups[VTC_GROUP_SOCKET], &lev[w->n * (nlev - 1)], false, buf);
+		out->llc_socket_ambiguous = nlev == 1;
+		out->known[VTC_GROUP_LLC] = out->known[VTC_GROUP_SOCKET] = true;
+	} else if (units >= 3 || prev == 1) {
+		/* Too few units to tell "all alike" from "all apart" otherwise. */
+		for (int i = 0; i < w->n; i++)
+			lab[i] = 0;
+		level_groups(w, &out->groups[VTC_GROUP_LLC], lab, true, buf);
+		level_groups(w, &out->groups[VTC_GROUP_SOCKET], lab, true, buf);
+		out->homogeneous = true;
+		out->known[VTC_GROUP_LLC] = out->known[VTC_GROUP_SOCKET] = true;
+	}
+	free(lab);
+	free(lev);
+	free(kv);
+	return 0;
+}
+
+/* First tier above SMT: 1 when every fast-tier pair is inside an SMT group. */
+static int level_start(const struct work *w, const struct vtc_inferred *out)
+{
+	if (!out->known[VTC_GROUP_SMT] || out->n_tiers < 2)
+		return 0;
+	for (int i = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n; j++)
+			if (w->ptier[pidx(w, i, j)] == 0 &&
+			    vtc_inferred_find(out, VTC_GROUP_SMT, w->r->cpu[i]) !=
+				    vtc_inferred_find(out, VTC_GROUP_SMT, w->r->cpu[j]))
+				return 0;
+	return 1;
+}
+
+static int check_results(const struct vtc_results *r)
+{
+	int k = 0;
+
+	if (r->n < 2 || !r->cpu || !r->pairs || r->n_passes < 1 ||
+	    r->n_passes > VTC_MAX_PASSES || r->n_pairs != r->n * (r->n - 1) / 2 ||
+	    (r->n_contention > 0 && !r->contention) || !r->steal_pct)
+		return -EINVAL;
+	for (int i = 0; i < r->n; i++)
+		for (int j = i + 1; j < r->n; j++, k++)
+			if (r->pairs[k].a != r->cpu[i] || r->pairs[k].b != r->cpu[j])
+				return -EINVAL;
+	return 0;
+}
+
+static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_inferred *out,
+		     bool *edge, double *buf)
+{
+	int rc = collect(w, out);
+
+	if (rc == 0 && !out->unknown)
+		rc = label(w, out);
+	if (rc == 0)
+		contention_scores(w, out);
+	infer_stacked(w, out, edge);
+	if (rc == 0 && !out->unknown)
+		rc = detect_floating(w, out);
+	if (rc || out->unknown || out->floating)
+		return rc;
+	rc = infer_smt(w, out, adv, edge, buf);
+	if (rc == 0)
+		rc = infer_levels(w, out, level_start(w, out), buf);
+	return rc;
+}
+
+int vtc_infer(const struct vtc_results *r, const struct vtc_topo *advertised,
+	      struct vtc_inferred *out)
+{
+	struct work w;
+	bool *edge = NULL;
+	double *buf = NULL;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!r || check_results(r))
+		return -EINVAL;
+	out->cpus = r->probed;
+	for (int k = 0; k < VTC_GROUP_KINDS; k++)
+		if (groups_alloc(&out->groups[k], r->n))
+			return -ENOMEM;
+	rc = work_alloc(&w, r);
+	edge = calloc((size_t)r->n_pairs + 1, sizeof(*edge));
+	buf = calloc((size_t)r->n_pairs + 1, sizeof(*buf));
+	if (rc == 0 && (!edge || !buf))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = infer_run(&w, advertised, out, edge, buf);
+	free(edge);
+	free(buf);
+	work_free(&w);
+	return rc;
+}
+
+void vtc_inferred_free(struct vtc_inferred *inf)
+{
+	if (!inf)
+		return;
+	for (int k = 0; k < VTC_GROUP_KINDS; k++)
+		free(inf->groups[k].g);
+	free(inf->fast);
+	memset(inf, 0, sizeof(*inf));
+}
+
+int vtc_inferred_find(const struct vtc_inferred *inf, enum vtc_gkind k, int cpu)
+{
+	if ((unsigned)k >= VTC_GROUP_KINDS)
+		return -1;
+	for (int i = 0; i < inf->groups[k].count; i++)
+		if (vtc_cpuset_test(&inf->groups[k].g[i].cpus, cpu))
+			return i;
+	return -1;
+}

@@ -1,0 +1,94 @@
+/* verdict.c - exit status and the report's first sentence.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+/* The finding the sentence names: highest severity, first of those. */
+static const struct vtc_finding *headline(const struct vtc_findings *fs)
+{
+	const struct vtc_finding *best = NULL;
+
+	for (int i = 0; fs && i < fs->count; i++)
+		if (!best || fs->item[i].severity > best->severity)
+			best = &fs->item[i];
+	return best;
+}
+
+/* What a finding kind means, in words for the first line. */
+static const char *meaning(const char *kind)
+{
+	static const char *const tab[][2] = {
+		{"phantom-smt", "are advertised as SMT siblings but run on separate cores"},
+		{"hidden-smt", "are advertised as separate cores but share a physical core"},
+		{"stacked", "share one host CPU"},
+		{"floating", "are not pinned: the host moved them during the run"},
+		{"llc-mismatch", "do not share caches as advertised"},
+		{"socket-mismatch", "are spread over host sockets differently than advertised"},
+		{"numa-mismatch", "have NUMA nodes that differ from the measured sockets"},
+		{"cpuid-sysfs-disagree", "are described differently by CPUID and sysfs"},
+	};
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(tab); i++)
+		if (strcmp(kind, tab[i][0]) == 0)
+			return tab[i][1];
+	return "do not match the advertised topology";
+}
+
+enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findings *fs,
+			  char *reason, size_t len)
+{
+	const struct vtc_finding *f = headline(fs);
+	int sev = fs ? vtc_findings_max_severity(fs) : -1;
+	char cpus[64], extra[48] = "";
+	char dummy[1];
+
+	if (!reason || len == 0) {
+		reason = dummy;
+		len = sizeof(dummy);
+	}
+	if (!inf || inf->unknown) {
+		snprintf(reason, len, "UNKNOWN: could not measure reliably: %s",
+			 inf ? inf->reason : "nothing was measured");
+		return VTC_EXIT_UNKNOWN;
+	}
+	if (!f || sev < VTC_SEV_WARNING) {
+		snprintf(reason, len, "OK: the advertised topology matches what was measured");
+		return VTC_EXIT_OK;
+	}
+	vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));
+	if (fs->count > 1)
+		snprintf(extra, sizeof(extra), " (+%d more finding%s)", fs->count - 1,
+			 fs->count > 2 ? "s" : "");
+	snprintf(reason, len, "%s: vCPUs %s %s (%s)%s",
+		 sev == VTC_SEV_CRITICAL ? "CRITICAL" : "WARNING", cpus, meaning(f->kind),
+		 f->kind, extra);
+	return sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
+}
+
+int vtc_verdict_parse_fail_on(const char *text, enum vtc_fail_on *out)
+{
+	static const char *const names[] = {"never", "warning", "critical"};
+
+	for (int i = 0; text && i < (int)VTC_ARRAY_SIZE(names); i++)
+		if (strcmp(text, names[i]) == 0) {
+			*out = (enum vtc_fail_on)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool vtc_verdict_fails(enum vtc_exit status, enum vtc_fail_on policy)
+{
+	switch (policy) {
+	case VTC_FAIL_WARNING:
+		return status == VTC_EXIT_WARNING || status == VTC_EXIT_CRITICAL;
+	case VTC_FAIL_CRITICAL:
+		return status == VTC_EXIT_CRITICAL;
+	case VTC_FAIL_NEVER:
+		break;
+	}
+	return false;
+}

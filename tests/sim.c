@@ -1,0 +1,484 @@
+/* sim.c - host simulator behind the probe backend seam.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Noise model (what host load does to a guest's measurements): with a share
+ * L of host CPUs busy, a pair's median is inflated by up to 15% * L, the
+ * sample tail (p90) grows with L, a pass occasionally stalls (preemption),
+ * co-run ratios get noisier (other tenants on sibling threads) and the
+ * vCPUs see steal. Noise only ever slows things down, as on real hosts. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+const struct vtc_sim_host vtc_sim_xeon4208 = {
+	"xeon-silver-4208", "GenuineIntel", 2, 1, 8, 2, 7.5, 48.0, 48.0, 140.0,
+	{0.62, 0.70, 0.55}};
+const struct vtc_sim_host vtc_sim_cascade2s = {
+	"cascade-lake-2s", "GenuineIntel", 2, 1, 24, 2, 8.0, 52.0, 52.0, 190.0,
+	{0.60, 0.68, 0.55}};
+const struct vtc_sim_host vtc_sim_epyc = {
+	"epyc-ccx8", "AuthenticAMD", 1, 8, 8, 2, 10.0, 27.0, 130.0, 130.0,
+	{0.66, 0.75, 0.60}};
+const struct vtc_sim_host vtc_sim_graviton = {
+	"graviton-like", "ARM", 1, 1, 64, 1, 0, 42.0, 42.0, 42.0, {1, 1, 1}};
+const struct vtc_sim_host vtc_sim_nosmt_l3x8 = {
+	"nosmt-l3x8", "AuthenticAMD", 1, 4, 8, 1, 0, 20.0, 95.0, 95.0, {1, 1, 1}};
+
+/* splitmix64: small, seedable, good enough for noise. */
+static uint64_t next_u64(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double uni(struct vtc_sim *s)
+{
+	return (double)(next_u64(&s->rng) >> 11) / 9007199254740992.0;
+}
+
+static double gauss(struct vtc_sim *s)
+{
+	double u = uni(s), v = uni(s);
+	return sqrt(-2 * log(u + 1e-300)) * cos(2 * M_PI * v);
+}
+
+static double lognoise(struct vtc_sim *s, double sigma)
+{
+	return exp(sigma * gauss(s));
+}
+
+int vtc_sim_pcpu(const struct vtc_sim_host *h, int socket, int core_in_socket, int thread)
+{
+	int per_socket = h->llc_per_socket * h->cores_per_llc;
+	return thread * h->sockets * per_socket + socket * per_socket + core_in_socket;
+}
+
+static int host_cpus(const struct vtc_sim_host *h)
+{
+	return h->sockets * h->llc_per_socket * h->cores_per_llc * h->threads;
+}
+
+/* Base one-way ns between two distinct pCPUs, by the level they share. */
+static double base_ns(const struct vtc_sim_host *h, int x, int y)
+{
+	int cores = h->sockets * h->llc_per_socket * h->cores_per_llc;
+	int cx = x % cores, cy = y % cores;
+
+	if (cx == cy)
+		return h->smt_ns;
+	if (cx / h->cores_per_llc == cy / h->cores_per_llc)
+		return h->llc_ns;
+	if (cx / (h->cores_per_llc * h->llc_per_socket) == cy / (h->cores_per_llc * h->llc_per_socket))
+		return h->socket_ns;
+	return h->remote_ns;
+}
+
+static bool siblings(const struct vtc_sim_host *h, int x, int y)
+{
+	int cores = h->sockets * h->llc_per_socket * h->cores_per_llc;
+	return x != y && x % cores == y % cores;
+}
+
+/* Fixed per-pCPU-pair factor (mesh distance, ring stops): sigma 5%. */
+static double pair_factor(const struct vtc_sim *s, int x, int y)
+{
+	uint64_t st = s->seed * 1000003u + (uint64_t)(x < y ? x : y) * 4099u + (uint64_t)(x < y ? y : x);
+	double u = (double)(next_u64(&st) >> 11) / 9007199254740992.0;
+	return exp(0.05 * (2 * u - 1) * 1.7);
+}
+
+static void redraw(struct vtc_sim *s)
+{
+	int tmp[VTC_SIM_MAX_VCPUS];
+
+	memcpy(tmp, s->pool, sizeof(int) * (size_t)s->npool);
+	for (int i = 0; i < s->nv; i++) {
+		int j = i + (int)(uni(s) * (s->npool - i));
+		int t = tmp[i];
+		tmp[i] = tmp[j];
+		tmp[j] = t;
+		s->map[i] = tmp[i];
+	}
+}
+
+static int common_init(struct vtc_sim *s, const struct vtc_sim_host *h, int nv, double load,
+		       uint64_t seed)
+{
+	memset(s, 0, sizeof(*s));
+	if (!h || nv < 1 || nv > VTC_SIM_MAX_VCPUS)
+		return -EINVAL;
+	s->host = h;
+	s->nv = nv;
+	s->load = load;
+	s->seed = seed;
+	s->rng = seed * 0x2545f4914f6cdd1dULL + 1;
+	s->last_pass = -1;
+	return 0;
+}
+
+int vtc_sim_init_pinned(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+			const int *pin, double load, uint64_t seed)
+{
+	int rc = common_init(s, h, nv, load, seed);
+
+	for (int i = 0; rc == 0 && i < nv; i++) {
+		if (pin[i] < 0 || pin[i] >= host_cpus(h))
+			return -EINVAL;
+		s->pin[i] = s->map[i] = pin[i];
+	}
+	return rc;
+}
+
+int vtc_sim_init_floating(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+			  const int *pool, int npool, double load, uint64_t seed)
+{
+	int rc = common_init(s, h, nv, load, seed);
+
+	if (rc || npool < nv || npool > VTC_SIM_MAX_VCPUS)
+		return rc ? rc : -EINVAL;
+	s->floating = true;
+	s->npool = npool;
+	memcpy(s->pool, pool, sizeof(int) * (size_t)npool);
+	redraw(s);
+	return 0;
+}
+
+/* Unpinned vCPUs move: at every new pass, and now and then within one. */
+static void maybe_move(struct vtc_sim *s, int pass)
+{
+	if (!s->floating)
+		return;
+	if (pass != s->last_pass || uni(s) < 0.12)
+		redraw(s);
+	s->last_pass = pass;
+}
+
+static bool stacked_cpu(const struct vtc_sim *s, int v)
+{
+	for (int i = 0; i < s->nv; i++)
+		if (i != v && s->map[i] == s->map[v])
+			return true;
+	return false;
+}
+
+/* Another job's vCPU on the same pCPU steals the CPU for ms at a time. */
+static bool crowded(const struct vtc_sim *s, const struct vtc_pingpong_job *jobs, int n, int me)
+{
+	for (int j = 0; j < n; j++)
+		for (int x = 0; j != me && x < 2; x++) {
+			int v = x ? jobs[j].b : jobs[j].a;
+			if (s->map[v] == s->map[jobs[me].a] || s->map[v] == s->map[jobs[me].b])
+				return true;
+		}
+	return false;
+}
+
+static void fill_stalled(struct vtc_sim *s, struct vtc_lat_stats *o,
+			 const struct vtc_probe_params *p)
+{
+	o->stalled = true;
+	o->stalls = (uint32_t)(p->stall_limit > 0 ? p->stall_limit : 1);
+	o->samples = 0;
+	o->handoff_ns = 1e6 * (1 + uni(s));
+	o->median_ns = o->min_ns = o->p10_ns = o->p90_ns = o->handoff_ns;
+}
+
+static void fill_normal(struct vtc_sim *s, int a, int b, struct vtc_lat_stats *o,
+			const struct vtc_probe_params *p)
+{
+	int x = s->map[a], y = s->map[b];
+	double noisy0 = (a == 0 || b == 0) ? 1 + 0.05 * uni(s) : 1; /* cpu0 takes IRQs */
+	double med = base_ns(s->host, x, y) * pair_factor(s, x, y) * lognoise(s, 0.03) *
+		     (1 + s->load * 0.15 * uni(s)) * noisy0;
+
+	o->median_ns = med;
+	o->min_ns = med * 0.88;
+	o->p10_ns = med * 0.93;
+	o->p90_ns = med * (1.08 + s->load * 1.5 * uni(s) + (noisy0 > 1 ? 0.3 : 0));
+	o->samples = (uint32_t)(p->max_samples * (1 - 0.3 * s->load * uni(s)));
+	if (o->samples < 1)
+		o->samples = 1;
+	o->discarded = (uint32_t)(20 * s->load * uni(s));
+	o->round_trips = (uint32_t)fmax(1, p->sample_target_us * 1000 / (2 * med));
+	o->stalls = uni(s) < 0.05 * s->load;
+}
+
+/* Steal accounting: every backend call is one tick of host time. */
+static void advance(struct vtc_sim *s)
+{
+	for (int v = 0; v < s->nv; v++) {
+		double f = 0.04 * s->load * uni(s) + (stacked_cpu(s, v) ? 0.3 + 0.1 * uni(s) : 0) +
+			   (s->floating ? 0.08 * s->load * uni(s) : 0);
+		s->total[v] += 1000;
+		s->steal[v] += (uint64_t)(1000 * f);
+	}
+}
+
+static int sim_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
+			const struct vtc_probe_params *p)
+{
+	struct vtc_sim *s = ctx;
+
+	for (int i = 0; i < n; i++) {
+		struct vtc_lat_stats *o = jobs[i].out;
+		int a = jobs[i].a, b = jobs[i].b;
+
+		if (a < 0 || b < 0 || a >= s->nv || b >= s->nv || a == b)
+			return -EINVAL;
+		maybe_move(s, jobs[i].pass);
+		memset(o, 0, sizeof(*o));
+		o->measured = true;
+		/* Same pCPU, a vCPU sharing one with another job, or (rarely,
+		 * under load) a preemption long enough to stall the pass. */
+		if (s->map[a] == s->map[b] || crowded(s, jobs, n, i) || uni(s) < 0.02 * s->load)
+			fill_stalled(s, o, p);
+		else
+			fill_normal(s, a, b, o, p);
+	}
+	advance(s);
+	return 0;
+}
+
+static int sim_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, double *ra,
+			  double *rb)
+{
+	struct vtc_sim *s = ctx;
+	double sigma = 0.015 + 0.03 * s->load, ratio;
+
+	if (a < 0 || a >= s->nv || b >= s->nv || (unsigned)kind >= VTC_CONT_KINDS)
+		return -EINVAL;
+	maybe_move(s, s->last_pass);
+	if (b < 0) {
+		*ra = lognoise(s, 0.01 + 0.02 * s->load);
+		*rb = 0;
+		return 0;
+	}
+	if (a == b || s->map[a] == s->map[b])
+		ratio = 0.5;
+	else if (siblings(s->host, s->map[a], s->map[b]))
+		ratio = s->host->smt_ratio[kind];
+	else
+		ratio = 0.98;
+	*ra = ratio * lognoise(s, sigma);
+	*rb = ratio * lognoise(s, sigma);
+	advance(s);
+	return 0;
+}
+
+static int sim_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
+{
+	struct vtc_sim *s = ctx;
+
+	for (int c = 0; c < ncpus; c++) {
+		steal[c] = c < s->nv ? s->steal[c] : 0;
+		total[c] = c < s->nv ? s->total[c] : 0;
+	}
+	return 0;
+}
+
+void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
+{
+	memset(be, 0, sizeof(*be));
+	be->name = "sim";
+	be->ctx = s;
+	be->pingpong = sim_pingpong;
+	be->throughput = sim_throughput;
+	be->cpu_times = sim_cpu_times;
+}
+
+/* Median latency of pair (a,b) over passes, -1 unmeasured, 0 stalled: the
+ * scheduler's ranking of contention partners. */
+static double rank_ns(const struct vtc_results *r, int a, int b)
+{
+	const struct vtc_pair_result *p = vtc_results_pair(r, a, b);
+	double m = vtc_results_pair_median(r, a, b);
+
+	if (m >= 0 || !p)
+		return m;
+	for (int i = 0; i < r->n_passes; i++)
+		if (p->pass[i].stalled)
+			return 0;
+	return -1;
+}
+
+static int cmp_d(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* Partner of @a with the lowest (or the median) latency. */
+static int partner(const struct vtc_results *r, int a, bool med)
+{
+	double v[VTC_SIM_MAX_VCPUS];
+	int m = 0;
+
+	for (int b = 0; b < r->n; b++)
+		if (b != a && rank_ns(r, a, b) >= 0)
+			v[m++] = rank_ns(r, a, b);
+	if (!m)
+		return -1;
+	qsort(v, (size_t)m, sizeof(v[0]), cmp_d);
+	for (int b = 0; b < r->n; b++)
+		if (b != a && rank_ns(r, a, b) == v[med ? m / 2 : 0])
+			return b;
+	return -1;
+}
+
+static int corun(struct vtc_sim *s, const struct vtc_backend *be, struct vtc_results *r,
+		 int a, int b)
+{
+	struct vtc_contention_result c = {.a = a, .b = b, .measured = true};
+	uint64_t st0[VTC_SIM_MAX_VCPUS], to0[VTC_SIM_MAX_VCPUS];
+	uint64_t st1[VTC_SIM_MAX_VCPUS], to1[VTC_SIM_MAX_VCPUS];
+
+	if (a < 0 || b < 0 || vtc_results_contention(r, a, b))
+		return 0;
+	be->cpu_times(s, s->nv, st0, to0);
+	for (int k = 0; k < VTC_CONT_KINDS; k++) {
+		double ra, rb;
+		int rc = be->throughput(s, (enum vtc_cont_kind)k, a, b, &ra, &rb);
+		if (rc)
+			return rc;
+		c.ratio[k] = (ra / r->solo_rate[k][a] + rb / r->solo_rate[k][b]) / 2;
+	}
+	be->cpu_times(s, s->nv, st1, to1);
+	for (int x = 0; x < 2; x++) {
+		int v = x ? b : a;
+		double st = 100.0 * (double)(st1[v] - st0[v]) / (double)(to1[v] - to0[v] + 1);
+		c.steal_pct = fmax(c.steal_pct, st);
+	}
+	return vtc_results_add_contention(r, &c);
+}
+
+static int contention(struct vtc_sim *s, const struct vtc_backend *be, struct vtc_results *r,
+		      const int (*extra)[2], int n_extra)
+{
+	int rc = 0, step = r->n / 3 > 0 ? r->n / 3 : 1;
+
+	for (int v = 0; v < r->n && rc == 0; v++)
+		for (int k = 0; k < VTC_CONT_KINDS && rc == 0; k++) {
+			double rb;
+			rc = be->throughput(s, (enum vtc_cont_kind)k, v, -1, &r->solo_rate[k][v], &rb);
+		}
+	if (rc == 0)
+		rc = corun(s, be, r, 0, 0);
+	for (int i = 0; i < n_extra && rc == 0; i++)
+		if (extra[i][0] < r->n && extra[i][1] < r->n)
+			rc = corun(s, be, r, extra[i][0], extra[i][1]);
+	for (int v = 0; v < r->n && rc == 0; v++)
+		rc = corun(s, be, r, v, partner(r, v, false));
+	for (int v = 0; v < r->n && r->n > 2 && rc == 0; v += step)
+		rc = corun(s, be, r, v, partner(r, v, true));
+	return rc;
+}
+
+int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)[2],
+		    int n_extra, struct vtc_results *out)
+{
+	struct vtc_backend be;
+	struct vtc_probe_params p;
+	vtc_cpuset cpus;
+	uint64_t st0[VTC_SIM_MAX_VCPUS], to0[VTC_SIM_MAX_VCPUS];
+	uint64_t st1[VTC_SIM_MAX_VCPUS], to1[VTC_SIM_MAX_VCPUS];
+	int rc;
+
+	vtc_sim_backend(s, &be);
+	vtc_cpuset_clear(&cpus);
+	for (int v = 0; v < s->nv; v++)
+		vtc_cpuset_set(&cpus, v);
+	rc = vtc_results_init(out, &cpus, passes);
+	if (rc)
+		return rc;
+	vtc_probe_params_default(&p);
+	p.passes = passes;
+	p.serial = true;
+	p.contention = cont;
+	out->params = p;
+	strcpy(out->backend, "sim");
+	be.cpu_times(s, s->nv, st0, to0);
+	/* Serial, pass 0 forward and pass 1 backward, as the real scheduler
+	 * separates a pair's passes in time. */
+	for (int ps = 0; ps < passes && rc == 0; ps++)
+		for (int i = 0; i < out->n_pairs && rc == 0; i++) {
+			int k = ps % 2 ? out->n_pairs - 1 - i : i;
+			struct vtc_pingpong_job job = {out->pairs[k].a, out->pairs[k].b, ps,
+						       &out->pairs[k].pass[ps]};
+			rc = be.pingpong(s, &job, 1, &p);
+		}
+	if (rc == 0 && cont)
+		rc = contention(s, &be, out, extra, n_extra);
+	be.cpu_times(s, s->nv, st1, to1);
+	for (int v = 0; v < s->nv; v++)
+		out->steal_pct[v] = 100.0 * (double)(st1[v] - st0[v]) / (double)(to1[v] - to0[v] + 1);
+	return rc;
+}
+
+/* Fill siblings of @level from a key per vCPU. */
+static void sib_from(struct vtc_topo *t, enum vtc_level level, const int *key)
+{
+	for (int a = 0; a < t->ncpus; a++) {
+		vtc_cpuset_clear(&t->cpu[a].siblings[level]);
+		for (int b = 0; b < t->ncpus; b++)
+			if (key[a] == key[b])
+				vtc_cpuset_set(&t->cpu[a].siblings[level], b);
+	}
+}
+
+int vtc_sim_topo(struct vtc_topo *t, int sockets, int cores, int threads, int l3_per_socket)
+{
+	int n = sockets * cores * threads, rc;
+	int core_key[VTC_SIM_MAX_VCPUS], pkg[VTC_SIM_MAX_VCPUS], l3[VTC_SIM_MAX_VCPUS];
+
+	if (sockets < 1 || cores < 1 || threads < 1 || n > VTC_SIM_MAX_VCPUS ||
+	    (l3_per_socket > 0 && cores % l3_per_socket))
+		return -EINVAL;
+	rc = vtc_topo_init(t, "sim", n);
+	if (rc)
+		return rc;
+	for (int v = 0; v < n; v++) {
+		struct vtc_topo_cpu *c = &t->cpu[v];
+		c->possible = c->present = c->online = true;
+		c->thread_id = v % threads;
+		c->core_id = (v / threads) % cores;
+		c->package_id = c->die_id = c->numa_node = v / (threads * cores);
+		core_key[v] = v / threads;
+		pkg[v] = c->package_id;
+		l3[v] = l3_per_socket > 0 ?
+			pkg[v] * l3_per_socket + c->core_id / (cores / l3_per_socket) : -1;
+		vtc_cpuset_set(&t->possible, v);
+	}
+	t->present = t->online = t->allowed = t->possible;
+	sib_from(t, VTC_LEVEL_SMT, core_key);
+	sib_from(t, VTC_LEVEL_L1D, core_key);
+	sib_from(t, VTC_LEVEL_L2, core_key);
+	sib_from(t, VTC_LEVEL_PACKAGE, pkg);
+	sib_from(t, VTC_LEVEL_DIE, pkg);
+	sib_from(t, VTC_LEVEL_NUMA, pkg);
+	if (l3_per_socket > 0)
+		sib_from(t, VTC_LEVEL_L3, l3);
+	rc = vtc_topo_build_groups(t);
+	if (rc)
+		vtc_topo_free(t);
+	return rc;
+}
+
+int vtc_sim_smt_pairs(const struct vtc_topo *t, int (*pairs)[2], int max)
+{
+	int n = 0, a, b;
+
+	for (int q = 0; t->level_known[VTC_LEVEL_SMT] && q < t->groups[VTC_LEVEL_SMT].count; q++)
+		vtc_cpuset_foreach(a, &t->groups[VTC_LEVEL_SMT].set[q])
+			vtc_cpuset_foreach(b, &t->groups[VTC_LEVEL_SMT].set[q])
+				if (a < b && n < max) {
+					pairs[n][0] = a;
+					pairs[n][1] = b;
+					n++;
+				}
+	return n;
+}

@@ -1,0 +1,85 @@
+/* sim.h - host simulator: a probe backend synthesising what a guest would
+ * measure on a modelled physical host, and advertised-topology builders.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Test-only code. It produces what a 2-vCPU no-SMT test VM cannot: SMT
+ * siblings, CCX and socket tiers, stacked and floating vCPUs under host load.
+ * Latencies follow published one-way numbers (SMT 7-13 ns, same socket
+ * 43-55 ns Intel, same CCX 22-32 ns Zen, cross-CCX 108-159 ns, cross-socket
+ * 97-267 ns, stacked 1-2 ms per handoff). */
+#ifndef VTC_TEST_SIM_H
+#define VTC_TEST_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "backend.h"
+#include "results.h"
+#include "topo.h"
+
+#define VTC_SIM_MAX_VCPUS 128
+
+struct vtc_sim_host {
+	const char *name;
+	const char *vendor; /* "GenuineIntel", "AuthenticAMD", "ARM" */
+	int sockets, llc_per_socket, cores_per_llc, threads;
+	double smt_ns, llc_ns, socket_ns, remote_ns; /* one-way medians */
+	double smt_ratio[VTC_CONT_KINDS]; /* co-run/solo of SMT siblings */
+};
+
+extern const struct vtc_sim_host vtc_sim_xeon4208;   /* 2S x 8c x 2t Xeon Silver 4208 */
+extern const struct vtc_sim_host vtc_sim_cascade2s;  /* 2S x 24c x 2t Cascade Lake */
+extern const struct vtc_sim_host vtc_sim_epyc;       /* 1S, 8 CCX x 8c x 2t (Zen 3) */
+extern const struct vtc_sim_host vtc_sim_graviton;   /* 1S x 64c, no SMT, one mesh */
+extern const struct vtc_sim_host vtc_sim_nosmt_l3x8; /* 1S, 4 L3 x 8c, no SMT */
+
+/* Host load: share of host CPUs busy with other work. */
+#define VTC_SIM_IDLE 0.0
+#define VTC_SIM_LOADED 0.45
+#define VTC_SIM_BUSY 0.9
+
+struct vtc_sim {
+	const struct vtc_sim_host *host;
+	int nv;                         /* vCPUs */
+	int pin[VTC_SIM_MAX_VCPUS];     /* pinned pCPU per vCPU (equal = stacked) */
+	bool floating;                  /* vCPUs float over pool[] instead */
+	int pool[VTC_SIM_MAX_VCPUS];
+	int npool;
+	double load;
+	uint64_t rng, seed;
+	int map[VTC_SIM_MAX_VCPUS];     /* current placement */
+	int last_pass;
+	uint64_t steal[VTC_SIM_MAX_VCPUS], total[VTC_SIM_MAX_VCPUS];
+};
+
+/* Host pCPU number in Linux order: all first threads of every core, then
+ * the second threads, ... (so 1 and 17 are siblings on the 4208). */
+int vtc_sim_pcpu(const struct vtc_sim_host *h, int socket, int core_in_socket, int thread);
+
+/* @nv vCPUs pinned on @pin (pin[i] = pCPU of vCPU i; a repeated pCPU makes
+ * those vCPUs stacked). Returns 0 or -EINVAL. */
+int vtc_sim_init_pinned(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+			const int *pin, double load, uint64_t seed);
+/* @nv vCPUs floating over the @npool pCPUs of @pool (npool >= nv): the
+ * placement is re-drawn every pass and, at random, during passes. */
+int vtc_sim_init_floating(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+			  const int *pool, int npool, double load, uint64_t seed);
+
+/* A probe backend (name "sim") over @s. */
+void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be);
+
+/* Measure vCPUs 0..nv-1 through the backend: @passes passes, contention
+ * probes when @contention; @extra (n_extra pairs, may be NULL) are co-run
+ * too, as main.c does for advertised SMT pairs. Returns 0 or -errno. */
+int vtc_sim_measure(struct vtc_sim *s, int passes, bool contention, const int (*extra)[2],
+		    int n_extra, struct vtc_results *out);
+
+/* Advertised topology (source "sim") of sockets x cores x threads vCPUs in
+ * QEMU order (vCPU = (socket * cores + core) * threads + thread), with
+ * @l3_per_socket L3 groups per socket (0: none known), one NUMA node per
+ * socket, L2 per core. Returns 0, -EINVAL, -ENOMEM. */
+int vtc_sim_topo(struct vtc_topo *t, int sockets, int cores, int threads, int l3_per_socket);
+
+/* SMT pairs of @t (up to @max), for vtc_sim_measure's @extra. */
+int vtc_sim_smt_pairs(const struct vtc_topo *t, int (*pairs)[2], int max);
+
+#endif

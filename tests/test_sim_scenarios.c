@@ -1,0 +1,208 @@
+/* test_sim_scenarios.c - verdicts on simulated hosts: placement x load x seed.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Each scenario runs at three host loads with SEEDS seeds each, through the
+ * whole chain: simulated probes -> vtc_infer -> vtc_compare -> vtc_verdict.
+ * A run is correct when the exit status and the expected finding kind match;
+ * UNKNOWN (too noisy to judge) is counted apart. The asserted rates are what
+ * the model honestly reaches; the table on stderr is what gets reported. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "compare.h"
+#include "infer.h"
+#include "sim.h"
+#include "verdict.h"
+
+#define SEEDS 20
+
+struct scenario {
+	const char *name;
+	const struct vtc_sim_host *host;
+	int nv;
+	int pin[16];          /* small guests: explicit pins */
+	void (*place)(const struct vtc_sim_host *h, int nv, int *pin); /* large guests */
+	int npool;            /* > 0: floating over pin[0..npool) */
+	int sockets, cores, threads, l3; /* advertised */
+	bool no_contention;   /* an imported matrix */
+	const char *product;  /* DMI product name */
+	enum vtc_exit expect;
+	const char *kind;     /* finding that must be present, or NULL */
+	const char *never;    /* finding that must never appear, or NULL */
+	double min_correct;   /* per load level, share of seeds */
+	double max_wrong;     /* per load level, share of seeds (not UNKNOWN) */
+};
+
+/* vCPU i on core i of the host, socket by socket (first threads only). */
+static void place_cores(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	int per = h->llc_per_socket * h->cores_per_llc;
+	for (int i = 0; i < nv; i++)
+		pin[i] = vtc_sim_pcpu(h, i / per, i % per, 0);
+}
+
+/* vCPU 2k, 2k+1 on the two threads of core k, half the guest per socket
+ * when the guest is larger than one socket's worth of the chosen cores. */
+static void place_smt_split(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	int half = nv / 2;
+	for (int i = 0; i < nv; i++) {
+		int core = (i % half) / 2, sock = i / half;
+		pin[i] = vtc_sim_pcpu(h, h->sockets > 1 ? sock : 0,
+				      h->sockets > 1 ? core : (i / 2), i % 2);
+	}
+}
+
+/* vCPU 2k, 2k+1 on the threads of core k of socket 0. */
+static void place_smt(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	for (int i = 0; i < nv; i++)
+		pin[i] = vtc_sim_pcpu(h, 0, i / 2, i % 2);
+}
+
+static const struct scenario scenarios[] = {
+	/* The libvirt/vtune set on a 2S Xeon Silver 4208 (siblings 1/17, 2/18). */
+	{"def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
+	 VTC_EXIT_WARNING, "floating", "hidden-smt", 0.85, 0.10},
+	{"pin", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 4, 1, 1, false, NULL,
+	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.95, 0},
+	{"pin_def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 4, 1, 1, 1, false, NULL,
+	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.95, 0},
+	{"vtune", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 2, 2, 1, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"kubevirt_vtune", &vtc_sim_xeon4208, 4, {0, 2, 1, 3}, NULL, 0, 1, 2, 2, 1, false,
+	 "KubeVirt", VTC_EXIT_CRITICAL, "phantom-smt", NULL, 0.95, 0},
+	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, 0, 1, 4, 1, 1, false, NULL,
+	 VTC_EXIT_CRITICAL, "stacked", "hidden-smt", 0.95, 0},
+	/* Honest guests: pinned 1:1, advertised as they are. */
+	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"honest_epyc", &vtc_sim_epyc, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"honest_graviton", &vtc_sim_graviton, 8, {0}, place_cores, 0, 1, 8, 1, 1, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, false, NULL,
+	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, place_smt_split, 0, 2, 16, 2, 1,
+	 false, NULL, VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	/* Larger guests told one socket / one L3 while spread wider. */
+	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, place_cores, 0, 1, 16, 1, 1, false,
+	 NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.95, 0},
+	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, place_smt_split, 0, 1, 16, 2, 1,
+	 false, NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.95, 0},
+	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, place_cores, 0, 1, 16, 1, 1, false, NULL,
+	 VTC_EXIT_WARNING, "llc-mismatch", "socket-mismatch", 0.95, 0},
+	/* Imported matrix (no contention): an L3 group of 8 on a no-SMT host
+	 * makes a fast tier; it must not be called hidden SMT. */
+	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, true, NULL,
+	 VTC_EXIT_OK, NULL, "hidden-smt", 0.95, 0},
+	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 1, true,
+	 NULL, VTC_EXIT_WARNING, "llc-mismatch", "hidden-smt", 0.95, 0},
+};
+
+static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
+
+static void platform_for(const struct scenario *sc, struct vtc_platform *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->cpu_vendor, sizeof(p->cpu_vendor), "%s", sc->host->vendor);
+	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", sc->host->vendor);
+	snprintf(p->hypervisor, sizeof(p->hypervisor), "kvm");
+	snprintf(p->dmi_product_name, sizeof(p->dmi_product_name), "%s",
+		 sc->product ? sc->product : "Standard PC (Q35 + ICH9, 2009)");
+}
+
+enum outcome { CORRECT, UNKNOWN, WRONG };
+
+/* One run of one scenario; @why gets the verdict line when not correct. */
+static enum outcome run_one(const struct scenario *sc, double load, uint64_t seed,
+			    char *why, size_t len)
+{
+	struct vtc_sim sim;
+	struct vtc_results r;
+	struct vtc_topo adv;
+	struct vtc_inferred inf;
+	struct vtc_findings fs = {0};
+	struct vtc_platform plat;
+	int pin[VTC_SIM_MAX_VCPUS] = {0}, extra[VTC_SIM_MAX_VCPUS][2], nextra;
+	enum vtc_exit st;
+	enum outcome o;
+
+	memcpy(pin, sc->pin, sizeof(sc->pin));
+	if (sc->place)
+		sc->place(sc->host, sc->nv, pin);
+	if (sc->npool)
+		assert_int_equal(vtc_sim_init_floating(&sim, sc->host, sc->nv, pin, sc->npool,
+						       load, seed), 0);
+	else
+		assert_int_equal(vtc_sim_init_pinned(&sim, sc->host, sc->nv, pin, load, seed), 0);
+	assert_int_equal(vtc_sim_topo(&adv, sc->sockets, sc->cores, sc->threads, sc->l3), 0);
+	nextra = vtc_sim_smt_pairs(&adv, extra, VTC_SIM_MAX_VCPUS);
+	assert_int_equal(vtc_sim_measure(&sim, 2, !sc->no_contention, extra, nextra, &r), 0);
+	platform_for(sc, &plat);
+	assert_int_equal(vtc_infer(&r, &adv, &inf), 0);
+	assert_int_equal(vtc_compare(&inf, &r, &adv, &plat, &fs), 0);
+	st = vtc_verdict(&inf, &fs, why, len);
+	/* Every finding carries evidence and a fix naming a topology. */
+	for (int i = 0; i < fs.count; i++) {
+		assert_true(fs.item[i].evidence[0] != 0);
+		assert_non_null(strstr(fs.item[i].fix, "sockets="));
+	}
+	if (st == VTC_EXIT_UNKNOWN && sc->expect != VTC_EXIT_UNKNOWN)
+		o = UNKNOWN;
+	else if (st == sc->expect && (!sc->kind || vtc_findings_count_kind(&fs, sc->kind) > 0) &&
+		 (!sc->never || vtc_findings_count_kind(&fs, sc->never) == 0))
+		o = CORRECT;
+	else
+		o = WRONG;
+	vtc_findings_free(&fs);
+	vtc_inferred_free(&inf);
+	vtc_topo_free(&adv);
+	vtc_results_free(&r);
+	return o;
+}
+
+static void run_scenario(const struct scenario *sc)
+{
+	for (size_t l = 0; l < VTC_ARRAY_SIZE(loads); l++) {
+		int n[3] = {0};
+		char why[256], first_wrong[300] = "";
+
+		for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+			enum outcome o = run_one(sc, loads[l], seed, why, sizeof(why));
+			n[o]++;
+			if (o == WRONG && !first_wrong[0])
+				snprintf(first_wrong, sizeof(first_wrong), "seed %d: %s",
+					 (int)seed, why);
+		}
+		fprintf(stderr, "accuracy %-22s load %.2f: correct %2d/%d unknown %2d wrong %2d%s%s\n",
+			sc->name, loads[l], n[CORRECT], SEEDS, n[UNKNOWN], n[WRONG],
+			first_wrong[0] ? "  first wrong: " : "", first_wrong);
+		assert_true(n[CORRECT] >= sc->min_correct * SEEDS - 1e-9);
+		assert_true(n[WRONG] <= sc->max_wrong * SEEDS + 1e-9);
+	}
+}
+
+static void test_scenario(void **state)
+{
+	run_scenario(*state);
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[VTC_ARRAY_SIZE(scenarios)];
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(scenarios); i++) {
+		tests[i] = (struct CMUnitTest)cmocka_unit_test_prestate(test_scenario,
+								       (void *)&scenarios[i]);
+		tests[i].name = scenarios[i].name;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
