@@ -31,13 +31,30 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Parameter overrides for experiments: VTC_BENCH_SAMPLE_US,
+ * VTC_BENCH_MAX_SAMPLES, VTC_BENCH_PAIR_MS, VTC_BENCH_PASSES. */
+static void bench_params(struct vtc_probe_params *p)
+{
+	const char *v;
+
+	vtc_probe_params_default(p);
+	if ((v = getenv("VTC_BENCH_SAMPLE_US")))
+		p->sample_target_us = atof(v);
+	if ((v = getenv("VTC_BENCH_MAX_SAMPLES")))
+		p->max_samples = atoi(v);
+	if ((v = getenv("VTC_BENCH_PAIR_MS")))
+		p->pair_max_ms = atof(v);
+	if ((v = getenv("VTC_BENCH_PASSES")))
+		p->passes = atoi(v);
+}
+
 static int bench_pair(struct vtc_backend *be, int a, int b)
 {
 	struct vtc_probe_params p;
 	struct vtc_lat_stats st = {0};
 	struct vtc_pingpong_job job = {.a = a, .b = b, .out = &st};
 
-	vtc_probe_params_default(&p);
+	bench_params(&p);
 	double t = now_s();
 	int rc = be->pingpong(be->ctx, &job, 1, &p);
 	t = now_s() - t;
@@ -58,7 +75,7 @@ static int bench_matrix(struct vtc_backend *be, const char *list, enum vtc_matri
 
 	if (rc)
 		return rc;
-	vtc_probe_params_default(&p);
+	bench_params(&p);
 	p.contention = contention;
 	rc = vtc_probe_run(be, &cpus, &p, NULL, NULL, NULL, &r);
 	if (!rc)

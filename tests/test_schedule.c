@@ -328,7 +328,7 @@ static void test_tiny_budget_measures_nothing(void **state)
 	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
 	assert_true(r.budget_exhausted);
 	assert_int_equal(f.calls, 0);
-	assert_int_equal(vtc_results_pair_median(&r, 0, 1), -1);
+	assert_true(vtc_results_pair_median(&r, 0, 1) < 0);
 	vtc_results_free(&r);
 }
 

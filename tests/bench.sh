@@ -1,0 +1,106 @@
+#!/bin/sh
+# bench.sh - probe benchmark (not a test): per-pair cost, total probe time on
+# this machine, schedule size and projected time for 16/64/256 vCPUs, and the
+# run-to-run spread of the A<->B median next to c2clat's (built in a scratch
+# directory from ../shared/anchors, never vendored).
+# Usage: tests/bench.sh [path/to/vtc-bench]     (make bench does this)
+# Env:   RUNS (default 10), PAIR (default: the first two allowed CPUs "A B"),
+#        C2CLAT_SRC (default: <srcdir>/../shared/anchors/c2clat.cpp)
+set -eu
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+bench=${1:-./probes/vtc-bench}
+runs=${RUNS:-10}
+c2c_src=${C2CLAT_SRC:-$srcdir/../shared/anchors/c2clat.cpp}
+scratch=$(mktemp -d /tmp/vtc-bench.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+[ -x "$bench" ] || { echo "bench.sh: $bench not built (run: make bench)" >&2; exit 1; }
+if [ -z "${PAIR:-}" ]; then
+	allowed=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)
+	PAIR=$(echo "$allowed" | tr ',' '\n' | awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }' | head -2 | tr '\n' ' ')
+fi
+set -- $PAIR
+[ $# -eq 2 ] || { echo "bench.sh: need two allowed CPUs (got '$PAIR')" >&2; exit 77; }
+a=$1 b=$2
+
+have_c2c=no
+if [ -f "$c2c_src" ] && command -v g++ >/dev/null 2>&1 &&
+   g++ -O3 -pthread -o "$scratch/c2clat" "$c2c_src" 2>"$scratch/c2c.err"; then
+	have_c2c=yes
+fi
+
+now_ms() { date +%s%N | awk '{ printf "%.3f", $1 / 1e6 }'; }
+
+# Interleave the two tools so both see the same host conditions.
+i=0
+while [ "$i" -lt "$runs" ]; do
+	"$bench" pair "$a" "$b" >>"$scratch/vtc.txt"
+	# What --matrix shows: the median over passes (CSV keeps decimals).
+	"$bench" csv "$a,$b" 2>/dev/null | awk -F, 'NR == 2 { print $1 }' >>"$scratch/cell.txt"
+	if [ $have_c2c = yes ]; then
+		t0=$(now_ms)
+		taskset -c "$a,$b" "$scratch/c2clat" | awk 'NR == 2 { print $3 }' >>"$scratch/c2c.txt"
+		t1=$(now_ms)
+		echo "$t0 $t1" | awk '{ print $2 - $1 }' >>"$scratch/c2c_ms.txt"
+	fi
+	i=$((i + 1))
+done
+
+# spread = (max - min) / median, in percent; also the median itself.
+spread() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a"; exit }
+		if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+		s = (m > 0) ? 100 * (v[NR] - v[1]) / m : 0
+		printf "median %.1f ns, min %.1f, max %.1f, spread %.1f%% (n=%d)", m, v[1], v[NR], s, NR }'
+}
+
+pair_ms=$(awk '{ s += $5; n++ } END { printf "%.2f", s / n }' "$scratch/vtc.txt")
+stalled=$(awk '$6 == "stalled" { n++ } END { print n + 0 }' "$scratch/vtc.txt")
+
+"$bench" matrix "$a,$b" >"$scratch/m.txt" 2>"$scratch/m.err"
+"$bench" cont "$a,$b" >/dev/null 2>"$scratch/c.err"
+lat_s=$(awk '/^cpus/ { for (i = 1; i < NF; i++) if ($i == "duration_s") print $(i + 1) }' "$scratch/m.err")
+all_s=$(awk '/^cpus/ { for (i = 1; i < NF; i++) if ($i == "duration_s") print $(i + 1) }' "$scratch/c.err")
+
+echo "== vtopocheck probe benchmark: CPUs $a,$b, $runs runs =="
+awk '/^cpus/ { print "timer: " $(NF - 2) " " $(NF - 1) " " $NF }' "$scratch/m.err"
+echo "per-pair cost (one pass, default parameters): $pair_ms ms wall incl. thread start; stalled runs: $stalled"
+echo "total probe time here: latency ${lat_s}s, with contention ${all_s}s"
+echo "matrix:"
+cat "$scratch/m.txt"
+echo
+echo "run-to-run one-way latency $a<->$b over $runs runs:"
+printf '  vtopocheck matrix cell (median over 2 passes): '
+grep -v inf "$scratch/cell.txt" | grep . | spread
+echo
+printf '  vtopocheck one pass (median of samples):      '
+awk '$6 == "ok" { print $1 }' "$scratch/vtc.txt" | spread
+echo
+if [ $have_c2c = yes ]; then
+	printf '  c2clat (min of 1000 samples of 100 round trips): '
+	spread <"$scratch/c2c.txt"
+	echo
+	awk '{ s += $1; n++ } END { printf "  c2clat wall time per run (2 CPUs): %.1f ms\n", s / n }' "$scratch/c2c_ms.txt"
+else
+	echo "  c2clat: not built ($c2c_src, g++)"
+fi
+echo
+# Projection: a round of disjoint pairs costs about one pair (they run
+# concurrently); contention: 3 kinds x (n solo + <= n+4 co-runs) backend
+# calls, each measured here as (with contention - latency) / 12 calls for 2
+# CPUs (6 solo + 6 co-run calls).
+echo "projection (2 passes, rounds of disjoint pairs, per-round cost = per-pair cost):"
+echo "$lat_s $all_s $pair_ms" | awk '{
+	cont_call = ($2 - $1) / 12; if (cont_call < 0) cont_call = 0
+	printf "  %5s %7s %7s %12s %14s %10s\n", "vCPUs", "pairs", "rounds", "latency_s", "contention_s", "total_s"
+	split("16 64 256", ns, " ")
+	for (i = 1; i <= 3; i++) {
+		n = ns[i]; rounds = n % 2 ? n : n - 1
+		lat = 2 * rounds * $3 / 1000
+		cont = 3 * (n + n + 4) * cont_call
+		printf "  %5d %7d %7d %12.2f %14.2f %10.2f\n", n, n * (n - 1) / 2, rounds, lat, cont, lat + cont
+	}
+	print "  (the default budget_s of 10 s caps a run; past it the run keeps partial data)"
+}'
