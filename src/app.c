@@ -18,6 +18,7 @@
 #include "consist.h"
 #include "cpuid.h"
 #include "hw.h"
+#include "matrix_import.h"
 #include "platform_sysfs.h"
 #include "report_json.h"
 #include "sysfs.h"
@@ -369,4 +370,26 @@ int vtc_app_load_report(struct vtc_app *app, const char *path)
 		rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist);
 	json_decref(doc);
 	return rc;
+}
+
+int vtc_app_import_matrix(struct vtc_app *app, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char err[200] = "";
+	int rc;
+
+	if (!f)
+		return set_err(app, -errno, "%s: cannot open the matrix (%s)", path,
+			       strerror(errno));
+	rc = vtc_matrix_import(f, &app->res, err, sizeof(err));
+	fclose(f);
+	if (rc)
+		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
+			       path, err[0] ? err : strerror(-rc));
+	app->have_results = true;
+	if (!vtc_cpuset_subset(&app->res.probed, &app->sysfs.online))
+		return set_err(app, -EINVAL, "%s: the matrix has %d CPUs but the advertised "
+			       "topology has these online: see --sysroot (use the machine's "
+			       "recorded sysfs)", path, app->res.n);
+	return 0;
 }

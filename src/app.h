@@ -59,4 +59,9 @@ json_t *vtc_app_report(const struct vtc_app *app);
  * measurements) for re-judging. */
 int vtc_app_load_report(struct vtc_app *app, const char *path);
 
+/* Load another tool's latency matrix (c2clat text or core-to-core-latency
+ * CSV, see matrix_import.h) as the measurements; the advertised topology
+ * must be loaded first, and must hold every CPU of the matrix. */
+int vtc_app_import_matrix(struct vtc_app *app, const char *path);
+
 #endif

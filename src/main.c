@@ -24,7 +24,7 @@ enum matrix_out { MATRIX_NONE, MATRIX_TEXT, MATRIX_CSV };
 
 struct opts {
 	enum mode mode;
-	const char *sysroot, *cpuid_dump, *json_path, *analyze_path;
+	const char *sysroot, *cpuid_dump, *json_path, *analyze_path, *matrix_in;
 	enum matrix_out matrix;
 	bool quiet;
 	bool have_cpus;
@@ -55,6 +55,10 @@ static void usage(FILE *out)
 	      "  -a, --advertised        only show what the guest is told and whether sysfs\n"
 	      "                          and CPUID agree (no probing)\n"
 	      "      --analyze REPORT    re-judge a saved JSON report without probing\n"
+	      "      --analyze --matrix FILE\n"
+	      "                          judge another tool's matrix (c2clat text or\n"
+	      "                          core-to-core-latency CSV) against the advertised\n"
+	      "                          topology of this machine or of --sysroot DIR\n"
 	      "\n"
 	      "Input:\n"
 	      "      --sysroot DIR       read sysfs/procfs below DIR (a recorded machine)\n"
@@ -118,7 +122,7 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 
 	switch (c) {
 	case 'a': o->mode = MODE_ADVERTISED; break;
-	case 'A': o->mode = MODE_ANALYZE; o->analyze_path = optarg; break;
+	case 'A': o->mode = MODE_ANALYZE; o->analyze_path = optional_word(argc, argv); break;
 	case 'S': o->sysroot = optarg; break;
 	case 'D': o->cpuid_dump = optarg; break;
 	case 'c':
@@ -139,14 +143,16 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 	case 's': o->params.serial = true; break;
 	case 'n': o->params.contention = false; break;
 	case 'j': o->json_path = optional_word(argc, argv); if (!o->json_path) o->json_path = "-"; break;
-	case 'm':
-		if (!optarg || strcmp(optarg, "text") == 0)
+	case 'm': {
+		const char *w = optional_word(argc, argv);
+		if (!w || strcmp(w, "text") == 0)
 			o->matrix = MATRIX_TEXT;
-		else if (strcmp(optarg, "csv") == 0)
+		else if (strcmp(w, "csv") == 0)
 			o->matrix = MATRIX_CSV;
 		else
-			return bad_usage("--matrix='%s': use --matrix or --matrix=csv", optarg);
+			o->matrix_in = w; /* with --analyze: a matrix to import */
 		break;
+	}
 	case 'q': o->quiet = true; break;
 	case 'F':
 		if (vtc_verdict_parse_fail_on(optarg, &o->fail_on))
@@ -166,7 +172,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{"advertised", no_argument, NULL, 'a'},
-		{"analyze", required_argument, NULL, 'A'},
+		{"analyze", optional_argument, NULL, 'A'},
 		{"sysroot", required_argument, NULL, 'S'},
 		{"cpuid-dump", required_argument, NULL, 'D'},
 		{"cpus", required_argument, NULL, 'c'},
@@ -194,6 +200,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return rc;
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
+	if (o->matrix_in && o->mode != MODE_ANALYZE)
+		return bad_usage("--matrix '%s': a matrix file is read only with --analyze; "
+				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
+	if (o->mode == MODE_ANALYZE && !o->analyze_path == !o->matrix_in)
+		return bad_usage("%s", "--analyze needs either a REPORT.json or --matrix FILE");
 	return 0;
 }
 
@@ -260,10 +271,15 @@ static void print_run_text(const struct vtc_app *app, const struct opts *o)
 	if (o->quiet)
 		return;
 	vtc_text_platform(out, &app->plat);
-	if (app->have_results) {
+	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
+		fprintf(out, "Imported a matrix of %d vCPUs (one value per pair, no contention "
+			"data: SMT cannot be proven from it alone)\n", app->res.n);
+	} else if (app->have_results) {
 		fprintf(out, "Measured %d vCPUs, %d pairs x %d passes in %.2f s (timer %s%s)\n",
 			app->res.n, app->res.n_pairs, app->res.n_passes, app->res.duration_s,
 			app->res.timer.name, app->res.budget_exhausted ? ", budget exhausted" : "");
+	}
+	if (app->have_results) {
 		if (app->have_inf)
 			print_groups_side_by_side(out, app);
 		fputs("\nOne-way latency, median ns:\n", out);
@@ -350,10 +366,12 @@ static int run(struct vtc_app *app, const struct opts *o)
 	bool bar = !o->quiet && isatty(STDERR_FILENO);
 	int rc;
 
-	if (o->mode == MODE_ANALYZE)
+	if (o->mode == MODE_ANALYZE && o->analyze_path)
 		return vtc_app_load_report(app, o->analyze_path);
 	if ((rc = vtc_app_load_advertised(app, o->sysroot, o->cpuid_dump)))
 		return rc;
+	if (o->mode == MODE_ANALYZE)
+		return vtc_app_import_matrix(app, o->matrix_in);
 	if (o->mode == MODE_ADVERTISED)
 		return 0;
 	install_signals();
