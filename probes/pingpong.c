@@ -69,7 +69,6 @@ struct pp_a {
 	uint32_t run;          /* stalls since the last clean sample */
 	double *stall_ns;      /* per-handoff time of each stalled round trip */
 	bool stalled_now;      /* current sample saw a stall */
-	bool timeout;
 };
 
 /* RT_STOP: the pair's time bound passed or it reached the stall limit. */
@@ -82,6 +81,12 @@ static bool a_stall_limit(const struct pp_a *s)
 {
 	int limit = s->c->params->stall_limit;
 	return limit > 0 && (int)s->run >= limit;
+}
+
+static void a_count_stall(struct pp_a *s)
+{
+	s->stalls++;
+	s->run++;
 }
 
 static void a_record_stall(struct pp_a *s, uint64_t ticks)
@@ -109,8 +114,7 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 		now = vtc_timer_ticks(t);
 		if (!counted && now - t0 > s->c->stall_ticks) {
 			counted = true;
-			s->stalls++;
-			s->run++;
+			a_count_stall(s);
 		}
 		if (now > s->deadline) {
 			/* The bound ran out with this round trip in flight. If
@@ -118,9 +122,7 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 			 * lost its CPU (its vCPU time-shares): a stall too. */
 			if (!counted && now - s->batch_t0 > s->c->stall_ticks) {
 				counted = true;
-				s->stalls++;
-				s->run++;
-			s->run++;
+				a_count_stall(s);
 			}
 			rc = RT_STOP;
 			break;
@@ -164,8 +166,7 @@ static bool a_batch_stalled(struct pp_a *s, uint64_t ticks, uint32_t k)
 		return true;
 	if (ticks / k <= s->c->stall_ticks)
 		return false;
-	s->stalls++;
-	s->run++;
+	a_count_stall(s);
 	a_record_stall(s, ticks / k);
 	return true;
 }
@@ -211,7 +212,6 @@ static int a_sample(struct pp_a *s, uint32_t k, double *ns)
 static int a_choose_k(struct pp_a *s, uint32_t *k)
 {
 	const struct vtc_timer *t = s->c->t;
-
 	uint64_t t0 = vtc_timer_ticks(t), t1;
 
 	s->batch_t0 = t0;
@@ -254,10 +254,6 @@ static void a_measure(struct pp_a *s, double *v)
 	out->stalls = s->stalls;
 	if (kept)
 		vtc_stats_summarize(v, kept, out);
-	/* Stalled: the stall limit was reached, or the time bound ran out with
-	 * more stalled round trips than clean samples (a time-shared pair
-	 * whose handoffs take whole scheduler slices may fit only 2-3 stalls
-	 * into the bound). */
 	if (kept == 0 && out->discarded == 0 && s->stalls == 0) {
 		/* The bound ran out before one clean sample, with every
 		 * round trip slow but none caught in the slow path (A was
@@ -266,6 +262,10 @@ static void a_measure(struct pp_a *s, double *v)
 		s->stalls = out->stalls = 1;
 		s->stall_ns[0] = vtc_timer_ns(s->c->t, vtc_timer_ticks(s->c->t) - s->t_start) / rts / 2;
 	}
+	/* Stalled: the stall limit was reached, or the time bound ran out with
+	 * more stalled round trips than clean samples (a time-shared pair
+	 * whose handoffs take whole scheduler slices may fit only 1-3 stalls
+	 * into the bound). */
 	if (a_stall_limit(s) || (s->stalls > 0 && kept < s->stalls)) {
 		size_t room = (size_t)p->stall_limit + 1;
 		size_t n = s->stalls < room ? s->stalls : room;
@@ -320,10 +320,12 @@ static void *a_thread(void *arg)
 	uatomic_set(&c->line, s.line);
 	c->pair->out->measured = true;
 	if (!a_wait_ready(&s)) {
-		/* B never got to run within the bound: as good as a stall. */
+		/* B never got to run within the bound: as good as a stall,
+		 * with the whole wait as a lower bound of one handoff. */
 		c->pair->out->stalls = 1;
 		c->pair->out->stalled = uatomic_read(&c->b_err) == 0;
 		c->pair->out->measured = c->pair->out->stalled;
+		c->pair->out->handoff_ns = vtc_timer_ns(c->t, vtc_timer_ticks(c->t) - s.t_start);
 		goto out;
 	}
 	a_measure(&s, v);
@@ -383,7 +385,8 @@ static void *b_thread(void *arg)
 	}
 }
 
-static int start_pinned(pthread_t *th, void *(*fn)(void *), void *arg)
+/* The threads pin themselves first thing, then verify where they run. */
+static int start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
 {
 	return -pthread_create(th, NULL, fn, arg);
 }
@@ -421,10 +424,10 @@ int vtc_pp_run(const struct vtc_timer *t, struct vtc_pp_pair *pairs, int n,
 	for (int i = 0; i < n; i++)
 		ctl_init(&ctl[i], t, &pairs[i], params);
 	for (int i = 0; i < n && !rc; i++) {
-		rc = start_pinned(&th[2 * i + 1], b_thread, &ctl[i]);
+		rc = start_thread(&th[2 * i + 1], b_thread, &ctl[i]);
 		started[2 * i + 1] = !rc;
 		if (!rc)
-			rc = start_pinned(&th[2 * i], a_thread, &ctl[i]);
+			rc = start_thread(&th[2 * i], a_thread, &ctl[i]);
 		started[2 * i] = !rc;
 		if (rc)
 			a_finish(&ctl[i]); /* B (if started) sees done and exits */

@@ -405,7 +405,11 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 
 	s->budget_end = full_end - contention_reserve(p, s->out->n);
 	take_times(s, 0);
-	if (latency_phase(s) && remeasure_phase(s) && p->contention && s->be->throughput) {
+	if (latency_phase(s))
+		remeasure_phase(s);
+	/* Contention gets its reserve even when latency ran out of budget:
+	 * partial latency data still names each CPU's closest partner. */
+	if (!s->out->interrupted && p->contention && s->be->throughput) {
 		s->budget_end = full_end;
 		contention_phase(s, extra, n_extra);
 	}

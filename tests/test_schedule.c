@@ -313,6 +313,31 @@ static void test_budget_cutoff_keeps_partial_data(void **state)
 	vtc_results_free(&r);
 }
 
+static void test_budget_keeps_reserve_for_contention(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-15");
+	f.sleep_us = 5000;
+	p.pair_max_ms = 5;
+	p.budget_s = 0.1;
+	double t = now_s();
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	t = now_s() - t;
+	assert_true(r.budget_exhausted);
+	assert_true(t <= p.budget_s + 0.02);
+	/* Latency stopped early, yet the contention probes still ran. */
+	assert_true(count_measured(&r, 1) < r.n_pairs);
+	assert_true(f.cont_calls > 0);
+	assert_non_null(vtc_results_contention(&r, 0, 0));
+	vtc_results_free(&r);
+}
+
 static void test_tiny_budget_measures_nothing(void **state)
 {
 	struct fake f;
@@ -469,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_run_covers_every_pair_each_pass),
 		cmocka_unit_test(test_serial_one_pair_per_call),
 		cmocka_unit_test(test_budget_cutoff_keeps_partial_data),
+		cmocka_unit_test(test_budget_keeps_reserve_for_contention),
 		cmocka_unit_test(test_tiny_budget_measures_nothing),
 		cmocka_unit_test(test_stop_flag_ends_quickly),
 		cmocka_unit_test(test_ambiguous_pair_remeasured),
