@@ -42,6 +42,7 @@ struct work {
 	double *comb;  /* [k] median over passes, -1 none */
 	int *ptier;    /* [k] tier of all passes, -1 none, -2 passes disagree */
 	bool *stalled; /* [k] stalled in most passes */
+	bool *always;  /* [k] stalled in every measured pass */
 	double *score; /* [k] contention score, NAN none */
 	int *uf;       /* union-find over ranks */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
@@ -108,6 +109,7 @@ static void work_free(struct work *w)
 	free(w->comb);
 	free(w->ptier);
 	free(w->stalled);
+	free(w->always);
 	free(w->score);
 	free(w->uf);
 }
@@ -127,9 +129,11 @@ static int work_alloc(struct work *w, const struct vtc_results *r)
 	w->comb = calloc(np, sizeof(*w->comb));
 	w->ptier = calloc(np, sizeof(*w->ptier));
 	w->stalled = calloc(np, sizeof(*w->stalled));
+	w->always = calloc(np, sizeof(*w->always));
 	w->score = calloc(np, sizeof(*w->score));
 	w->uf = calloc((size_t)w->n, sizeof(*w->uf));
-	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->uf)
+	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->always || !w->score ||
+	    !w->uf)
 		return -ENOMEM;
 	return 0;
 }
@@ -162,6 +166,7 @@ static int collect(struct work *w, struct vtc_inferred *out)
 		}
 		/* One stalled pass among clean ones is host noise, not stacking. */
 		w->stalled[k] = stalls > 0 && stalls > valid;
+		w->always[k] = stalls > 0 && valid == 0;
 		w->comb[k] = valid ? median(pv, valid) : -1;
 		usable += valid > 0 || w->stalled[k];
 	}
@@ -675,16 +680,48 @@ static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_
 	return 0;
 }
 
+/* Steal of @cpu well above the quiet vCPUs of this run (twice the lower
+ * quartile, plus 5 points for rounding of /proc/stat ticks). */
+static bool steal_elevated(const struct work *w, int cpu, double *buf)
+{
+	const struct vtc_results *r = w->r;
+	int n = 0;
+
+	for (int i = 0; i < w->n; i++)
+		if (r->cpu[i] < r->ncpus_model && r->steal_pct[r->cpu[i]] >= 0)
+			buf[n++] = r->steal_pct[r->cpu[i]];
+	if (n < 2 || cpu >= r->ncpus_model || r->steal_pct[cpu] < 0)
+		return false;
+	qsort(buf, (size_t)n, sizeof(*buf), cmp_double);
+	return r->steal_pct[cpu] >= 2 * buf[n / 4] + 5;
+}
+
+/* Whether stalled pair @k is stacked: co-running like one vCPU when that
+ * was measured; otherwise stalled in every pass with both vCPUs stealing
+ * more than the run's quiet ones (one stall among clean passes, or a pair
+ * held up by a busy neighbour, is host noise). */
+static bool stacked_edge(const struct work *w, int k, double *buf)
+{
+	const struct vtc_results *r = w->r;
+
+	if (!w->stalled[k])
+		return false;
+	if (!isnan(w->score[k]))
+		return w->score[k] >= STACK_SCORE_MIN;
+	return w->always[k] && steal_elevated(w, r->pairs[k].a, buf) &&
+	       steal_elevated(w, r->pairs[k].b, buf);
+}
+
 /* Stacked: pairs that stall in most passes and, when measured, co-run like
  * two threads on one vCPU. */
-static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge)
+static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, double *buf)
 {
 	struct vtc_igroups *g = &out->groups[VTC_GROUP_STACKED];
 	const struct vtc_results *r = w->r;
 
 	uf_reset(w);
 	for (int k = 0; k < w->np; k++) {
-		edge[k] = w->stalled[k] && (isnan(w->score[k]) || w->score[k] >= STACK_SCORE_MIN);
+		edge[k] = stacked_edge(w, k, buf);
 		if (edge[k])
 			uf_union(w->uf, vtc_results_rank(r, r->pairs[k].a),
 				 vtc_results_rank(r, r->pairs[k].b));
@@ -905,7 +942,7 @@ static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_infe
 		rc = label(w, out);
 	if (rc == 0)
 		contention_scores(w, out);
-	infer_stacked(w, out, edge);
+	infer_stacked(w, out, edge, buf);
 	if (rc == 0 && !out->unknown)
 		rc = detect_floating(w, out);
 	if (rc || out->unknown || out->floating)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schedule.h"
 #include "sim.h"
 
 const struct vtc_sim_host vtc_sim_xeon4208 = {
@@ -291,132 +292,24 @@ void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 	be->cpu_times = sim_cpu_times;
 }
 
-/* Median latency of pair (a,b) over passes, -1 unmeasured, 0 stalled: the
- * scheduler's ranking of contention partners. */
-static double rank_ns(const struct vtc_results *r, int a, int b)
-{
-	const struct vtc_pair_result *p = vtc_results_pair(r, a, b);
-	double m = vtc_results_pair_median(r, a, b);
-
-	if (m >= 0 || !p)
-		return m;
-	for (int i = 0; i < r->n_passes; i++)
-		if (p->pass[i].stalled)
-			return 0;
-	return -1;
-}
-
-static int cmp_d(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
-/* Partner of @a with the lowest (or the median) latency. */
-static int partner(const struct vtc_results *r, int a, bool med)
-{
-	double v[VTC_SIM_MAX_VCPUS];
-	int m = 0;
-
-	for (int b = 0; b < r->n; b++)
-		if (b != a && rank_ns(r, a, b) >= 0)
-			v[m++] = rank_ns(r, a, b);
-	if (!m)
-		return -1;
-	qsort(v, (size_t)m, sizeof(v[0]), cmp_d);
-	for (int b = 0; b < r->n; b++)
-		if (b != a && rank_ns(r, a, b) == v[med ? m / 2 : 0])
-			return b;
-	return -1;
-}
-
-static int corun(struct vtc_sim *s, const struct vtc_backend *be, struct vtc_results *r,
-		 int a, int b)
-{
-	struct vtc_contention_result c = {.a = a, .b = b, .measured = true};
-	uint64_t st0[VTC_SIM_MAX_VCPUS], to0[VTC_SIM_MAX_VCPUS];
-	uint64_t st1[VTC_SIM_MAX_VCPUS], to1[VTC_SIM_MAX_VCPUS];
-
-	if (a < 0 || b < 0 || vtc_results_contention(r, a, b))
-		return 0;
-	be->cpu_times(s, s->nv, st0, to0);
-	for (int k = 0; k < VTC_CONT_KINDS; k++) {
-		double ra, rb;
-		int rc = be->throughput(s, (enum vtc_cont_kind)k, a, b, &ra, &rb);
-		if (rc)
-			return rc;
-		c.ratio[k] = (ra / r->solo_rate[k][a] + rb / r->solo_rate[k][b]) / 2;
-	}
-	be->cpu_times(s, s->nv, st1, to1);
-	for (int x = 0; x < 2; x++) {
-		int v = x ? b : a;
-		double st = 100.0 * (double)(st1[v] - st0[v]) / (double)(to1[v] - to0[v] + 1);
-		c.steal_pct = fmax(c.steal_pct, st);
-	}
-	return vtc_results_add_contention(r, &c);
-}
-
-static int contention(struct vtc_sim *s, const struct vtc_backend *be, struct vtc_results *r,
-		      const int (*extra)[2], int n_extra)
-{
-	int rc = 0, step = r->n / 3 > 0 ? r->n / 3 : 1;
-
-	for (int v = 0; v < r->n && rc == 0; v++)
-		for (int k = 0; k < VTC_CONT_KINDS && rc == 0; k++) {
-			double rb;
-			rc = be->throughput(s, (enum vtc_cont_kind)k, v, -1, &r->solo_rate[k][v], &rb);
-		}
-	if (rc == 0)
-		rc = corun(s, be, r, 0, 0);
-	for (int i = 0; i < n_extra && rc == 0; i++)
-		if (extra[i][0] < r->n && extra[i][1] < r->n)
-			rc = corun(s, be, r, extra[i][0], extra[i][1]);
-	for (int v = 0; v < r->n && rc == 0; v++)
-		rc = corun(s, be, r, v, partner(r, v, false));
-	for (int v = 0; v < r->n && r->n > 2 && rc == 0; v += step)
-		rc = corun(s, be, r, v, partner(r, v, true));
-	return rc;
-}
-
 int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)[2],
 		    int n_extra, struct vtc_results *out)
 {
 	struct vtc_backend be;
 	struct vtc_probe_params p;
 	vtc_cpuset cpus;
-	uint64_t st0[VTC_SIM_MAX_VCPUS], to0[VTC_SIM_MAX_VCPUS];
-	uint64_t st1[VTC_SIM_MAX_VCPUS], to1[VTC_SIM_MAX_VCPUS];
-	int rc;
 
 	vtc_sim_backend(s, &be);
 	vtc_cpuset_clear(&cpus);
 	for (int v = 0; v < s->nv; v++)
 		vtc_cpuset_set(&cpus, v);
-	rc = vtc_results_init(out, &cpus, passes);
-	if (rc)
-		return rc;
 	vtc_probe_params_default(&p);
 	p.passes = passes;
-	p.serial = true;
 	p.contention = cont;
-	out->params = p;
-	strcpy(out->backend, "sim");
-	be.cpu_times(s, s->nv, st0, to0);
-	/* Serial, pass 0 forward and pass 1 backward, as the real scheduler
-	 * separates a pair's passes in time. */
-	for (int ps = 0; ps < passes && rc == 0; ps++)
-		for (int i = 0; i < out->n_pairs && rc == 0; i++) {
-			int k = ps % 2 ? out->n_pairs - 1 - i : i;
-			struct vtc_pingpong_job job = {out->pairs[k].a, out->pairs[k].b, ps,
-						       &out->pairs[k].pass[ps]};
-			rc = be.pingpong(s, &job, 1, &p);
-		}
-	if (rc == 0 && cont)
-		rc = contention(s, &be, out, extra, n_extra);
-	be.cpu_times(s, s->nv, st1, to1);
-	for (int v = 0; v < s->nv; v++)
-		out->steal_pct[v] = 100.0 * (double)(st1[v] - st0[v]) / (double)(to1[v] - to0[v] + 1);
-	return rc;
+	p.serial = s->serial;
+	/* The real scheduler: rounds of disjoint pairs, re-measure of doubtful
+	 * pairs, contention partners and controls, steal over the run. */
+	return vtc_probe_run_with(&be, &cpus, &p, extra, n_extra, NULL, NULL, NULL, out);
 }
 
 /* Fill siblings of @level from a key per vCPU. */

@@ -45,6 +45,7 @@ struct vtc_sim {
 	int pool[VTC_SIM_MAX_VCPUS];
 	int npool;
 	double load;
+	bool serial;                    /* ask the scheduler for one pair at a time */
 	uint64_t rng, seed;
 	int map[VTC_SIM_MAX_VCPUS];     /* current placement */
 	int last_pass;
@@ -67,9 +68,10 @@ int vtc_sim_init_floating(struct vtc_sim *s, const struct vtc_sim_host *h, int n
 /* A probe backend (name "sim") over @s. */
 void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be);
 
-/* Measure vCPUs 0..nv-1 through the backend: @passes passes, contention
- * probes when @contention; @extra (n_extra pairs, may be NULL) are co-run
- * too, as main.c does for advertised SMT pairs. Returns 0 or -errno. */
+/* Measure vCPUs 0..nv-1 through the real scheduler (vtc_probe_run_with)
+ * over this backend: @passes passes, contention probes when @contention;
+ * @extra (n_extra pairs, may be NULL) are co-run too, as the app does for
+ * advertised SMT pairs. Returns what the scheduler returns. */
 int vtc_sim_measure(struct vtc_sim *s, int passes, bool contention, const int (*extra)[2],
 		    int n_extra, struct vtc_results *out);
 

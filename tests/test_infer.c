@@ -253,6 +253,7 @@ static void test_stacked(void **state)
 		stall(&r, 2, 3, 0);
 		stall(&r, 2, 3, 1);
 		stall(&r, 0, 1, 1); /* one stalled pass among clean ones: noise */
+		r.steal_pct[0] = r.steal_pct[1] = 2;
 		r.steal_pct[2] = r.steal_pct[3] = 35;
 		if (with_cont) {
 			cont(&r, 0, 0, 0.5);
@@ -269,6 +270,27 @@ static void test_stacked(void **state)
 		vtc_inferred_free(&inf);
 		vtc_results_free(&r);
 	}
+}
+
+/* Without contention data, a pair stalled in every pass whose vCPUs steal
+ * no more than the others was held up by a neighbour: not stacked. */
+static void test_stall_without_steal(void **state)
+{
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	(void)state;
+	mk(&r, 4, 2);
+	for (int a = 0; a < 4; a++)
+		for (int b = a + 1; b < 4; b++)
+			lat_all(&r, a, b, 50);
+	stall(&r, 2, 3, 0);
+	stall(&r, 2, 3, 1);
+	for (int c = 0; c < 4; c++)
+		r.steal_pct[c] = 3;
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_int_equal(inf.groups[VTC_GROUP_STACKED].count, 4);
+	vtc_inferred_free(&inf);
+	vtc_results_free(&r);
 }
 
 /* A stalled pair that co-runs like separate cores is not stacked. */
@@ -414,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_two_sockets_noisy_cpu0),
 		cmocka_unit_test(test_stacked),
 		cmocka_unit_test(test_stall_refuted_by_contention),
+		cmocka_unit_test(test_stall_without_steal),
 		cmocka_unit_test(test_floating_intransitive),
 		cmocka_unit_test(test_floating_passes_disagree),
 		cmocka_unit_test(test_unknown_coverage),
