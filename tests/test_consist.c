@@ -10,11 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "consist.h"
 #include "cpuid.h"
+#include "platform_sysfs.h"
+#include "sysfs.h"
 #include "topo_cpuid.h"
+#include "topo_sysfs.h"
 
 #define KIND "cpuid-sysfs-disagree"
 
@@ -247,6 +252,114 @@ static void test_l3_leak_fixture(void **state)
 	vtc_topo_free(&b);
 }
 
+static const char *corpus(void)
+{
+	const char *c = getenv("VTC_CORPUS");
+	struct stat st;
+
+	if (!c || !*c || stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	return c;
+}
+
+/* Unpack @archive (from the corpus) into the mkdtemp directory @dir. */
+static void unpack(const char *archive, char dir[32])
+{
+	char cmd[PATH_MAX + 96];
+
+	snprintf(dir, 32, "/tmp/vtc-consist-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "tar -xf '%s/%s' -C '%s' --no-same-owner", corpus(), archive,
+		 dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s'; rm -rf '%s'", dir, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The Firecracker guest: its sysfs and its CPUID dump agree (16 cores, one
+ * package, one L3), and the KVM signature is the only hypervisor hint. */
+static void test_cloud_fc16_agrees(void **state)
+{
+	char sdir[32], cdir[32], path[PATH_MAX];
+	struct vtc_sysfs fs;
+	struct vtc_cpuid_src *s;
+	struct vtc_topo a, b;
+	struct vtc_platform p;
+	struct vtc_findings out = { 0 };
+
+	(void)state;
+	if (!corpus())
+		skip();
+	unpack("cloud-vm/fc16-emr.sysroot.tar.gz", sdir);
+	unpack("cloud-vm/fc16-emr.cpuid.tar.gz", cdir);
+	snprintf(path, sizeof(path), "%s/root", sdir);
+	assert_int_equal(vtc_sysfs_init(&fs, path), 0);
+	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
+	snprintf(path, sizeof(path), "%s/cpuid", cdir);
+	assert_int_equal(vtc_cpuid_open(path, &s), 0);
+	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
+	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+	vtc_cpuid_close(s);
+	vtc_platform_identify(&p);
+	assert_string_equal(p.hypervisor, "kvm");
+	assert_true(p.flag_hypervisor);
+	assert_string_equal(p.dmi_sys_vendor, "");
+	/* the levels both know really were compared */
+	assert_true(vtc_topo_level_equal(&a, &b, VTC_LEVEL_SMT));
+	assert_true(vtc_topo_level_equal(&a, &b, VTC_LEVEL_PACKAGE));
+	assert_true(vtc_topo_level_equal(&a, &b, VTC_LEVEL_L3));
+	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
+	for (int i = 0; i < out.count; i++)
+		print_message("unexpected: %s\n", out.item[i].evidence);
+	assert_int_equal(out.count, 0);
+	vtc_topo_free(&a);
+	vtc_topo_free(&b);
+	remove_dir(sdir);
+	remove_dir(cdir);
+}
+
+/* This machine: the kernel read the same CPUID at boot, so its SMT and
+ * package groups must match the live decode. */
+static void test_live_agrees(void **state)
+{
+	struct vtc_sysfs fs;
+	struct vtc_cpuid_src *s;
+	struct vtc_topo a, b;
+	struct vtc_platform p;
+	struct vtc_findings out = { 0 };
+
+	(void)state;
+	if (vtc_cpuid_open(NULL, &s) == -ENOTSUP)
+		skip(); /* no CPUID on this architecture */
+	assert_non_null(s);
+	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+	vtc_cpuid_close(s);
+	assert_int_equal(vtc_sysfs_init(&fs, "/"), 0);
+	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
+	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
+	vtc_platform_identify(&p);
+	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
+	for (int i = 0; i < out.count; i++) {
+		print_message("%s\n", out.item[i].evidence);
+		assert_null(strstr(out.item[i].evidence, "smt groups"));
+		assert_null(strstr(out.item[i].evidence, "package groups"));
+	}
+	print_message("live: hypervisor %s (%s), %d finding(s)\n", p.hypervisor,
+		      p.hypervisor_evidence, out.count);
+	vtc_findings_free(&out);
+	vtc_topo_free(&a);
+	vtc_topo_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_l3_leak_counts),
 		cmocka_unit_test(test_l3_leak_fixture),
+		cmocka_unit_test(test_cloud_fc16_agrees),
+		cmocka_unit_test(test_live_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
