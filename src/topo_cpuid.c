@@ -178,7 +178,7 @@ static void decode_caches(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
 		share = ((r.eax >> 14) & 0xfff) + 1;
 		d->cache_share[l] = (int)share;
 		d->cache_shift[l] = ceil_log2(share);
-		d->cache_kib[l] = (long)(((r.ebx >> 22) + 1) * (((r.ebx >> 12) & 0x3ff) + 1) *
+		d->cache_kib[l] = (long)(((uint64_t)(r.ebx >> 22) + 1) * (((r.ebx >> 12) & 0x3ff) + 1) *
 					 ((r.ebx & 0xfff) + 1) * ((uint64_t)r.ecx + 1) / 1024);
 	}
 }

@@ -299,6 +299,65 @@ static void test_legacy_ht(void **state)
 	vtc_topo_free(&t);
 }
 
+/* Random register values in every leaf the decoder reads must never crash
+ * it or produce an inconsistent model (run under ASan/UBSan in CI). */
+static void test_random_dumps(void **state)
+{
+	static const uint32_t leaves[] = { 1, 4, 0xb, 0x1f, 0x15, 0x16, 0x40000000, 0x40000010,
+					   0x40000100, 0x40000110, 0x80000000, 0x80000001,
+					   0x80000007, 0x80000008, 0x8000001d, 0x8000001e,
+					   0x80000026 };
+	static const char *const vendors[] = { "756e6547 6c65746e 49656e69",
+					       "68747541 444d4163 69746e65",
+					       "6f677948 656e6975 6e65476e", "0 0 0" };
+	char dir[] = "/tmp/vtc-cpuid-XXXXXX", path[64];
+	unsigned seed = 12345;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (int iter = 0; iter < 300; iter++) {
+		struct vtc_cpuid_src *s;
+		struct vtc_topo t;
+		struct vtc_platform p;
+
+		for (int cpu = 0; cpu < 4; cpu++) {
+			FILE *f;
+			snprintf(path, sizeof(path), "%s/pu%d", dir, cpu);
+			f = fopen(path, "w");
+			assert_non_null(f);
+			fprintf(f, "1 0 0 0 0 => %x %s\n", (unsigned)rand_r(&seed) % 0x22,
+				vendors[iter % 4]);
+			for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+				for (unsigned sub = 0; sub < 5; sub++)
+					fprintf(f, "5 %x 0 %x 0 => %x %x %x %x\n", leaves[i], sub,
+						(unsigned)rand_r(&seed) ^ ((unsigned)rand_r(&seed) << 16),
+						(unsigned)rand_r(&seed) ^ ((unsigned)rand_r(&seed) << 16),
+						(unsigned)rand_r(&seed) ^ ((unsigned)rand_r(&seed) << 16),
+						(unsigned)rand_r(&seed) ^ ((unsigned)rand_r(&seed) << 16));
+			assert_int_equal(fclose(f), 0);
+		}
+		assert_int_equal(vtc_cpuid_open(dir, &s), 0);
+		assert_int_equal(vtc_topo_cpuid_read(s, &t), 0);
+		memset(&p, 0, sizeof(p));
+		assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+		vtc_platform_identify(&p);
+		vtc_cpuid_close(s);
+		assert_int_equal(vtc_cpuset_count(&t.online), 4);
+		for (int l = 0; l < VTC_LEVEL_COUNT; l++) {
+			int n = 0;
+			for (int g = 0; g < t.groups[l].count; g++)
+				n += vtc_cpuset_count(&t.groups[l].set[g]);
+			assert_int_equal(n, t.level_known[l] ? 4 : 0);
+		}
+		vtc_topo_free(&t);
+	}
+	for (int cpu = 0; cpu < 4; cpu++) {
+		snprintf(path, sizeof(path), "%s/pu%d", dir, cpu);
+		assert_int_equal(unlink(path), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- hwloc's recorded CPUs -------------------------------------------------- */
 
 /* hwloc object types we compare, and our level for each. */
@@ -902,6 +961,7 @@ int main(void)
 		cmocka_unit_test(test_dump_limits),
 		cmocka_unit_test(test_query_ranges),
 		cmocka_unit_test(test_legacy_ht),
+		cmocka_unit_test(test_random_dumps),
 		cmocka_unit_test(test_corpus_hwloc_x86),
 		cmocka_unit_test(test_corpus_details),
 		cmocka_unit_test(test_cloud_fc16),
