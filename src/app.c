@@ -257,7 +257,16 @@ int vtc_app_judge(struct vtc_app *app)
 	if (app->have_inf)
 		vtc_inferred_free(&app->inf);
 	app->have_inf = true;
-	if ((rc = vtc_infer(&app->res, &app->sysfs, &app->inf)))
+	rc = vtc_infer(&app->res, &app->sysfs, &app->inf);
+	/* An interrupted run still gets a complete report: whatever inference
+	 * makes of the partial data is kept, the verdict is UNKNOWN. */
+	if (app->res.interrupted) {
+		app->status = VTC_EXIT_UNKNOWN;
+		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: interrupted before the "
+			 "measurement finished; the report holds the partial data");
+		return append_findings(&app->findings, &app->consist);
+	}
+	if (rc)
 		return set_err(app, rc, "inference failed on the measurements (%s)",
 			       strerror(-rc));
 	if ((rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings)))
@@ -265,11 +274,6 @@ int vtc_app_judge(struct vtc_app *app)
 	if ((rc = append_findings(&app->findings, &app->consist)))
 		return set_err(app, rc, "out of memory");
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
-	if (app->res.interrupted) {
-		app->status = VTC_EXIT_UNKNOWN;
-		snprintf(app->reason, sizeof(app->reason),
-			 "UNKNOWN: interrupted before the measurement finished; partial data only");
-	}
 	return 0;
 }
 
@@ -359,11 +363,12 @@ int vtc_app_load_report(struct vtc_app *app, const char *path)
 			       jerr.line, jerr.text);
 	schema = json_object_get(doc, "schema");
 	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
+		set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
+			"'%s' only", path,
+			json_is_string(schema) ? json_string_value(schema) : "(none)",
+			VTC_REPORT_SCHEMA);
 		json_decref(doc);
-		return set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck "
-			       "reads '%s' only", path,
-			       json_is_string(schema) ? json_string_value(schema) : "(none)",
-			       VTC_REPORT_SCHEMA);
+		return -EPROTO;
 	}
 	rc = load_section(app, doc, path);
 	if (!rc && app->have_cpuid)
@@ -387,9 +392,13 @@ int vtc_app_import_matrix(struct vtc_app *app, const char *path)
 		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
 			       path, err[0] ? err : strerror(-rc));
 	app->have_results = true;
-	if (!vtc_cpuset_subset(&app->res.probed, &app->sysfs.online))
-		return set_err(app, -EINVAL, "%s: the matrix has %d CPUs but the advertised "
-			       "topology has these online: see --sysroot (use the machine's "
-			       "recorded sysfs)", path, app->res.n);
+	if (!vtc_cpuset_subset(&app->res.probed, &app->sysfs.online)) {
+		char probed[128], online[128];
+		vtc_cpulist_format(&app->res.probed, probed, sizeof(probed));
+		vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
+		return set_err(app, -EINVAL, "%s: the matrix has CPUs %s but the advertised "
+			       "topology has only %s online; give the measured machine's sysfs "
+			       "with --sysroot DIR", path, probed, online);
+	}
 	return 0;
 }

@@ -350,15 +350,23 @@ static int emit(struct vtc_app *app, const struct opts *o)
 	return 0;
 }
 
+/* Installed first thing, so an interruption at any phase still ends with a
+ * complete report (verdict UNKNOWN, partial data). A parent that blocked the
+ * signals (some init systems and test drivers do) must not make us deaf. */
 static void install_signals(void)
 {
 	struct sigaction sa;
+	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static int run(struct vtc_app *app, const struct opts *o)
@@ -374,7 +382,6 @@ static int run(struct vtc_app *app, const struct opts *o)
 		return vtc_app_import_matrix(app, o->matrix_in);
 	if (o->mode == MODE_ADVERTISED)
 		return 0;
-	install_signals();
 	return vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &o->params, &g_stop,
 			       bar ? progress_bar : NULL, NULL);
 }
@@ -420,6 +427,7 @@ int main(int argc, char **argv)
 	double t0 = now_s();
 	int rc, status;
 
+	install_signals();
 	if ((rc = parse_args(argc, argv, &o)))
 		return rc;
 	if (check_output_paths(&o))

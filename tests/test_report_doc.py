@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# test_report_doc.py - the documented JSON schema, its example, and a live
+# report agree: every field name that appears in a report is documented in
+# docs/report.md, and the example re-judges to its stored verdict.
+# SPDX-License-Identifier: GPL-2.0-or-later
+import json
+import os
+import re
+import subprocess
+import sys
+
+BIN = os.environ.get("VTC_BIN", "./vtopocheck")
+SRCDIR = os.environ.get("VTC_SRCDIR", ".")
+DOC = open(os.path.join(SRCDIR, "docs", "report.md")).read()
+DOCUMENTED = set(re.findall(r"`([a-z0-9_]+)(?:\[\])?`", DOC))
+failures = []
+
+
+def keys(o, out):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            # per-CPU maps are keyed by CPU number
+            if not k.isdigit():
+                out.add(k)
+            keys(v, out)
+    elif isinstance(o, list):
+        for v in o:
+            keys(v, out)
+    return out
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def check_documented(doc, name):
+    missing = sorted(keys(doc, set()) - DOCUMENTED)
+    check(not missing, f"{name}: every field is documented in docs/report.md (missing {missing})")
+
+
+example_path = os.path.join(SRCDIR, "tests", "data", "report-example.json")
+example = json.load(open(example_path))
+check(example["schema"] == "vtopocheck.report/1", "example has the current schema")
+check_documented(example, "example")
+p = subprocess.run([BIN, "--analyze", example_path, "--json", "-"], capture_output=True,
+                   text=True, timeout=60)
+again = json.loads(p.stdout)
+check(p.returncode == example["verdict"]["exit_code"]
+      and again["verdict"]["status"] == example["verdict"]["status"],
+      f"example re-judges to its stored verdict {example['verdict']['status']} (got {p.returncode})")
+check(sorted(f["kind"] for f in again["findings"]) == sorted(f["kind"] for f in example["findings"]),
+      "example re-judges to its stored findings")
+
+p = subprocess.run([BIN, "--advertised", "--json", "-"], capture_output=True, text=True, timeout=60)
+check_documented(json.loads(p.stdout), "live --advertised report")
+sys.exit(1 if failures else 0)
