@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "consist.h"
 #include "cpuid.h"
 #include "platform.h"
 #include "topo_cpuid.h"
@@ -566,6 +567,17 @@ static int check_hwloc_case(const char *dir, const char *name)
 		} else if (!why) {
 			failed += bad != 0;
 		}
+	}
+	/* Real hardware: no cache wider than its package (no leak false
+	 * positive from rounded-up "max ids sharing", e.g. Nehalem's 16 ids for
+	 * 8 CPUs), and a model agrees with itself. */
+	{
+		struct vtc_findings fs = { 0 };
+		assert_int_equal(vtc_consist_check(&t, &t, NULL, &fs), 0);
+		for (int i = 0; i < fs.count; i++)
+			print_message("%s: unexpected finding: %s\n", name, fs.item[i].evidence);
+		failed += fs.count != 0;
+		vtc_findings_free(&fs);
 	}
 	print_message("%s: %d PUs, %d cores, %d packages, %d L3%s\n", name,
 		      vtc_cpuset_count(&t.online), t.groups[VTC_LEVEL_SMT].count,
