@@ -27,6 +27,8 @@ struct opts {
 	const char *sysroot, *cpuid_dump, *json_path, *analyze_path, *matrix_in;
 	enum matrix_out matrix;
 	bool quiet;
+	bool full;
+	bool color; /* on a terminal, unless NO_COLOR is set (no-color.org) */
 	bool have_cpus;
 	vtc_cpuset cpus;
 	enum vtc_fail_on fail_on;
@@ -74,6 +76,8 @@ static void usage(FILE *out)
 	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
 	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
 	      "  -q, --quiet             print only the verdict line; no progress bar\n"
+	      "      --full              the full matrix in the text report even above\n"
+	      "                          16 vCPUs (else a tier summary)\n"
 	      "      --fail-on LEVEL     never|warning|critical: exit 0 unless the verdict\n"
 	      "                          reaches LEVEL (UNKNOWN still exits 3)\n"
 	      "  -h, --help              show this help and exit\n"
@@ -154,6 +158,7 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 		break;
 	}
 	case 'q': o->quiet = true; break;
+	case 'f': o->full = true; break;
 	case 'F':
 		if (vtc_verdict_parse_fail_on(optarg, &o->fail_on))
 			return bad_usage("--fail-on '%s': use never, warning or critical", optarg);
@@ -183,6 +188,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"json", optional_argument, NULL, 'j'},
 		{"matrix", optional_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"full", no_argument, NULL, 'f'},
 		{"fail-on", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -200,6 +206,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return rc;
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
+	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (o->matrix_in && o->mode != MODE_ANALYZE)
 		return bad_usage("--matrix '%s': a matrix file is read only with --analyze; "
 				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
@@ -282,8 +289,9 @@ static void print_run_text(const struct vtc_app *app, const struct opts *o)
 	if (app->have_results) {
 		if (app->have_inf)
 			print_groups_side_by_side(out, app);
-		fputs("\nOne-way latency, median ns:\n", out);
-		vtc_matrix_print(out, &app->res, VTC_MATRIX_TEXT);
+		fputc('\n', out);
+		vtc_text_matrix(out, &app->res, app->have_inf ? &app->inf : NULL, o->color,
+				o->full);
 	}
 	fputc('\n', out);
 	vtc_text_findings(out, &app->findings);

@@ -1,8 +1,10 @@
 /* report_text.c - the human-readable report.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "matrix.h"
 #include "report_text.h"
 
 static void print_id(FILE *out, int width, long long v)
@@ -127,4 +129,81 @@ void vtc_text_findings(FILE *out, const struct vtc_findings *fs)
 		if (f->fix[0])
 			print_wrapped(out, "      fix:      ", f->fix, 100);
 	}
+}
+
+/* Tier of a latency: the tier whose range holds it, else the nearest on a
+ * log scale (a pass median can fall between tiers built from all passes). */
+static int tier_of(const struct vtc_inferred *inf, double ns)
+{
+	int best = -1;
+	double best_d = 0;
+
+	for (int t = 0; inf && t < inf->n_tiers; t++) {
+		double lo = inf->tier[t].lo_ns, hi = inf->tier[t].hi_ns, d;
+		if (ns >= lo && ns <= hi)
+			return t;
+		d = ns < lo ? log(lo / ns) : log(ns / hi);
+		if (best < 0 || d < best_d) {
+			best = t;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static const char *const tier_colors[] = {"\033[1;31m", "\033[33m", "\033[32m",
+					  "\033[36m", "\033[34m", "\033[35m"};
+
+static void print_cell(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
+		       int a, int b, bool color)
+{
+	double ns;
+	int state, t;
+
+	if (a == b) {
+		fprintf(out, " %5s", ".");
+		return;
+	}
+	state = vtc_matrix_cell(r, a, b, &ns);
+	if (state != 1) {
+		fprintf(out, " %5s", state == 2 ? "S" : "-");
+		return;
+	}
+	t = tier_of(inf, ns);
+	if (color && t >= 0)
+		fputs(tier_colors[t % 6], out);
+	fprintf(out, " %4.0f%c", ns, t >= 0 ? 'a' + t : ' ');
+	if (color && t >= 0)
+		fputs("\033[0m", out);
+}
+
+static void print_tier_legend(FILE *out, const struct vtc_inferred *inf)
+{
+	for (int t = 0; inf && t < inf->n_tiers; t++)
+		fprintf(out, "  tier %c: %.0f-%.0f ns, median %.0f ns, %d pair measurements\n",
+			'a' + t, inf->tier[t].lo_ns, inf->tier[t].hi_ns, inf->tier[t].median_ns,
+			inf->tier[t].n);
+	fputs("  S: only stalled (handoffs waited for a scheduler), -: not measured\n", out);
+}
+
+void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
+		     bool color, bool full)
+{
+	if (r->n > 16 && !full) {
+		fprintf(out, "Latency tiers over %d vCPUs (the full matrix: --full or --matrix):\n",
+			r->n);
+		print_tier_legend(out, inf);
+		return;
+	}
+	fprintf(out, "One-way latency, median ns, letter = tier:\n%4s", "CPU");
+	for (int j = 0; j < r->n; j++)
+		fprintf(out, " %5d", r->cpu[j]);
+	fputc('\n', out);
+	for (int i = 0; i < r->n; i++) {
+		fprintf(out, "%4d", r->cpu[i]);
+		for (int j = 0; j < r->n; j++)
+			print_cell(out, r, inf, r->cpu[i], r->cpu[j], color);
+		fputc('\n', out);
+	}
+	print_tier_legend(out, inf);
 }
