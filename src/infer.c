@@ -25,6 +25,9 @@
  * fast pair counts as sharing a core, and a stalled pair as stacked. */
 #define SMT_SCORE_MIN 0.3
 #define STACK_SCORE_MIN 0.7
+/* Median deviation of control co-runs, as a share of the control range,
+ * above which a score of SMT_SCORE_MIN could come from noise (~3 sigma). */
+#define CONT_NOISE_MAX 0.07
 /* Largest SMT group (SMT8 on POWER; x86 has 2, Xeon Phi 4). */
 #define SMT_MAX 8
 /* Below this share of pairs measured, or above this share of pairs whose
@@ -41,8 +44,7 @@ struct work {
 	int *tier;     /* [k*P+p] tier of v, -1 none */
 	double *comb;  /* [k] median over passes, -1 none */
 	int *ptier;    /* [k] tier of all passes, -1 none, -2 passes disagree */
-	bool *stalled; /* [k] stalled in most passes */
-	bool *always;  /* [k] stalled in every measured pass */
+	bool *stalled; /* [k] stalled in every measured pass: no clean value */
 	double *score; /* [k] contention score, NAN none */
 	int *uf;       /* union-find over ranks */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
@@ -109,7 +111,6 @@ static void work_free(struct work *w)
 	free(w->comb);
 	free(w->ptier);
 	free(w->stalled);
-	free(w->always);
 	free(w->score);
 	free(w->uf);
 }
@@ -129,11 +130,9 @@ static int work_alloc(struct work *w, const struct vtc_results *r)
 	w->comb = calloc(np, sizeof(*w->comb));
 	w->ptier = calloc(np, sizeof(*w->ptier));
 	w->stalled = calloc(np, sizeof(*w->stalled));
-	w->always = calloc(np, sizeof(*w->always));
 	w->score = calloc(np, sizeof(*w->score));
 	w->uf = calloc((size_t)w->n, sizeof(*w->uf));
-	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->always || !w->score ||
-	    !w->uf)
+	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->uf)
 		return -ENOMEM;
 	return 0;
 }
@@ -164,9 +163,9 @@ static int collect(struct work *w, struct vtc_inferred *out)
 					disp[ndisp++] = s->p90_ns / s->p10_ns;
 			}
 		}
-		/* One stalled pass among clean ones is host noise, not stacking. */
-		w->stalled[k] = stalls > 0 && stalls > valid;
-		w->always[k] = stalls > 0 && valid == 0;
+		/* A stacked pair never gets a clean pass; a stalled pass among
+		 * clean ones is host preemption, and the clean value stands. */
+		w->stalled[k] = stalls > 0 && valid == 0;
 		w->comb[k] = valid ? median(pv, valid) : -1;
 		usable += valid > 0 || w->stalled[k];
 	}
@@ -360,16 +359,17 @@ static bool slow_pair_corun_like_siblings(const struct work *w, const struct vtc
 	for (int i = 0; i < r->n_contention; i++) {
 		const struct vtc_contention_result *c = &r->contention[i];
 		int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b), n = 0;
-		double sum = 0;
+		double least = INFINITY;
 		if (!c->measured || ia < 0 || ib < 0 || ia == ib || w->ptier[pidx(w, ia, ib)] <= 0 ||
 		    w->stalled[pidx(w, ia, ib)])
 			continue;
+		/* Sharing a core slows every loop kind; noise moves them apart. */
 		for (int k = 0; k < VTC_CONT_KINDS; k++)
 			if (c->ratio[k] > 0) {
-				sum += c->ratio[k];
+				least = fmin(least, (1.0 - c->ratio[k]) / (1.0 - out->ctl_same));
 				n++;
 			}
-		if (n && (1.0 - sum / n) / (1.0 - out->ctl_same) >= SMT_SCORE_MIN)
+		if (n && least >= SMT_SCORE_MIN)
 			return true;
 	}
 	return false;
@@ -388,6 +388,8 @@ static bool contention_contradicts(const struct work *w, const struct vtc_inferr
 		return false;
 	if (slow_pair_corun_like_siblings(w, out))
 		return true;
+	if (out->cont_noise > CONT_NOISE_MAX)
+		return false; /* a lone "sibling" score may be noise */
 	for (int k = 0; k < w->np; k++) {
 		int ia = vtc_results_rank(r, r->pairs[k].a), ib = vtc_results_rank(r, r->pairs[k].b);
 		if (isnan(w->score[k]) || w->stalled[k] || w->score[k] < SMT_SCORE_MIN)
@@ -448,6 +450,42 @@ static bool candidate(const struct work *w, const struct vtc_inferred *out, int 
 	return out->n_tiers < 2 || w->ptier[k] == 0;
 }
 
+/* Spread of the control pairs' co-run ratios around their median, as a
+ * share of the control range (far - same): when it is large, a pair can
+ * look like siblings by chance and the contention probe cannot be trusted. */
+static void contention_noise(struct work *w, struct vtc_inferred *out,
+			     const double same[VTC_CONT_KINDS], const double far[VTC_CONT_KINDS])
+{
+	const struct vtc_results *r = w->r;
+	double *dev = calloc((size_t)r->n_contention * VTC_CONT_KINDS + 1, sizeof(*dev));
+	int n = 0;
+
+	for (int i = 0; dev && i < r->n_contention; i++) {
+		const struct vtc_contention_result *c = &r->contention[i];
+		int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b);
+		if (!c->measured || ia < 0 || ib < 0 || ia == ib || candidate(w, out, pidx(w, ia, ib)) ||
+		    w->stalled[pidx(w, ia, ib)])
+			continue;
+		for (int k = 0; k < VTC_CONT_KINDS; k++)
+			if (!isnan(same[k]) && c->ratio[k] > 0)
+				dev[n++] = fabs(c->ratio[k] - far[k]) / (far[k] - same[k]);
+	}
+	out->cont_noise = n >= 6 ? median(dev, n) : 0;
+	free(dev);
+}
+
+/* Too noisy co-runs make SMT a guess: say so (after floating placement,
+ * which also scatters co-runs, has had its chance to explain them). */
+static void contention_too_noisy(struct vtc_inferred *out)
+{
+	if (out->cont_noise <= CONT_NOISE_MAX || out->unknown || out->floating)
+		return;
+	snprintf(out->reason, sizeof(out->reason),
+		 "co-run ratios too noisy (spread %.0f%% of the control range): host too busy "
+		 "to judge SMT", 100 * out->cont_noise);
+	out->unknown = true;
+}
+
 /* Controls: same-vCPU pairs (a == b) and the median non-candidate pair; a
  * run without non-candidates uses 1.0, "no interference" by definition. */
 static void contention_controls(struct work *w, struct vtc_inferred *out,
@@ -486,6 +524,8 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 	out->have_contention = nk > 0;
 	out->ctl_same = median(cs, nk);
 	out->ctl_far = median(cf, nk);
+	if (out->have_contention)
+		contention_noise(w, out, same, far);
 }
 
 /* Score of each pair with contention data: 0 like separate cores, 1 like
@@ -624,6 +664,10 @@ static void smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
 
 		if (vtc_cpuset_count(&gr->cpus) < 2) {
 			gr->confidence = out->known[VTC_GROUP_SMT] ? 0.5 : 0;
+			if (out->known[VTC_GROUP_SMT])
+				snprintf(gr->evidence, sizeof(gr->evidence),
+					 "v%d: no probed vCPU measures or co-runs like a sibling",
+					 vtc_cpuset_first(&gr->cpus));
 			continue;
 		}
 		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
@@ -696,20 +740,54 @@ static bool steal_elevated(const struct work *w, int cpu, double *buf)
 	return r->steal_pct[cpu] >= 2 * buf[n / 4] + 5;
 }
 
-/* Whether stalled pair @k is stacked: co-running like one vCPU when that
- * was measured; otherwise stalled in every pass with both vCPUs stealing
- * more than the run's quiet ones (one stall among clean passes, or a pair
- * held up by a busy neighbour, is host noise). */
+/* Whether pair @k is stacked: stalled in every pass, and co-running like one
+ * vCPU when that was measured, else both vCPUs stealing more than the run's
+ * quiet ones (a pair held up by a busy neighbour is host noise). */
 static bool stacked_edge(const struct work *w, int k, double *buf)
 {
 	const struct vtc_results *r = w->r;
 
+	/* A stacked pair never gets a clean pass: every handoff waits for the
+	 * host scheduler. Any clean pass rules it out (SMT siblings co-run
+	 * almost like one vCPU, so contention alone cannot). */
 	if (!w->stalled[k])
 		return false;
 	if (!isnan(w->score[k]))
 		return w->score[k] >= STACK_SCORE_MIN;
-	return w->always[k] && steal_elevated(w, r->pairs[k].a, buf) &&
-	       steal_elevated(w, r->pairs[k].b, buf);
+	return steal_elevated(w, r->pairs[k].a, buf) && steal_elevated(w, r->pairs[k].b, buf);
+}
+
+/* When host preemption stalls many passes, some pair may stall in every
+ * pass by chance alone (expected: pairs x rate^passes measured); stacked
+ * vCPUs then cannot be told from a busy host, and the run says so. */
+static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, const bool *edge)
+{
+	int stalled = 0, total = 0, edges = 0, mmin = VTC_MAX_PASSES;
+
+	for (int k = 0; k < w->np; k++) {
+		const struct vtc_pair_result *p = &w->r->pairs[k];
+		int m = 0;
+		for (int ps = 0; ps < w->P; ps++)
+			m += p->pass[ps].measured;
+		if (edge[k] && m < mmin)
+			mmin = m;
+		edges += edge[k];
+		if (w->stalled[k])
+			continue;
+		for (int ps = 0; ps < w->P; ps++) {
+			total += p->pass[ps].measured;
+			stalled += p->pass[ps].measured && p->pass[ps].stalled;
+		}
+	}
+	if (!edges || !total || out->unknown)
+		return;
+	double rate = (double)stalled / total;
+	if (w->np * pow(rate, mmin) < 0.05)
+		return;
+	snprintf(out->reason, sizeof(out->reason),
+		 "%.0f%% of pair measurements stalled: stacked vCPUs cannot be told from host "
+		 "preemption", 100 * rate);
+	out->unknown = true;
 }
 
 /* Stacked: pairs that stall in most passes and, when measured, co-run like
@@ -728,6 +806,7 @@ static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, 
 	}
 	uf_groups(w, g, edge, false, w->n);
 	out->known[VTC_GROUP_STACKED] = true;
+	stalls_by_chance(w, out, edge);
 	for (int q = 0; q < g->count; q++) {
 		struct vtc_igroup *gr = &g->g[q];
 		double h = 0, steal = 0, s = group_score(w, &gr->cpus);
@@ -945,6 +1024,7 @@ static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_infe
 	infer_stacked(w, out, edge, buf);
 	if (rc == 0 && !out->unknown)
 		rc = detect_floating(w, out);
+	contention_too_noisy(out);
 	if (rc || out->unknown || out->floating)
 		return rc;
 	rc = infer_smt(w, out, adv, edge, buf);

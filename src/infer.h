@@ -71,6 +71,7 @@ struct vtc_inferred {
 	 * one vCPU, and pairs that are not SMT candidates. */
 	bool have_contention;
 	double ctl_same, ctl_far;
+	double cont_noise; /* median control deviation / (far - same); 0 unknown */
 	/* Placement that moved during the run. */
 	bool floating;
 	int n_fast;

@@ -68,43 +68,43 @@ static void place_smt(const struct vtc_sim_host *h, int nv, int *pin)
 static const struct scenario scenarios[] = {
 	/* The libvirt/vtune set on a 2S Xeon Silver 4208 (siblings 1/17, 2/18). */
 	{"def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, "floating", "hidden-smt", 0.85, 0.15},
+	 VTC_EXIT_WARNING, "floating", "hidden-smt", 0.75, 0.15},
 	{"pin", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.95, 0},
+	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.90, 0},
 	{"pin_def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.95, 0},
+	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.90, 0},
 	{"vtune", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 2, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"kubevirt_vtune", &vtc_sim_xeon4208, 4, {0, 2, 1, 3}, NULL, 0, 1, 2, 2, 1, false,
-	 "KubeVirt", VTC_EXIT_CRITICAL, "phantom-smt", NULL, 0.95, 0},
+	 "KubeVirt", VTC_EXIT_CRITICAL, "phantom-smt", NULL, 0.90, 0},
 	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "stacked", "hidden-smt", 0.95, 0},
+	 VTC_EXIT_CRITICAL, "stacked", "hidden-smt", 0.90, 0},
 	/* Honest guests: pinned 1:1, advertised as they are. */
 	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"honest_epyc", &vtc_sim_epyc, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"honest_graviton", &vtc_sim_graviton, 8, {0}, place_cores, 0, 1, 8, 1, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, place_smt_split, 0, 2, 16, 2, 1,
-	 false, NULL, VTC_EXIT_OK, NULL, NULL, 0.95, 0},
+	 false, NULL, VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	/* Larger guests told one socket / one L3 while spread wider. */
 	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, place_cores, 0, 1, 16, 1, 1, false,
-	 NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.95, 0},
+	 NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
 	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, place_smt_split, 0, 1, 16, 2, 1,
-	 false, NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.95, 0},
+	 false, NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
 	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, place_cores, 0, 1, 16, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, "llc-mismatch", "socket-mismatch", 0.95, 0},
+	 VTC_EXIT_WARNING, "llc-mismatch", "socket-mismatch", 0.90, 0},
 	/* Imported matrix (no contention): an L3 group of 8 on a no-SMT host
 	 * makes a fast tier; it must not be called hidden SMT. */
 	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, true, NULL,
-	 VTC_EXIT_OK, NULL, "hidden-smt", 0.95, 0},
+	 VTC_EXIT_OK, NULL, "hidden-smt", 0.90, 0},
 	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 1, true,
-	 NULL, VTC_EXIT_WARNING, "llc-mismatch", "hidden-smt", 0.95, 0},
+	 NULL, VTC_EXIT_WARNING, "llc-mismatch", "hidden-smt", 0.90, 0},
 };
 
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
@@ -195,14 +195,46 @@ static void test_scenario(void **state)
 	run_scenario(*state);
 }
 
+/* An overcommitted host (three runnable threads per host CPU): stalls,
+ * wide samples and noisy co-runs. The verdict may become UNKNOWN, but it
+ * must never be a wrong OK or CRITICAL. */
+static void test_overcommitted_never_wrong(void **state)
+{
+	static const char *const names[] = {"pin", "vtune", "kubevirt_vtune", "stacked",
+					    "honest_xeon4208", "socket_xeon4208_16"};
+	(void)state;
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(names); i++) {
+		const struct scenario *sc = NULL;
+		int n[3] = {0};
+		char why[256];
+
+		for (size_t j = 0; j < VTC_ARRAY_SIZE(scenarios); j++)
+			if (strcmp(scenarios[j].name, names[i]) == 0)
+				sc = &scenarios[j];
+		assert_non_null(sc);
+		for (uint64_t seed = 1; seed <= SEEDS; seed++)
+			{
+			enum outcome o = run_one(sc, 3.0, seed, why, sizeof(why));
+			n[o]++;
+			if (o == WRONG)
+				fprintf(stderr, "  wrong: seed %d: %s\n", (int)seed, why);
+		}
+		fprintf(stderr, "accuracy %-22s load 3.00: correct %2d/%d unknown %2d wrong %2d\n",
+			sc->name, n[CORRECT], SEEDS, n[UNKNOWN], n[WRONG]);
+		assert_int_equal(n[WRONG], 0);
+	}
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[VTC_ARRAY_SIZE(scenarios)];
+	struct CMUnitTest tests[VTC_ARRAY_SIZE(scenarios) + 1];
 
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(scenarios); i++) {
 		tests[i] = (struct CMUnitTest)cmocka_unit_test_prestate(test_scenario,
 								       (void *)&scenarios[i]);
 		tests[i].name = scenarios[i].name;
 	}
+	tests[VTC_ARRAY_SIZE(scenarios)] =
+		(struct CMUnitTest)cmocka_unit_test(test_overcommitted_never_wrong);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
