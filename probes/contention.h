@@ -9,13 +9,17 @@
 #define VTC_CONT_L1_BYTES (8 * 1024)    /* two copies fit one shared 32K L1d */
 #define VTC_CONT_L2_BYTES (128 * 1024)  /* > L1d, two copies < a 512K L2 */
 
+#define VTC_CONT_MAX_REPEATS 8
+
 /* Run loop @kind on CPU @a alone (b < 0) or on @a and @b together (a == b:
- * two threads on one vCPU) for @window_ms, all threads inside one shared
- * wall-clock window so that time a thread spends waiting for its CPU counts
- * against it. Rates in operations per ns into *rate_a, *rate_b (b >= 0).
- * @a/@b are the CPUs really pinned to. Returns 0 or -errno (pinning
- * refused, no memory, thread start failed). */
-int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms,
+ * two threads on one vCPU) for @repeats windows of @window_ms each, every
+ * window shared by all threads on the wall clock so that time a thread
+ * spends waiting for its CPU counts against it. Rates (operations per ns)
+ * of the best window (highest sum over the threads: other tenants only
+ * ever slow a window down) into *rate_a, *rate_b (b >= 0; @rate_b may be
+ * NULL). @a/@b are the CPUs really pinned to. Returns 0 or -errno (-EINVAL
+ * bad arguments, pinning refused, no memory, thread start failed). */
+int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms, int repeats,
 		 double *rate_a, double *rate_b);
 
 #endif

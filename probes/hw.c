@@ -36,28 +36,10 @@ static int hw_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b,
 {
 	struct vtc_hw_ctx *hw = ctx;
 
-	double best = -1, ra, rb;
-
 	a = vtc_pin_map_apply(&hw->pin_map, a);
 	if (b >= 0)
 		b = vtc_pin_map_apply(&hw->pin_map, b);
-	/* Best of a few runs: other tenants' load (e.g. on our physical core's
-	 * SMT sibling) only ever lowers a rate; measured here, single 4 ms
-	 * solo L1 runs varied 3.5x between consecutive runs. The best run is
-	 * the least disturbed one. Both sides count, so a same-CPU co-run
-	 * stays ~0.5 however the scheduler split the window. */
-	for (int i = 0; i < hw->cont_repeats; i++) {
-		int rc = vtc_cont_run(kind, a, b, hw->cont_window_ms, &ra, &rb);
-		if (rc)
-			return rc;
-		if (ra + rb > best) {
-			best = ra + rb;
-			*rate_a = ra;
-			if (rate_b)
-				*rate_b = rb;
-		}
-	}
-	return 0;
+	return vtc_cont_run(kind, a, b, hw->cont_window_ms, hw->cont_repeats, rate_a, rate_b);
 }
 
 /* Whole file into hw->stat_buf; /proc files report size 0, so grow. */
