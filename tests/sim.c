@@ -23,6 +23,9 @@ const struct vtc_sim_host vtc_sim_cascade2s = {
 const struct vtc_sim_host vtc_sim_epyc = {
 	"epyc-ccx8", "AuthenticAMD", 1, 8, 8, 2, 10.0, 27.0, 130.0, 130.0,
 	{0.66, 0.75, 0.60}};
+const struct vtc_sim_host vtc_sim_xeon4s = {
+	"xeon-4s2c2t", "GenuineIntel", 4, 1, 2, 2, 8.0, 50.0, 50.0, 200.0,
+	{0.62, 0.70, 0.55}};
 const struct vtc_sim_host vtc_sim_graviton = {
 	"graviton-like", "ARM", 1, 1, 64, 1, 0, 42.0, 42.0, 42.0, {1, 1, 1}};
 const struct vtc_sim_host vtc_sim_nosmt_l3x8 = {

@@ -29,6 +29,7 @@ struct vtc_sim_host {
 extern const struct vtc_sim_host vtc_sim_xeon4208;   /* 2S x 8c x 2t Xeon Silver 4208 */
 extern const struct vtc_sim_host vtc_sim_cascade2s;  /* 2S x 24c x 2t Cascade Lake */
 extern const struct vtc_sim_host vtc_sim_epyc;       /* 1S, 8 CCX x 8c x 2t (Zen 3) */
+extern const struct vtc_sim_host vtc_sim_xeon4s;     /* 4S x 2c x 2t (hwloc 16em64t-4s2c2t) */
 extern const struct vtc_sim_host vtc_sim_graviton;   /* 1S x 64c, no SMT, one mesh */
 extern const struct vtc_sim_host vtc_sim_nosmt_l3x8; /* 1S, 4 L3 x 8c, no SMT */
 

@@ -1,17 +1,23 @@
 /* test_compare.c - findings, fixes per platform, suggested topology, verdict.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "compare.h"
 #include "infer.h"
 #include "sim.h"
+#include "sysfs.h"
+#include "topo_sysfs.h"
 #include "verdict.h"
 
 struct run {
@@ -233,6 +239,109 @@ static void test_fail_on(void **state)
 	assert_int_equal(vtc_verdict_parse_fail_on(NULL, &p), -EINVAL);
 }
 
+/* Unpack a corpus archive into a fresh mkdtemp directory; @root gets the
+ * single directory it holds. Returns 0, or -1 when the corpus is missing. */
+static int unpack(const char *archive, char *dir, size_t dlen, char *root, size_t rlen)
+{
+	const char *corpus = getenv("VTC_CORPUS");
+	char path[PATH_MAX], cmd[2 * PATH_MAX + 64];
+	struct dirent *de;
+	DIR *d;
+
+	if (!corpus || !*corpus)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", corpus, archive);
+	if (access(path, R_OK) != 0)
+		return -1;
+	snprintf(dir, dlen, "/tmp/vtc-compare-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "tar -xf '%s' -C '%s' --no-same-owner 2>/dev/null", path, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			snprintf(root, rlen, "%s/%s", dir, de->d_name);
+	closedir(d);
+	return 0;
+}
+
+static void rmtree(const char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", dir, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Host core slot of each Linux CPU in the advertised topology @t: package
+ * index, core index inside it, thread index inside the core. */
+static void honest_pins(const struct vtc_topo *t, const struct vtc_sim_host *h, int *pin)
+{
+	const struct vtc_groups *pk = &t->groups[VTC_LEVEL_PACKAGE], *smt = &t->groups[VTC_LEVEL_SMT];
+	int c;
+
+	vtc_cpuset_foreach(c, &t->online) {
+		int p = vtc_groups_find(pk, c), s = vtc_groups_find(smt, c), core = 0, th = 0, d;
+		for (int q = 0; q < s; q++)
+			core += vtc_cpuset_subset(&smt->set[q], &pk->set[p]);
+		vtc_cpuset_foreach(d, &smt->set[s])
+			th += d < c;
+		pin[c] = vtc_sim_pcpu(h, p, core, th);
+	}
+}
+
+/* A real machine's sysfs (hwloc's 16em64t-4s2c2t: 4 sockets, siblings
+ * numbered c and c+8, sockets interleaved) as the advertised topology:
+ * vCPUs placed as it says are OK; placed in plain QEMU order they are not. */
+static void test_recorded_interleaved_sysfs(void **state)
+{
+	char dir[64], root[PATH_MAX];
+	struct vtc_sysfs fs;
+	struct vtc_topo adv;
+	int pin[16], extra[16][2], ne;
+	(void)state;
+	if (unpack("hwloc-linux/16em64t-4s2c2t.tar.bz2", dir, sizeof(dir), root, sizeof(root)))
+		skip();
+	assert_int_equal(vtc_sysfs_init(&fs, root), 0);
+	assert_int_equal(vtc_topo_read_sysfs(&fs, &adv), 0);
+	assert_int_equal(vtc_cpuset_count(&adv.online), 16);
+	assert_true(adv.level_known[VTC_LEVEL_SMT] && adv.level_known[VTC_LEVEL_PACKAGE]);
+	ne = vtc_sim_smt_pairs(&adv, extra, 16);
+	for (int misplaced = 0; misplaced < 2; misplaced++) {
+		struct vtc_sim sim;
+		struct vtc_results r;
+		struct vtc_inferred inf;
+		struct vtc_findings f = {0};
+		char why[256];
+
+		honest_pins(&adv, &vtc_sim_xeon4s, pin);
+		for (int c = 0; misplaced && c < 16; c++)
+			pin[c] = vtc_sim_pcpu(&vtc_sim_xeon4s, c / 4, (c / 2) % 2, c % 2);
+		assert_int_equal(vtc_sim_init_pinned(&sim, &vtc_sim_xeon4s, 16, pin, VTC_SIM_IDLE, 3), 0);
+		assert_int_equal(vtc_sim_measure(&sim, 2, true, extra, ne, &r), 0);
+		assert_int_equal(vtc_infer(&r, &adv, &inf), 0);
+		assert_int_equal(vtc_compare(&inf, &r, &adv, NULL, &f), 0);
+		if (!misplaced) {
+			/* This front-side-bus host has one memory node for its 4
+			 * sockets: right for memory, but a guest told so about
+			 * vCPUs on 4 measured sockets gets numa-mismatch, and
+			 * nothing else. */
+			assert_int_equal(vtc_verdict(&inf, &f, why, sizeof(why)), VTC_EXIT_WARNING);
+			assert_int_equal(f.count, 1);
+			assert_string_equal(f.item[0].kind, "numa-mismatch");
+		} else {
+			assert_int_equal(vtc_verdict(&inf, &f, why, sizeof(why)), VTC_EXIT_CRITICAL);
+			assert_true(vtc_findings_count_kind(&f, "hidden-smt") == 1);
+			assert_true(vtc_findings_count_kind(&f, "phantom-smt") == 1);
+			assert_true(vtc_findings_count_kind(&f, "socket-mismatch") == 1);
+		}
+		vtc_findings_free(&f);
+		vtc_inferred_free(&inf);
+		vtc_results_free(&r);
+	}
+	vtc_topo_free(&adv);
+	rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_invalid),
 		cmocka_unit_test(test_verdict_levels),
 		cmocka_unit_test(test_fail_on),
+		cmocka_unit_test(test_recorded_interleaved_sysfs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
