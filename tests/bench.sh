@@ -79,6 +79,11 @@ printf '  vtopocheck one pass (median of samples):      '
 awk '$6 == "ok" { print $1 }' "$scratch/vtc.txt" | spread
 echo
 if [ $have_c2c = yes ]; then
+	# Side by side per run: a jump in both columns is the host moving the
+	# vCPUs (both tools see it), not measurement noise.
+	printf '  per run (vtopocheck cell / c2clat):'
+	paste -d/ "$scratch/cell.txt" "$scratch/c2c.txt" | tr '\n' ' '
+	echo
 	printf '  c2clat (min of 1000 samples of 100 round trips): '
 	spread <"$scratch/c2c.txt"
 	echo
