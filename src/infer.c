@@ -328,21 +328,19 @@ static int label(struct work *w, struct vtc_inferred *out)
 
 /* A pass whose fast pairs are not transitive: i fast with j and l, j and l
  * measured but not fast. Real cores and caches are always transitive. */
-static bool pass_intransitive(const struct work *w, int ps)
+static bool pass_intransitive(const struct work *w, int ps, int *nb)
 {
-	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++) {
-			if (j == i || w->tier[pidx(w, i, j) * w->P + ps] != 0)
-				continue;
-			for (int l = j + 1; l < w->n; l++) {
-				int t;
-				if (l == i || w->tier[pidx(w, i, l) * w->P + ps] != 0)
-					continue;
-				t = w->tier[pidx(w, j, l) * w->P + ps];
-				if (t > 0)
+	for (int i = 0; i < w->n; i++) {
+		int d = 0;
+		for (int j = 0; j < w->n; j++)
+			if (j != i && w->tier[pidx(w, i, j) * w->P + ps] == 0)
+				nb[d++] = j;
+		/* fast edges are few: this is cheap even for large guests */
+		for (int x = 0; x < d; x++)
+			for (int y = x + 1; y < d; y++)
+				if (w->tier[pidx(w, nb[x], nb[y]) * w->P + ps] > 0)
 					return true;
-			}
-		}
+	}
 	return false;
 }
 
@@ -418,8 +416,12 @@ static int detect_floating(struct work *w, struct vtc_inferred *out)
 	for (int k = 0; k < w->np && !fl; k++)
 		for (int ps = 0; ps < w->P; ps++)
 			fl |= w->ptier[k] == -2 && w->tier[k * w->P + ps] == 0;
+	int *nb = calloc((size_t)w->n, sizeof(*nb));
+	if (!nb)
+		return -ENOMEM;
 	for (int ps = 0; ps < w->P && !fl; ps++)
-		fl = pass_intransitive(w, ps);
+		fl = pass_intransitive(w, ps, nb);
+	free(nb);
 	fl = fl || contention_contradicts(w, out);
 	if (!fl)
 		return 0;
