@@ -51,6 +51,7 @@ struct pp_ctl {
 	unsigned long b_offcpu __attribute__((aligned(64))); /* B seen off its CPU */
 	int b_err __attribute__((aligned(64)));
 	/* read-only after start */
+	const int *go;  /* set once every thread of the round exists */
 	const struct vtc_timer *t;
 	const struct vtc_probe_params *params;
 	struct vtc_pp_pair *pair;
@@ -302,6 +303,11 @@ static void *a_thread(void *arg)
 	c->pair->err = vtc_affinity_pin_self(c->pair->cpu_a);
 	if (c->pair->err)
 		goto out;
+	/* Start only when the whole round exists: the thread creating the
+	 * others needs a CPU too, and would preempt a pair already timing.
+	 * Yield meanwhile, as that thread may be waiting for this CPU. */
+	while (!uatomic_read(c->go))
+		sched_yield();
 	s.t_start = vtc_timer_ticks(c->t);
 	s.deadline = s.t_start + c->pair_ticks;
 	/* Allocated and first touched here, on A's vCPU: its home is a
@@ -361,18 +367,19 @@ static void *b_thread(void *arg)
 	uint64_t deadline;
 	int err = vtc_affinity_pin_self(c->pair->cpu_b);
 
-	deadline = vtc_timer_ticks(c->t) + c->pair_ticks +
-		   (uint64_t)(PP_B_GRACE_NS * c->t->info.ticks_per_ns);
 	if (err) {
 		uatomic_set(&c->b_err, err);
 		uatomic_set(&c->ready, 1);
 		return NULL;
 	}
+	/* A publishes the line once the round starts (or sets done). */
 	while (!(l = uatomic_read(&c->line))) {
-		if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline)
+		if (uatomic_read(&c->done))
 			return NULL;
-		caa_cpu_relax();
+		sched_yield();
 	}
+	deadline = vtc_timer_ticks(c->t) + c->pair_ticks +
+		   (uint64_t)(PP_B_GRACE_NS * c->t->info.ticks_per_ns);
 	/* Pairs with A's wmb: see the zeroed line, not stale memory. */
 	cmm_smp_rmb();
 	uatomic_set(&c->ready, 1);
@@ -392,9 +399,10 @@ static int start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
 }
 
 static void ctl_init(struct pp_ctl *c, const struct vtc_timer *t, struct vtc_pp_pair *pair,
-		     const struct vtc_probe_params *p)
+		     const struct vtc_probe_params *p, const int *go)
 {
 	memset(c, 0, sizeof(*c));
+	c->go = go;
 	c->t = t;
 	c->params = p;
 	c->pair = pair;
@@ -409,7 +417,7 @@ int vtc_pp_run(const struct vtc_timer *t, struct vtc_pp_pair *pairs, int n,
 	struct pp_ctl *ctl;
 	pthread_t *th;
 	bool *started;
-	int rc = 0;
+	int rc = 0, go __attribute__((aligned(64))) = 0;
 
 	if (n < 1 || params->max_samples < 1 || params->pair_max_ms <= 0 ||
 	    params->stall_limit < 0)
@@ -422,7 +430,7 @@ int vtc_pp_run(const struct vtc_timer *t, struct vtc_pp_pair *pairs, int n,
 		goto out;
 	}
 	for (int i = 0; i < n; i++)
-		ctl_init(&ctl[i], t, &pairs[i], params);
+		ctl_init(&ctl[i], t, &pairs[i], params, &go);
 	for (int i = 0; i < n && !rc; i++) {
 		rc = start_thread(&th[2 * i + 1], b_thread, &ctl[i]);
 		started[2 * i + 1] = !rc;
@@ -432,6 +440,7 @@ int vtc_pp_run(const struct vtc_timer *t, struct vtc_pp_pair *pairs, int n,
 		if (rc)
 			a_finish(&ctl[i]); /* B (if started) sees done and exits */
 	}
+	uatomic_set(&go, 1); /* also after an error: started pairs must finish */
 	for (int i = 0; i < 2 * n; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
