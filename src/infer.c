@@ -36,6 +36,12 @@
 #define DISAGREE_MAX 0.25
 /* Median p90/p10 of the samples above which one pass cannot be trusted. */
 #define DISPERSION_MAX 5.0
+/* Share of stalled passes (among pairs that also ran clean) above which the
+ * vCPUs were too busy or too preempted for any pass to be trusted. */
+#define STALL_RATE_MAX 0.25
+/* Two threads on one vCPU get half of it each: a same-vCPU control further
+ * than this from 0.5 means other work disturbed that probe kind. */
+#define CTL_SAME_TOL 0.15
 
 struct work {
 	const struct vtc_results *r;
@@ -47,6 +53,7 @@ struct work {
 	bool *stalled; /* [k] stalled in every measured pass: no clean value */
 	double *score; /* [k] contention score, NAN none */
 	int *uf;       /* union-find over ranks */
+	double stall_rate; /* stalled passes of pairs that also had clean ones */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
 };
 
@@ -137,6 +144,24 @@ static int work_alloc(struct work *w, const struct vtc_results *r)
 	return 0;
 }
 
+/* Share of stalled passes among pairs that also had a clean pass: the
+ * preemption rate of this run (pairs that never ran clean may be stacked). */
+static double stall_rate(const struct work *w)
+{
+	int stalled = 0, total = 0;
+
+	for (int k = 0; k < w->np; k++) {
+		const struct vtc_pair_result *p = &w->r->pairs[k];
+		if (w->stalled[k])
+			continue;
+		for (int ps = 0; ps < w->P; ps++) {
+			total += p->pass[ps].measured;
+			stalled += p->pass[ps].measured && p->pass[ps].stalled;
+		}
+	}
+	return total ? (double)stalled / total : 0;
+}
+
 /* Per-pass values, stalls, coverage and sample dispersion. */
 static int collect(struct work *w, struct vtc_inferred *out)
 {
@@ -169,10 +194,15 @@ static int collect(struct work *w, struct vtc_inferred *out)
 		w->comb[k] = valid ? median(pv, valid) : -1;
 		usable += valid > 0 || w->stalled[k];
 	}
+	w->stall_rate = stall_rate(w);
 	out->coverage = w->np ? (double)usable / w->np : 0;
 	if (out->coverage < COVERAGE_MIN)
 		snprintf(out->reason, sizeof(out->reason),
 			 "only %d of %d vCPU pairs could be measured", usable, w->np);
+	else if (w->stall_rate > STALL_RATE_MAX)
+		snprintf(out->reason, sizeof(out->reason),
+			 "%.0f%% of pair measurements stalled: vCPUs busy with other work or "
+			 "preempted by the host", 100 * w->stall_rate);
 	else if (ndisp && median(disp, ndisp) > DISPERSION_MAX)
 		snprintf(out->reason, sizeof(out->reason),
 			 "latency samples too spread (median p90/p10 %.1f): host too busy to judge",
@@ -494,7 +524,7 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 				double same[VTC_CONT_KINDS], double far[VTC_CONT_KINDS])
 {
 	const struct vtc_results *r = w->r;
-	int nk = 0;
+	int nk = 0, disturbed = 0;
 	double *buf = calloc((size_t)r->n_contention + 1, sizeof(*buf));
 	double cs[VTC_CONT_KINDS], cf[VTC_CONT_KINDS];
 
@@ -506,6 +536,9 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 				buf[ns++] = c->ratio[kind];
 		}
 		same[kind] = median(buf, ns);
+		disturbed += ns > 0 && fabs(same[kind] - 0.5) > CTL_SAME_TOL;
+		if (ns > 0 && fabs(same[kind] - 0.5) > CTL_SAME_TOL)
+			ns = 0; /* this kind cannot be judged */
 		for (int i = 0; i < r->n_contention; i++) {
 			const struct vtc_contention_result *c = &r->contention[i];
 			int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b);
@@ -526,6 +559,12 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 	out->have_contention = nk > 0;
 	out->ctl_same = median(cs, nk);
 	out->ctl_far = median(cf, nk);
+	if (nk == 0 && disturbed && !out->unknown) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "the same-vCPU control co-ran far from 0.5 in every probe kind: vCPUs "
+			 "busy with other work");
+		out->unknown = true;
+	}
 	if (out->have_contention)
 		contention_noise(w, out, same, far);
 }
@@ -764,7 +803,8 @@ static bool stacked_edge(const struct work *w, int k, double *buf)
  * vCPUs then cannot be told from a busy host, and the run says so. */
 static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, const bool *edge)
 {
-	int stalled = 0, total = 0, edges = 0, mmin = VTC_MAX_PASSES;
+	int edges = 0, mmin = VTC_MAX_PASSES;
+	double rate = w->stall_rate;
 
 	for (int k = 0; k < w->np; k++) {
 		const struct vtc_pair_result *p = &w->r->pairs[k];
@@ -774,17 +814,8 @@ static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, con
 		if (edge[k] && m < mmin)
 			mmin = m;
 		edges += edge[k];
-		if (w->stalled[k])
-			continue;
-		for (int ps = 0; ps < w->P; ps++) {
-			total += p->pass[ps].measured;
-			stalled += p->pass[ps].measured && p->pass[ps].stalled;
-		}
 	}
-	if (!edges || !total || out->unknown)
-		return;
-	double rate = (double)stalled / total;
-	if (w->np * pow(rate, mmin) < 0.05)
+	if (!edges || out->unknown || w->np * pow(rate, mmin) < 0.05)
 		return;
 	snprintf(out->reason, sizeof(out->reason),
 		 "%.0f%% of pair measurements stalled: stacked vCPUs cannot be told from host "

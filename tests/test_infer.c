@@ -435,6 +435,43 @@ static void test_unknown_noisy(void **state)
 	vtc_results_free(&r);
 }
 
+/* Recorded on this 2-vCPU VM with a busy loop on each vCPU: two of three
+ * passes stalled, and co-run ratios scattered by time slicing (the control
+ * at 0.86 in one kind; 0.63/0.50 looked like siblings). Must be UNKNOWN. */
+static void test_unknown_busy_guest(void **state)
+{
+	static const double same[3] = {0.86, 0.56, 0.49}, pair[3] = {1.12, 0.63, 0.50};
+	struct vtc_contention_result c = {.a = 0, .b = 0, .measured = true};
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	(void)state;
+	mk(&r, 2, 3);
+	stall(&r, 0, 1, 0);
+	lat(&r, 0, 1, 1, 175.7);
+	stall(&r, 0, 1, 2);
+	for (int k = 0; k < 3; k++)
+		c.ratio[k] = same[k];
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	c.b = 1;
+	for (int k = 0; k < 3; k++)
+		c.ratio[k] = pair[k];
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_true(inf.unknown);
+	assert_non_null(strstr(inf.reason, "67% of pair measurements stalled"));
+	vtc_inferred_free(&inf);
+	/* without the stalls, the disturbed controls alone still say unknown */
+	lat(&r, 0, 1, 0, 175);
+	lat(&r, 0, 1, 2, 176);
+	for (int k = 0; k < 3; k++)
+		r.contention[0].ratio[k] = k ? 0.75 : 0.86;
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_true(inf.unknown);
+	assert_non_null(strstr(inf.reason, "same-vCPU control"));
+	vtc_inferred_free(&inf);
+	vtc_results_free(&r);
+}
+
 static void test_invalid(void **state)
 {
 	struct vtc_results r;
@@ -473,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_floating_cloud16),
 		cmocka_unit_test(test_unknown_coverage),
 		cmocka_unit_test(test_unknown_noisy),
+		cmocka_unit_test(test_unknown_busy_guest),
 		cmocka_unit_test(test_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
