@@ -37,7 +37,7 @@ struct svg {
 	const struct vtc_results *r;
 	int n, bin, m;          /* probed CPUs, CPUs per displayed row, rows */
 	double cs;              /* cell size, px */
-	double label_font;
+	double label_font, label_w; /* CPU number labels: size, longest width */
 	int label_step;         /* label every label_step-th row/column */
 	double mx, my;          /* matrix origin */
 	double tx, lx;          /* finding tracks and legend x */
@@ -233,7 +233,7 @@ static void layout(struct svg *s)
 	while (s->label_step * s->cs < s->label_font + 1)
 		s->label_step++;
 	s->ntracks = nf < VTC_SVG_MAX_TRACKS ? nf : VTC_SVG_MAX_TRACKS;
-	lw = (digits(lastcpu) + 1) * GLYPH * s->label_font;
+	lw = s->label_w = (digits(lastcpu) + 1) * GLYPH * s->label_font;
 	mw = s->m * s->cs;
 	s->mx = ceil(30 + lw); /* whole pixels: crisp cells, shorter numbers */
 	s->tx = s->mx + mw + 12;
@@ -251,7 +251,7 @@ static void layout(struct svg *s)
 
 /* ---- header, title, labels ---------------------------------------------- */
 
-static void write_defs(struct svg *s)
+static void write_defs(const struct svg *s)
 {
 	FILE *f = s->f;
 
@@ -273,7 +273,7 @@ static void write_defs(struct svg *s)
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
 }
 
-static void write_title(struct svg *s)
+static void write_title(const struct svg *s)
 {
 	const struct vtc_results *r = s->r;
 	FILE *f = s->f;
@@ -302,7 +302,7 @@ static void write_title(struct svg *s)
 
 /* CPU numbers: rows on the left, columns vertical on top. A block is
  * labelled with its first CPU. */
-static void write_labels(struct svg *s)
+static void write_labels(const struct svg *s)
 {
 	FILE *f = s->f;
 	double fs = s->label_font, mw = s->m * s->cs;
@@ -320,7 +320,7 @@ static void write_labels(struct svg *s)
 	fprintf(f, "</g>\n<g font-size=\"%.0f\" fill=\"#444444\" text-anchor=\"middle\">"
 		   "<text transform=\"translate(16,%.1f) rotate(-90)\">vCPU</text>"
 		   "<text x=\"%.1f\" y=\"%.1f\">vCPU</text></g>\n",
-		SMALL_FONT, s->my + mw / 2, s->mx + mw / 2, s->my - 4 - (digits(s->r->cpu[s->n - 1]) + 1) * GLYPH * fs - 4);
+		SMALL_FONT, s->my + mw / 2, s->mx + mw / 2, s->my - s->label_w - 8);
 }
 
 /* ---- the matrix --------------------------------------------------------- */
@@ -606,13 +606,14 @@ static void fmt_ns(double ns, char *buf, size_t len)
 }
 
 /* Ticks at 1-2-5 steps inside the range (only powers of ten when those are
- * too many), and the range ends when fewer than two fall inside. */
+ * too many), and the range ends when fewer than two fall inside, unless a
+ * tick is already written there. */
 static void write_ticks(const struct svg *s)
 {
 	static const double steps[] = {1, 2, 5};
 	int e0 = (int)floor(log10(s->lo)), e1 = (int)ceil(log10(s->hi)), count = 0;
 	int nsteps = e1 - e0 > 3 ? 1 : 3;
-	double x = s->lx + BAR_W;
+	double x = s->lx + BAR_W, tick_y = -100;
 	char buf[32];
 
 	for (int e = e0; e <= e1; e++)
@@ -622,19 +623,21 @@ static void write_ticks(const struct svg *s)
 			if (v < s->lo || v > s->hi)
 				continue;
 			fmt_ns(v, buf, sizeof(buf));
+			tick_y = bar_y(s, v);
 			fprintf(s->f, "<path d=\"M%.1f %.1fh4\" stroke=\"#222222\"/>"
 				      "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-				x, bar_y(s, v), x + 6, bar_y(s, v) + 3.5, buf);
+				x, tick_y, x + 6, tick_y + 3.5, buf);
 			count++;
 		}
 	if (count >= 2)
 		return;
 	for (int k = 0; k < 2; k++) {
-		double v = k ? s->hi : s->lo;
+		double v = k ? s->hi : s->lo, y = bar_y(s, v) + (k ? 8 : 0);
 
+		if (fabs(y - tick_y - 3.5) < 12)
+			continue;
 		fmt_ns(v, buf, sizeof(buf));
-		fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 6,
-			bar_y(s, v) + (k ? 8 : 0), buf);
+		fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 6, y, buf);
 	}
 }
 
