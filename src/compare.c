@@ -149,8 +149,8 @@ static const char *fix_text(const char *kind, enum plat_kind pk)
 		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
 			return "libvirt: one <vcpupin> per vCPU onto distinct host CPUs, "
 			       "<emulatorpin> elsewhere, and no host overcommit of those CPUs";
-		return "libvirt: <cpu><topology sockets= cores= threads=/> and <numa> cells "
-		       "as below, with <vcpupin> following host sockets/caches";
+		return "libvirt: <cpu><topology> and <numa> cells as below, with <vcpupin> "
+		       "keeping each guest socket/cache on one host socket/cache";
 	case PLAT_VMWARE:
 		return "VMware: set Cores per Socket and vNUMA (numa.vcpu.maxPerVirtualNode) to "
 		       "match, and CPU affinity or Latency Sensitivity High for fixed placement";
@@ -166,8 +166,10 @@ static void set_fix(struct vtc_finding *f, const struct vtc_inferred *inf,
 	char sug[512];
 
 	vtc_compare_suggest(inf, sug, sizeof(sug));
-	snprintf(f->fix, sizeof(f->fix), "%s; advertise what was measured: %s",
-		 fix_text(f->kind, plat_kind(plat)), sug);
+	snprintf(f->fix, sizeof(f->fix), "%s; %s: %s", fix_text(f->kind, plat_kind(plat)),
+		 inf->floating ? "while unpinned, advertise a flat topology"
+			       : "advertise what was measured",
+		 sug);
 }
 
 /* Median ratio over the contention kinds for a pair, or NAN. */
@@ -398,6 +400,32 @@ static void partition_diff(const struct vtc_inferred *inf, enum vtc_gkind k,
 		}
 }
 
+/* Mean one-way ns of pairs inside one inferred group, and of pairs that
+ * the advertised @level puts together but the inferred groups split. */
+static void split_ns(const struct vtc_inferred *inf, enum vtc_gkind k, const struct vtc_topo *adv,
+		     enum vtc_level level, const struct vtc_results *r, double *in, double *across)
+{
+	double si = 0, sa = 0;
+	int ni = 0, na = 0, a, b;
+
+	vtc_cpuset_foreach(a, &inf->cpus)
+		vtc_cpuset_foreach(b, &inf->cpus) {
+			double v = a < b ? vtc_results_pair_median(r, a, b) : -1;
+			int ga = vtc_groups_find(&adv->groups[level], a);
+			if (v <= 0)
+				continue;
+			if (vtc_inferred_find(inf, k, a) == vtc_inferred_find(inf, k, b)) {
+				si += v;
+				ni++;
+			} else if (ga >= 0 && ga == vtc_groups_find(&adv->groups[level], b)) {
+				sa += v;
+				na++;
+			}
+		}
+	*in = ni ? si / ni : NAN;
+	*across = na ? sa / na : NAN;
+}
+
 static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_results *r,
 			     const struct vtc_topo *adv, const struct vtc_platform *plat,
 			     const char *kind, enum vtc_level level, enum vtc_gkind gk,
@@ -425,10 +453,14 @@ static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_re
 		inf->homogeneous ? " (all pairs alike)" : "");
 	if (!f)
 		return -ENOMEM;
-	if (is_split)
+	if (is_split) {
+		double in, across;
+		split_ns(inf, gk, adv, level, r, &in, &across);
 		snprintf(f->cost, sizeof(f->cost),
-			 "the guest treats vCPUs %.0f ns apart as close and co-locates "
-			 "communicating threads there", inf->tier[inf->n_tiers - 1].median_ns);
+			 "the guest treats vCPUs %.0f ns apart as close (%.1fx the %.0f ns inside "
+			 "a measured group) and co-locates communicating threads there",
+			 across, across / in, in);
+	}
 	else
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest keeps apart threads that share a %s (advertised-apart pairs "
