@@ -15,6 +15,8 @@
 #include "app.h"
 #include "matrix.h"
 #include "report_json.h"
+#include "report_prom.h"
+#include "report_svg.h"
 #include "report_text.h"
 #include "verdict.h"
 #include "vtc.h"
@@ -25,6 +27,7 @@ enum matrix_out { MATRIX_NONE, MATRIX_TEXT, MATRIX_CSV };
 struct opts {
 	enum mode mode;
 	const char *sysroot, *cpuid_dump, *json_path, *analyze_path, *matrix_in;
+	const char *svg_path, *prom_path;
 	enum matrix_out matrix;
 	bool quiet;
 	bool full;
@@ -75,6 +78,10 @@ static void usage(FILE *out)
 	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"
 	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
 	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
+	      "      --svg FILE          latency heatmap (log colour scale) with the advertised\n"
+	      "                          groups outlined and findings marked\n"
+	      "      --prometheus FILE   node_exporter textfile-collector metrics (verdict,\n"
+	      "                          findings, tier latencies), written atomically\n"
 	      "  -q, --quiet             print only the verdict line; no progress bar\n"
 	      "      --full              the full matrix in the text report even above\n"
 	      "                          16 vCPUs (else a tier summary)\n"
@@ -159,6 +166,8 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 	}
 	case 'q': o->quiet = true; break;
 	case 'f': o->full = true; break;
+	case 'G': o->svg_path = optarg; break;
+	case 'M': o->prom_path = optarg; break;
 	case 'F':
 		if (vtc_verdict_parse_fail_on(optarg, &o->fail_on))
 			return bad_usage("--fail-on '%s': use never, warning or critical", optarg);
@@ -189,6 +198,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"matrix", optional_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"full", no_argument, NULL, 'f'},
+		{"svg", required_argument, NULL, 'G'},
+		{"prometheus", required_argument, NULL, 'M'},
 		{"fail-on", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -331,15 +342,47 @@ static int write_json(const struct vtc_app *app, const char *path)
 	return rc;
 }
 
-static int check_output_paths(const struct opts *o)
+static int check_output_path(const char *path, const char *what)
 {
 	int rc;
 
-	if (!o->json_path || (rc = vtc_output_path_check(o->json_path)) == 0)
+	if (!path || (rc = vtc_output_path_check(path)) == 0)
 		return 0;
-	fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s); choose a "
-		"writable path\n", o->json_path, strerror(-rc));
+	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s); choose a writable path\n",
+		what, path, strerror(-rc));
 	return rc;
+}
+
+/* Checked before probing: a run must not spend its budget and then fail to
+ * deliver what was asked for. */
+static int check_output_paths(const struct opts *o)
+{
+	return check_output_path(o->json_path, "JSON report") ||
+	       check_output_path(o->svg_path, "SVG heatmap") ||
+	       check_output_path(o->prom_path, "Prometheus metrics");
+}
+
+static int write_files(struct vtc_app *app, const struct opts *o)
+{
+	int rc, bad = 0;
+
+	if (o->json_path && write_json(app, o->json_path))
+		bad = 1;
+	if (o->svg_path && (rc = vtc_svg_write_app(app, o->svg_path))) {
+		if (rc == -ENODATA)
+			fputs("vtopocheck: svg: nothing was measured (--advertised); the heatmap "
+			      "needs a measurement run\n", stderr);
+		else
+			fprintf(stderr, "vtopocheck: cannot write the SVG heatmap to %s (%s); "
+				"choose a writable path\n", o->svg_path, strerror(-rc));
+		bad = 1;
+	}
+	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path))) {
+		fprintf(stderr, "vtopocheck: cannot write the Prometheus metrics to %s (%s); "
+			"choose a writable path\n", o->prom_path, strerror(-rc));
+		bad = 1;
+	}
+	return bad;
 }
 
 static int emit(struct vtc_app *app, const struct opts *o)
@@ -353,9 +396,7 @@ static int emit(struct vtc_app *app, const struct opts *o)
 		print_advertised_text(app);
 	else if (!json_on_stdout)
 		print_run_text(app, o);
-	if (o->json_path && write_json(app, o->json_path))
-		return VTC_EXIT_UNKNOWN;
-	return 0;
+	return write_files(app, o) ? VTC_EXIT_UNKNOWN : 0;
 }
 
 /* Installed first thing, so an interruption at any phase still ends with a
@@ -449,6 +490,12 @@ int main(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "vtopocheck: %s\n", app.err);
+		/* A fleet must see that this run failed, not the last good one. */
+		if (o.prom_path) {
+			app.status = VTC_EXIT_UNKNOWN;
+			snprintf(app.reason, sizeof(app.reason), "UNKNOWN: %.300s", app.err);
+			vtc_prom_write_app(&app, o.prom_path);
+		}
 		vtc_app_free(&app);
 		return VTC_EXIT_UNKNOWN;
 	}

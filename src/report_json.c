@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "report_json.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -533,48 +533,22 @@ int vtc_output_path_check(const char *path)
 	return rc;
 }
 
-static int dump_to_fd(const json_t *doc, int fd)
+static int dump_json(FILE *f, void *doc)
 {
-	if (json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
 		return -EIO;
-	return write(fd, "\n", 1) == 1 ? 0 : -errno;
+	return fputc('\n', f) == EOF ? -EIO : 0;
 }
 
-/* Temp file + fsync + rename: a reader (a support script, a collector)
- * never sees a half-written report, and a full disk leaves the old file. */
+/* A reader (a support script, a collector) never sees a half-written
+ * report, and a full disk leaves the old file in place. */
 int vtc_json_write_atomic(const json_t *doc, const char *path)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp;
-	int fd, rc;
-
 	if (strcmp(path, "-") == 0) {
-		rc = dump_to_fd(doc, STDOUT_FILENO);
-		return rc;
+		int rc = dump_json(stdout, (void *)doc);
+		return rc ? rc : (fflush(stdout) ? -errno : 0);
 	}
-	tmp = malloc(n);
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
-	}
-	rc = dump_to_fd(doc, fd);
-	if (!rc && fchmod(fd, 0644) != 0)
-		rc = -errno;
-	if (!rc && fsync(fd) != 0)
-		rc = -errno;
-	if (close(fd) != 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	return vtc_write_atomic(path, dump_json, (void *)doc);
 }
 
 /* ---- inferred (derived; --analyze recomputes it) ----------------------- */

@@ -51,6 +51,8 @@ def test_bad_input(tmp):
     one_line_error(*run(["--sysroot", "/nonexistent", "-a"])[::2], "missing --sysroot")
     one_line_error(*run(["--sysroot", tmp, "-a"])[::2], "--sysroot without sys/")
     one_line_error(*run(["--json", "/nonexistent/dir/r.json"])[::2], "unwritable --json")
+    one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"])[::2], "unwritable --svg")
+    one_line_error(*run(["--prometheus", tmp])[::2], "--prometheus naming a directory")
     one_line_error(*run(["--cpus", "0"])[::2], "a single CPU to probe")
     for name, text in [("trunc.json", '{"schema": "vtopocheck.report/1", "plat'),
                        ("schema.json", '{"schema": "vtopocheck.report/99"}'),
@@ -85,7 +87,12 @@ def judged(args, want, tries=3, env=None):
 
 def test_honest_run(tmp):
     report = os.path.join(tmp, "r.json")
-    rc, out, err = judged(["--json", report], 0)
+    svg, prom = os.path.join(tmp, "r.svg"), os.path.join(tmp, "r.prom")
+    rc, out, err = judged(["--json", report, "--svg", svg, "--prometheus", prom], 0)
+    check(open(svg).read().lstrip().startswith("<") and "</svg>" in open(svg).read(),
+          "--svg writes an SVG document")
+    check(f"vtopocheck_exit_code {rc}" in open(prom).read(),
+          "--prometheus writes the exit code metric")
     check(rc == 0, f"honest 2-core machine: exit 0 (got {rc}: {out.splitlines()[:1]} {err.strip()})")
     doc = json.load(open(report))
     check(doc["schema"] == "vtopocheck.report/1" and doc["verdict"]["exit_code"] == rc,
