@@ -173,7 +173,7 @@ static void run_scenario(const struct scenario *sc)
 {
 	for (size_t l = 0; l < VTC_ARRAY_SIZE(loads); l++) {
 		int n[3] = {0};
-		char why[256], first_wrong[300] = "";
+		char why[256], first_wrong[300] = "", first_unknown[300] = "";
 
 		for (uint64_t seed = 1; seed <= SEEDS; seed++) {
 			enum outcome o = run_one(sc, loads[l], seed, why, sizeof(why));
@@ -181,10 +181,14 @@ static void run_scenario(const struct scenario *sc)
 			if (o == WRONG && !first_wrong[0])
 				snprintf(first_wrong, sizeof(first_wrong), "seed %d: %s",
 					 (int)seed, why);
+			if (o == UNKNOWN && !first_unknown[0])
+				snprintf(first_unknown, sizeof(first_unknown), "seed %d: %s",
+					 (int)seed, why);
 		}
-		fprintf(stderr, "accuracy %-22s load %.2f: correct %2d/%d unknown %2d wrong %2d%s%s\n",
+		fprintf(stderr, "accuracy %-22s load %.2f: correct %2d/%d unknown %2d wrong %2d%s%s%s%s\n",
 			sc->name, loads[l], n[CORRECT], SEEDS, n[UNKNOWN], n[WRONG],
-			first_wrong[0] ? "  first wrong: " : "", first_wrong);
+			first_wrong[0] ? "  first wrong: " : "", first_wrong,
+			first_unknown[0] ? "  first unknown: " : "", first_unknown);
 		assert_true(n[CORRECT] >= sc->min_correct * SEEDS - 1e-9);
 		assert_true(n[WRONG] <= sc->max_wrong * SEEDS + 1e-9);
 	}
