@@ -475,6 +475,7 @@ static void test_unknown_busy_guest(void **state)
 	vtc_inferred_free(&inf);
 	/* without the stalls, the disturbed controls alone still say unknown */
 	lat(&r, 0, 1, 0, 175);
+	lat(&r, 0, 1, 1, 174);
 	lat(&r, 0, 1, 2, 176);
 	for (int k = 0; k < 3; k++)
 		r.contention[0].ratio[k] = k ? 0.75 : 0.86;
