@@ -31,7 +31,7 @@
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
 #define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
-#define SCHED_CONT_RUN_EST_S 0.005  /* first guess of one throughput run */
+#define SCHED_CONT_RUN_EST_S 0.007  /* first guess of one throughput call (hw: 4 x 1.5 ms + start) */
 
 struct sched {
 	const struct vtc_backend *be;
