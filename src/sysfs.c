@@ -12,6 +12,38 @@
 
 #include "sysfs.h"
 
+/* The file each thread read last, and the one behind its last failure
+ * other than absence: library code does not print, so main.c can name the
+ * malformed file this way. Thread-local so that threads never mix them. */
+static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
+		 const char *fmt, va_list ap);
+static _Thread_local char cur_path[PATH_MAX];
+static _Thread_local char err_path[PATH_MAX];
+
+/* Remember the current file as failed unless @rc is 0 or plain absence. */
+static int note(int rc)
+{
+	if (rc < 0 && rc != -ENOENT)
+		memcpy(err_path, cur_path, sizeof(err_path));
+	return rc;
+}
+
+const char *vtc_sysfs_last_error(void)
+{
+	return err_path;
+}
+
+int vtc_sysfs_fail(const struct vtc_sysfs *fs, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vpath(fs, cur_path, sizeof(cur_path), fmt, ap) < 0)
+		cur_path[0] = '\0';
+	va_end(ap);
+	return note(rc);
+}
+
 /* Longest cpulist we accept: 4096 CPUs written one by one ("0,2,4,...")
  * need about 20 KB; masks of NR_CPUS=8192 kernels about 2.3 KB. */
 #define LIST_MAX (64 * 1024)
@@ -46,6 +78,8 @@ static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
 	size_t rlen = strlen(fs->root);
 	int n;
 
+	if (size)
+		buf[0] = '\0';
 	if (rlen >= size)
 		return -ENAMETOOLONG;
 	memcpy(buf, fs->root, rlen);
@@ -147,11 +181,12 @@ static int vread_str(const struct vtc_sysfs *fs, char *buf, size_t size,
 		return -EINVAL;
 	buf[0] = '\0';
 	rc = vpath(fs, path, sizeof(path), fmt, ap);
+	memcpy(cur_path, path, sizeof(cur_path));
 	if (rc == 0)
 		rc = read_file(path, buf, size);
 	if (rc < 0) {
 		buf[0] = '\0';
-		return rc;
+		return note(rc);
 	}
 	trim(buf);
 	return 0;
@@ -184,14 +219,44 @@ int vtc_sysfs_read_int(const struct vtc_sysfs *fs, int *out, const char *fmt, ..
 	if (rc < 0)
 		return rc;
 	if (!buf[0] || !(isdigit((unsigned char)buf[0]) || buf[0] == '-'))
-		return -EINVAL;
+		return note(-EINVAL);
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	if (*end != '\0' || end == buf)
-		return -EINVAL;
+		return note(-EINVAL);
 	if (errno == ERANGE || v < INT_MIN || v > INT_MAX)
-		return -ERANGE;
+		return note(-ERANGE);
 	*out = (int)v;
+	return 0;
+}
+
+int vtc_sysfs_read_kib(const struct vtc_sysfs *fs, long *kib, const char *fmt, ...)
+{
+	char buf[64], *end;
+	va_list ap;
+	long v;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vread_str(fs, buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return rc == -EOVERFLOW ? -EINVAL : rc;
+	if (!isdigit((unsigned char)buf[0]))
+		return note(-EINVAL);
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || v > (1L << 30))
+		return note(-ERANGE);
+	switch (*end) {
+	case 'K': case 'k': end++; break;
+	case 'M': v *= 1024; end++; break;
+	case 'G': v *= 1024 * 1024; end++; break;
+	case '\0': v /= 1024; break; /* plain bytes */
+	}
+	if (*end != '\0')
+		return note(-EINVAL);
+	*kib = v;
 	return 0;
 }
 
@@ -206,7 +271,7 @@ static int vread_set(const struct vtc_sysfs *fs, vtc_cpuset *out, bool mask,
 		return -ENOMEM;
 	rc = vread_str(fs, buf, LIST_MAX, fmt, ap);
 	if (rc == 0)
-		rc = mask ? vtc_cpumask_parse(buf, out) : vtc_cpulist_parse(buf, out);
+		rc = note(mask ? vtc_cpumask_parse(buf, out) : vtc_cpulist_parse(buf, out));
 	free(buf);
 	if (rc < 0)
 		vtc_cpuset_clear(out);
@@ -269,17 +334,18 @@ int vtc_sysfs_scan_ids(const struct vtc_sysfs *fs, vtc_cpuset *out, const char *
 	va_start(ap, fmt);
 	rc = vpath(fs, path, sizeof(path), fmt, ap);
 	va_end(ap);
+	memcpy(cur_path, path, sizeof(cur_path));
 	if (rc < 0)
-		return rc;
+		return note(rc);
 	dir = opendir(path);
 	if (!dir)
-		return -errno;
+		return note(-errno);
 	while ((de = readdir(dir))) {
 		long id = entry_id(de->d_name, prefix);
 		if (id < 0)
 			continue;
 		if (id >= VTC_CPUSET_MAX) {
-			rc = -ERANGE;
+			rc = note(-ERANGE);
 			break;
 		}
 		vtc_cpuset_set(out, (int)id);
@@ -298,8 +364,9 @@ int vtc_sysfs_fopen(const struct vtc_sysfs *fs, FILE **out, const char *fmt, ...
 	va_start(ap, fmt);
 	rc = vpath(fs, path, sizeof(path), fmt, ap);
 	va_end(ap);
+	memcpy(cur_path, path, sizeof(cur_path));
 	if (rc < 0)
-		return rc;
+		return note(rc);
 	*out = fopen(path, "re");
-	return *out ? 0 : -errno;
+	return *out ? 0 : note(-errno);
 }

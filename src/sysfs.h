@@ -56,6 +56,12 @@ int vtc_sysfs_read_cpulist(const struct vtc_sysfs *fs, vtc_cpuset *out,
 int vtc_sysfs_read_cpumask(const struct vtc_sysfs *fs, vtc_cpuset *out,
 			   const char *fmt, ...) VTC_PRINTF(3, 4);
 
+/* Read a size as sysfs writes cache sizes ("32K", "1024K"; "8M", "1G" and
+ * plain bytes are accepted too) in KiB. Returns 0, -EINVAL, -ERANGE, or the
+ * errors of vtc_sysfs_read_str(). */
+int vtc_sysfs_read_kib(const struct vtc_sysfs *fs, long *kib, const char *fmt, ...)
+	VTC_PRINTF(3, 4);
+
 /* Collect the numbers N of the directory entries named "<prefix>N" (exact
  * decimal, e.g. "cpu12" but not "cpufreq") in a directory into @out.
  * Returns 0, -ERANGE (N >= VTC_CPUSET_MAX), or the -errno of opendir. */
@@ -66,5 +72,14 @@ int vtc_sysfs_scan_ids(const struct vtc_sysfs *fs, vtc_cpuset *out, const char *
  * /proc/cpuinfo). Returns 0 and *out, or -errno. */
 int vtc_sysfs_fopen(const struct vtc_sysfs *fs, FILE **out, const char *fmt, ...)
 	VTC_PRINTF(3, 4);
+
+/* The full path of the file behind this thread's last failed read or parse
+ * (any error but -ENOENT, which optional files give routinely), or "" if
+ * none failed yet. For messages: "malformed: <path>". */
+const char *vtc_sysfs_last_error(void);
+
+/* Record @fmt (relative to the root) as the failed file for a failure found
+ * by the caller, e.g. a value that parses but makes no sense; returns @rc. */
+int vtc_sysfs_fail(const struct vtc_sysfs *fs, int rc, const char *fmt, ...) VTC_PRINTF(3, 4);
 
 #endif

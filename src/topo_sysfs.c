@@ -1,8 +1,6 @@
 /* topo_sysfs.c - read the advertised topology from sysfs (cpu, cache, node).
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#include <ctype.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "topo_sysfs.h"
@@ -104,8 +102,8 @@ static int read_cpu_sets(const struct vtc_sysfs *fs, struct cpu_sets *s)
 		rc = online_from_dirs(fs, &s->dirs, &s->online);
 	if (rc < 0)
 		return rc;
-	if (vtc_cpuset_empty(&s->online))
-		return -EINVAL; /* we are running on one, so at least one is online */
+	if (vtc_cpuset_empty(&s->online)) /* we run on one, so one is online */
+		return vtc_sysfs_fail(fs, -EINVAL, CPU_DIR "/online");
 	vtc_cpuset_or(&any, &s->dirs, &s->online);
 	if ((rc = read_sys_list(fs, "present", &any, &s->present)) < 0)
 		return rc;
@@ -158,32 +156,6 @@ static int read_cpu_topology(const struct vtc_sysfs *fs, struct vtc_topo_cpu *c,
 	return 0;
 }
 
-/* Cache size as sysfs writes it ("32K", "1024K"; "8M" in some dumps) in KiB. */
-static int parse_kib(const char *s, long *kib)
-{
-	char *end;
-	long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || v > (1L << 30))
-		return -ERANGE;
-	if (*end == 'K' || *end == 'k')
-		end++;
-	else if (*end == 'M')
-		v *= 1024, end++;
-	else if (*end == 'G')
-		v *= 1024 * 1024, end++;
-	else if (*end == '\0')
-		v /= 1024; /* plain bytes */
-	if (*end != '\0')
-		return -EINVAL;
-	*kib = v;
-	return 0;
-}
-
 /* Which of our levels a cache index describes, or -1 (instruction caches,
  * L4 and beyond: our "l3" is the level-3 cache even when an L4 exists). */
 static int cache_level(int level, const char *type)
@@ -200,7 +172,7 @@ static int cache_level(int level, const char *type)
 
 static int read_cache_index(const struct vtc_sysfs *fs, struct vtc_topo *t, int cpu, int k)
 {
-	char dir[80], type[32], size[32];
+	char dir[80], type[32];
 	static const char *const shared[] = { "shared_cpu_list", "shared_cpu_map", NULL };
 	int level, l, rc;
 	long kib = 0;
@@ -217,9 +189,7 @@ static int read_cache_index(const struct vtc_sysfs *fs, struct vtc_topo *t, int 
 		return 0;
 	if ((rc = read_first_set(fs, dir, shared, &t->cpu[cpu].siblings[l])) < 0)
 		return rc;
-	rc = vtc_sysfs_read_str(fs, size, sizeof(size), "%s/size", dir);
-	if (rc == 0)
-		rc = parse_kib(size, &kib);
+	rc = vtc_sysfs_read_kib(fs, &kib, "%s/size", dir);
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
 	if (t->cache_kib[l] == 0)

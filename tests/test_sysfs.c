@@ -243,6 +243,48 @@ static void test_read_sets(void **state)
 	assert_int_equal(vtc_sysfs_read_cpumask(&tmp->fs, &s, "m"), -EINVAL);
 }
 
+static void test_read_kib(void **state)
+{
+	static const struct { const char *text; int rc; long kib; } cases[] = {
+		{ "32K\n", 0, 32 }, { "8M", 0, 8192 }, { "1G", 0, 1048576 }, { "2048", 0, 2 },
+		{ "", -EINVAL, 0 }, { "big", -EINVAL, 0 }, { "32KB", -EINVAL, 0 },
+		{ "-4K", -EINVAL, 0 }, { "99999999999999K", -ERANGE, 0 },
+	};
+	struct tmp *tmp = *state;
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(cases); i++) {
+		long kib = -7;
+		assert_int_equal(write_file(tmp->dir, "size", cases[i].text), 0);
+		assert_int_equal(vtc_sysfs_read_kib(&tmp->fs, &kib, "size"), cases[i].rc);
+		assert_int_equal(kib, cases[i].rc ? -7 : cases[i].kib);
+	}
+}
+
+/* The failing file is named for main.c's message; absence is no failure. */
+static void test_last_error(void **state)
+{
+	struct tmp *tmp = *state;
+	const char *e;
+	int v;
+
+	assert_int_equal(write_file(tmp->dir, "bad", "zz"), 0);
+	assert_int_equal(write_file(tmp->dir, "good", "1"), 0);
+	assert_int_equal(vtc_sysfs_read_int(&tmp->fs, &v, "bad"), -EINVAL);
+	assert_int_equal(vtc_sysfs_read_int(&tmp->fs, &v, "good"), 0);
+	assert_int_equal(vtc_sysfs_read_int(&tmp->fs, &v, "missing"), -ENOENT);
+	e = vtc_sysfs_last_error();
+	assert_true(strncmp(e, tmp->dir, strlen(tmp->dir)) == 0);
+	assert_string_equal(e + strlen(tmp->dir), "/bad");
+	assert_int_equal(vtc_sysfs_fail(&tmp->fs, -EINVAL, "x/%d", 3), -EINVAL);
+	assert_string_equal(vtc_sysfs_last_error() + strlen(tmp->dir), "/x/3");
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
 static void test_scan_ids(void **state)
 {
 	static const char *const names[] = { "cpu0", "cpu12", "cpufreq", "cpu01", "cpu", "cpu3x" };
@@ -345,12 +387,12 @@ static void test_fixture_no_topology(void **state)
 
 static void test_fixture_bad_input(void **state)
 {
-	static const struct { const char *name; int rc; } cases[] = {
-		{ "sysfs-online-empty", -EINVAL },
-		{ "sysfs-online-garbage", -EINVAL },
-		{ "sysfs-online-truncated", -EINVAL },
-		{ "sysfs-bad-siblings", -EINVAL },
-		{ ".", -ENOENT }, /* tests/data has no sys/devices/system/cpu */
+	static const struct { const char *name; int rc; const char *file; } cases[] = {
+		{ "sysfs-online-empty", -EINVAL, "/cpu/online" },
+		{ "sysfs-online-garbage", -EINVAL, "/cpu/online" },
+		{ "sysfs-online-truncated", -EINVAL, "/cpu/online" },
+		{ "sysfs-bad-siblings", -EINVAL, "/cpu1/topology/thread_siblings_list" },
+		{ ".", -ENOENT, NULL }, /* tests/data has no sys/devices/system/cpu */
 	};
 	(void)state;
 
@@ -360,6 +402,8 @@ static void test_fixture_bad_input(void **state)
 		if (rc != cases[i].rc)
 			fail_msg("%s: got %d, want %d", cases[i].name, rc, cases[i].rc);
 		assert_null(t.cpu); /* released on error */
+		if (cases[i].file && !ends_with(vtc_sysfs_last_error(), cases[i].file))
+			fail_msg("%s: failed file \"%s\"", cases[i].name, vtc_sysfs_last_error());
 	}
 }
 
@@ -388,6 +432,7 @@ static void test_bad_ids(void **state)
 		assert_int_equal(write_file(dir, cases[i].file, cases[i].text), 0);
 		if (vtc_topo_read_sysfs(&tmp->fs, &t) != -EINVAL)
 			fail_msg("%s = \"%s\" was accepted", cases[i].file, cases[i].text);
+		assert_true(ends_with(vtc_sysfs_last_error(), cases[i].file));
 	}
 }
 
@@ -819,6 +864,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_str, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_read_int, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_read_sets, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_read_kib, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_last_error, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_ids, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixture_offline_cpu),
 		cmocka_unit_test(test_fixture_old_kernel),
