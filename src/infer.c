@@ -25,6 +25,8 @@
  * fast pair counts as sharing a core, and a stalled pair as stacked. */
 #define SMT_SCORE_MIN 0.3
 #define STACK_SCORE_MIN 0.7
+/* Two busy vCPUs on one host CPU each wait half the time: steal ~50%. */
+#define STACK_STEAL_MIN 25.0
 /* Median deviation of control co-runs, as a share of the control range,
  * above which a score of SMT_SCORE_MIN could come from noise (~3 sigma). */
 #define CONT_NOISE_MAX 0.07
@@ -54,6 +56,7 @@ struct work {
 	double *score; /* [k] contention score, NAN none */
 	int *uf;       /* union-find over ranks */
 	double stall_rate; /* stalled passes of pairs that also had clean ones */
+	bool none_clean;   /* no pair had a single clean pass */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
 };
 
@@ -162,11 +165,24 @@ static double stall_rate(const struct work *w)
 	return total ? (double)stalled / total : 0;
 }
 
+/* Whether the pair has a clean pass without a single stall. A pass that
+ * stalled now and then was preempted; its median is only used when no quiet
+ * pass exists (preemption slows a pass, and one slow pass must not pass
+ * for a placement change). */
+static bool has_quiet_pass(const struct vtc_pair_result *p, int passes)
+{
+	for (int ps = 0; ps < passes; ps++)
+		if (p->pass[ps].measured && !p->pass[ps].stalled && p->pass[ps].samples > 0 &&
+		    p->pass[ps].median_ns > 0 && p->pass[ps].stalls == 0)
+			return true;
+	return false;
+}
+
 /* Per-pass values, stalls, coverage and sample dispersion. */
 static int collect(struct work *w, struct vtc_inferred *out)
 {
 	const struct vtc_results *r = w->r;
-	int usable = 0, ndisp = 0;
+	int usable = 0, ndisp = 0, usable_clean = 0;
 	double *disp = calloc((size_t)w->np * (size_t)w->P + 1, sizeof(*disp));
 
 	if (!disp)
@@ -176,12 +192,14 @@ static int collect(struct work *w, struct vtc_inferred *out)
 		int valid = 0, stalls = 0;
 		double pv[VTC_MAX_PASSES];
 
+		bool quiet = has_quiet_pass(p, w->P);
 		for (int ps = 0; ps < w->P; ps++) {
 			const struct vtc_lat_stats *s = &p->pass[ps];
 			w->v[k * w->P + ps] = -1;
 			if (s->measured && s->stalled) {
 				stalls++;
-			} else if (s->measured && s->samples > 0 && s->median_ns > 0) {
+			} else if (s->measured && s->samples > 0 && s->median_ns > 0 &&
+				   !(quiet && s->stalls > 0)) {
 				w->v[k * w->P + ps] = s->median_ns;
 				pv[valid++] = s->median_ns;
 				if (s->p10_ns > 0 && s->p90_ns >= s->p10_ns)
@@ -192,9 +210,11 @@ static int collect(struct work *w, struct vtc_inferred *out)
 		 * clean ones is host preemption, and the clean value stands. */
 		w->stalled[k] = stalls > 0 && valid == 0;
 		w->comb[k] = valid ? median(pv, valid) : -1;
+		usable_clean += valid > 0;
 		usable += valid > 0 || w->stalled[k];
 	}
 	w->stall_rate = stall_rate(w);
+	w->none_clean = usable_clean == 0;
 	out->coverage = w->np ? (double)usable / w->np : 0;
 	if (out->coverage < COVERAGE_MIN)
 		snprintf(out->reason, sizeof(out->reason),
@@ -323,9 +343,9 @@ static int label(struct work *w, struct vtc_inferred *out)
 		if (w->v[i] > 0)
 			x[m++] = w->v[i];
 	if (m == 0) {
+		/* Only stacked groups can still be found (infer_run decides). */
 		free(x);
-		snprintf(out->reason, sizeof(out->reason), "no vCPU pair measured without stalls");
-		out->unknown = true;
+		out->n_tiers = 0;
 		return 0;
 	}
 	find_tiers(w, out, x, m);
@@ -781,6 +801,14 @@ static bool steal_elevated(const struct work *w, int cpu, double *buf)
 	return r->steal_pct[cpu] >= 2 * buf[n / 4] + 5;
 }
 
+/* Steal (%) measured during the pair's co-run, or -1. */
+static double corun_steal(const struct vtc_results *r, int k)
+{
+	const struct vtc_contention_result *c =
+		vtc_results_contention(r, r->pairs[k].a, r->pairs[k].b);
+	return c && c->measured ? c->steal_pct : -1;
+}
+
 /* Whether pair @k is stacked: stalled in every pass, and co-running like one
  * vCPU when that was measured, else both vCPUs stealing more than the run's
  * quiet ones (a pair held up by a busy neighbour is host noise). */
@@ -793,18 +821,52 @@ static bool stacked_edge(const struct work *w, int k, double *buf)
 	 * almost like one vCPU, so contention alone cannot). */
 	if (!w->stalled[k])
 		return false;
+	/* No pair ran clean at all: busy guest tasks on every vCPU stall the
+	 * ping-pong and halve co-runs just like stacking; only the host's
+	 * steal during the co-run tells them apart. */
+	if (w->none_clean && corun_steal(r, k) < STACK_STEAL_MIN)
+		return false;
 	if (!isnan(w->score[k]))
 		return w->score[k] >= STACK_SCORE_MIN;
 	return steal_elevated(w, r->pairs[k].a, buf) && steal_elevated(w, r->pairs[k].b, buf);
 }
 
+
+/* Stall rate of the pairs away from the stacked candidates: pairs touching
+ * a stacked vCPU also stall when measured next to its partner, which says
+ * nothing about host preemption. */
+static double background_stall_rate(const struct work *w, const bool *edge)
+{
+	const struct vtc_results *r = w->r;
+	vtc_cpuset near;
+	int stalled = 0, total = 0;
+
+	vtc_cpuset_clear(&near);
+	for (int k = 0; k < w->np; k++)
+		if (edge[k]) {
+			vtc_cpuset_set(&near, r->pairs[k].a);
+			vtc_cpuset_set(&near, r->pairs[k].b);
+		}
+	for (int k = 0; k < w->np; k++) {
+		const struct vtc_pair_result *p = &r->pairs[k];
+		if (w->stalled[k] || vtc_cpuset_test(&near, p->a) || vtc_cpuset_test(&near, p->b))
+			continue;
+		for (int ps = 0; ps < w->P; ps++) {
+			total += p->pass[ps].measured;
+			stalled += p->pass[ps].measured && p->pass[ps].stalled;
+		}
+	}
+	return total ? (double)stalled / total : 0;
+}
+
 /* When host preemption stalls many passes, some pair may stall in every
- * pass by chance alone (expected: pairs x rate^passes measured); stacked
- * vCPUs then cannot be told from a busy host, and the run says so. */
+ * pass by chance alone (expected: pairs x rate^passes measured), and SMT
+ * siblings co-run almost like one vCPU: stacked vCPUs then cannot be told
+ * from a busy host, and the run says so. */
 static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, const bool *edge)
 {
 	int edges = 0, mmin = VTC_MAX_PASSES;
-	double rate = w->stall_rate;
+	double rate;
 
 	for (int k = 0; k < w->np; k++) {
 		const struct vtc_pair_result *p = &w->r->pairs[k];
@@ -815,7 +877,10 @@ static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, con
 			mmin = m;
 		edges += edge[k];
 	}
-	if (!edges || out->unknown || w->np * pow(rate, mmin) < 0.05)
+	if (!edges || out->unknown)
+		return;
+	rate = background_stall_rate(w, edge);
+	if (w->np * pow(rate, mmin) < 0.05)
 		return;
 	snprintf(out->reason, sizeof(out->reason),
 		 "%.0f%% of pair measurements stalled: stacked vCPUs cannot be told from host "
@@ -1045,6 +1110,31 @@ static int check_results(const struct vtc_results *r)
 	return 0;
 }
 
+/* Every pair stalled and nothing was found stacked: say whether the co-runs
+ * at least looked like one vCPU (stacked without steal accounting, e.g.
+ * under TCG, or busy guest tasks: indistinguishable). */
+static void all_stalled_reason(const struct work *w, struct vtc_inferred *out)
+{
+	for (int k = 0; k < w->np; k++)
+		if (w->stalled[k] && !isnan(w->score[k]) && w->score[k] >= STACK_SCORE_MIN) {
+			snprintf(out->reason, sizeof(out->reason),
+				 "no vCPU pair ran without stalls and v%d,v%d co-ran like one vCPU "
+				 "but without host steal: stacked vCPUs (if the hypervisor does not "
+				 "account steal) or busy guest tasks", w->r->pairs[k].a,
+				 w->r->pairs[k].b);
+			return;
+		}
+	snprintf(out->reason, sizeof(out->reason), "no vCPU pair measured without stalls");
+}
+
+static bool any_group(const struct vtc_igroups *g)
+{
+	for (int q = 0; q < g->count; q++)
+		if (vtc_cpuset_count(&g->g[q].cpus) > 1)
+			return true;
+	return false;
+}
+
 static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_inferred *out,
 		     bool *edge, double *buf)
 {
@@ -1055,6 +1145,13 @@ static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_infe
 	if (rc == 0)
 		contention_scores(w, out);
 	infer_stacked(w, out, edge, buf);
+	if (rc == 0 && out->n_tiers == 0 && !out->unknown) {
+		/* all pairs stalled: stacked groups are all there is to say */
+		out->unknown = !any_group(&out->groups[VTC_GROUP_STACKED]);
+		if (out->unknown)
+			all_stalled_reason(w, out);
+		return 0;
+	}
 	if (rc == 0 && !out->unknown)
 		rc = detect_floating(w, out);
 	contention_too_noisy(out);

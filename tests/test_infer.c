@@ -293,6 +293,38 @@ static void test_stall_without_steal(void **state)
 	vtc_results_free(&r);
 }
 
+/* 2-vCPU guest, both on one host CPU: no pair ever runs clean. Stacked only
+ * with host steal during the co-run; without it (TCG, or busy guest tasks
+ * on both vCPUs, recorded on this VM) the run is UNKNOWN with that reason. */
+static void test_all_stalled_needs_steal(void **state)
+{
+	struct vtc_contention_result c = {.a = 0, .b = 0, .measured = true};
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	(void)state;
+	for (int steal = 0; steal < 2; steal++) {
+		mk(&r, 2, 2);
+		stall(&r, 0, 1, 0);
+		stall(&r, 0, 1, 1);
+		for (int k = 0; k < 3; k++)
+			c.ratio[k] = 0.5;
+		c.b = 0;
+		c.steal_pct = 0;
+		assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+		c.b = 1;
+		c.steal_pct = steal ? 48 : 0;
+		assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+		assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+		assert_true(inf.unknown == !steal);
+		if (steal)
+			assert_int_equal(inf.groups[VTC_GROUP_STACKED].count, 1);
+		else
+			assert_non_null(strstr(inf.reason, "co-ran like one vCPU but without host steal"));
+		vtc_inferred_free(&inf);
+		vtc_results_free(&r);
+	}
+}
+
 /* A stalled pair that co-runs like separate cores is not stacked. */
 static void test_stall_refuted_by_contention(void **state)
 {
@@ -518,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_two_sockets_noisy_cpu0),
 		cmocka_unit_test(test_stacked),
 		cmocka_unit_test(test_stall_refuted_by_contention),
+		cmocka_unit_test(test_all_stalled_needs_steal),
 		cmocka_unit_test(test_stall_without_steal),
 		cmocka_unit_test(test_floating_intransitive),
 		cmocka_unit_test(test_floating_passes_disagree),
