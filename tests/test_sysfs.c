@@ -628,6 +628,46 @@ static int check_platform(const char *corpus_name, const char *name, const struc
 	return 1;
 }
 
+/* What must hold whatever the machine: the threads of a core are numbered
+ * 0..n-1 and share the package id, a package's CPUs share its id, and a
+ * NUMA group is one node. Not core_id: vmware_fpe and the Bulldozer dump
+ * give thread siblings different core_ids, as the kernel exported them.
+ * Returns 1 on a violation. */
+static int check_invariants(const char *corpus_name, const char *name, const struct vtc_topo *t)
+{
+	static const struct { enum vtc_level level; size_t off; } same[] = {
+		{ VTC_LEVEL_SMT, offsetof(struct vtc_topo_cpu, package_id) },
+		{ VTC_LEVEL_PACKAGE, offsetof(struct vtc_topo_cpu, package_id) },
+		{ VTC_LEVEL_NUMA, offsetof(struct vtc_topo_cpu, numa_node) },
+	};
+	const struct vtc_groups *smt = &t->groups[VTC_LEVEL_SMT];
+	int cpu;
+
+	for (int g = 0; g < smt->count; g++) {
+		int rank = 0;
+		vtc_cpuset_foreach(cpu, &smt->set[g])
+			if (t->cpu[cpu].thread_id != rank++)
+				return print_error("%s/%s: cpu%d thread_id %d\n", corpus_name, name,
+						   cpu, t->cpu[cpu].thread_id), 1;
+	}
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(same); i++) {
+		const struct vtc_groups *gr = &t->groups[same[i].level];
+		for (int g = 0; g < gr->count; g++) {
+			int first = vtc_cpuset_first(&gr->set[g]);
+			int want = *(const int *)((const char *)&t->cpu[first] + same[i].off);
+			vtc_cpuset_foreach(cpu, &gr->set[g]) {
+				int id = *(const int *)((const char *)&t->cpu[cpu] + same[i].off);
+				if (id != want)
+					return print_error("%s/%s: cpu%d and cpu%d share a %s group but"
+							   " not the id at offset %zu\n", corpus_name,
+							   name, first, cpu,
+							   vtc_level_name(same[i].level), same[i].off), 1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* One manifest line: case, online count, cores, packages, numa. */
 static int check_case(const char *dir, const char *corpus_name, char *line)
 {
@@ -657,6 +697,7 @@ static int check_case(const char *dir, const char *corpus_name, char *line)
 	}
 	for (int c = 0; c < COL_COUNT; c++)
 		bad += check_column(corpus_name, f[0], (enum column)c, f[2 + c], &t);
+	bad += check_invariants(corpus_name, f[0], &t);
 	vtc_topo_free(&t);
 	bad += check_platform(corpus_name, f[0], &fs);
 	unpacked_free(&u);
