@@ -38,10 +38,10 @@ int vtc_sysfs_fail(const struct vtc_sysfs *fs, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vpath(fs, cur_path, sizeof(cur_path), fmt, ap) < 0)
-		cur_path[0] = '\0';
+	if (vpath(fs, err_path, sizeof(err_path), fmt, ap) < 0)
+		err_path[0] = '\0';
 	va_end(ap);
-	return note(rc);
+	return rc;
 }
 
 /* Longest cpulist we accept: 4096 CPUs written one by one ("0,2,4,...")

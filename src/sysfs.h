@@ -78,8 +78,9 @@ int vtc_sysfs_fopen(const struct vtc_sysfs *fs, FILE **out, const char *fmt, ...
  * none failed yet. For messages: "malformed: <path>". */
 const char *vtc_sysfs_last_error(void);
 
-/* Record @fmt (relative to the root) as the failed file for a failure found
- * by the caller, e.g. a value that parses but makes no sense; returns @rc. */
+/* Record @fmt (relative to the root) as the failed file for a failure the
+ * caller decided on (a value that parses but makes no sense, a required
+ * file that is absent); returns @rc. */
 int vtc_sysfs_fail(const struct vtc_sysfs *fs, int rc, const char *fmt, ...) VTC_PRINTF(3, 4);
 
 #endif

@@ -96,7 +96,7 @@ static int read_cpu_sets(const struct vtc_sysfs *fs, struct cpu_sets *s)
 	int rc = vtc_sysfs_scan_ids(fs, &s->dirs, "cpu", CPU_DIR);
 
 	if (rc < 0)
-		return rc;
+		return vtc_sysfs_fail(fs, rc, CPU_DIR);
 	rc = vtc_sysfs_read_cpulist(fs, &s->online, CPU_DIR "/online");
 	if (rc == -ENOENT)
 		rc = online_from_dirs(fs, &s->dirs, &s->online);

@@ -392,7 +392,7 @@ static void test_fixture_bad_input(void **state)
 		{ "sysfs-online-garbage", -EINVAL, "/cpu/online" },
 		{ "sysfs-online-truncated", -EINVAL, "/cpu/online" },
 		{ "sysfs-bad-siblings", -EINVAL, "/cpu1/topology/thread_siblings_list" },
-		{ ".", -ENOENT, NULL }, /* tests/data has no sys/devices/system/cpu */
+		{ ".", -ENOENT, "/sys/devices/system/cpu" }, /* tests/data has none */
 	};
 	(void)state;
 
