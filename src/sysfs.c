@@ -12,11 +12,12 @@
 
 #include "sysfs.h"
 
+static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
+		 const char *fmt, va_list ap);
+
 /* The file each thread read last, and the one behind its last failure
  * other than absence: library code does not print, so main.c can name the
  * malformed file this way. Thread-local so that threads never mix them. */
-static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
-		 const char *fmt, va_list ap);
 static _Thread_local char cur_path[PATH_MAX];
 static _Thread_local char err_path[PATH_MAX];
 
