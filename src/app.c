@@ -92,12 +92,13 @@ static int load_sysfs(struct vtc_app *app, const char *sysroot)
 			       "directory to --sysroot", sysroot, strerror(-rc));
 	rc = vtc_topo_read_sysfs(&fs, &app->sysfs);
 	if (rc == -ENOENT)
-		return set_err(app, rc, "sysfs: %sdevices/system/cpu not found; is '%s' a "
+		return set_err(app, rc, "sysfs: %ssys/devices/system/cpu not found; is '%s' a "
 			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
 			       fs.root, sysroot);
 	if (rc)
-		return set_err(app, rc, "sysfs: cannot read the CPU topology below %s (%s); "
-			       "the files are malformed or unreadable", fs.root, strerror(-rc));
+		return set_err(app, rc, "sysfs: cannot read the CPU topology: %s (%s); the file "
+			       "is malformed or unreadable", vtc_sysfs_last_error()[0] ?
+			       vtc_sysfs_last_error() : fs.root, strerror(-rc));
 	app->have_sysfs = true;
 	if ((rc = vtc_platform_read_sysfs(&fs, &app->plat)))
 		return set_err(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
