@@ -54,6 +54,7 @@ struct work {
 	int *ptier;    /* [k] tier of all passes, -1 none, -2 passes disagree */
 	bool *stalled; /* [k] stalled in every measured pass: no clean value */
 	double *score; /* [k] contention score, NAN none */
+	bool *mixed;   /* [k] median kind looks shared, some kind does not */
 	int *uf;       /* union-find over ranks */
 	double stall_rate; /* stalled passes of pairs that also had clean ones */
 	bool none_clean;   /* no pair had a single clean pass */
@@ -122,6 +123,7 @@ static void work_free(struct work *w)
 	free(w->ptier);
 	free(w->stalled);
 	free(w->score);
+	free(w->mixed);
 	free(w->uf);
 }
 
@@ -141,8 +143,10 @@ static int work_alloc(struct work *w, const struct vtc_results *r)
 	w->ptier = calloc(np, sizeof(*w->ptier));
 	w->stalled = calloc(np, sizeof(*w->stalled));
 	w->score = calloc(np, sizeof(*w->score));
+	w->mixed = calloc(np, sizeof(*w->mixed));
 	w->uf = calloc((size_t)w->n, sizeof(*w->uf));
-	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->uf)
+	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->mixed ||
+	    !w->uf)
 		return -ENOMEM;
 	return 0;
 }
@@ -610,8 +614,15 @@ static void contention_scores(struct work *w, struct vtc_inferred *out)
 		for (int kind = 0; kind < VTC_CONT_KINDS; kind++)
 			if (!isnan(same[kind]) && c->ratio[kind] > 0)
 				s[n++] = (far[kind] - c->ratio[kind]) / (far[kind] - same[kind]);
-		if (n)
-			w->score[pidx(w, ia, ib)] = median(s, n);
+		if (n == 0)
+			continue;
+		w->score[pidx(w, ia, ib)] = median(s, n);
+		/* Claiming siblings needs every kind to agree (each slows on a
+		 * shared core, see contention.c); median() sorted s, s[0] is
+		 * the least slowed kind. A "separate" median with one odd kind
+		 * is noise in that kind. */
+		w->mixed[pidx(w, ia, ib)] = w->score[pidx(w, ia, ib)] >= SMT_SCORE_MIN &&
+					    s[0] < SMT_SCORE_MIN;
 	}
 }
 
@@ -761,9 +772,17 @@ static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_
 	for (int i = 0; i < w->n; i++)
 		for (int j = i + 1; j < w->n; j++) {
 			int k = pidx(w, i, j);
+			if (out->have_contention && candidate(w, out, k) && w->mixed[k] &&
+			    !out->unknown) {
+				snprintf(out->reason, sizeof(out->reason),
+					 "co-run probe kinds disagree for v%d,v%d (most slowed like "
+					 "siblings, some not): vCPUs too busy to judge SMT",
+					 w->r->cpu[i], w->r->cpu[j]);
+				out->unknown = true;
+			}
 			if (out->have_contention)
 				edge[k] = candidate(w, out, k) && !isnan(w->score[k]) &&
-					  w->score[k] >= SMT_SCORE_MIN;
+					  w->score[k] >= SMT_SCORE_MIN && !w->mixed[k];
 			else
 				edge[k] = out->n_tiers >= 2 && w->ptier[k] == 0;
 			if (edge[k])
@@ -1158,7 +1177,7 @@ static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_infe
 	if (rc || out->unknown || out->floating)
 		return rc;
 	rc = infer_smt(w, out, adv, edge, buf);
-	if (rc == 0)
+	if (rc == 0 && !out->unknown)
 		rc = infer_levels(w, out, level_start(w, out), buf);
 	return rc;
 }

@@ -518,6 +518,40 @@ static void test_unknown_busy_guest(void **state)
 	vtc_results_free(&r);
 }
 
+/* Recorded on this VM while the test suite ran beside it: one latency tier,
+ * and the pair co-ran like one vCPU in L2 but like separate cores in ALU.
+ * The median kind alone would claim SMT siblings: UNKNOWN instead. */
+static void test_unknown_mixed_kinds(void **state)
+{
+	static const double same[3] = {0.46, 0.5, 0.47}, pair[3] = {0.69, 0.5, 1.0};
+	struct vtc_contention_result c = {.a = 0, .b = 0, .measured = true};
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	(void)state;
+	mk(&r, 2, 2);
+	lat(&r, 0, 1, 0, 36.0);
+	lat(&r, 0, 1, 1, 41.7);
+	for (int k = 0; k < 3; k++)
+		c.ratio[k] = same[k];
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	c.b = 1;
+	for (int k = 0; k < 3; k++)
+		c.ratio[k] = pair[k];
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_true(inf.unknown);
+	assert_non_null(strstr(inf.reason, "kinds disagree for v0,v1"));
+	vtc_inferred_free(&inf);
+	/* all kinds slowed alike: siblings */
+	for (int k = 0; k < 3; k++)
+		r.contention[1].ratio[k] = 0.62 + 0.04 * k;
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_false(inf.unknown);
+	assert_int_equal(inf.groups[VTC_GROUP_SMT].count, 1);
+	vtc_inferred_free(&inf);
+	vtc_results_free(&r);
+}
+
 static void test_invalid(void **state)
 {
 	struct vtc_results r;
@@ -558,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_coverage),
 		cmocka_unit_test(test_unknown_noisy),
 		cmocka_unit_test(test_unknown_busy_guest),
+		cmocka_unit_test(test_unknown_mixed_kinds),
 		cmocka_unit_test(test_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
