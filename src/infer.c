@@ -907,7 +907,7 @@ static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, con
 	out->unknown = true;
 }
 
-/* Stacked: pairs that stall in most passes and, when measured, co-run like
+/* Stacked: pairs that stall in every pass and, when measured, co-run like
  * two threads on one vCPU. */
 static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, double *buf)
 {
@@ -1060,7 +1060,10 @@ static int infer_levels(struct work *w, struct vtc_inferred *out, int start, dou
 		return -ENOMEM;
 	}
 	uf_reset(w);
-	for (int kind = VTC_GROUP_SMT; kind <= VTC_GROUP_STACKED; kind += VTC_GROUP_STACKED) {
+	/* units: SMT and stacked groups move together at every level */
+	static const enum vtc_gkind unit_kinds[] = {VTC_GROUP_SMT, VTC_GROUP_STACKED};
+	for (size_t u = 0; u < VTC_ARRAY_SIZE(unit_kinds); u++) {
+		enum vtc_gkind kind = unit_kinds[u];
 		const struct vtc_igroups *g = &out->groups[kind];
 		for (int q = 0; q < g->count && out->known[kind]; q++)
 			for (int i = 0; i < w->n; i++)
