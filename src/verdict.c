@@ -49,7 +49,9 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 		reason = dummy;
 		len = sizeof(dummy);
 	}
-	if (!inf || inf->unknown) {
+	/* Without a reliable measurement only findings that need none (e.g.
+	 * CPUID and sysfs disagreeing) can decide; compare adds nothing then. */
+	if ((!inf || inf->unknown) && sev < VTC_SEV_WARNING) {
 		snprintf(reason, len, "UNKNOWN: could not measure reliably: %s",
 			 inf ? inf->reason : "nothing was measured");
 		return VTC_EXIT_UNKNOWN;
@@ -59,6 +61,8 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 		return VTC_EXIT_OK;
 	}
 	vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));
+	if (!cpus[0])
+		snprintf(cpus, sizeof(cpus), "(all)");
 	if (fs->count > 1)
 		snprintf(extra, sizeof(extra), " (+%d more finding%s)", fs->count - 1,
 			 fs->count > 2 ? "s" : "");

@@ -9,11 +9,12 @@
 #include "infer.h"
 #include "vtc.h"
 
-/* Monitoring-plugin status: UNKNOWN when @inf could not judge (too noisy or
- * too little data: never a guess), else the highest finding severity
- * (critical -> CRITICAL, warning -> WARNING, none/info -> OK). @reason gets
- * one sentence for the first line of the report (may be NULL). @inf may be
- * NULL when nothing was measured: UNKNOWN. */
+/* Monitoring-plugin status: the highest finding severity (critical ->
+ * CRITICAL, warning -> WARNING), else OK; but UNKNOWN instead of OK when @inf
+ * could not judge (too noisy or too little data: never a guess). Findings
+ * that need no measurement (cpuid-sysfs-disagree) still decide when the
+ * measurement was unreliable. @reason gets one sentence for the first line
+ * of the report (may be NULL). @inf may be NULL when nothing was measured. */
 enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findings *fs,
 			  char *reason, size_t len);
 

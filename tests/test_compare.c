@@ -191,6 +191,12 @@ static void test_unknown_and_invalid(void **state)
 	assert_string_equal(why, "UNKNOWN: could not measure reliably: only 1 of 6 vCPU pairs "
 				 "could be measured");
 	assert_int_equal(vtc_verdict(NULL, NULL, why, sizeof(why)), VTC_EXIT_UNKNOWN);
+	/* a finding that needs no measurement still decides */
+	vtc_findings_add(&fs, "cpuid-sysfs-disagree", VTC_SEV_CRITICAL, NULL, "x");
+	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_CRITICAL);
+	assert_string_equal(why, "CRITICAL: vCPUs (all) are described differently by CPUID and "
+				 "sysfs (cpuid-sysfs-disagree)");
+	vtc_findings_free(&fs);
 	assert_int_equal(vtc_compare(NULL, &r, &adv, NULL, &fs), -EINVAL);
 	assert_int_equal(vtc_compare(&inf, &r, NULL, NULL, &fs), -EINVAL);
 	assert_int_equal(vtc_compare(&inf, &r, &adv, NULL, NULL), -EINVAL);
