@@ -1,0 +1,40 @@
+/* fuzz_app_report.c - vtopocheck --analyze REPORT end to end: the saved
+ * report loader (src/app.h vtc_app_load_report), the judgement and the
+ * report it writes, on a report file holding the fuzz input.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "report_text.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char *argv[] = { "vtopocheck", "--analyze", "report.json", NULL };
+	static char path[4200];
+	static FILE *null;
+	struct vtc_app app;
+	json_t *doc;
+
+	if (!null) {
+		snprintf(path, sizeof(path), "%s/report.json", fuzz_scratch());
+		if (!(null = fopen("/dev/null", "w")))
+			abort();
+	}
+	if (fuzz_write_file(fuzz_scratch(), "report.json", data, size) != 0)
+		abort();
+	vtc_app_init(&app, 3, argv);
+	if (vtc_app_load_report(&app, path) == 0 && vtc_app_judge(&app) == 0) {
+		if ((doc = vtc_app_report(&app)))
+			json_dumpf(doc, null, JSON_INDENT(2));
+		json_decref(doc);
+		vtc_text_platform(null, &app.plat);
+		vtc_text_topo(null, &app.sysfs);
+		vtc_text_findings(null, &app.findings);
+	}
+	vtc_app_free(&app);
+	return 0;
+}

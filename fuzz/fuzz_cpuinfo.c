@@ -1,0 +1,38 @@
+/* fuzz_cpuinfo.c - the /proc/cpuinfo parser (src/platform_sysfs.h) and the
+ * hypervisor identification that reads its results.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform_sysfs.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_str(const char *s, size_t cap)
+{
+	if (strnlen(s, cap) >= cap)
+		abort(); /* every field must stay NUL-terminated */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vtc_platform p;
+	FILE *f;
+
+	if (size == 0)
+		return 0; /* fmemopen refuses an empty buffer */
+	if (!(f = fmemopen((void *)data, size, "r")))
+		abort();
+	memset(&p, 0, sizeof(p));
+	if (vtc_platform_parse_cpuinfo(f, &p) != 0)
+		abort(); /* documented: never fails on content */
+	fclose(f);
+	check_str(p.cpu_vendor, sizeof(p.cpu_vendor));
+	check_str(p.model_name, sizeof(p.model_name));
+	vtc_platform_identify(&p);
+	check_str(p.hypervisor, sizeof(p.hypervisor));
+	check_str(p.hypervisor_evidence, sizeof(p.hypervisor_evidence));
+	return 0;
+}
