@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "app.h"
@@ -199,6 +200,38 @@ static int probe_set(struct vtc_app *app, const vtc_cpuset *only, vtc_cpuset *cp
 	return 0;
 }
 
+/* Runnable tasks other than the reader itself, from /proc/loadavg's
+ * "running/total" field; -1 when unreadable. */
+static int runnable_others(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	int running = -1, total;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%*f %*f %*f %d/%d", &running, &total) != 2)
+		running = -1;
+	fclose(f);
+	return running > 0 ? running - 1 : -1;
+}
+
+/* Mean runnable foreign tasks over @samples samples 1 ms apart, taken while
+ * none of our probe threads exist (before or after probing). */
+static double sample_runnable(int samples, double *sum, int *n)
+{
+	const struct timespec ms = {0, 1000000};
+
+	for (int i = 0; i < samples; i++) {
+		int r = runnable_others();
+		if (r >= 0) {
+			*sum += r;
+			(*n)++;
+		}
+		nanosleep(&ms, NULL);
+	}
+	return *n ? *sum / *n : -1;
+}
+
 int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 		    const struct vtc_probe_params *params, volatile int *stop,
 		    vtc_progress_fn progress, void *progress_arg)
@@ -220,8 +253,13 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 		return set_err(app, rc, "probes: cannot set up the timer or pinning (%s)",
 			       strerror(-rc));
 	}
+	double load_sum = 0;
+	int load_n = 0;
+	sample_runnable(20, &load_sum, &load_n);
 	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
 				progress, progress_arg, &app->res);
+	if (!rc)
+		app->res.foreign_runnable = sample_runnable(20, &load_sum, &load_n);
 	vtc_hw_backend_fini(&be);
 	free(extra);
 	if (rc == -EPERM)

@@ -828,6 +828,13 @@ static double corun_steal(const struct vtc_results *r, int k)
 	return c && c->measured ? c->steal_pct : -1;
 }
 
+/* No other guest work to explain stalls: fewer runnable foreign tasks than
+ * a quarter of the probed vCPUs, on average around probing. */
+static bool guest_quiet(const struct vtc_results *r)
+{
+	return r->foreign_runnable >= 0 && r->foreign_runnable < 0.25 * r->n;
+}
+
 /* Whether pair @k is stacked: stalled in every pass, and co-running like one
  * vCPU when that was measured, else both vCPUs stealing more than the run's
  * quiet ones (a pair held up by a busy neighbour is host noise). */
@@ -841,9 +848,10 @@ static bool stacked_edge(const struct work *w, int k, double *buf)
 	if (!w->stalled[k])
 		return false;
 	/* No pair ran clean at all: busy guest tasks on every vCPU stall the
-	 * ping-pong and halve co-runs just like stacking; only the host's
-	 * steal during the co-run tells them apart. */
-	if (w->none_clean && corun_steal(r, k) < STACK_STEAL_MIN)
+	 * ping-pong and halve co-runs just like stacking; the host's steal
+	 * during the co-run, or a guest with nothing else runnable, tells
+	 * them apart. */
+	if (w->none_clean && corun_steal(r, k) < STACK_STEAL_MIN && !guest_quiet(r))
 		return false;
 	if (!isnan(w->score[k]))
 		return w->score[k] >= STACK_SCORE_MIN;
@@ -1140,10 +1148,10 @@ static void all_stalled_reason(const struct work *w, struct vtc_inferred *out)
 	for (int k = 0; k < w->np; k++)
 		if (w->stalled[k] && !isnan(w->score[k]) && w->score[k] >= STACK_SCORE_MIN) {
 			snprintf(out->reason, sizeof(out->reason),
-				 "no vCPU pair ran without stalls and v%d,v%d co-ran like one vCPU "
-				 "but without host steal: stacked vCPUs (if the hypervisor does not "
-				 "account steal) or busy guest tasks", w->r->pairs[k].a,
-				 w->r->pairs[k].b);
+				 "no vCPU pair ran without stalls and v%d,v%d co-ran like one vCPU, "
+				 "without host steal and with %.1f other guest tasks runnable: "
+				 "stacked vCPUs or busy guest tasks; rerun on a quiet guest",
+				 w->r->pairs[k].a, w->r->pairs[k].b, w->r->foreign_runnable);
 			return;
 		}
 	snprintf(out->reason, sizeof(out->reason), "no vCPU pair measured without stalls");

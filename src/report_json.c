@@ -155,14 +155,16 @@ json_t *vtc_json_from_results(const struct vtc_results *r)
 		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
 				    per_cpu_json(r, r->solo_rate[k]));
 	return json_pack("{s:s, s:o, s:o, s:{s:s, s:f, s:s, s:b}, s:o, s:i, s:o, s:o, s:o,"
-			 " s:o, s:f, s:b, s:b}",
+			 " s:o, s:o, s:f, s:b, s:b}",
 			 "backend", r->backend, "probed", cpulist_json(&r->probed),
 			 "not_probed", cpulist_json(&r->not_probed), "timer", "name",
 			 r->timer.name, "ticks_per_ns", r->timer.ticks_per_ns, "freq_source",
 			 r->timer.freq_source, "invariant", r->timer.invariant, "params",
 			 params_json(&r->params), "n_passes", r->n_passes, "pairs", pairs,
 			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
-			 per_cpu_json(r, r->steal_pct), "duration_s", r->duration_s,
+			 per_cpu_json(r, r->steal_pct), "foreign_runnable",
+			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
+			 r->duration_s,
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted);
 }
 
@@ -484,6 +486,9 @@ static void load_results_body(struct loader *ld, const json_t *j, struct vtc_res
 		load_per_cpu(ld, solo, vtc_cont_kind_name((enum vtc_cont_kind)k), r,
 			     r->solo_rate[k]);
 	load_per_cpu(ld, j, "steal_pct", r, r->steal_pct);
+	r->foreign_runnable = get_num(ld, j, "foreign_runnable");
+	if (isnan(r->foreign_runnable))
+		r->foreign_runnable = -1;
 	r->duration_s = get_num(ld, j, "duration_s");
 	r->interrupted = get_bool(ld, j, "interrupted");
 	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");

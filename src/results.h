@@ -83,6 +83,11 @@ struct vtc_results {
 	struct vtc_contention_result *contention;
 	double *solo_rate[VTC_CONT_KINDS]; /* per CPU id, ops/ns, 0 unknown */
 	double *steal_pct;   /* per CPU id over the whole run, -1 unknown */
+	/* Mean number of runnable guest tasks other than vtopocheck, sampled
+	 * around probing (/proc/loadavg), -1 unknown. Busy guest tasks stall
+	 * ping-pong like stacked vCPUs do; this tells the two apart where the
+	 * hypervisor accounts no steal (TCG, some clouds). */
+	double foreign_runnable;
 	double duration_s;
 	bool interrupted;    /* SIGINT/SIGTERM: partial data */
 	bool budget_exhausted;

@@ -293,36 +293,44 @@ static void test_stall_without_steal(void **state)
 	vtc_results_free(&r);
 }
 
-/* 2-vCPU guest, both on one host CPU: no pair ever runs clean. Stacked only
- * with host steal during the co-run; without it (TCG, or busy guest tasks
- * on both vCPUs, recorded on this VM) the run is UNKNOWN with that reason. */
-static void test_all_stalled_needs_steal(void **state)
+/* 2-vCPU guest, both on one host CPU: no pair ever runs clean. Stacked with
+ * host steal during the co-run, or, without steal (TCG, a hypervisor that
+ * accounts none), when the guest had nothing else runnable; with busy guest
+ * tasks (recorded on this VM) and no steal, the run is UNKNOWN and says so. */
+static void all_stalled_case(double steal, double foreign, bool want_stacked)
 {
 	struct vtc_contention_result c = {.a = 0, .b = 0, .measured = true};
 	struct vtc_results r;
 	struct vtc_inferred inf;
+
+	mk(&r, 2, 2);
+	stall(&r, 0, 1, 0);
+	stall(&r, 0, 1, 1);
+	r.foreign_runnable = foreign;
+	for (int k = 0; k < 3; k++)
+		c.ratio[k] = 0.5;
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	c.b = 1;
+	c.steal_pct = steal;
+	assert_int_equal(vtc_results_add_contention(&r, &c), 0);
+	assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+	assert_true(inf.unknown == !want_stacked);
+	if (want_stacked)
+		assert_int_equal(inf.groups[VTC_GROUP_STACKED].count, 1);
+	else
+		assert_non_null(strstr(inf.reason, "co-ran like one vCPU, without host steal"));
+	vtc_inferred_free(&inf);
+	vtc_results_free(&r);
+}
+
+static void test_all_stalled_needs_steal_or_quiet_guest(void **state)
+{
 	(void)state;
-	for (int steal = 0; steal < 2; steal++) {
-		mk(&r, 2, 2);
-		stall(&r, 0, 1, 0);
-		stall(&r, 0, 1, 1);
-		for (int k = 0; k < 3; k++)
-			c.ratio[k] = 0.5;
-		c.b = 0;
-		c.steal_pct = 0;
-		assert_int_equal(vtc_results_add_contention(&r, &c), 0);
-		c.b = 1;
-		c.steal_pct = steal ? 48 : 0;
-		assert_int_equal(vtc_results_add_contention(&r, &c), 0);
-		assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
-		assert_true(inf.unknown == !steal);
-		if (steal)
-			assert_int_equal(inf.groups[VTC_GROUP_STACKED].count, 1);
-		else
-			assert_non_null(strstr(inf.reason, "co-ran like one vCPU but without host steal"));
-		vtc_inferred_free(&inf);
-		vtc_results_free(&r);
-	}
+	all_stalled_case(48, 2.0, true);  /* steal: stacked whatever the guest does */
+	all_stalled_case(0, 2.0, false);  /* busy guest, no steal: UNKNOWN */
+	all_stalled_case(0, -1, false);   /* guest load unknown (imported data) */
+	all_stalled_case(0, 0.1, true);   /* quiet guest, no steal (TCG): stacked */
+	all_stalled_case(0, 0.5, false);  /* a quarter of the vCPUs busy is too much */
 }
 
 /* A stalled pair that co-runs like separate cores is not stacked. */
@@ -584,7 +592,7 @@ int main(void)
 		cmocka_unit_test(test_two_sockets_noisy_cpu0),
 		cmocka_unit_test(test_stacked),
 		cmocka_unit_test(test_stall_refuted_by_contention),
-		cmocka_unit_test(test_all_stalled_needs_steal),
+		cmocka_unit_test(test_all_stalled_needs_steal_or_quiet_guest),
 		cmocka_unit_test(test_stall_without_steal),
 		cmocka_unit_test(test_floating_intransitive),
 		cmocka_unit_test(test_floating_passes_disagree),
