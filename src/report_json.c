@@ -138,12 +138,25 @@ static json_t *per_cpu_json(const struct vtc_results *r, const double *v)
 	return o;
 }
 
+static bool pair_measured(const struct vtc_pair_result *p, int passes)
+{
+	for (int i = 0; i < passes; i++)
+		if (p->pass[i].measured)
+			return true;
+	return false;
+}
+
 json_t *vtc_json_from_results(const struct vtc_results *r)
 {
 	json_t *pairs = json_array(), *cont = json_array(), *solo = json_object();
 
 	for (int i = 0; i < r->n_pairs; i++) {
-		json_t *passes = json_array();
+		json_t *passes;
+		/* Pairs never measured (budget, interruption) are left out: on
+		 * big guests they are most of the matrix. Absent means unmeasured. */
+		if (!pair_measured(&r->pairs[i], r->n_passes))
+			continue;
+		passes = json_array();
 		for (int p = 0; p < r->n_passes; p++)
 			json_array_append_new(passes, lat_json(&r->pairs[i].pass[p]));
 		json_array_append_new(pairs, json_pack("{s:i, s:i, s:o}", "a", r->pairs[i].a,

@@ -91,10 +91,13 @@ static void test_results_roundtrip(void **state)
 	json_t *j;
 	(void)state;
 	make_results(&r);
+	memset(&r.pairs[2].pass, 0, sizeof(r.pairs[2].pass)); /* never measured */
 	j = vtc_json_from_results(&r);
 	assert_non_null(j);
+	assert_int_equal(json_array_size(json_object_get(j, "pairs")), 2);
 	assert_int_equal(vtc_json_to_results(j, &back, err, sizeof(err)), 0);
 	assert_int_equal(back.n, 3);
+	assert_false(back.pairs[2].pass[0].measured);
 	assert_int_equal(back.n_pairs, 3);
 	for (int i = 0; i < 3; i++)
 		for (int p = 0; p < 2; p++)
