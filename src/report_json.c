@@ -499,7 +499,9 @@ static void load_results_body(struct loader *ld, const json_t *j, struct vtc_res
 		load_per_cpu(ld, solo, vtc_cont_kind_name((enum vtc_cont_kind)k), r,
 			     r->solo_rate[k]);
 	load_per_cpu(ld, j, "steal_pct", r, r->steal_pct);
-	r->foreign_runnable = get_num(ld, j, "foreign_runnable");
+	/* Optional: reports written before it existed load as "unknown". */
+	r->foreign_runnable = json_object_get(j, "foreign_runnable") ?
+				      get_num(ld, j, "foreign_runnable") : NAN;
 	if (isnan(r->foreign_runnable))
 		r->foreign_runnable = -1;
 	r->duration_s = get_num(ld, j, "duration_s");
