@@ -35,6 +35,79 @@ static bool plat_amd(const struct vtc_platform *p)
 		     strcmp(p->cpuid_vendor, "HygonGenuine") == 0);
 }
 
+/* Group index of every CPU, as vtc_groups_find() / vtc_inferred_find()
+ * give it (the first group holding it, -1 none), filled once so that loops
+ * over all pairs look groups up in O(1) instead of searching every group
+ * per pair (cubic at 1024 vCPUs). */
+struct cpu_index {
+	int at[VTC_CPUSET_MAX];
+};
+
+static void index_add(struct cpu_index *x, const vtc_cpuset *s, int q)
+{
+	int c;
+
+	vtc_cpuset_foreach(c, s)
+		if (x->at[c] < 0)
+			x->at[c] = q;
+}
+
+static void index_adv(struct cpu_index *x, const struct vtc_groups *g)
+{
+	for (int i = 0; i < VTC_CPUSET_MAX; i++)
+		x->at[i] = -1;
+	for (int q = 0; q < g->count; q++)
+		index_add(x, &g->set[q], q);
+}
+
+static void index_inf(struct cpu_index *x, const struct vtc_inferred *inf, enum vtc_gkind k)
+{
+	for (int i = 0; i < VTC_CPUSET_MAX; i++)
+		x->at[i] = -1;
+	for (int q = 0; q < inf->groups[k].count; q++)
+		index_add(x, &inf->groups[k].g[q].cpus, q);
+}
+
+/* vtc_results_pair_median() of every pair, computed once per comparison:
+ * several findings each walk all pairs, and the per-call lookup and sort
+ * dominated comparison at 1024 vCPUs. */
+struct ns_cache {
+	int rank[VTC_CPUSET_MAX];
+	int n;
+	double *pm; /* [triangular index of the ranks] */
+};
+
+static int ns_cache_init(struct ns_cache *c, const struct vtc_results *r)
+{
+	for (int i = 0; i < VTC_CPUSET_MAX; i++)
+		c->rank[i] = -1;
+	for (int i = r->n - 1; i >= 0; i--)
+		if (r->cpu[i] >= 0 && r->cpu[i] < VTC_CPUSET_MAX)
+			c->rank[r->cpu[i]] = vtc_results_rank(r, r->cpu[i]);
+	c->n = r->n;
+	c->pm = malloc(((size_t)r->n_pairs + 1) * sizeof(*c->pm));
+	if (!c->pm)
+		return -ENOMEM;
+	for (int k = 0; k < r->n_pairs; k++)
+		c->pm[k] = vtc_results_pair_median(r, r->pairs[k].a, r->pairs[k].b);
+	return 0;
+}
+
+/* vtc_results_pair_median(r, a, b) from the cache. */
+static double pair_ns(const struct ns_cache *c, int a, int b)
+{
+	int i = c->rank[a], j = c->rank[b];
+
+	if (i < 0 || j < 0 || i == j)
+		return -1;
+	if (i > j) {
+		int t = i;
+		i = j;
+		j = t;
+	}
+	return c->pm[(long)i * c->n - (long)i * (i + 1) / 2 + (j - i - 1)];
+}
+
 /* Append printf text to a fixed buffer, never overflowing it. */
 static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cat(char *buf, size_t len, const char *fmt, ...)
@@ -50,8 +123,8 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 }
 
 /* Groups of the inferred kind that lie inside the topology slot order. */
-static void order_append(const struct vtc_inferred *inf, const vtc_cpuset *within,
-			 int *order, int *n)
+static void order_append(const struct vtc_inferred *inf, const struct cpu_index *smt_of,
+			 const vtc_cpuset *within, int *order, int *n)
 {
 	const struct vtc_igroups *smt = &inf->groups[VTC_GROUP_SMT];
 	vtc_cpuset done;
@@ -59,7 +132,7 @@ static void order_append(const struct vtc_inferred *inf, const vtc_cpuset *withi
 
 	vtc_cpuset_clear(&done);
 	vtc_cpuset_foreach(c, within) {
-		int at = inf->known[VTC_GROUP_SMT] ? vtc_inferred_find(inf, VTC_GROUP_SMT, c) : -1;
+		int at = inf->known[VTC_GROUP_SMT] ? smt_of->at[c] : -1;
 		if (vtc_cpuset_test(&done, c))
 			continue;
 		if (at < 0) {
@@ -79,6 +152,7 @@ size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len
 {
 	int n = vtc_cpuset_count(&inf->cpus), threads = 1, sockets = 1, no = 0;
 	int *order = calloc((size_t)n + 1, sizeof(*order));
+	struct cpu_index smt_of;
 	bool identity = true;
 	char text[1024] = "";
 
@@ -94,8 +168,10 @@ size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len
 		threads = 1;
 	cat(text, sizeof(text), "sockets=%d cores=%d threads=%d", sockets,
 	    n / (sockets * threads), threads);
+	index_inf(&smt_of, inf, VTC_GROUP_SMT);
 	for (int s = 0; order && s < sockets; s++)
-		order_append(inf, sockets > 1 ? &inf->groups[VTC_GROUP_SOCKET].g[s].cpus : &inf->cpus,
+		order_append(inf, &smt_of,
+			     sockets > 1 ? &inf->groups[VTC_GROUP_SOCKET].g[s].cpus : &inf->cpus,
 			     order, &no);
 	for (int i = 1; i < no; i++)
 		identity &= order[i] > order[i - 1];
@@ -208,16 +284,17 @@ static double real_sibling_ns(const struct vtc_inferred *inf, const struct vtc_r
 
 /* Median one-way ns over pairs of different advertised groups of @level. */
 static double cross_group_ns(const struct vtc_topo *adv, enum vtc_level level,
-			     const struct vtc_results *r, const vtc_cpuset *cpus)
+			     const struct ns_cache *ns, const vtc_cpuset *cpus)
 {
+	struct cpu_index adv_of;
 	double s = 0;
 	int n = 0, a, b;
 
+	index_adv(&adv_of, &adv->groups[level]);
 	vtc_cpuset_foreach(a, cpus)
 		vtc_cpuset_foreach(b, cpus) {
-			double v = a < b ? vtc_results_pair_median(r, a, b) : -1;
-			if (v > 0 && vtc_groups_find(&adv->groups[level], a) !=
-					     vtc_groups_find(&adv->groups[level], b)) {
+			double v = a < b ? pair_ns(ns, a, b) : -1;
+			if (v > 0 && adv_of.at[a] != adv_of.at[b]) {
 				s += v;
 				n++;
 			}
@@ -230,11 +307,13 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 			struct vtc_findings *out)
 {
 	const struct vtc_groups *ag = &adv->groups[VTC_LEVEL_SMT];
+	struct cpu_index smt_of;
 	char ev[640] = "";
 	vtc_cpuset cpus;
 	double worst = 0, sib = real_sibling_ns(inf, r);
 	int a, b, shown = 0;
 
+	index_inf(&smt_of, inf, VTC_GROUP_SMT);
 	vtc_cpuset_clear(&cpus);
 	for (int q = 0; q < ag->count; q++)
 		vtc_cpuset_foreach(a, &ag->set[q])
@@ -242,8 +321,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 				double ns = a < b ? vtc_results_pair_median(r, a, b) : -1;
 				if (a >= b || !vtc_cpuset_test(&inf->cpus, a) ||
 				    !vtc_cpuset_test(&inf->cpus, b) ||
-				    vtc_inferred_find(inf, VTC_GROUP_SMT, a) ==
-					    vtc_inferred_find(inf, VTC_GROUP_SMT, b))
+				    smt_of.at[a] == smt_of.at[b])
 					continue;
 				vtc_cpuset_set(&cpus, a);
 				vtc_cpuset_set(&cpus, b);
@@ -279,8 +357,8 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 }
 
 static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results *r,
-		       const struct vtc_topo *adv, const struct vtc_platform *plat,
-		       struct vtc_findings *out)
+		       const struct ns_cache *ns, const struct vtc_topo *adv,
+		       const struct vtc_platform *plat, struct vtc_findings *out)
 {
 	const struct vtc_igroups *ig = &inf->groups[VTC_GROUP_SMT];
 	char ev[640] = "";
@@ -292,8 +370,10 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 	for (int q = 0; q < ig->count; q++) {
 		bool inside = false;
 		int a = vtc_cpuset_first(&ig->g[q].cpus), b = vtc_cpuset_next(&ig->g[q].cpus, a);
-		for (int i = 0; i < adv->groups[VTC_LEVEL_SMT].count; i++)
-			inside |= vtc_cpuset_subset(&ig->g[q].cpus, &adv->groups[VTC_LEVEL_SMT].set[i]);
+		/* only a group holding a can hold them all */
+		for (int i = 0; a >= 0 && i < adv->groups[VTC_LEVEL_SMT].count; i++)
+			inside |= vtc_cpuset_test(&adv->groups[VTC_LEVEL_SMT].set[i], a) &&
+				  vtc_cpuset_subset(&ig->g[q].cpus, &adv->groups[VTC_LEVEL_SMT].set[i]);
 		if (b < 0 || inside)
 			continue;
 		vtc_cpuset_or(&cpus, &cpus, &ig->g[q].cpus);
@@ -303,7 +383,7 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 	}
 	if (shown == 0)
 		return 0;
-	double far = cross_group_ns(adv, VTC_LEVEL_SMT, r, &all);
+	double far = cross_group_ns(adv, VTC_LEVEL_SMT, ns, &all);
 	struct vtc_finding *f = vtc_findings_add(
 		out, "hidden-smt", inf->smt_latency_only ? VTC_SEV_WARNING : VTC_SEV_CRITICAL, &cpus,
 		"%s: advertised as separate cores but share one: %s", adv->source, ev);
@@ -378,18 +458,21 @@ static void partition_diff(const struct vtc_inferred *inf, enum vtc_gkind k,
 			   const struct vtc_topo *adv, enum vtc_level level,
 			   vtc_cpuset *split, vtc_cpuset *merged)
 {
+	struct cpu_index adv_of, inf_of;
 	int a, b;
 
+	index_adv(&adv_of, &adv->groups[level]);
+	index_inf(&inf_of, inf, k);
 	vtc_cpuset_clear(split);
 	vtc_cpuset_clear(merged);
 	vtc_cpuset_foreach(a, &inf->cpus)
 		vtc_cpuset_foreach(b, &inf->cpus) {
 			if (b <= a)
 				continue;
-			int ga = vtc_groups_find(&adv->groups[level], a);
-			int gb = vtc_groups_find(&adv->groups[level], b);
+			int ga = adv_of.at[a];
+			int gb = adv_of.at[b];
 			bool adv_same = ga >= 0 && ga == gb;
-			bool real_same = vtc_inferred_find(inf, k, a) == vtc_inferred_find(inf, k, b);
+			bool real_same = inf_of.at[a] == inf_of.at[b];
 			if (adv_same && !real_same) {
 				vtc_cpuset_set(split, a);
 				vtc_cpuset_set(split, b);
@@ -403,21 +486,24 @@ static void partition_diff(const struct vtc_inferred *inf, enum vtc_gkind k,
 /* Mean one-way ns of pairs inside one inferred group, and of pairs that
  * the advertised @level puts together but the inferred groups split. */
 static void split_ns(const struct vtc_inferred *inf, enum vtc_gkind k, const struct vtc_topo *adv,
-		     enum vtc_level level, const struct vtc_results *r, double *in, double *across)
+		     enum vtc_level level, const struct ns_cache *ns, double *in, double *across)
 {
+	struct cpu_index adv_of, inf_of;
 	double si = 0, sa = 0;
 	int ni = 0, na = 0, a, b;
 
+	index_adv(&adv_of, &adv->groups[level]);
+	index_inf(&inf_of, inf, k);
 	vtc_cpuset_foreach(a, &inf->cpus)
 		vtc_cpuset_foreach(b, &inf->cpus) {
-			double v = a < b ? vtc_results_pair_median(r, a, b) : -1;
-			int ga = vtc_groups_find(&adv->groups[level], a);
+			double v = a < b ? pair_ns(ns, a, b) : -1;
+			int ga = adv_of.at[a];
 			if (v <= 0)
 				continue;
-			if (vtc_inferred_find(inf, k, a) == vtc_inferred_find(inf, k, b)) {
+			if (inf_of.at[a] == inf_of.at[b]) {
 				si += v;
 				ni++;
-			} else if (ga >= 0 && ga == vtc_groups_find(&adv->groups[level], b)) {
+			} else if (ga >= 0 && ga == adv_of.at[b]) {
 				sa += v;
 				na++;
 			}
@@ -426,7 +512,7 @@ static void split_ns(const struct vtc_inferred *inf, enum vtc_gkind k, const str
 	*across = na ? sa / na : NAN;
 }
 
-static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_results *r,
+static int add_level_finding(const struct vtc_inferred *inf, const struct ns_cache *ns,
 			     const struct vtc_topo *adv, const struct vtc_platform *plat,
 			     const char *kind, enum vtc_level level, enum vtc_gkind gk,
 			     bool split_critical, struct vtc_findings *out)
@@ -455,7 +541,7 @@ static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_re
 		return -ENOMEM;
 	if (is_split) {
 		double in, across;
-		split_ns(inf, gk, adv, level, r, &in, &across);
+		split_ns(inf, gk, adv, level, ns, &in, &across);
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest treats vCPUs %.0f ns apart as close (%.1fx the %.0f ns inside "
 			 "a measured group) and co-locates communicating threads there",
@@ -465,12 +551,12 @@ static int add_level_finding(const struct vtc_inferred *inf, const struct vtc_re
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest keeps apart threads that share a %s (advertised-apart pairs "
 			 "measure %.0f ns)", gk == VTC_GROUP_LLC ? "cache" : "socket",
-			 cross_group_ns(adv, level, r, &inf->cpus));
+			 cross_group_ns(adv, level, ns, &inf->cpus));
 	set_fix(f, inf, plat);
 	return 0;
 }
 
-static int find_levels(const struct vtc_inferred *inf, const struct vtc_results *r,
+static int find_levels(const struct vtc_inferred *inf, const struct ns_cache *ns,
 		       const struct vtc_topo *adv, const struct vtc_platform *plat,
 		       struct vtc_findings *out)
 {
@@ -486,16 +572,16 @@ static int find_levels(const struct vtc_inferred *inf, const struct vtc_results 
 		llc_only |= vtc_cpuset_empty(&s) && vtc_cpuset_empty(&m);
 	}
 	if (inf->known[VTC_GROUP_LLC] && adv->level_known[VTC_LEVEL_L3])
-		rc = add_level_finding(inf, r, adv, plat, "llc-mismatch", VTC_LEVEL_L3,
+		rc = add_level_finding(inf, ns, adv, plat, "llc-mismatch", VTC_LEVEL_L3,
 				       VTC_GROUP_LLC, false, out);
 	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !llc_only &&
 	    adv->level_known[VTC_LEVEL_PACKAGE])
-		rc = add_level_finding(inf, r, adv, plat, "socket-mismatch", VTC_LEVEL_PACKAGE,
+		rc = add_level_finding(inf, ns, adv, plat, "socket-mismatch", VTC_LEVEL_PACKAGE,
 				       VTC_GROUP_SOCKET, true, out);
 	/* NUMA follows sockets except on AMD, where a split level is a CCX. */
 	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous &&
 	    !(inf->llc_socket_ambiguous && plat_amd(plat)) && adv->level_known[VTC_LEVEL_NUMA])
-		rc = add_level_finding(inf, r, adv, plat, "numa-mismatch", VTC_LEVEL_NUMA,
+		rc = add_level_finding(inf, ns, adv, plat, "numa-mismatch", VTC_LEVEL_NUMA,
 				       VTC_GROUP_SOCKET, false, out);
 	return rc;
 }
@@ -504,6 +590,7 @@ int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
 		const struct vtc_topo *adv, const struct vtc_platform *plat,
 		struct vtc_findings *out)
 {
+	struct ns_cache *ns;
 	int rc;
 
 	if (!inf || !r || !adv || !out)
@@ -513,11 +600,22 @@ int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
 	rc = find_stacked(inf, plat, out);
 	if (rc == 0 && inf->floating)
 		return find_floating(inf, plat, out);
-	if (rc == 0 && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
+	if (rc)
+		return rc;
+	ns = malloc(sizeof(*ns));
+	if (!ns || ns_cache_init(ns, r)) {
+		if (ns)
+			free(ns->pm);
+		free(ns);
+		return -ENOMEM;
+	}
+	if (inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
 		rc = find_phantom(inf, r, adv, plat, out);
 	if (rc == 0 && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
-		rc = find_hidden(inf, r, adv, plat, out);
+		rc = find_hidden(inf, r, ns, adv, plat, out);
 	if (rc == 0)
-		rc = find_levels(inf, r, adv, plat, out);
+		rc = find_levels(inf, ns, adv, plat, out);
+	free(ns->pm);
+	free(ns);
 	return rc;
 }

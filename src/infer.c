@@ -9,6 +9,7 @@
  * from the "separate cores" control towards the "same vCPU" control. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,10 @@ struct work {
 	double *score; /* [k] contention score, NAN none */
 	bool *mixed;   /* [k] median kind looks shared, some kind does not */
 	int *uf;       /* union-find over ranks */
+	int *cont_of;  /* [k] first contention result of the pair, -1 none */
+	int *uf_at, *uf_mem; /* scratch for uf_groups, n each */
+	int steal_n;   /* vCPUs with a steal figure */
+	double steal_q; /* lower quartile of their steal (%) */
 	double stall_rate; /* stalled passes of pairs that also had clean ones */
 	bool none_clean;   /* no pair had a single clean pass */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
@@ -73,13 +78,88 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* Sort @v ascending: insertion sort for the few values of one pair (a
+ * qsort call per pair costs more than the sort), qsort beyond. */
+static void sort_doubles(double *v, int n)
+{
+	if (n > 16) {
+		qsort(v, (size_t)n, sizeof(*v), cmp_double);
+		return;
+	}
+	for (int i = 1; i < n; i++) {
+		double x = v[i];
+		int j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Median of @v (sorted in place); NAN when empty. */
 static double median(double *v, int n)
 {
 	if (n <= 0)
 		return NAN;
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	sort_doubles(v, n);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void swap_d(double *a, double *b)
+{
+	double t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Move the k-th smallest of v[0..n) to v[k], smaller ones before it and
+ * larger ones after (quickselect, median-of-three pivot). */
+static void select_kth(double *v, int n, int k)
+{
+	int lo = 0, hi = n - 1;
+
+	while (hi - lo > 16) {
+		int mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		if (v[mid] < v[lo])
+			swap_d(&v[mid], &v[lo]);
+		if (v[hi] < v[lo])
+			swap_d(&v[hi], &v[lo]);
+		if (v[hi] < v[mid])
+			swap_d(&v[hi], &v[mid]);
+		double pivot = v[mid];
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j)
+				swap_d(&v[i++], &v[j--]);
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return; /* v[j+1..i-1] all equal the pivot */
+	}
+	sort_doubles(&v[lo], hi - lo + 1);
+}
+
+/* Median of @v like median(), in linear time for large buffers (the order
+ * is left unspecified): the same two middle values, hence the same result. */
+static double median_select(double *v, int n)
+{
+	double lo, hi;
+
+	if (n <= 16)
+		return median(v, n);
+	select_kth(v, n, n / 2);
+	hi = v[n / 2];
+	if (n % 2)
+		return hi;
+	lo = v[0];
+	for (int i = 1; i < n / 2; i++)
+		lo = fmax(lo, v[i]);
+	return (lo + hi) / 2;
 }
 
 static int pidx(const struct work *w, int i, int j)
@@ -115,6 +195,74 @@ static void uf_reset(struct work *w)
 		w->uf[i] = i;
 }
 
+/* A partition of the ranks: lab[i] is the group of rank i (-1 none) and
+ * the members of group q, ascending, are mem[start[q]..start[q+1]). Built
+ * once, so per-group work costs the group's size instead of a scan of all
+ * pairs per group (cubic at 1024 vCPUs). */
+struct part {
+	int count;
+	int *lab, *start, *mem;
+};
+
+static void part_free(struct part *p)
+{
+	free(p->lab);
+	free(p->start);
+	free(p->mem);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Members lists from p->lab (counting sort keeps ranks ascending). */
+static void part_index(const struct work *w, struct part *p)
+{
+	for (int i = 0; i < w->n; i++)
+		if (p->lab[i] >= 0)
+			p->start[p->lab[i] + 2]++;
+	for (int q = 0; q < p->count; q++)
+		p->start[q + 2] += p->start[q + 1];
+	for (int i = 0; i < w->n; i++)
+		if (p->lab[i] >= 0)
+			p->mem[p->start[p->lab[i] + 1]++] = i;
+}
+
+static int part_alloc(const struct work *w, struct part *p, int count)
+{
+	p->count = count;
+	p->lab = malloc((size_t)w->n * sizeof(*p->lab));
+	p->start = calloc((size_t)count + 2, sizeof(*p->start));
+	p->mem = malloc((size_t)w->n * sizeof(*p->mem));
+	if (!p->lab || !p->start || !p->mem) {
+		part_free(p);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < w->n; i++)
+		p->lab[i] = -1;
+	return 0;
+}
+
+/* The partition of @g; a rank in two groups counts in the first, as
+ * vtc_inferred_find() sees it. */
+static int part_from_groups(const struct work *w, const struct vtc_igroups *g, struct part *p)
+{
+	int c;
+
+	if (part_alloc(w, p, g->count))
+		return -ENOMEM;
+	for (int q = 0; q < g->count; q++)
+		vtc_cpuset_foreach(c, &g->g[q].cpus) {
+			int i = vtc_results_rank(w->r, c);
+			if (i >= 0 && p->lab[i] < 0)
+				p->lab[i] = q;
+		}
+	part_index(w, p);
+	return 0;
+}
+
+static int part_size(const struct part *p, int q)
+{
+	return p->start[q + 1] - p->start[q];
+}
+
 static void work_free(struct work *w)
 {
 	free(w->v);
@@ -125,6 +273,9 @@ static void work_free(struct work *w)
 	free(w->score);
 	free(w->mixed);
 	free(w->uf);
+	free(w->cont_of);
+	free(w->uf_at);
+	free(w->uf_mem);
 }
 
 static int work_alloc(struct work *w, const struct vtc_results *r)
@@ -145,8 +296,10 @@ static int work_alloc(struct work *w, const struct vtc_results *r)
 	w->score = calloc(np, sizeof(*w->score));
 	w->mixed = calloc(np, sizeof(*w->mixed));
 	w->uf = calloc((size_t)w->n, sizeof(*w->uf));
+	w->uf_at = calloc((size_t)w->n, sizeof(*w->uf_at));
+	w->uf_mem = calloc((size_t)w->n, sizeof(*w->uf_mem));
 	if (!w->v || !w->tier || !w->comb || !w->ptier || !w->stalled || !w->score || !w->mixed ||
-	    !w->uf)
+	    !w->uf || !w->uf_at || !w->uf_mem)
 		return -ENOMEM;
 	return 0;
 }
@@ -227,10 +380,10 @@ static int collect(struct work *w, struct vtc_inferred *out)
 		snprintf(out->reason, sizeof(out->reason),
 			 "%.0f%% of pair measurements stalled: vCPUs busy with other work or "
 			 "preempted by the host", 100 * w->stall_rate);
-	else if (ndisp && median(disp, ndisp) > DISPERSION_MAX)
+	else if (ndisp && median_select(disp, ndisp) > DISPERSION_MAX)
 		snprintf(out->reason, sizeof(out->reason),
 			 "latency samples too spread (median p90/p10 %.1f): host too busy to judge",
-			 median(disp, ndisp));
+			 median_select(disp, ndisp));
 	out->unknown = out->reason[0] != 0;
 	free(disp);
 	return 0;
@@ -288,13 +441,81 @@ static int best_split(const double *x, int lo, int hi, double *score_out)
 	return best;
 }
 
-static void find_tiers(struct work *w, struct vtc_inferred *out, double *x, int m)
+/* Double to an unsigned key in the same order (no NaN here). */
+static uint64_t order_key(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u >> 63 ? ~u : u | UINT64_C(1) << 63;
+}
+
+static double key_double(uint64_t u)
+{
+	double d;
+
+	u = u >> 63 ? u & ~(UINT64_C(1) << 63) : ~u;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/* Sort @x ascending (no NaN, no -0: logs of positive values) like qsort
+ * with cmp_double, by LSD radix sort on 16-bit digits of the order keys:
+ * linear time for the million pair values of 1024 vCPUs. */
+static int sort_logs(double *x, int m)
+{
+	uint64_t *a, *b, *t;
+	size_t *cnt;
+
+	if (m < 4096) {
+		qsort(x, (size_t)m, sizeof(*x), cmp_double);
+		return 0;
+	}
+	a = malloc((size_t)m * sizeof(*a));
+	b = malloc((size_t)m * sizeof(*b));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (!a || !b || !cnt) {
+		free(a);
+		free(b);
+		free(cnt);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < m; i++)
+		a[i] = order_key(x[i]);
+	for (int shift = 0; shift < 64; shift += 16) {
+		size_t pos = 0;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (int i = 0; i < m; i++)
+			cnt[a[i] >> shift & 0xffff]++;
+		if (cnt[a[0] >> shift & 0xffff] == (size_t)m)
+			continue; /* one digit value: already in order */
+		for (int d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = pos;
+			pos += c;
+		}
+		for (int i = 0; i < m; i++)
+			b[cnt[a[i] >> shift & 0xffff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (int i = 0; i < m; i++)
+		x[i] = key_double(a[i]);
+	free(a);
+	free(b);
+	free(cnt);
+	return 0;
+}
+
+static int find_tiers(struct work *w, struct vtc_inferred *out, double *x, int m)
 {
 	int cut[VTC_INFER_MAX_TIERS + 1] = {0, m}, ncut = 2;
 
 	for (int i = 0; i < m; i++)
 		x[i] = log(x[i]);
-	qsort(x, (size_t)m, sizeof(*x), cmp_double);
+	if (sort_logs(x, m))
+		return -ENOMEM;
 	while (ncut - 1 < VTC_INFER_MAX_TIERS) {
 		int at = -1, seg = -1;
 		double bg = 0;
@@ -325,6 +546,7 @@ static void find_tiers(struct work *w, struct vtc_inferred *out, double *x, int 
 	for (int t = 0; t < out->n_tiers; t++)
 		w->bound[t] = t + 1 < out->n_tiers ?
 			sqrt(out->tier[t].hi_ns * out->tier[t + 1].lo_ns) : INFINITY;
+	return 0;
 }
 
 static int tier_of(const struct work *w, int ntiers, double v)
@@ -352,7 +574,10 @@ static int label(struct work *w, struct vtc_inferred *out)
 		out->n_tiers = 0;
 		return 0;
 	}
-	find_tiers(w, out, x, m);
+	if (find_tiers(w, out, x, m)) {
+		free(x);
+		return -ENOMEM;
+	}
 	free(x);
 	for (int k = 0; k < w->np; k++) {
 		int t0 = -1, valid = 0, mixed = 0, fast = 0;
@@ -380,20 +605,41 @@ static int label(struct work *w, struct vtc_inferred *out)
 	return 0;
 }
 
-/* A pass whose fast pairs are not transitive: i fast with j and l, j and l
- * measured but not fast. Real cores and caches are always transitive. */
-static bool pass_intransitive(const struct work *w, int ps, int *nb)
+static void bit_set(uint64_t *row, int j)
 {
+	row[j / 64] |= UINT64_C(1) << (j % 64);
+}
+
+/* A pass whose fast pairs are not transitive: i fast with j and l, j and l
+ * measured but not fast. Real cores and caches are always transitive.
+ * @fast and @slow hold one bit row of @words words per rank (tier 0, tier
+ * above 0): the check is then "a fast neighbour x of i has a slow pair
+ * among i's other fast neighbours", a row AND instead of a lookup per
+ * neighbour pair, which a fast tier of whole sockets made cubic. */
+static bool pass_intransitive(const struct work *w, int ps, uint64_t *fast, uint64_t *slow,
+			      int words)
+{
+	memset(fast, 0, (size_t)w->n * (size_t)words * sizeof(*fast));
+	memset(slow, 0, (size_t)w->n * (size_t)words * sizeof(*slow));
+	for (int i = 0, k = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n; j++, k++) {
+			int t = w->tier[k * w->P + ps];
+			uint64_t *rows = t == 0 ? fast : t > 0 ? slow : NULL;
+			if (rows) {
+				bit_set(&rows[(size_t)i * words], j);
+				bit_set(&rows[(size_t)j * words], i);
+			}
+		}
 	for (int i = 0; i < w->n; i++) {
-		int d = 0;
-		for (int j = 0; j < w->n; j++)
-			if (j != i && w->tier[pidx(w, i, j) * w->P + ps] == 0)
-				nb[d++] = j;
-		/* fast edges are few: this is cheap even for large guests */
-		for (int x = 0; x < d; x++)
-			for (int y = x + 1; y < d; y++)
-				if (w->tier[pidx(w, nb[x], nb[y]) * w->P + ps] > 0)
+		const uint64_t *fi = &fast[(size_t)i * words];
+		for (int x = 0; x < w->n; x++) {
+			const uint64_t *sx = &slow[(size_t)x * words];
+			if (!(fi[x / 64] >> (x % 64) & 1))
+				continue;
+			for (int d = 0; d < words; d++)
+				if (fi[d] & sx[d])
 					return true;
+		}
 	}
 	return false;
 }
@@ -470,12 +716,18 @@ static int detect_floating(struct work *w, struct vtc_inferred *out)
 	for (int k = 0; k < w->np && !fl; k++)
 		for (int ps = 0; ps < w->P; ps++)
 			fl |= w->ptier[k] == -2 && w->tier[k * w->P + ps] == 0;
-	int *nb = calloc((size_t)w->n, sizeof(*nb));
-	if (!nb)
+	int words = (w->n + 63) / 64;
+	uint64_t *fast = calloc((size_t)w->n * (size_t)words, sizeof(*fast));
+	uint64_t *slow = calloc((size_t)w->n * (size_t)words, sizeof(*slow));
+	if (!fast || !slow) {
+		free(fast);
+		free(slow);
 		return -ENOMEM;
+	}
 	for (int ps = 0; ps < w->P && !fl; ps++)
-		fl = pass_intransitive(w, ps, nb);
-	free(nb);
+		fl = pass_intransitive(w, ps, fast, slow, words);
+	free(fast);
+	free(slow);
 	fl = fl || contention_contradicts(w, out);
 	if (!fl)
 		return 0;
@@ -639,61 +891,110 @@ static int groups_alloc(struct vtc_igroups *g, int n)
 static bool uf_groups(struct work *w, struct vtc_igroups *g, const bool *edge,
 		      bool need_clique, int max)
 {
+	int *at = w->uf_at, *mem = w->uf_mem;
+
 	g->count = 0;
+	for (int i = 0; i < w->n; i++)
+		at[i] = -1;
+	/* Groups in the order of their lowest rank (the root). */
 	for (int i = 0; i < w->n; i++) {
-		int root = uf_find(w->uf, i), at = -1;
-		for (int q = 0; q < g->count && at < 0; q++)
-			if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[root]))
-				at = q;
-		if (at < 0) {
-			at = g->count++;
-			memset(&g->g[at], 0, sizeof(g->g[at]));
-			vtc_cpuset_set(&g->g[at].cpus, w->r->cpu[root]);
+		int root = uf_find(w->uf, i);
+		if (at[root] < 0) {
+			at[root] = g->count++;
+			memset(&g->g[at[root]], 0, sizeof(g->g[at[root]]));
 		}
-		vtc_cpuset_set(&g->g[at].cpus, w->r->cpu[i]);
+		vtc_cpuset_set(&g->g[at[root]].cpus, w->r->cpu[i]);
 	}
 	for (int q = 0; q < g->count; q++) {
-		int cnt = vtc_cpuset_count(&g->g[q].cpus);
+		int cnt = vtc_cpuset_count(&g->g[q].cpus), m = 0, c;
 		if (cnt > max)
 			return false;
-		for (int i = 0; i < w->n && need_clique; i++)
-			for (int j = i + 1; j < w->n; j++)
-				if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[i]) &&
-				    vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[j]) &&
-				    !edge[pidx(w, i, j)])
+		if (!need_clique)
+			continue;
+		vtc_cpuset_foreach(c, &g->g[q].cpus)
+			mem[m++] = vtc_results_rank(w->r, c);
+		for (int x = 0; x < m; x++)
+			for (int y = x + 1; y < m; y++)
+				if (!edge[pidx(w, mem[x], mem[y])])
 					return false;
 	}
 	return true;
 }
 
-/* Median one-way ns over the pairs between (or within, when a == b) groups. */
-static double group_median(const struct work *w, const vtc_cpuset *a, const vtc_cpuset *b,
-			   double *buf)
+/* Median one-way ns over the pairs inside each group of @p (@in[q]) and,
+ * unless @out is NULL, between each group and the other probed vCPUs
+ * (@out[q]); NAN where there is none. All groups in one pass over the
+ * pairs, bucketed by group. Returns 0 or -ENOMEM. */
+static int part_medians(const struct work *w, const struct part *p, double *in, double *out)
 {
-	int n = 0;
+	int *cnt = calloc(2 * (size_t)p->count + 1, sizeof(*cnt)), *at = NULL, tot = 0;
+	bool *probed = calloc((size_t)w->n, sizeof(*probed));
+	double *val = NULL;
 
+	if (!cnt || !probed)
+		goto fail;
 	for (int i = 0; i < w->n; i++)
-		for (int j = i + 1; j < w->n; j++) {
-			int ci = w->r->cpu[i], cj = w->r->cpu[j];
-			bool in = (vtc_cpuset_test(a, ci) && vtc_cpuset_test(b, cj)) ||
-				  (vtc_cpuset_test(a, cj) && vtc_cpuset_test(b, ci));
-			if (in && w->comb[pidx(w, i, j)] > 0)
-				buf[n++] = w->comb[pidx(w, i, j)];
-		}
-	return median(buf, n);
+		probed[i] = vtc_cpuset_test(&w->r->probed, w->r->cpu[i]);
+	/* buckets: inside group q at 2q, from q to the rest at 2q+1 */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0, k = 0; i < w->n; i++)
+			for (int j = i + 1; j < w->n; j++, k++) {
+				int li = p->lab[i], lj = p->lab[j], b[2], nb = 0;
+				if (!(w->comb[k] > 0))
+					continue;
+				if (li >= 0 && li == lj)
+					b[nb++] = 2 * li;
+				if (out && li != lj && li >= 0 && probed[j])
+					b[nb++] = 2 * li + 1;
+				if (out && li != lj && lj >= 0 && probed[i])
+					b[nb++] = 2 * lj + 1;
+				for (int x = 0; x < nb; x++)
+					if (pass)
+						val[at[b[x]]++] = w->comb[k];
+					else
+						cnt[b[x]]++;
+			}
+		if (pass)
+			break;
+		at = calloc(2 * (size_t)p->count + 1, sizeof(*at));
+		for (int q = 0; q < 2 * p->count; q++)
+			tot += cnt[q];
+		val = calloc((size_t)tot + 1, sizeof(*val));
+		if (!at || !val)
+			goto fail;
+		for (int q = 1; q < 2 * p->count; q++)
+			at[q] = at[q - 1] + cnt[q - 1];
+	}
+	for (int q = 0; q < p->count; q++) {
+		in[q] = median_select(&val[at[2 * q] - cnt[2 * q]], cnt[2 * q]);
+		if (out)
+			out[q] = median_select(&val[at[2 * q + 1] - cnt[2 * q + 1]], cnt[2 * q + 1]);
+	}
+	free(cnt);
+	free(at);
+	free(val);
+	free(probed);
+	return 0;
+fail:
+	free(cnt);
+	free(at);
+	free(val);
+	free(probed);
+	return -ENOMEM;
 }
 
-/* Median contention score within a group. */
-static double group_score(const struct work *w, const vtc_cpuset *a)
+/* Median contention score within group @q of @p: the first SMT_MAX^2
+ * scored pairs in rank order. */
+static double group_score(const struct work *w, const struct part *p, int q)
 {
+	const int *mem = &p->mem[p->start[q]];
+	int m = part_size(p, q), n = 0;
 	double s[SMT_MAX * SMT_MAX];
-	int n = 0;
 
-	for (int i = 0; i < w->n; i++)
-		for (int j = i + 1; j < w->n && n < SMT_MAX * SMT_MAX; j++)
-			if (vtc_cpuset_test(a, w->r->cpu[i]) && vtc_cpuset_test(a, w->r->cpu[j]) &&
-			    !isnan(w->score[pidx(w, i, j)]))
-				s[n++] = w->score[pidx(w, i, j)];
+	for (int x = 0; x < m; x++)
+		for (int y = x + 1; y < m && n < SMT_MAX * SMT_MAX; y++)
+			if (!isnan(w->score[pidx(w, mem[x], mem[y])]))
+				s[n++] = w->score[pidx(w, mem[x], mem[y])];
 	return median(s, n);
 }
 
@@ -715,24 +1016,32 @@ static bool fast_is_cache(const struct vtc_igroups *g, const struct vtc_topo *ad
 			if (at < 0 || vtc_cpuset_count(&adv->groups[VTC_LEVEL_SMT].set[at]) != 1)
 				return false;
 		}
+		/* only a group holding the first CPU can hold them all */
+		int first = vtc_cpuset_first(&g->g[q].cpus);
 		for (int l = VTC_LEVEL_L2; l <= VTC_LEVEL_L3; l++)
 			for (int i = 0; adv->level_known[l] && i < adv->groups[l].count; i++)
-				in_cache |= vtc_cpuset_subset(&g->g[q].cpus, &adv->groups[l].set[i]);
+				in_cache |= vtc_cpuset_test(&adv->groups[l].set[i], first) &&
+					    vtc_cpuset_subset(&g->g[q].cpus, &adv->groups[l].set[i]);
 		if (!in_cache)
 			return false;
 	}
 	return true;
 }
 
-static void smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
+static int smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
 {
 	struct vtc_igroups *g = &out->groups[VTC_GROUP_SMT];
+	struct part p;
 
+	if (part_from_groups(w, g, &p) || part_medians(w, &p, buf, NULL)) {
+		part_free(&p);
+		return -ENOMEM;
+	}
 	for (int q = 0; q < g->count; q++) {
 		struct vtc_igroup *gr = &g->g[q];
 		char list[64];
-		double in = group_median(w, &gr->cpus, &gr->cpus, buf);
-		double s = group_score(w, &gr->cpus);
+		double in = buf[q];
+		double s = group_score(w, &p, q);
 
 		if (vtc_cpuset_count(&gr->cpus) < 2) {
 			gr->confidence = out->known[VTC_GROUP_SMT] ? 0.5 : 0;
@@ -758,6 +1067,8 @@ static void smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
 			 out->n_tiers >= 2 ? " (fastest tier)" : " (one latency tier)", s,
 			 out->ctl_same, out->ctl_far);
 	}
+	part_free(&p);
+	return 0;
 }
 
 /* SMT groups: the fast tier confirmed by contention; or the fast tier alone
@@ -800,13 +1111,23 @@ static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_
 		memset(edge, 0, (size_t)w->np * sizeof(*edge));
 		uf_groups(w, g, edge, false, w->n);
 	}
-	smt_evidence(w, out, buf);
-	return 0;
+	return smt_evidence(w, out, buf);
 }
 
 /* Steal of @cpu well above the quiet vCPUs of this run (twice the lower
  * quartile, plus 5 points for rounding of /proc/stat ticks). */
-static bool steal_elevated(const struct work *w, int cpu, double *buf)
+static bool steal_elevated(const struct work *w, int cpu)
+{
+	const struct vtc_results *r = w->r;
+
+	if (w->steal_n < 2 || cpu >= r->ncpus_model || r->steal_pct[cpu] < 0)
+		return false;
+	return r->steal_pct[cpu] >= 2 * w->steal_q + 5;
+}
+
+/* The run's steal quartile for steal_elevated(), once per run (per pair
+ * it made stacked inference cubic). */
+static void steal_quartile(struct work *w, double *buf)
 {
 	const struct vtc_results *r = w->r;
 	int n = 0;
@@ -814,17 +1135,39 @@ static bool steal_elevated(const struct work *w, int cpu, double *buf)
 	for (int i = 0; i < w->n; i++)
 		if (r->cpu[i] < r->ncpus_model && r->steal_pct[r->cpu[i]] >= 0)
 			buf[n++] = r->steal_pct[r->cpu[i]];
-	if (n < 2 || cpu >= r->ncpus_model || r->steal_pct[cpu] < 0)
-		return false;
-	qsort(buf, (size_t)n, sizeof(*buf), cmp_double);
-	return r->steal_pct[cpu] >= 2 * buf[n / 4] + 5;
+	w->steal_n = n;
+	w->steal_q = 0;
+	if (n >= 2) {
+		qsort(buf, (size_t)n, sizeof(*buf), cmp_double);
+		w->steal_q = buf[n / 4];
+	}
+}
+
+/* The first contention result of every pair, as vtc_results_contention()
+ * finds it, without a scan of all results per pair. */
+static int index_contention(struct work *w)
+{
+	const struct vtc_results *r = w->r;
+
+	w->cont_of = malloc(((size_t)w->np + 1) * sizeof(*w->cont_of));
+	if (!w->cont_of)
+		return -ENOMEM;
+	for (int k = 0; k < w->np; k++)
+		w->cont_of[k] = -1;
+	for (int i = r->n_contention - 1; i >= 0; i--) {
+		const struct vtc_contention_result *c = &r->contention[i];
+		int ia = vtc_results_rank(r, c->a), ib = vtc_results_rank(r, c->b);
+		if (ia >= 0 && ib >= 0 && ia != ib)
+			w->cont_of[pidx(w, ia, ib)] = i;
+	}
+	return 0;
 }
 
 /* Steal (%) measured during the pair's co-run, or -1. */
-static double corun_steal(const struct vtc_results *r, int k)
+static double corun_steal(const struct work *w, int k)
 {
 	const struct vtc_contention_result *c =
-		vtc_results_contention(r, r->pairs[k].a, r->pairs[k].b);
+		w->cont_of[k] >= 0 ? &w->r->contention[w->cont_of[k]] : NULL;
 	return c && c->measured ? c->steal_pct : -1;
 }
 
@@ -838,7 +1181,7 @@ static bool guest_quiet(const struct vtc_results *r)
 /* Whether pair @k is stacked: stalled in every pass, and co-running like one
  * vCPU when that was measured, else both vCPUs stealing more than the run's
  * quiet ones (a pair held up by a busy neighbour is host noise). */
-static bool stacked_edge(const struct work *w, int k, double *buf)
+static bool stacked_edge(const struct work *w, int k)
 {
 	const struct vtc_results *r = w->r;
 
@@ -851,11 +1194,11 @@ static bool stacked_edge(const struct work *w, int k, double *buf)
 	 * ping-pong and halve co-runs just like stacking; the host's steal
 	 * during the co-run, or a guest with nothing else runnable, tells
 	 * them apart. */
-	if (w->none_clean && corun_steal(r, k) < STACK_STEAL_MIN && !guest_quiet(r))
+	if (w->none_clean && corun_steal(w, k) < STACK_STEAL_MIN && !guest_quiet(r))
 		return false;
 	if (!isnan(w->score[k]))
 		return w->score[k] >= STACK_SCORE_MIN;
-	return steal_elevated(w, r->pairs[k].a, buf) && steal_elevated(w, r->pairs[k].b, buf);
+	return steal_elevated(w, r->pairs[k].a) && steal_elevated(w, r->pairs[k].b);
 }
 
 
@@ -915,38 +1258,38 @@ static void stalls_by_chance(const struct work *w, struct vtc_inferred *out, con
 	out->unknown = true;
 }
 
-/* Stacked: pairs that stall in every pass and, when measured, co-run like
- * two threads on one vCPU. */
-static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, double *buf)
+/* Evidence of the stacked groups: mean handoff over their stalled pairs
+ * (summed per group in pair order, in one pass over the pairs), co-run
+ * score and steal. */
+static int stacked_evidence(struct work *w, struct vtc_inferred *out, const bool *edge,
+			    double *h)
 {
 	struct vtc_igroups *g = &out->groups[VTC_GROUP_STACKED];
 	const struct vtc_results *r = w->r;
+	int *nh = calloc((size_t)g->count + 1, sizeof(*nh));
+	struct part p;
 
-	uf_reset(w);
-	for (int k = 0; k < w->np; k++) {
-		edge[k] = stacked_edge(w, k, buf);
-		if (edge[k])
-			uf_union(w->uf, vtc_results_rank(r, r->pairs[k].a),
-				 vtc_results_rank(r, r->pairs[k].b));
+	if (!nh || part_from_groups(w, g, &p)) {
+		free(nh);
+		return -ENOMEM;
 	}
-	uf_groups(w, g, edge, false, w->n);
-	out->known[VTC_GROUP_STACKED] = true;
-	stalls_by_chance(w, out, edge);
+	for (int q = 0; q < g->count; q++)
+		h[q] = 0;
+	for (int i = 0, k = 0; i < w->n; i++)
+		for (int j = i + 1; j < w->n; j++, k++)
+			for (int ps = 0; ps < w->P && edge[k] && p.lab[i] >= 0; ps++)
+				if (r->pairs[k].pass[ps].handoff_ns > 0) {
+					h[p.lab[i]] += r->pairs[k].pass[ps].handoff_ns;
+					nh[p.lab[i]]++;
+				}
 	for (int q = 0; q < g->count; q++) {
 		struct vtc_igroup *gr = &g->g[q];
-		double h = 0, steal = 0, s = group_score(w, &gr->cpus);
-		int nh = 0, ns = 0, c;
+		double steal = 0, s = group_score(w, &p, q);
+		int ns = 0, c;
 		char list[64];
 
 		if (vtc_cpuset_count(&gr->cpus) < 2)
 			continue;
-		for (int k = 0; k < w->np; k++)
-			for (int ps = 0; ps < w->P && edge[k]; ps++)
-				if (vtc_cpuset_test(&gr->cpus, r->pairs[k].a) &&
-				    r->pairs[k].pass[ps].handoff_ns > 0) {
-					h += r->pairs[k].pass[ps].handoff_ns;
-					nh++;
-				}
 		vtc_cpuset_foreach(c, &gr->cpus)
 			if (c < r->ncpus_model && r->steal_pct[c] >= 0) {
 				steal += r->steal_pct[c];
@@ -956,57 +1299,275 @@ static void infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, 
 		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
 		snprintf(gr->evidence, sizeof(gr->evidence),
 			 "v%s: ping-pong stalled, %.2f ms per handoff; co-run score %.2f "
-			 "(1 = like one vCPU); steal %.0f%%", list, nh ? h / nh / 1e6 : 0,
+			 "(1 = like one vCPU); steal %.0f%%", list, nh[q] ? h[q] / nh[q] / 1e6 : 0,
 			 isnan(s) ? -1.0 : s, ns ? steal / ns : -1.0);
 	}
+	free(nh);
+	part_free(&p);
+	return 0;
 }
 
-struct kv {
-	int key;
-	double v;
+/* Stacked: pairs that stall in every pass and, when measured, co-run like
+ * two threads on one vCPU. */
+static int infer_stacked(struct work *w, struct vtc_inferred *out, bool *edge, double *buf)
+{
+	struct vtc_igroups *g = &out->groups[VTC_GROUP_STACKED];
+	const struct vtc_results *r = w->r;
+
+	steal_quartile(w, buf);
+	if (w->none_clean && !w->cont_of && index_contention(w))
+		return -ENOMEM;
+	uf_reset(w);
+	for (int k = 0; k < w->np; k++) {
+		edge[k] = stacked_edge(w, k);
+		if (edge[k])
+			uf_union(w->uf, vtc_results_rank(r, r->pairs[k].a),
+				 vtc_results_rank(r, r->pairs[k].b));
+	}
+	uf_groups(w, g, edge, false, w->n);
+	out->known[VTC_GROUP_STACKED] = true;
+	stalls_by_chance(w, out, edge);
+	return stacked_evidence(w, out, edge, buf);
+}
+
+
+/* Group merging for one level. The pair values between two current groups
+ * (labels a < b, slot pidx(a, b)) are kept sorted, so merging groups a and
+ * b only merges their slots with each third group, and a heap ordered by
+ * (median, a, b) yields the closest two groups; an entry is stale once
+ * either group changed (version). This replaces a re-sort of all pairs per
+ * merge, O(n^2 log n) each and cubic or worse at 1024 vCPUs, with the same
+ * choice at every step. */
+struct mslot {
+	double *v;
+	int len;
+	bool own; /* v was allocated by a merge, else it points into base */
 };
 
-static int cmp_kv(const void *x, const void *y)
+struct mcand {
+	double med;
+	int a, b;
+	unsigned va, vb;
+};
+
+struct merger {
+	struct work *w;
+	int *lab;
+	struct mslot *slot;
+	double *base;
+	struct mcand *heap;
+	int nheap, capheap;
+	unsigned *ver;
+	int *live, nlive;
+};
+
+static bool cand_before(const struct mcand *x, const struct mcand *y)
 {
-	const struct kv *a = x, *b = y;
-	if (a->key != b->key)
-		return a->key - b->key;
-	return (a->v > b->v) - (a->v < b->v);
+	if (x->med != y->med)
+		return x->med < y->med;
+	return x->a != y->a ? x->a < y->a : x->b < y->b;
+}
+
+static double slot_median(const struct mslot *sl)
+{
+	return (sl->v[(sl->len - 1) / 2] + sl->v[sl->len / 2]) / 2;
+}
+
+static int heap_push(struct merger *m, int a, int b)
+{
+	struct mcand c = {slot_median(&m->slot[pidx(m->w, a, b)]), a, b, m->ver[a], m->ver[b]};
+	int i;
+
+	if (m->nheap == m->capheap) {
+		int cap = m->capheap ? 2 * m->capheap : 1024;
+		struct mcand *h = realloc(m->heap, (size_t)cap * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		m->heap = h;
+		m->capheap = cap;
+	}
+	for (i = m->nheap++; i > 0 && cand_before(&c, &m->heap[(i - 1) / 2]); i = (i - 1) / 2)
+		m->heap[i] = m->heap[(i - 1) / 2];
+	m->heap[i] = c;
+	return 0;
+}
+
+static void heap_pop(struct merger *m)
+{
+	struct mcand last = m->heap[--m->nheap];
+	int i = 0;
+
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= m->nheap)
+			break;
+		if (c + 1 < m->nheap && cand_before(&m->heap[c + 1], &m->heap[c]))
+			c++;
+		if (!cand_before(&m->heap[c], &last))
+			break;
+		m->heap[i] = m->heap[c];
+		i = c;
+	}
+	if (m->nheap > 0)
+		m->heap[i] = last;
+}
+
+/* The closest two current groups, or false when none is left. */
+static bool merger_best(struct merger *m, struct mcand *out)
+{
+	while (m->nheap > 0) {
+		*out = m->heap[0];
+		heap_pop(m);
+		if (m->ver[out->a] == out->va && m->ver[out->b] == out->vb)
+			return true;
+	}
+	return false;
+}
+
+static void slot_drop(struct mslot *sl)
+{
+	if (sl->own)
+		free(sl->v);
+	memset(sl, 0, sizeof(*sl));
+}
+
+/* @into := @into + @from (both sorted), @from emptied. The larger of the
+ * two keeps its buffer, grown in place, and the merge runs from the back. */
+static int slot_merge(struct mslot *into, struct mslot *from)
+{
+	struct mslot big, small;
+	double *v;
+	int i, j, k;
+
+	if (from->len == 0)
+		return 0;
+	if (into->len == 0) {
+		*into = *from;
+		memset(from, 0, sizeof(*from));
+		return 0;
+	}
+	big = into->len >= from->len ? *into : *from;
+	small = into->len >= from->len ? *from : *into;
+	if (big.own) {
+		v = realloc(big.v, (size_t)(big.len + small.len) * sizeof(*v));
+	} else {
+		v = malloc((size_t)(big.len + small.len) * sizeof(*v));
+		if (v)
+			memcpy(v, big.v, (size_t)big.len * sizeof(*v));
+	}
+	if (!v)
+		return -ENOMEM;
+	i = big.len - 1;
+	j = small.len - 1;
+	k = big.len + small.len;
+	while (j >= 0)
+		v[--k] = i >= 0 && v[i] > small.v[j] ? v[i--] : small.v[j--];
+	if (small.own)
+		free(small.v);
+	*into = (struct mslot){v, big.len + small.len, true};
+	memset(from, 0, sizeof(*from));
+	return 0;
+}
+
+static void merger_free(struct merger *m)
+{
+	for (int s = 0; m->slot && s < m->w->np; s++)
+		slot_drop(&m->slot[s]);
+	free(m->slot);
+	free(m->base);
+	free(m->heap);
+	free(m->ver);
+	free(m->live);
+}
+
+/* Bucket the pair values by the groups of @lab and queue every group pair. */
+static int merger_init(struct merger *m, struct work *w, int *lab)
+{
+	int used = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->w = w;
+	m->lab = lab;
+	m->slot = calloc((size_t)w->np + 1, sizeof(*m->slot));
+	m->base = calloc((size_t)w->np + 1, sizeof(*m->base));
+	m->ver = calloc((size_t)w->n, sizeof(*m->ver));
+	m->live = calloc((size_t)w->n, sizeof(*m->live));
+	if (!m->slot || !m->base || !m->ver || !m->live)
+		return -ENOMEM;
+	for (int i = 0; i < w->n; i++)
+		if (lab[i] == i)
+			m->live[m->nlive++] = i;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0, k = 0; i < w->n; i++)
+			for (int j = i + 1; j < w->n; j++, k++) {
+				struct mslot *sl;
+				if (lab[i] == lab[j] || w->comb[k] <= 0)
+					continue;
+				sl = &m->slot[pidx(w, lab[i], lab[j])];
+				if (pass)
+					sl->v[sl->len++] = w->comb[k];
+				else
+					sl->len++;
+			}
+		for (int s = 0; pass == 0 && s < w->np; s++) {
+			m->slot[s].v = m->base + used;
+			used += m->slot[s].len;
+			m->slot[s].len = 0;
+		}
+	}
+	for (int x = 0; x < m->nlive; x++)
+		for (int y = x + 1; y < m->nlive; y++) {
+			int a = m->live[x], b = m->live[y];
+			struct mslot *sl = &m->slot[pidx(w, a, b)];
+			if (sl->len == 0)
+				continue;
+			sort_doubles(sl->v, sl->len);
+			if (heap_push(m, a < b ? a : b, a < b ? b : a))
+				return -ENOMEM;
+		}
+	return 0;
+}
+
+/* Group @b joins group @a (a < b): slots with every third group merge. */
+static int merger_join(struct merger *m, int a, int b)
+{
+	struct work *w = m->w;
+
+	slot_drop(&m->slot[pidx(w, a, b)]);
+	m->ver[a]++;
+	m->ver[b]++;
+	for (int x = 0; x < m->nlive; x++) {
+		int c = m->live[x];
+		if (c == b)
+			m->live[x--] = m->live[--m->nlive];
+		if (c == a || c == b)
+			continue;
+		if (slot_merge(&m->slot[pidx(w, a, c)], &m->slot[pidx(w, b, c)]))
+			return -ENOMEM;
+		if (m->slot[pidx(w, a, c)].len > 0 &&
+		    heap_push(m, a < c ? a : c, a < c ? c : a))
+			return -ENOMEM;
+	}
+	for (int i = 0; i < w->n; i++)
+		if (m->lab[i] == b)
+			m->lab[i] = a;
+	return 0;
 }
 
 /* Merge whole groups (labels in @lab) while the median latency between the
  * closest two is within @boundary. Judging group medians, not single rows,
- * keeps a noisy cpu0 or a half-remote row from splitting a group. */
-static void merge_level(struct work *w, int *lab, double boundary, struct kv *kv)
+ * keeps a noisy cpu0 or a half-remote row from splitting a group. The
+ * label of a group stays its lowest rank. */
+static int merge_level(struct work *w, int *lab, double boundary)
 {
-	for (;;) {
-		int m = 0, bkey = -1;
-		double best = INFINITY;
+	struct merger m;
+	struct mcand c;
+	int rc = merger_init(&m, w, lab);
 
-		for (int i = 0; i < w->n; i++)
-			for (int j = i + 1; j < w->n; j++) {
-				int la = lab[i], lb = lab[j], k = pidx(w, i, j);
-				if (la == lb || w->comb[k] <= 0)
-					continue;
-				kv[m++] = (struct kv){la < lb ? la * w->n + lb : lb * w->n + la,
-						      w->comb[k]};
-			}
-		qsort(kv, (size_t)m, sizeof(*kv), cmp_kv);
-		for (int s = 0, e; s < m; s = e) {
-			for (e = s; e < m && kv[e].key == kv[s].key; e++)
-				;
-			double med = (kv[s + (e - s - 1) / 2].v + kv[s + (e - s) / 2].v) / 2;
-			if (med < best) {
-				best = med;
-				bkey = kv[s].key;
-			}
-		}
-		if (bkey < 0 || best > boundary)
-			return;
-		for (int i = 0; i < w->n; i++)
-			if (lab[i] == bkey % w->n)
-				lab[i] = bkey / w->n;
-	}
+	while (rc == 0 && merger_best(&m, &c) && c.med < INFINITY && !(c.med > boundary))
+		rc = merger_join(&m, c.a, c.b);
+	merger_free(&m);
+	return rc;
 }
 
 static int count_labels(const struct work *w, const int *lab)
@@ -1018,27 +1579,39 @@ static int count_labels(const struct work *w, const int *lab)
 }
 
 /* Fill @g from labels (label = lowest rank of the group) with evidence. */
-static void level_groups(struct work *w, struct vtc_igroups *g, const int *lab,
-			 bool homogeneous, double *buf)
+static int level_groups(struct work *w, struct vtc_igroups *g, const int *lab,
+			bool homogeneous, double *buf)
 {
-	g->count = 0;
-	for (int i = 0; i < w->n; i++) {
-		struct vtc_igroup *gr;
-		vtc_cpuset rest = w->r->probed;
-		char list[64];
-		double in, outm;
+	int *qof = malloc((size_t)w->n * sizeof(*qof)), count = 0;
+	double *outb = malloc(((size_t)w->n + 1) * sizeof(*outb));
+	struct part p = {0};
 
-		if (lab[i] != i)
-			continue;
-		gr = &g->g[g->count++];
+	for (int i = 0; qof && i < w->n; i++)
+		if (lab[i] == i)
+			qof[i] = count++;
+	if (!qof || !outb || part_alloc(w, &p, count)) {
+		free(qof);
+		free(outb);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < w->n; i++)
+		p.lab[i] = qof[lab[i]];
+	part_index(w, &p);
+	free(qof);
+	if (part_medians(w, &p, buf, outb)) {
+		free(outb);
+		part_free(&p);
+		return -ENOMEM;
+	}
+	g->count = 0;
+	for (int q = 0; q < p.count; q++) {
+		struct vtc_igroup *gr = &g->g[g->count++];
+		char list[64];
+		double in = buf[q], outm = outb[q];
+
 		memset(gr, 0, sizeof(*gr));
-		for (int j = 0; j < w->n; j++)
-			if (lab[j] == i) {
-				vtc_cpuset_set(&gr->cpus, w->r->cpu[j]);
-				vtc_cpuset_unset(&rest, w->r->cpu[j]);
-			}
-		in = group_median(w, &gr->cpus, &gr->cpus, buf);
-		outm = group_median(w, &gr->cpus, &rest, buf);
+		for (int x = p.start[q]; x < p.start[q + 1]; x++)
+			vtc_cpuset_set(&gr->cpus, w->r->cpu[p.mem[x]]);
 		vtc_cpulist_format(&gr->cpus, list, sizeof(list));
 		if (homogeneous) {
 			gr->confidence = 0.5;
@@ -1052,77 +1625,95 @@ static void level_groups(struct work *w, struct vtc_igroups *g, const int *lab,
 				 list, in, outm);
 		}
 	}
+	free(outb);
+	part_free(&p);
+	return 0;
 }
 
 /* Cache and socket groups from the tiers above SMT, on SMT/stacked units. */
 static int infer_levels(struct work *w, struct vtc_inferred *out, int start, double *buf)
 {
-	int *lab = calloc((size_t)w->n, sizeof(*lab)), nlev = 0, units, prev;
+	int *lab = calloc((size_t)w->n, sizeof(*lab)), nlev = 0, units, prev, rc = 0;
 	int *lev = calloc((size_t)w->n * VTC_INFER_MAX_TIERS, sizeof(*lev));
-	struct kv *kv = calloc((size_t)w->np + 1, sizeof(*kv));
 
-	if (!lab || !lev || !kv) {
+	if (!lab || !lev) {
 		free(lab);
 		free(lev);
-		free(kv);
 		return -ENOMEM;
 	}
 	uf_reset(w);
-	/* units: SMT and stacked groups move together at every level */
+	/* units: SMT and stacked groups move together at every level (the
+	 * root, hence the label, of a union is its lowest rank whatever the
+	 * order of unions) */
 	static const enum vtc_gkind unit_kinds[] = {VTC_GROUP_SMT, VTC_GROUP_STACKED};
 	for (size_t u = 0; u < VTC_ARRAY_SIZE(unit_kinds); u++) {
 		enum vtc_gkind kind = unit_kinds[u];
 		const struct vtc_igroups *g = &out->groups[kind];
-		for (int q = 0; q < g->count && out->known[kind]; q++)
-			for (int i = 0; i < w->n; i++)
-				for (int j = i + 1; j < w->n; j++)
-					if (vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[i]) &&
-					    vtc_cpuset_test(&g->g[q].cpus, w->r->cpu[j]))
-						uf_union(w->uf, i, j);
+		for (int q = 0; q < g->count && out->known[kind]; q++) {
+			int c, first = -1;
+			vtc_cpuset_foreach(c, &g->g[q].cpus) {
+				int i = vtc_results_rank(w->r, c);
+				if (i >= 0 && first >= 0)
+					uf_union(w->uf, first, i);
+				else if (i >= 0)
+					first = i;
+			}
+		}
 	}
 	for (int i = 0; i < w->n; i++)
 		lab[i] = uf_find(w->uf, i);
 	units = prev = count_labels(w, lab);
-	for (int t = start; t + 1 < out->n_tiers; t++) {
-		merge_level(w, lab, w->bound[t], kv);
+	for (int t = start; rc == 0 && t + 1 < out->n_tiers; t++) {
+		rc = merge_level(w, lab, w->bound[t]);
 		int c = count_labels(w, lab);
 		/* A level that merges everything is not a split: skip it. */
 		if (c < prev && c > 1)
 			memcpy(&lev[w->n * nlev++], lab, (size_t)w->n * sizeof(*lab));
 		prev = c;
 	}
-	if (nlev > 0) {
-		level_groups(w, &out->groups[VTC_GROUP_LLC], lev, false, buf);
-		level_groups(w, &out->groups[VTC_GROUP_SOCKET], &lev[w->n * (nlev - 1)], false, buf);
+	if (rc) {
+		/* out of memory: no level */
+	} else if (nlev > 0) {
+		rc = level_groups(w, &out->groups[VTC_GROUP_LLC], lev, false, buf);
+		if (rc == 0)
+			rc = level_groups(w, &out->groups[VTC_GROUP_SOCKET], &lev[w->n * (nlev - 1)],
+					  false, buf);
 		out->llc_socket_ambiguous = nlev == 1;
 		out->known[VTC_GROUP_LLC] = out->known[VTC_GROUP_SOCKET] = true;
 	} else if (units >= 3 || prev == 1) {
 		/* Too few units to tell "all alike" from "all apart" otherwise. */
 		for (int i = 0; i < w->n; i++)
 			lab[i] = 0;
-		level_groups(w, &out->groups[VTC_GROUP_LLC], lab, true, buf);
-		level_groups(w, &out->groups[VTC_GROUP_SOCKET], lab, true, buf);
+		rc = level_groups(w, &out->groups[VTC_GROUP_LLC], lab, true, buf);
+		if (rc == 0)
+			rc = level_groups(w, &out->groups[VTC_GROUP_SOCKET], lab, true, buf);
 		out->homogeneous = true;
 		out->known[VTC_GROUP_LLC] = out->known[VTC_GROUP_SOCKET] = true;
 	}
 	free(lab);
 	free(lev);
-	free(kv);
-	return 0;
+	return rc;
 }
 
 /* First tier above SMT: 1 when every fast-tier pair is inside an SMT group. */
-static int level_start(const struct work *w, const struct vtc_inferred *out)
+static int level_start(const struct work *w, const struct vtc_inferred *out, int *start)
 {
+	struct part p;
+
+	*start = 0;
 	if (!out->known[VTC_GROUP_SMT] || out->n_tiers < 2)
 		return 0;
-	for (int i = 0; i < w->n; i++)
-		for (int j = i + 1; j < w->n; j++)
-			if (w->ptier[pidx(w, i, j)] == 0 &&
-			    vtc_inferred_find(out, VTC_GROUP_SMT, w->r->cpu[i]) !=
-				    vtc_inferred_find(out, VTC_GROUP_SMT, w->r->cpu[j]))
-				return 0;
-	return 1;
+	if (part_from_groups(w, &out->groups[VTC_GROUP_SMT], &p))
+		return -ENOMEM;
+	*start = 1;
+	for (int i = 0, k = 0; i < w->n && *start; i++)
+		for (int j = i + 1; j < w->n; j++, k++)
+			if (w->ptier[k] == 0 && p.lab[i] != p.lab[j]) {
+				*start = 0;
+				break;
+			}
+	part_free(&p);
+	return 0;
 }
 
 static int check_results(const struct vtc_results *r)
@@ -1168,13 +1759,15 @@ static bool any_group(const struct vtc_igroups *g)
 static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_inferred *out,
 		     bool *edge, double *buf)
 {
-	int rc = collect(w, out);
+	int rc = collect(w, out), start = 0;
 
 	if (rc == 0 && !out->unknown)
 		rc = label(w, out);
 	if (rc == 0)
 		contention_scores(w, out);
-	infer_stacked(w, out, edge, buf);
+	int rs = infer_stacked(w, out, edge, buf);
+	if (rc == 0)
+		rc = rs;
 	if (rc == 0 && out->n_tiers == 0 && !out->unknown) {
 		/* all pairs stalled: stacked groups are all there is to say */
 		out->unknown = !any_group(&out->groups[VTC_GROUP_STACKED]);
@@ -1189,7 +1782,9 @@ static int infer_run(struct work *w, const struct vtc_topo *adv, struct vtc_infe
 		return rc;
 	rc = infer_smt(w, out, adv, edge, buf);
 	if (rc == 0 && !out->unknown)
-		rc = infer_levels(w, out, level_start(w, out), buf);
+		rc = level_start(w, out, &start);
+	if (rc == 0 && !out->unknown)
+		rc = infer_levels(w, out, start, buf);
 	return rc;
 }
 
