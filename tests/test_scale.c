@@ -8,10 +8,20 @@
  * and controls, as the scheduler would collect it. The guest is told the
  * vCPUs are 1024 single-thread cores of one socket, so comparison has work.
  * Time bounds are structural only (a cubic-time regression blows through
- * them; noise and sanitizers do not): the real figures are printed. */
+ * them; noise and sanitizers do not): the real figures are printed.
+ *
+ * Phases: "analysis" (the measurements above), "import" (the same host as
+ * a c2clat matrix through vtc_matrix_import: one pass, no contention) and
+ * "json". Without arguments the program runs the phases it was built for
+ * (tests/test_scale: analysis and import; tests/test_scale_json, built
+ * with -DVTC_SCALE_JSON: json), so each can be expected to pass or fail on
+ * its own; "tests/test_scale json" runs one by hand. VTC_SCALE_NV=N (a
+ * multiple of 32 up to 1024) models N vCPUs instead of 1024, to see how
+ * the figures grow. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,13 +36,16 @@
 
 #include "compare.h"
 #include "infer.h"
+#include "matrix_import.h"
 #include "report_json.h"
 #include "verdict.h"
 
-#define NV 1024
+#define NV_MAX 1024
 #define THREADS 2
 #define LLC_CPUS 16  /* 8 cores x 2 threads */
-#define SOCKET_CPUS 512
+#define SOCKET_CPUS (nv / 2)
+
+static int nv = NV_MAX; /* vCPUs modelled */
 
 /* Structural bounds, generous for noise and sanitizers: the goal is
  * analysis under 1 s; an O(n^3) slip at n = 1024 takes a minute. Memory:
@@ -97,10 +110,10 @@ static void build_results(struct vtc_results *r)
 	vtc_cpuset all;
 
 	vtc_cpuset_clear(&all);
-	for (int v = 0; v < NV; v++)
+	for (int v = 0; v < nv; v++)
 		vtc_cpuset_set(&all, v);
 	assert_int_equal(vtc_results_init(r, &all, 2), 0);
-	assert_int_equal(r->n_pairs, NV * (NV - 1) / 2);
+	assert_int_equal(r->n_pairs, nv * (nv - 1) / 2);
 	snprintf(r->backend, sizeof(r->backend), "sim");
 	snprintf(r->timer.name, sizeof(r->timer.name), "monotonic-raw");
 	r->timer.ticks_per_ns = 1;
@@ -114,13 +127,13 @@ static void build_results(struct vtc_results *r)
 	}
 	/* What the scheduler co-runs: each vCPU with its fastest partner, a
 	 * median-latency control per core, the same-vCPU control. */
-	for (int v = 0; v < NV; v += THREADS) {
+	for (int v = 0; v < nv; v += THREADS) {
 		add_cont(r, v, v + 1, 0.62 + 0.02 * jit(&st));
-		add_cont(r, v, (v + SOCKET_CPUS / 2) % NV, 0.97 + 0.02 * jit(&st));
+		add_cont(r, v, (v + SOCKET_CPUS / 2) % nv, 0.97 + 0.02 * jit(&st));
 	}
 	for (int v = 0; v < 8; v++)
-		add_cont(r, v * 128, v * 128, 0.5 + 0.01 * jit(&st));
-	for (int v = 0; v < NV; v++) {
+		add_cont(r, v * (nv / 8), v * (nv / 8), 0.5 + 0.01 * jit(&st));
+	for (int v = 0; v < nv; v++) {
 		for (int k = 0; k < VTC_CONT_KINDS; k++)
 			r->solo_rate[k][v] = 1.0;
 		r->steal_pct[v] = 0;
@@ -128,11 +141,11 @@ static void build_results(struct vtc_results *r)
 	r->duration_s = 10;
 }
 
-/* What the guest is told: one socket of NV single-thread cores. */
+/* What the guest is told: one socket of nv single-thread cores. */
 static void build_advertised(struct vtc_topo *t)
 {
-	assert_int_equal(vtc_topo_init(t, "sysfs", NV), 0);
-	for (int v = 0; v < NV; v++) {
+	assert_int_equal(vtc_topo_init(t, "sysfs", nv), 0);
+	for (int v = 0; v < nv; v++) {
 		struct vtc_topo_cpu *c = &t->cpu[v];
 		c->possible = c->present = c->online = true;
 		c->thread_id = 0;
@@ -141,7 +154,7 @@ static void build_advertised(struct vtc_topo *t)
 		vtc_cpuset_set(&t->possible, v);
 	}
 	t->present = t->online = t->allowed = t->possible;
-	for (int v = 0; v < NV; v++) {
+	for (int v = 0; v < nv; v++) {
 		struct vtc_topo_cpu *c = &t->cpu[v];
 		vtc_cpuset_set(&c->siblings[VTC_LEVEL_SMT], v);
 		vtc_cpuset_set(&c->siblings[VTC_LEVEL_L1D], v);
@@ -209,25 +222,104 @@ static int analysis_phase(struct phase *ph)
 	struct vtc_findings fs = { 0 };
 	char reason[320];
 	enum vtc_exit status;
-	double t0;
+	double t0, t1;
 	int ok;
 
 	build_results(&r);
 	build_advertised(&adv);
 	t0 = now_s();
-	if (vtc_infer(&r, &adv, &inf) != 0 || vtc_compare(&inf, &r, &adv, NULL, &fs) != 0)
+	if (vtc_infer(&r, &adv, &inf) != 0)
+		return 2;
+	t1 = now_s();
+	if (vtc_compare(&inf, &r, &adv, NULL, &fs) != 0)
 		return 2;
 	status = vtc_verdict(&inf, &fs, reason, sizeof(reason));
 	ph->secs = now_s() - t0;
-	/* The structure was recovered, and the lie about SMT caught. */
+	/* The structure was recovered (cores, LLCs, sockets), and the lie
+	 * about SMT caught. */
 	ok = !inf.unknown && inf.known[VTC_GROUP_SMT] &&
-	     inf.groups[VTC_GROUP_SMT].count == NV / THREADS &&
+	     inf.groups[VTC_GROUP_SMT].count == nv / THREADS && inf.known[VTC_GROUP_LLC] &&
+	     inf.groups[VTC_GROUP_LLC].count == nv / LLC_CPUS && inf.known[VTC_GROUP_SOCKET] &&
+	     inf.groups[VTC_GROUP_SOCKET].count == nv / SOCKET_CPUS &&
 	     status == VTC_EXIT_CRITICAL && fs.count > 0;
 	snprintf(ph->note, sizeof(ph->note),
 		 "%d vCPUs, %d pairs x %d passes, %d contention results: infer+compare+"
-		 "verdict %.3f s, %d SMT groups, %d findings, %s", r.n, r.n_pairs, r.n_passes,
-		 r.n_contention, ph->secs, inf.groups[VTC_GROUP_SMT].count, fs.count,
-		 ok ? "as expected" : "WRONG RESULT");
+		 "verdict %.3f s (infer %.3f s), %d SMT, %d LLC, %d socket groups, %d findings, %s",
+		 r.n, r.n_pairs, r.n_passes, r.n_contention, ph->secs, t1 - t0,
+		 inf.groups[VTC_GROUP_SMT].count, inf.groups[VTC_GROUP_LLC].count,
+		 inf.groups[VTC_GROUP_SOCKET].count, fs.count, ok ? "as expected" : "WRONG RESULT");
+	vtc_findings_free(&fs);
+	vtc_inferred_free(&inf);
+	vtc_topo_free(&adv);
+	vtc_results_free(&r);
+	return ok ? 0 : 2;
+}
+
+/* The modelled host as c2clat's text matrix (full, both directions). */
+static char *build_matrix(size_t *len)
+{
+	unsigned st = 11;
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, " CPU");
+	for (int v = 0; v < nv; v++)
+		fprintf(f, " %d", v);
+	for (int a = 0; a < nv; a++) {
+		fprintf(f, "\n %d", a);
+		for (int b = 0; b < nv; b++)
+			fprintf(f, " %.1f", a == b ? 0 : host_ns(a, b) * (1 + 0.03 * jit(&st)));
+	}
+	fprintf(f, "\n");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* An imported matrix (one pass, no contention): the fast tier can be a
+ * shared core or a shared cache, so it is a level of its own; sockets are
+ * still found, and the advertised single socket is wrong. */
+static int import_phase(struct phase *ph)
+{
+	struct vtc_results r;
+	struct vtc_topo adv;
+	struct vtc_inferred inf;
+	struct vtc_findings fs = { 0 };
+	char err[160], reason[320], *text;
+	enum vtc_exit status;
+	double t0, t1, t2;
+	size_t len;
+	FILE *f;
+	int ok;
+
+	if (!(text = build_matrix(&len)) || !(f = fmemopen(text, len, "r")))
+		return 2;
+	t0 = now_s();
+	if (vtc_matrix_import(f, &r, err, sizeof(err)) != 0)
+		return 2;
+	fclose(f);
+	free(text);
+	build_advertised(&adv);
+	t1 = now_s();
+	if (vtc_infer(&r, &adv, &inf) != 0)
+		return 2;
+	t2 = now_s();
+	if (vtc_compare(&inf, &r, &adv, NULL, &fs) != 0)
+		return 2;
+	status = vtc_verdict(&inf, &fs, reason, sizeof(reason));
+	ph->secs = now_s() - t1;
+	ok = !inf.unknown && r.n_passes == 1 && r.n_contention == 0 && inf.known[VTC_GROUP_SOCKET] &&
+	     inf.groups[VTC_GROUP_SOCKET].count == nv / SOCKET_CPUS &&
+	     status == VTC_EXIT_CRITICAL && fs.count > 0;
+	snprintf(ph->note, sizeof(ph->note),
+		 "imported %d x %d matrix in %.3f s: infer+compare+verdict %.3f s (infer %.3f s), "
+		 "%d tiers, %d LLC, %d socket groups, %d findings, %s", r.n, r.n, t1 - t0,
+		 ph->secs, t2 - t1, inf.n_tiers, inf.groups[VTC_GROUP_LLC].count,
+		 inf.groups[VTC_GROUP_SOCKET].count, fs.count, ok ? "as expected" : "WRONG RESULT");
 	vtc_findings_free(&fs);
 	vtc_inferred_free(&inf);
 	vtc_topo_free(&adv);
@@ -258,7 +350,7 @@ static int json_phase(struct phase *ph)
 	ok = vtc_json_to_results(doc, &back, err, sizeof(err)) == 0;
 	json_decref(doc);
 	ph->secs = now_s() - t0;
-	ok = ok && back.n == NV && back.n_pairs == r.n_pairs &&
+	ok = ok && back.n == nv && back.n_pairs == r.n_pairs &&
 	     vtc_results_pair_median(&back, 0, 1) > 0;
 	snprintf(ph->note, sizeof(ph->note),
 		 "JSON build+dump+load %.3f s, %.1f MB of JSON text, %s", ph->secs, len / 1e6,
@@ -281,6 +373,18 @@ static void test_scale_analysis(void **state)
 	assert_true(rss < RSS_MAX_KIB);
 }
 
+static void test_scale_import(void **state)
+{
+	struct phase ph;
+	long rss;
+
+	(void)state;
+	run_phase(import_phase, ANALYSIS_MAX_S + 1, &ph, &rss);
+	print_message("scale: import+analysis peak RSS %.1f MB\n", rss / 1024.0);
+	assert_true(ph.secs < ANALYSIS_MAX_S);
+	assert_true(rss < RSS_MAX_KIB);
+}
+
 static void test_scale_json(void **state)
 {
 	struct phase ph;
@@ -293,11 +397,40 @@ static void test_scale_json(void **state)
 	assert_true(rss < RSS_MAX_KIB);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest all[] = {
 		cmocka_unit_test(test_scale_analysis),
+		cmocka_unit_test(test_scale_import),
 		cmocka_unit_test(test_scale_json),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	static const char *const names[] = {"analysis", "import", "json"};
+	struct CMUnitTest run[3];
+	const char *env = getenv("VTC_SCALE_NV");
+	int n = 0;
+
+	if (env && (atoi(env) < 32 || atoi(env) > NV_MAX || atoi(env) % 32)) {
+		fprintf(stderr, "test_scale: VTC_SCALE_NV must be a multiple of 32 up to %d\n",
+			NV_MAX);
+		return 1;
+	}
+	nv = env ? atoi(env) : NV_MAX;
+	for (int t = 0; t < 3; t++) {
+#ifdef VTC_SCALE_JSON
+		bool want = t == 2;
+#else
+		bool want = t < 2;
+#endif
+		if (argc > 1)
+			want = false;
+		for (int a = 1; a < argc; a++)
+			want |= strcmp(argv[a], names[t]) == 0;
+		if (want)
+			run[n++] = all[t];
+	}
+	if (n == 0) {
+		fprintf(stderr, "usage: test_scale [analysis] [import] [json]\n");
+		return 1;
+	}
+	return _cmocka_run_group_tests("scale", run, (size_t)n, NULL, NULL);
 }
