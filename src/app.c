@@ -351,7 +351,7 @@ json_t *vtc_app_report(const struct vtc_app *app)
 				      "cpuid",
 				      app->have_cpuid ? vtc_json_from_topo(&app->cpuid) : json_null()));
 	json_object_set_new(doc, "measurements",
-			    app->have_results ? vtc_json_from_results(&app->res) : json_null());
+			    app->have_results ? vtc_json_from_results_meta(&app->res) : json_null());
 	json_object_set_new(doc, "inferred",
 			    app->have_inf ? vtc_json_from_inferred(&app->inf) : json_null());
 	json_object_set_new(doc, "findings", vtc_json_from_findings(&app->findings));
@@ -361,7 +361,8 @@ json_t *vtc_app_report(const struct vtc_app *app)
 	return doc;
 }
 
-static int load_section(struct vtc_app *app, const json_t *doc, const char *path)
+static int load_section(struct vtc_app *app, const json_t *doc,
+			const struct vtc_pair_stash *stash, const char *path)
 {
 	const json_t *adv = json_object_get(doc, "advertised");
 	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
@@ -384,7 +385,7 @@ static int load_section(struct vtc_app *app, const json_t *doc, const char *path
 	if (!json_is_object(meas))
 		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
 			       "made with --advertised); nothing to analyze", path);
-	if ((rc = vtc_json_to_results(meas, &app->res, err, sizeof(err))))
+	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
 		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
 	app->have_results = true;
 	return 0;
@@ -392,26 +393,28 @@ static int load_section(struct vtc_app *app, const json_t *doc, const char *path
 
 int vtc_app_load_report(struct vtc_app *app, const char *path)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	struct vtc_pair_stash stash;
 	const json_t *schema;
+	char err[160] = "";
+	json_t *doc;
 	int rc;
 
-	if (!doc)
-		return set_err(app, -EINVAL, "%s: not a readable JSON report (line %d: %s)", path,
-			       jerr.line, jerr.text);
+	if ((rc = vtc_report_read(path, &doc, &stash, err, sizeof(err))))
+		return set_err(app, rc, "%s: not a readable JSON report (%s)",
+			       path, err[0] ? err : strerror(-rc));
 	schema = json_object_get(doc, "schema");
 	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
 		set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
 			"'%s' only", path,
 			json_is_string(schema) ? json_string_value(schema) : "(none)",
 			VTC_REPORT_SCHEMA);
-		json_decref(doc);
-		return -EPROTO;
+		rc = -EPROTO;
+	} else {
+		rc = load_section(app, doc, &stash, path);
 	}
-	rc = load_section(app, doc, path);
 	if (!rc && app->have_cpuid)
 		rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist);
+	vtc_pair_stash_free(&stash);
 	json_decref(doc);
 	return rc;
 }

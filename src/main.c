@@ -334,7 +334,7 @@ static int write_json(const struct vtc_app *app, const char *path)
 		fputs("vtopocheck: out of memory building the JSON report\n", stderr);
 		return -ENOMEM;
 	}
-	rc = vtc_json_write_atomic(doc, path);
+	rc = vtc_report_write(doc, app->have_results ? &app->res : NULL, path);
 	json_decref(doc);
 	if (rc)
 		fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s)\n", path,

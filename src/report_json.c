@@ -146,22 +146,25 @@ static bool pair_measured(const struct vtc_pair_result *p, int passes)
 	return false;
 }
 
-json_t *vtc_json_from_results(const struct vtc_results *r)
+static json_t *pair_json(const struct vtc_results *r, int i)
+{
+	json_t *passes = json_array();
+
+	for (int p = 0; p < r->n_passes; p++)
+		json_array_append_new(passes, lat_json(&r->pairs[i].pass[p]));
+	return json_pack("{s:i, s:i, s:o}", "a", r->pairs[i].a, "b", r->pairs[i].b, "passes",
+			 passes);
+}
+
+/* Pairs never measured (budget, interruption) are left out: on big guests
+ * they are most of the matrix. Absent means unmeasured. */
+static json_t *results_json(const struct vtc_results *r, bool with_pairs)
 {
 	json_t *pairs = json_array(), *cont = json_array(), *solo = json_object();
 
-	for (int i = 0; i < r->n_pairs; i++) {
-		json_t *passes;
-		/* Pairs never measured (budget, interruption) are left out: on
-		 * big guests they are most of the matrix. Absent means unmeasured. */
-		if (!pair_measured(&r->pairs[i], r->n_passes))
-			continue;
-		passes = json_array();
-		for (int p = 0; p < r->n_passes; p++)
-			json_array_append_new(passes, lat_json(&r->pairs[i].pass[p]));
-		json_array_append_new(pairs, json_pack("{s:i, s:i, s:o}", "a", r->pairs[i].a,
-						       "b", r->pairs[i].b, "passes", passes));
-	}
+	for (int i = 0; with_pairs && i < r->n_pairs; i++)
+		if (pair_measured(&r->pairs[i], r->n_passes))
+			json_array_append_new(pairs, pair_json(r, i));
 	for (int i = 0; i < r->n_contention; i++)
 		json_array_append_new(cont, contention_json(&r->contention[i]));
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
@@ -179,6 +182,16 @@ json_t *vtc_json_from_results(const struct vtc_results *r)
 			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
 			 r->duration_s,
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted);
+}
+
+json_t *vtc_json_from_results(const struct vtc_results *r)
+{
+	return results_json(r, true);
+}
+
+json_t *vtc_json_from_results_meta(const struct vtc_results *r)
+{
+	return results_json(r, false);
 }
 
 json_t *vtc_json_from_findings(const struct vtc_findings *fs)
@@ -407,22 +420,45 @@ static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s
 		fail(ld, "measured pair without a positive median in field", "median_ns");
 }
 
-static void load_pair(struct loader *ld, const json_t *o, struct vtc_results *r)
+/* One pair object, parsed before the results it belongs to exist (the
+ * streaming reader meets the pairs before the rest of the document). */
+static void parse_pair(struct loader *ld, const json_t *o, struct vtc_stashed_pair *sp)
 {
-	int a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
-	int b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
 	const json_t *passes = member(ld, o, "passes", JSON_ARRAY);
-	struct vtc_pair_result *p;
 
+	sp->p.a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
+	sp->p.b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
 	if (ld->rc)
 		return;
-	p = vtc_results_pair(r, a, b);
-	if (!p || json_array_size(passes) != (size_t)r->n_passes) {
+	sp->npass = (int)json_array_size(passes);
+	if (sp->npass < 1 || sp->npass > VTC_MAX_PASSES) {
+		fail(ld, "wrong pass count in", "pairs");
+		return;
+	}
+	for (int i = 0; i < sp->npass && !ld->rc; i++)
+		load_lat(ld, json_array_get(passes, (size_t)i), &sp->p.pass[i]);
+}
+
+static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
+		       struct vtc_results *r)
+{
+	struct vtc_pair_result *p = vtc_results_pair(r, sp->p.a, sp->p.b);
+
+	if (!p || sp->npass != r->n_passes) {
 		fail(ld, "pair not among probed cpus or wrong pass count in", "pairs");
 		return;
 	}
-	for (int i = 0; i < r->n_passes && !ld->rc; i++)
-		load_lat(ld, json_array_get(passes, (size_t)i), &p->pass[i]);
+	memcpy(p->pass, sp->p.pass, sizeof(p->pass));
+}
+
+static void load_pair(struct loader *ld, const json_t *o, struct vtc_results *r)
+{
+	struct vtc_stashed_pair sp;
+
+	memset(&sp, 0, sizeof(sp));
+	parse_pair(ld, o, &sp);
+	if (!ld->rc)
+		place_pair(ld, &sp, r);
 }
 
 static void load_contention(struct loader *ld, const json_t *o, struct vtc_results *r)
@@ -468,7 +504,8 @@ static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_par
 	p->contention = get_bool(ld, o, "contention");
 }
 
-static void load_results_body(struct loader *ld, const json_t *j, struct vtc_results *r)
+static void load_results_body(struct loader *ld, const json_t *j,
+			      const struct vtc_pair_stash *stash, struct vtc_results *r)
 {
 	const json_t *pairs = member(ld, j, "pairs", JSON_ARRAY);
 	const json_t *cont = member(ld, j, "contention", JSON_ARRAY);
@@ -491,6 +528,8 @@ static void load_results_body(struct loader *ld, const json_t *j, struct vtc_res
 		if (!ld->rc)
 			load_pair(ld, v, r);
 	}
+	for (int k = 0; stash && k < stash->n && !ld->rc; k++)
+		place_pair(ld, &stash->p[k], r);
 	json_array_foreach(cont, i, v) {
 		if (!ld->rc)
 			load_contention(ld, v, r);
@@ -509,7 +548,8 @@ static void load_results_body(struct loader *ld, const json_t *j, struct vtc_res
 	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");
 }
 
-int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen)
+int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stash,
+			      struct vtc_results *r, char *err, size_t errlen)
 {
 	struct loader ld = {err, errlen, 0};
 	vtc_cpuset probed;
@@ -521,10 +561,15 @@ int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_
 		return ld.rc;
 	if ((rc = vtc_results_init(r, &probed, passes)))
 		return rc;
-	load_results_body(&ld, j, r);
+	load_results_body(&ld, j, stash, r);
 	if (ld.rc)
 		vtc_results_free(r);
 	return ld.rc;
+}
+
+int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen)
+{
+	return vtc_json_to_results_stash(j, NULL, r, err, errlen);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -615,4 +660,235 @@ json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
 			 json_pack("{s:b, s:b, s:b}", "smt_latency_only",
 				   inf->smt_latency_only, "llc_socket_ambiguous",
 				   inf->llc_socket_ambiguous, "homogeneous", inf->homogeneous));
+}
+
+/* ---- reports of any size: pairs streamed ------------------------------ */
+
+struct splice {
+	const char *text;           /* the document, measurements.pairs empty */
+	size_t cut;                 /* just after the '[' of "pairs": [] */
+	const struct vtc_results *r;
+};
+
+/* A real as JSON: 7 significant digits (0.1 ps at 1 us, far below timer
+ * resolution), null when not finite. */
+static void print_real(FILE *f, const char *key, double v, const char *sep)
+{
+	if (isfinite(v))
+		fprintf(f, "\"%s\":%.7g%s", key, v, sep);
+	else
+		fprintf(f, "\"%s\":null%s", key, sep);
+}
+
+/* One pair on one line, written directly: half a million pairs through
+ * jansson objects take seconds; these fields are numbers and booleans only.
+ * Same fields and order as pair_json (the streamed test reads it back). */
+static void print_pair(FILE *f, const struct vtc_results *r, int i)
+{
+	fprintf(f, "{\"a\":%d,\"b\":%d,\"passes\":[", r->pairs[i].a, r->pairs[i].b);
+	for (int p = 0; p < r->n_passes; p++) {
+		const struct vtc_lat_stats *s = &r->pairs[i].pass[p];
+		fprintf(f, "%s{\"measured\":%s,\"stalled\":%s,\"samples\":%u,\"discarded\":%u,"
+			"\"stalls\":%u,\"round_trips\":%u,", p ? "," : "",
+			s->measured ? "true" : "false", s->stalled ? "true" : "false", s->samples,
+			s->discarded, s->stalls, s->round_trips);
+		print_real(f, "min_ns", s->min_ns, ",");
+		print_real(f, "p10_ns", s->p10_ns, ",");
+		print_real(f, "median_ns", s->median_ns, ",");
+		print_real(f, "p90_ns", s->p90_ns, ",");
+		print_real(f, "handoff_ns", s->handoff_ns, ",");
+		print_real(f, "t_start_s", s->t_start_s, "}");
+	}
+	fputs("]}", f);
+}
+
+static int write_spliced(FILE *f, void *arg)
+{
+	const struct splice *sp = arg;
+	bool first = true;
+
+	if (fwrite(sp->text, 1, sp->cut, f) != sp->cut)
+		return -EIO;
+	for (int i = 0; i < sp->r->n_pairs; i++) {
+		if (!pair_measured(&sp->r->pairs[i], sp->r->n_passes))
+			continue;
+		fputs(first ? "\n      " : ",\n      ", f);
+		first = false;
+		print_pair(f, sp->r, i);
+	}
+	if (!first)
+		fputs("\n    ", f);
+	fputs(sp->text + sp->cut, f);
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int vtc_report_write(const json_t *doc, const struct vtc_results *r, const char *path)
+{
+	static const char key[] = "\"pairs\": []";
+	struct splice sp = {NULL, 0, r};
+	char *text, *at;
+	int rc;
+
+	if (!r)
+		return vtc_json_write_atomic(doc, path);
+	if (!(text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		return -ENOMEM;
+	/* A quote inside a JSON string is always escaped, so this text can
+	 * only be the key itself; the document has one "pairs" key. */
+	at = strstr(text, key);
+	if (!at) {
+		free(text);
+		return -EINVAL;
+	}
+	sp.text = text;
+	sp.cut = (size_t)(at - text) + sizeof(key) - 2;
+	if (strcmp(path, "-") == 0)
+		rc = write_spliced(stdout, &sp) ? -EIO : (fflush(stdout) ? -errno : 0);
+	else
+		rc = vtc_write_atomic(path, write_spliced, &sp);
+	free(text);
+	return rc;
+}
+
+void vtc_pair_stash_free(struct vtc_pair_stash *s)
+{
+	free(s->p);
+	memset(s, 0, sizeof(*s));
+}
+
+static int read_whole(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	char *b = NULL;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		char *nb = realloc(b, cap + 1);
+		if (!nb) {
+			free(b);
+			fclose(f);
+			return -ENOMEM;
+		}
+		b = nb;
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		free(b);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static size_t skip_ws(const char *b, size_t len, size_t p)
+{
+	while (p < len && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t'))
+		p++;
+	return p;
+}
+
+/* Offset of the '[' opening the "pairs" array, or 0 when there is none. */
+static size_t find_pairs(const char *b, size_t len)
+{
+	static const char key[] = "\"pairs\"";
+	const char *at = b;
+
+	while ((at = memmem(at, len - (size_t)(at - b), key, sizeof(key) - 1))) {
+		size_t p = skip_ws(b, len, (size_t)(at - b) + sizeof(key) - 1);
+		if (p < len && b[p] == ':') {
+			p = skip_ws(b, len, p + 1);
+			if (p < len && b[p] == '[')
+				return p;
+		}
+		at += sizeof(key) - 1;
+	}
+	return 0;
+}
+
+static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *sp)
+{
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 256;
+		void *np = realloc(s->p, (size_t)cap * sizeof(*s->p));
+		if (!np)
+			return -ENOMEM;
+		s->p = np;
+		s->cap = cap;
+	}
+	s->p[s->n++] = *sp;
+	return 0;
+}
+
+/* Parse the pairs array at @open one element at a time into @stash, then
+ * blank it to "[ ... ]" of spaces so the rest parses as a small document. */
+static int stash_pairs(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
+		       struct loader *ld)
+{
+	size_t p = skip_ws(b, len, open + 1);
+	json_error_t jerr;
+
+	while (p < len && b[p] != ']' && !ld->rc) {
+		struct vtc_stashed_pair sp;
+		json_t *e = json_loadb(b + p, len - p,
+				       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+		if (!e)
+			return fail(ld, jerr.text, "pairs");
+		p += (size_t)jerr.position;
+		memset(&sp, 0, sizeof(sp));
+		parse_pair(ld, e, &sp);
+		json_decref(e);
+		if (!ld->rc && stash_push(stash, &sp))
+			return ld->rc = -ENOMEM;
+		p = skip_ws(b, len, p);
+		if (p < len && b[p] == ',')
+			p = skip_ws(b, len, p + 1);
+		else if (p >= len || b[p] != ']')
+			return fail(ld, "expected ',' or ']' in array", "pairs");
+	}
+	if (ld->rc)
+		return ld->rc;
+	if (p >= len)
+		return fail(ld, "unterminated array", "pairs");
+	memset(b + open + 1, ' ', p - open - 1);
+	return 0;
+}
+
+int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
+		    size_t errlen)
+{
+	struct loader ld = {err, errlen, 0};
+	json_error_t jerr;
+	size_t len = 0, open;
+	char *b = NULL;
+	int rc;
+
+	memset(stash, 0, sizeof(*stash));
+	*doc = NULL;
+	if ((rc = read_whole(path, &b, &len)))
+		return rc;
+	open = find_pairs(b, len);
+	if (open && (rc = stash_pairs(b, len, open, stash, &ld))) {
+		free(b);
+		vtc_pair_stash_free(stash);
+		return rc;
+	}
+	*doc = json_loadb(b, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(b);
+	if (!*doc) {
+		snprintf(err, errlen, "line %d: %s", jerr.line, jerr.text);
+		vtc_pair_stash_free(stash);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -40,6 +40,40 @@ int vtc_json_write_atomic(const json_t *doc, const char *path);
  * and it is not a directory), before a long run starts. Returns 0 or -errno. */
 int vtc_output_path_check(const char *path);
 
+/* ---- Reports of any size in bounded memory --------------------------------
+ * A fully measured 1024-vCPU guest has half a million pairs: as one jansson
+ * document that is gigabytes. The report file is the same JSON, but its
+ * measurements.pairs array is written and read one pair at a time. */
+
+/* The measurements without their pairs ("pairs": []), for vtc_report_write. */
+json_t *vtc_json_from_results_meta(const struct vtc_results *r);
+
+/* Write @doc to @path (atomically; "-" = stdout). When @r is given, @doc's
+ * measurements.pairs must be the empty array of vtc_json_from_results_meta:
+ * the measured pairs of @r are streamed into it. Returns 0 or -errno. */
+int vtc_report_write(const json_t *doc, const struct vtc_results *r, const char *path);
+
+/* A pair parsed from a report before its results exist. */
+struct vtc_stashed_pair {
+	struct vtc_pair_result p;
+	int npass;
+};
+struct vtc_pair_stash {
+	int n, cap;
+	struct vtc_stashed_pair *p;
+};
+void vtc_pair_stash_free(struct vtc_pair_stash *s);
+
+/* Read a report file: *@doc gets the document with measurements.pairs
+ * emptied, @stash the pairs, parsed one at a time. Returns 0, -EINVAL (not
+ * JSON, or a malformed pair; @err says where), or -errno from reading. */
+int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
+		    size_t errlen);
+
+/* vtc_json_to_results, taking the pairs from @stash as well (may be NULL). */
+int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stash,
+			      struct vtc_results *r, char *err, size_t errlen);
+
 /* Tiers, inferred groups with confidence and evidence, floating pairs. */
 json_t *vtc_json_from_inferred(const struct vtc_inferred *inf);
 

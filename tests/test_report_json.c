@@ -189,6 +189,71 @@ static void test_atomic_write(void **state)
 	json_decref(back);
 }
 
+/* The report file streams its pairs: same data back, bounded memory. */
+static void test_streamed_report(void **state)
+{
+	char dir[] = "/tmp/vtc-stream-XXXXXX", path[256], err[160] = "";
+	struct vtc_results r, back;
+	struct vtc_pair_stash stash;
+	json_t *doc, *loaded;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	make_results(&r);
+	memset(&r.pairs[2].pass, 0, sizeof(r.pairs[2].pass));
+	doc = json_pack("{s:s, s:o, s:{s:[]}}", "schema", VTC_REPORT_SCHEMA, "measurements",
+			vtc_json_from_results_meta(&r), "inferred", "tiers");
+	assert_non_null(doc);
+	assert_int_equal(vtc_report_write(doc, &r, path), 0);
+	assert_int_equal(vtc_report_read(path, &loaded, &stash, err, sizeof(err)), 0);
+	assert_int_equal(stash.n, 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(loaded, "measurements"),
+							 "pairs")), 0);
+	assert_int_equal(vtc_json_to_results_stash(json_object_get(loaded, "measurements"),
+						   &stash, &back, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++)
+		assert_true(memcmp(&r.pairs[i].pass, &back.pairs[i].pass,
+				   sizeof(r.pairs[i].pass)) == 0);
+	vtc_results_free(&back);
+	vtc_pair_stash_free(&stash);
+	json_decref(loaded);
+	json_decref(doc);
+	vtc_results_free(&r);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void read_text(const char *text, int want)
+{
+	char path[] = "/tmp/vtc-stream-bad-XXXXXX", err[160] = "";
+	struct vtc_pair_stash stash;
+	json_t *doc = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(vtc_report_read(path, &doc, &stash, err, sizeof(err)), want);
+	if (want)
+		assert_true(strlen(err) > 0);
+	json_decref(doc);
+	vtc_pair_stash_free(&stash);
+	unlink(path);
+}
+
+static void test_streamed_hostile(void **state)
+{
+	(void)state;
+	read_text("{\"pairs\": [1, 2]}", -EINVAL);
+	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": []}]}", -EINVAL);
+	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": [{}]} {}]}", -EINVAL);
+	read_text("{\"pairs\": [", -EINVAL);
+	read_text("{\"pairs\": [{\"a\": 0, \"a\": 1}]}", -EINVAL);
+	read_text("{\"x\": \"\\\"pairs\\\": [\", \"y\": 1}", 0); /* the key inside a string */
+	read_text("", -EINVAL);
+	read_text("{\"pairs\": [] , }", -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_results_hostile),
 		cmocka_unit_test(test_topo_hostile),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_streamed_report),
+		cmocka_unit_test(test_streamed_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
