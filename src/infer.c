@@ -61,6 +61,8 @@ struct work {
 	int *uf_at, *uf_mem; /* scratch for uf_groups, n each */
 	int steal_n;   /* vCPUs with a steal figure */
 	double steal_q; /* lower quartile of their steal (%) */
+	bool far_assumed; /* no pair outside the candidates co-ran: "separate
+			     cores" is taken as ratio 1.0, not measured */
 	double stall_rate; /* stalled passes of pairs that also had clean ones */
 	bool none_clean;   /* no pair had a single clean pass */
 	double bound[VTC_INFER_MAX_TIERS]; /* upper boundary of each tier */
@@ -800,7 +802,7 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 				double same[VTC_CONT_KINDS], double far[VTC_CONT_KINDS])
 {
 	const struct vtc_results *r = w->r;
-	int nk = 0, disturbed = 0;
+	int nk = 0, disturbed = 0, nfar = 0;
 	double *buf = calloc((size_t)r->n_contention + 1, sizeof(*buf));
 	double cs[VTC_CONT_KINDS], cf[VTC_CONT_KINDS];
 
@@ -825,6 +827,7 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 		}
 		far[kind] = nf ? median(buf, nf) : 1.0;
 		if (ns && far[kind] > same[kind]) {
+			nfar += nf > 0;
 			cs[nk] = same[kind];
 			cf[nk++] = far[kind];
 		} else {
@@ -832,6 +835,7 @@ static void contention_controls(struct work *w, struct vtc_inferred *out,
 		}
 	}
 	free(buf);
+	w->far_assumed = nk > 0 && nfar == 0;
 	out->have_contention = nk > 0;
 	out->ctl_same = median(cs, nk);
 	out->ctl_far = median(cf, nk);
@@ -1071,6 +1075,33 @@ static int smt_evidence(struct work *w, struct vtc_inferred *out, double *buf)
 	return 0;
 }
 
+/* Other guest tasks were runnable around probing: at least a quarter of the
+ * probed vCPUs' worth, on average. Unknown (-1: imported or simulated
+ * data) is not evidence of a busy guest. */
+static bool guest_busy(const struct vtc_results *r)
+{
+	return r->foreign_runnable >= 0.25 * r->n;
+}
+
+/* With no pair outside the candidates to co-run (a 2-vCPU guest), "separate
+ * cores" is an assumed ratio of 1.0; a busy guest slows co-runs by itself,
+ * so SMT from contention alone needs a guest that was not busy. */
+static void smt_needs_quiet_guest(struct work *w, struct vtc_inferred *out,
+				  const struct vtc_igroups *g)
+{
+	bool any = false;
+
+	for (int q = 0; q < g->count; q++)
+		any |= vtc_cpuset_count(&g->g[q].cpus) > 1;
+	if (!any || !w->far_assumed || !guest_busy(w->r) || out->unknown)
+		return;
+	snprintf(out->reason, sizeof(out->reason),
+		 "co-runs slowed like SMT siblings, but %.1f other guest tasks were runnable "
+		 "and no separate-core pair could be measured for reference: rerun on a "
+		 "quiet guest", w->r->foreign_runnable);
+	out->unknown = true;
+}
+
 /* SMT groups: the fast tier confirmed by contention; or the fast tier alone
  * without contention data, unless it is an advertised cache. */
 static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_topo *adv,
@@ -1105,6 +1136,8 @@ static int infer_smt(struct work *w, struct vtc_inferred *out, const struct vtc_
 		known = !(adv && fast_is_cache(g, adv));
 		out->smt_latency_only = known;
 	}
+	if (known && out->have_contention)
+		smt_needs_quiet_guest(w, out, g);
 	out->known[VTC_GROUP_SMT] = known;
 	if (!known) {
 		uf_reset(w);

@@ -158,6 +158,31 @@ static void test_fast_tier_refuted_by_contention(void **state)
 }
 
 /* 2-vCPU guest: one tier; contention alone decides. */
+/* Recorded on this VM: honest 2 separate cores, two busy loops flapping on
+ * both vCPUs; the co-run of 0,1 read 0.50 like siblings. With nothing else
+ * to co-run for reference, a busy guest must give UNKNOWN, a quiet one SMT. */
+static void test_contention_only_busy_guest(void **state)
+{
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	(void)state;
+	for (int busy = 0; busy < 2; busy++) {
+		mk(&r, 2, 2);
+		lat_all(&r, 0, 1, 35.5);
+		cont(&r, 0, 0, 0.5);
+		cont(&r, 0, 1, 0.52);
+		r.foreign_runnable = busy ? 2.3 : 0.05;
+		assert_int_equal(vtc_infer(&r, NULL, &inf), 0);
+		assert_true(inf.unknown == (busy == 1));
+		if (busy)
+			assert_non_null(strstr(inf.reason, "other guest tasks were runnable"));
+		else
+			assert_int_equal(inf.groups[VTC_GROUP_SMT].count, 1);
+		vtc_inferred_free(&inf);
+		vtc_results_free(&r);
+	}
+}
+
 static void test_contention_only_two_vcpus(void **state)
 {
 	struct vtc_results r;
@@ -588,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_smt_from_tier_and_contention),
 		cmocka_unit_test(test_fast_tier_refuted_by_contention),
 		cmocka_unit_test(test_contention_only_two_vcpus),
+		cmocka_unit_test(test_contention_only_busy_guest),
 		cmocka_unit_test(test_no_contention_cache_tier),
 		cmocka_unit_test(test_two_sockets_noisy_cpu0),
 		cmocka_unit_test(test_stacked),
