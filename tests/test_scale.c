@@ -54,7 +54,19 @@ static int nv = NV_MAX; /* vCPUs modelled */
  * slots per pair); the report may cost a few times that, not gigabytes. */
 #define ANALYSIS_MAX_S 5
 #define JSON_MAX_S 30
-#define RSS_MAX_KIB (1024L * 1024)
+/* AddressSanitizer's shadow memory and redzones roughly double the peak;
+ * the bound is checked as stated by the normal build. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SAN_FACTOR 2
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SAN_FACTOR 2
+#endif
+#endif
+#ifndef SAN_FACTOR
+#define SAN_FACTOR 1
+#endif
+#define RSS_MAX_KIB (SAN_FACTOR * 1024L * 1024)
 
 static double now_s(void)
 {
