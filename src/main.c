@@ -392,6 +392,8 @@ static int emit(struct vtc_app *app, const struct opts *o)
 	if (o->matrix != MATRIX_NONE && app->have_results)
 		vtc_matrix_print(stdout, &app->res,
 				 o->matrix == MATRIX_CSV ? VTC_MATRIX_CSV : VTC_MATRIX_TEXT);
+	else if (!json_on_stdout && o->mode == MODE_ADVERTISED && o->quiet)
+		printf("%s\n", app->reason);
 	else if (!json_on_stdout && o->mode == MODE_ADVERTISED)
 		print_advertised_text(app);
 	else if (!json_on_stdout)

@@ -65,6 +65,8 @@ def test_bad_input(tmp):
 
 
 def test_advertised_live():
+    rc, out, _ = run(["--advertised", "--quiet"])
+    check(rc in (0, 1) and len(out.splitlines()) == 1, "--advertised --quiet prints one line")
     rc, out, _ = run(["--advertised", "--json"])
     check(rc in (0, 1), f"--advertised --json exits 0 or 1 (got {rc})")
     doc = json.loads(out)
