@@ -361,6 +361,25 @@ json_t *vtc_app_report(const struct vtc_app *app)
 	return doc;
 }
 
+/* The measurements must be of CPUs the report's own advertised model has
+ * online (a live run probes no others; the matrix import checks the same).
+ * Checked before loading them, as the loader sizes the results by the
+ * probed set: n(n-1)/2 pair slots, 2.7 GB for a "0-4095" edited into a
+ * two-CPU report. An unparsable set is left to the loader to report. */
+static int check_probed(struct vtc_app *app, const json_t *meas, const char *path)
+{
+	const char *text = json_string_value(json_object_get(meas, "probed"));
+	char online[128];
+	vtc_cpuset probed;
+
+	if (!text || vtc_cpulist_parse(text, &probed) != 0 ||
+	    vtc_cpuset_subset(&probed, &app->sysfs.online))
+		return 0;
+	vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
+	return set_err(app, -EINVAL, "%s: bad 'measurements' section: probed CPUs %.64s are "
+		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
+}
+
 static int load_section(struct vtc_app *app, const json_t *doc,
 			const struct vtc_pair_stash *stash, const char *path)
 {
@@ -385,6 +404,8 @@ static int load_section(struct vtc_app *app, const json_t *doc,
 	if (!json_is_object(meas))
 		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
 			       "made with --advertised); nothing to analyze", path);
+	if ((rc = check_probed(app, meas, path)))
+		return rc;
 	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
 		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
 	app->have_results = true;
