@@ -26,8 +26,9 @@ json_t *vtc_json_from_findings(const struct vtc_findings *fs);
 
 /* Inverse conversions. Each validates types and ranges and returns 0,
  * -EINVAL (wrong type, missing field, out-of-range value; @err gets a short
- * description naming the field) or -ENOMEM. Outputs are initialised here and
- * freed by the caller with the module's free function. */
+ * description naming the field) or -ENOMEM. Outputs are initialised here;
+ * on success the caller frees them with the module's free function, on
+ * error nothing is left to free. */
 int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errlen);
 int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, size_t errlen);
 int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen);
