@@ -234,6 +234,19 @@ static int a_choose_k(struct pp_a *s, uint32_t *k)
 	return RT_OK;
 }
 
+/* Whether a clean sample of one-way @ns says K should be 4x larger or more;
+ * *k gets the new K then. */
+static bool k_too_small(const struct vtc_probe_params *p, uint32_t k, double ns, uint32_t *knew)
+{
+	uint32_t k2 = vtc_stats_adapt_k(2 * ns, p->sample_target_us * 1000.0, VTC_PP_K_MIN,
+					VTC_PP_K_MAX);
+
+	if (k2 <= 4 * k)
+		return false;
+	*knew = k2;
+	return true;
+}
+
 /* Samples until max_samples, the pair's time bound or the stall limit. */
 static void a_measure(struct pp_a *s, double *v)
 {
@@ -247,6 +260,13 @@ static void a_measure(struct pp_a *s, double *v)
 			int rc = a_sample(s, k, &v[kept]);
 			if (rc < 0)
 				break;
+			if (rc == 1 && k_too_small(p, k, v[kept], &k)) {
+				/* The warm-up caught a slow start (TCG translating
+				 * the loop, a cold line): samples of a few round
+				 * trips are mostly clock overhead. Start over. */
+				kept = 0;
+				continue;
+			}
 			kept += (uint32_t)rc;
 			if (vtc_timer_ticks(s->c->t) > s->deadline)
 				break;
