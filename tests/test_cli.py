@@ -104,6 +104,15 @@ def test_honest_run(tmp):
     check(rc2 == rc and again["verdict"] == doc["verdict"], "--analyze gives the same verdict")
     check([f["kind"] for f in again["findings"]] == [f["kind"] for f in doc["findings"]],
           "--analyze gives the same findings")
+    # A symlink at the report path is replaced, never followed: run as root,
+    # following a link planted by someone else would overwrite its target.
+    target, link = os.path.join(tmp, "target"), os.path.join(tmp, "link.json")
+    open(target, "w").write("keep")
+    os.symlink(target, link)
+    rc3, _, _ = run(["--analyze", report, "--json", link])
+    check(rc3 == rc and not os.path.islink(link) and open(target).read() == "keep"
+          and json.load(open(link))["schema"] == "vtopocheck.report/1",
+          "--json onto a symlink replaces the link, leaves its target alone")
     leftovers = [f for f in os.listdir(tmp) if f.startswith("r.json.")]
     check(not leftovers, "no temporary files left beside the report")
 
