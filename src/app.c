@@ -275,19 +275,6 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 	return 0;
 }
 
-static int append_findings(struct vtc_findings *dst, const struct vtc_findings *src)
-{
-	for (int i = 0; i < src->count; i++) {
-		const struct vtc_finding *f = &src->item[i];
-		struct vtc_finding *n = vtc_findings_add(dst, f->kind, f->severity, &f->cpus,
-							 "%s", f->evidence);
-		if (!n)
-			return -ENOMEM;
-		*n = *f;
-	}
-	return 0;
-}
-
 int vtc_app_judge(struct vtc_app *app)
 {
 	int rc;
@@ -303,16 +290,37 @@ int vtc_app_judge(struct vtc_app *app)
 		app->status = VTC_EXIT_UNKNOWN;
 		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: interrupted before the "
 			 "measurement finished; the report holds the partial data");
-		return append_findings(&app->findings, &app->consist);
+		return vtc_findings_append(&app->findings, &app->consist);
 	}
 	if (rc)
 		return set_err(app, rc, "inference failed on the measurements (%s)",
 			       strerror(-rc));
 	if ((rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings)))
 		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
-	if ((rc = append_findings(&app->findings, &app->consist)))
+	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
 		return set_err(app, rc, "out of memory");
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
+	return 0;
+}
+
+int vtc_app_judge_advertised(struct vtc_app *app)
+{
+	int sev = vtc_findings_max_severity(&app->consist);
+
+	vtc_findings_free(&app->findings);
+	if (vtc_findings_append(&app->findings, &app->consist))
+		return set_err(app, -ENOMEM, "out of memory");
+	if (sev >= VTC_SEV_WARNING) {
+		snprintf(app->reason, sizeof(app->reason),
+			 "WARNING: the advertised sources disagree (%d finding%s)",
+			 app->consist.count, app->consist.count > 1 ? "s" : "");
+		app->status = sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
+		return 0;
+	}
+	snprintf(app->reason, sizeof(app->reason),
+		 "OK: sysfs%s agree%s (advertised topology only; nothing measured)",
+		 app->have_cpuid ? " and CPUID" : "", app->have_cpuid ? "" : "s with itself");
+	app->status = VTC_EXIT_OK;
 	return 0;
 }
 

@@ -52,6 +52,10 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 /* Infer, compare, and decide the verdict (app->status, app->reason). */
 int vtc_app_judge(struct vtc_app *app);
 
+/* Judge only what the guest is told (--advertised): the sysfs-vs-CPUID
+ * findings decide app->status and app->reason. */
+int vtc_app_judge_advertised(struct vtc_app *app);
+
 /* The whole JSON report (schema VTC_REPORT_SCHEMA); NULL on ENOMEM. */
 json_t *vtc_app_report(const struct vtc_app *app);
 

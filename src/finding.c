@@ -1,5 +1,6 @@
 /* finding.c - the list of findings.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,19 @@ struct vtc_finding *vtc_findings_add(struct vtc_findings *fs, const char *kind,
 	vsnprintf(f->evidence, sizeof(f->evidence), evidence_fmt, ap);
 	va_end(ap);
 	return f;
+}
+
+int vtc_findings_append(struct vtc_findings *dst, const struct vtc_findings *src)
+{
+	for (int i = 0; i < src->count; i++) {
+		const struct vtc_finding *f = &src->item[i];
+		struct vtc_finding *n = vtc_findings_add(dst, f->kind, f->severity, &f->cpus,
+							 "%s", f->evidence);
+		if (!n)
+			return -ENOMEM;
+		*n = *f;
+	}
+	return 0;
 }
 
 int vtc_findings_max_severity(const struct vtc_findings *fs)

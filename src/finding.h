@@ -38,6 +38,8 @@ struct vtc_finding *vtc_findings_add(struct vtc_findings *fs, const char *kind,
 				     enum vtc_severity sev, const vtc_cpuset *cpus,
 				     const char *evidence_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* Append copies of every finding of @src to @dst. Returns 0 or -ENOMEM. */
+int vtc_findings_append(struct vtc_findings *dst, const struct vtc_findings *src);
 /* Highest severity present, or -1 when there are none. */
 int vtc_findings_max_severity(const struct vtc_findings *fs);
 int vtc_findings_count_kind(const struct vtc_findings *fs, const char *kind);

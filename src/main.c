@@ -437,30 +437,6 @@ static int run(struct vtc_app *app, const struct opts *o)
 			       bar ? progress_bar : NULL, NULL);
 }
 
-static enum vtc_exit advertised_status(struct vtc_app *app)
-{
-	int sev = vtc_findings_max_severity(&app->consist);
-
-	vtc_findings_free(&app->findings);
-	for (int i = 0; i < app->consist.count; i++) {
-		struct vtc_finding *f = &app->consist.item[i];
-		struct vtc_finding *n = vtc_findings_add(&app->findings, f->kind, f->severity,
-							 &f->cpus, "%s", f->evidence);
-		if (n)
-			*n = *f;
-	}
-	if (sev >= VTC_SEV_WARNING) {
-		snprintf(app->reason, sizeof(app->reason),
-			 "WARNING: the advertised sources disagree (%d finding%s)",
-			 app->consist.count, app->consist.count > 1 ? "s" : "");
-		return sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
-	}
-	snprintf(app->reason, sizeof(app->reason),
-		 "OK: sysfs%s agree%s (advertised topology only; nothing measured)",
-		 app->have_cpuid ? " and CPUID" : "", app->have_cpuid ? "" : "s with itself");
-	return VTC_EXIT_OK;
-}
-
 static int finish_output(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -485,10 +461,8 @@ int main(int argc, char **argv)
 		return VTC_EXIT_UNKNOWN;
 	vtc_app_init(&app, argc, argv);
 	if ((rc = run(&app, &o)) == 0) {
-		if (o.mode == MODE_ADVERTISED)
-			app.status = advertised_status(&app);
-		else
-			rc = vtc_app_judge(&app);
+		rc = o.mode == MODE_ADVERTISED ? vtc_app_judge_advertised(&app)
+					       : vtc_app_judge(&app);
 	}
 	if (rc) {
 		fprintf(stderr, "vtopocheck: %s\n", app.err);
