@@ -183,6 +183,34 @@ static void test_contention_only_busy_guest(void **state)
 	}
 }
 
+/* Same single co-run on a quiet guest: it confirms SMT the guest was told
+ * about, but is no ground for a hidden-SMT claim (recorded under ASan on
+ * this honest VM: 0.5-ish co-run, nothing else runnable, no steal). */
+static void test_contention_only_hidden_needs_reference(void **state)
+{
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	struct vtc_topo adv;
+	(void)state;
+	for (int threads = 1; threads <= 2; threads++) {
+		mk(&r, 2, 2);
+		lat_all(&r, 0, 1, 35.5);
+		cont(&r, 0, 0, 0.5);
+		cont(&r, 0, 1, 0.55);
+		r.foreign_runnable = 0.0;
+		assert_int_equal(vtc_sim_topo(&adv, 1, 2 / threads, threads, 1), 0);
+		assert_int_equal(vtc_infer(&r, &adv, &inf), 0);
+		assert_true(inf.unknown == (threads == 1));
+		if (threads == 1)
+			assert_non_null(strstr(inf.reason, "not told about"));
+		else
+			assert_int_equal(inf.groups[VTC_GROUP_SMT].count, 1);
+		vtc_inferred_free(&inf);
+		vtc_topo_free(&adv);
+		vtc_results_free(&r);
+	}
+}
+
 static void test_contention_only_two_vcpus(void **state)
 {
 	struct vtc_results r;
@@ -614,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_fast_tier_refuted_by_contention),
 		cmocka_unit_test(test_contention_only_two_vcpus),
 		cmocka_unit_test(test_contention_only_busy_guest),
+		cmocka_unit_test(test_contention_only_hidden_needs_reference),
 		cmocka_unit_test(test_no_contention_cache_tier),
 		cmocka_unit_test(test_two_sockets_noisy_cpu0),
 		cmocka_unit_test(test_stacked),
