@@ -32,7 +32,7 @@ static double now_s(void)
 }
 
 /* Parameter overrides for experiments: VTC_BENCH_SAMPLE_US,
- * VTC_BENCH_MAX_SAMPLES, VTC_BENCH_PAIR_MS, VTC_BENCH_PASSES. */
+ * VTC_BENCH_MAX_SAMPLES, VTC_BENCH_PAIR_MS, VTC_BENCH_PASSES, VTC_BENCH_LINES. */
 static void bench_params(struct vtc_probe_params *p)
 {
 	const char *v;
@@ -46,6 +46,8 @@ static void bench_params(struct vtc_probe_params *p)
 		p->pair_max_ms = atof(v);
 	if ((v = getenv("VTC_BENCH_PASSES")))
 		p->passes = atoi(v);
+	if ((v = getenv("VTC_BENCH_LINES")))
+		p->lines = atoi(v);
 }
 
 static int bench_pair(struct vtc_backend *be, int a, int b)

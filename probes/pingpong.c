@@ -7,6 +7,15 @@
  * sample boundaries (K round trips), on its own vCPU, so the clocks of two
  * vCPUs are never compared.
  *
+ * Line pool: the handoff time of one line depends on its address (which
+ * L3 slice or home agent owns it). Measured on this project's AMD guest:
+ * 32 lines of one pair read 161-178 ns, each line within ~3 ns of itself
+ * over three sweeps; that, not sampling noise, made the run-to-run spread
+ * of a one-line median 8-11%. So A moves to the next of params->lines
+ * lines (on different pages, at different offsets) before every sample: A
+ * stores 2i+1 | PP_HOP in the old line, B answers 2i+2 in the next one.
+ * That round trip is untimed.
+ *
  * Spinning: the timed spin is a bare load loop. PAUSE (caa_cpu_relax)
  * inside it inflated the one-way figure from 27 ns to 160 ns on this
  * project's AMD guest, because PAUSE can take ~100+ cycles on Zen 2+. We
@@ -29,6 +38,10 @@
  * cache-line handoff (~20-300 ns), far less than stall_ns (100 us). */
 #define VTC_PP_SPIN_FAST 4096u
 #define PP_DONE (~0ul)
+#define PP_HOP (1ul << (sizeof(unsigned long) * 8 - 2)) /* "go to the next line" */
+/* Pool lines sit this far apart: each on its own page, at a different
+ * offset within it (4416 = 4096 + 5 * 64). */
+#define PP_LINE_STRIDE 4416u
 #define PP_WARMUP_RT 64u       /* untimed round trips: caches, TLB, frequency */
 #define PP_PROBE_RT 16u        /* round trips timed to choose K */
 #define PP_B_CHECK_MASK 63ul   /* B checks its CPU every 64 handoffs */
@@ -42,10 +55,21 @@ struct pp_line {
 	unsigned long flag;
 } __attribute__((aligned(64)));
 
+/* Line @i of a pool (i < lines). */
+static struct pp_line *pool_line(struct pp_line *pool, unsigned i)
+{
+	return (struct pp_line *)((char *)pool + (size_t)i * PP_LINE_STRIDE);
+}
+
+static unsigned pool_lines(const struct vtc_probe_params *p)
+{
+	return p->lines > 1 ? (unsigned)p->lines : 1u;
+}
+
 /* Shared control fields, each on its own line so that B's polling of them
  * never steals the ping-pong line. */
 struct pp_ctl {
-	struct pp_line *line __attribute__((aligned(64)));
+	struct pp_line *line __attribute__((aligned(64))); /* the pool */
 	int ready __attribute__((aligned(64)));  /* B pinned and waiting */
 	int done __attribute__((aligned(64)));   /* A finished: B must exit */
 	unsigned long b_offcpu __attribute__((aligned(64))); /* B seen off its CPU */
@@ -61,7 +85,8 @@ struct pp_ctl {
 /* A's view of one pair while it runs. */
 struct pp_a {
 	struct pp_ctl *c;
-	struct pp_line *line;
+	struct pp_line *line;  /* current line of the pool */
+	unsigned line_i;
 	unsigned long seq;     /* last value A stored */
 	uint64_t deadline;     /* ticks */
 	uint64_t batch_t0;     /* when the current batch of round trips began */
@@ -140,21 +165,41 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 /* K round trips. The stores/loads are volatile (uatomic_set/read), so the
  * compiler keeps them in order; x86 and ARM keep a single location's
  * accesses coherent, so no fence is needed for the flag itself. */
+static inline int a_wait(struct pp_a *s, unsigned long want)
+{
+	unsigned spins = 0;
+
+	while (uatomic_read(&s->line->flag) != want)
+		if (caa_unlikely(++spins == VTC_PP_SPIN_FAST))
+			return a_wait_slow(s, want);
+	return RT_OK;
+}
+
 static inline int a_round_trips(struct pp_a *s, uint32_t k)
 {
 	for (uint32_t i = 0; i < k; i++) {
 		unsigned long want = s->seq + 2;
-		unsigned spins = 0;
 		uatomic_set(&s->line->flag, s->seq + 1);
 		s->seq = want;
-		while (uatomic_read(&s->line->flag) != want)
-			if (caa_unlikely(++spins == VTC_PP_SPIN_FAST)) {
-				if (a_wait_slow(s, want) != RT_OK)
-					return RT_STOP;
-				break;
-			}
+		if (caa_unlikely(a_wait(s, want) != RT_OK))
+			return RT_STOP;
 	}
 	return RT_OK;
+}
+
+/* Untimed round trip that moves both threads to the pool's next line. */
+static int a_hop(struct pp_a *s, unsigned lines)
+{
+	unsigned long want = s->seq + 2;
+	struct pp_line *old = s->line;
+
+	if (lines < 2)
+		return RT_OK;
+	s->line_i = (s->line_i + 1) % lines;
+	s->line = pool_line(s->c->line, s->line_i);
+	uatomic_set(&old->flag, (s->seq + 1) | PP_HOP);
+	s->seq = want;
+	return a_wait(s, want);
 }
 
 /* A batch of @k round trips that took @ticks: if its round trips averaged
@@ -189,6 +234,11 @@ static int a_sample(struct pp_a *s, uint32_t k, double *ns)
 	unsigned long off0 = uatomic_read(&s->c->b_offcpu);
 
 	s->stalled_now = false;
+	s->batch_t0 = vtc_timer_ticks(t);
+	if (a_hop(s, pool_lines(s->c->params)) != RT_OK)
+		return -1;
+	if (s->stalled_now)
+		return a_stall_limit(s) ? -1 : 0;
 	if (!t->cpu_in_aux)
 		pre = sched_getcpu() == s->c->pair->cpu_a;
 	uint64_t t0 = vtc_timer_ticks_cpu(t, &c0);
@@ -309,8 +359,8 @@ static bool a_wait_ready(struct pp_a *s)
 static void a_finish(struct pp_ctl *c)
 {
 	uatomic_set(&c->done, 1);
-	if (c->line)
-		uatomic_set(&c->line->flag, PP_DONE);
+	for (unsigned i = 0; c->line && i < pool_lines(c->params); i++)
+		uatomic_set(&pool_line(c->line, i)->flag, PP_DONE);
 }
 
 static void *a_thread(void *arg)
@@ -332,7 +382,8 @@ static void *a_thread(void *arg)
 	s.deadline = s.t_start + c->pair_ticks;
 	/* Allocated and first touched here, on A's vCPU: its home is a
 	 * CPU of the pair, not whoever set the run up. */
-	s.line = aligned_alloc(64, sizeof(*s.line));
+	size_t pool_size = (size_t)(pool_lines(p) - 1) * PP_LINE_STRIDE + sizeof(*s.line);
+	s.line = aligned_alloc(64, (pool_size + 63) & ~(size_t)63);
 	v = calloc((size_t)p->max_samples + 1, sizeof(*v));
 	s.stall_ns = calloc((size_t)p->stall_limit + 1, sizeof(double));
 	if (!s.line || !v || !s.stall_ns) {
@@ -340,7 +391,7 @@ static void *a_thread(void *arg)
 		c->pair->err = -ENOMEM;
 		goto out;
 	}
-	memset(s.line, 0, sizeof(*s.line));
+	memset(s.line, 0, pool_size);
 	/* Publish the initialised line before its address. */
 	cmm_smp_wmb();
 	uatomic_set(&c->line, s.line);
@@ -362,28 +413,33 @@ out:
 	return NULL;
 }
 
-/* B's wait for @want with bounded slow path. Returns false when B must exit. */
-static bool b_wait(struct pp_ctl *c, struct pp_line *l, unsigned long want, uint64_t deadline)
+/* B's wait for @want (or @want | PP_HOP) with bounded slow path. Returns
+ * the value seen, or 0 when B must exit. */
+static unsigned long b_wait(struct pp_ctl *c, struct pp_line *l, unsigned long want,
+			    uint64_t deadline)
 {
 	unsigned spins = 0;
 	unsigned long v;
 
 	while ((v = uatomic_read(&l->flag)) != want) {
 		if (v == PP_DONE)
-			return false;
+			return 0;
+		if (v == (want | PP_HOP))
+			return v;
 		if (++spins >= VTC_PP_SPIN_FAST) {
 			caa_cpu_relax();
 			if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline)
-				return false;
+				return 0;
 		}
 	}
-	return true;
+	return v;
 }
 
 static void *b_thread(void *arg)
 {
 	struct pp_ctl *c = arg;
 	struct pp_line *l;
+	unsigned line_i = 0, lines = pool_lines(c->params);
 	uint64_t deadline;
 	int err = vtc_affinity_pin_self(c->pair->cpu_b);
 
@@ -403,9 +459,15 @@ static void *b_thread(void *arg)
 	/* Pairs with A's wmb: see the zeroed line, not stale memory. */
 	cmm_smp_rmb();
 	uatomic_set(&c->ready, 1);
+	struct pp_line *pool = l;
 	for (unsigned long want = 1;; want += 2) {
-		if (!b_wait(c, l, want, deadline))
+		unsigned long v = b_wait(c, l, want, deadline);
+		if (!v)
 			return NULL;
+		if (v & PP_HOP) {
+			line_i = (line_i + 1) % lines;
+			l = pool_line(pool, line_i);
+		}
 		uatomic_set(&l->flag, want + 1);
 		if ((want & (PP_B_CHECK_MASK << 1)) == 0 && sched_getcpu() != c->pair->cpu_b)
 			uatomic_inc(&c->b_offcpu);

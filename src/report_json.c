@@ -107,11 +107,12 @@ static json_t *lat_json(const struct vtc_lat_stats *s)
 
 static json_t *params_json(const struct vtc_probe_params *p)
 {
-	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:b, s:b}", "passes", p->passes,
-			 "budget_s", p->budget_s, "pair_max_ms", p->pair_max_ms,
+	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:i, s:b, s:b}", "passes",
+			 p->passes, "budget_s", p->budget_s, "pair_max_ms", p->pair_max_ms,
 			 "max_samples", p->max_samples, "sample_target_us",
 			 p->sample_target_us, "stall_ns", p->stall_ns, "stall_limit",
-			 p->stall_limit, "serial", p->serial, "contention", p->contention);
+			 p->stall_limit, "lines", p->lines, "serial", p->serial, "contention",
+			 p->contention);
 }
 
 static json_t *contention_json(const struct vtc_contention_result *c)
@@ -500,6 +501,8 @@ static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_par
 	p->sample_target_us = get_num(ld, o, "sample_target_us");
 	p->stall_ns = get_num(ld, o, "stall_ns");
 	p->stall_limit = (int)get_int(ld, o, "stall_limit", 0, INT32_MAX);
+	/* Absent in reports of versions that used one line per pair. */
+	p->lines = json_object_get(o, "lines") ? (int)get_int(ld, o, "lines", 1, 4096) : 1;
 	p->serial = get_bool(ld, o, "serial");
 	p->contention = get_bool(ld, o, "contention");
 }

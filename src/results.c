@@ -23,6 +23,7 @@ void vtc_probe_params_default(struct vtc_probe_params *p)
 	p->sample_target_us = 20.0;
 	p->stall_ns = 100000.0;
 	p->stall_limit = 4;
+	p->lines = 16;
 	p->serial = false;
 	p->contention = true;
 }

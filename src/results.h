@@ -37,6 +37,7 @@ struct vtc_probe_params {
 	double sample_target_us; /* adapt round trips per sample to this */
 	double stall_ns;       /* a round trip slower than this is a stall */
 	int stall_limit;       /* stop a pair after this many stalls */
+	int lines;             /* cache lines a pair rotates through, one per sample */
 	bool serial;           /* one pair at a time */
 	bool contention;       /* run the contention probes */
 };

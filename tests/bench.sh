@@ -36,6 +36,8 @@ now_ms() { date +%s%N | awk '{ printf "%.3f", $1 / 1e6 }'; }
 i=0
 while [ "$i" -lt "$runs" ]; do
 	"$bench" pair "$a" "$b" >>"$scratch/vtc.txt"
+	# Ablation: the same pass on one cache line (the pool's reason to be).
+	VTC_BENCH_LINES=1 "$bench" pair "$a" "$b" >>"$scratch/vtc1.txt"
 	# What --matrix shows: the median over passes (CSV keeps decimals).
 	"$bench" csv "$a,$b" 2>/dev/null | awk -F, 'NR == 2 { print $1 }' >>"$scratch/cell.txt"
 	if [ $have_c2c = yes ]; then
@@ -77,6 +79,9 @@ grep -v inf "$scratch/cell.txt" | grep . | spread
 echo
 printf '  vtopocheck one pass (median of samples):      '
 awk '$6 == "ok" { print $1 }' "$scratch/vtc.txt" | spread
+echo
+printf '  the same pass on one cache line (ablation):   '
+awk '$6 == "ok" { print $1 }' "$scratch/vtc1.txt" | spread
 echo
 if [ $have_c2c = yes ]; then
 	# Side by side per run: a jump in both columns is the host moving the
