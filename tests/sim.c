@@ -5,7 +5,37 @@
  * L of host CPUs busy, a pair's median is inflated by up to 15% * L, the
  * sample tail (p90) grows with L, a pass occasionally stalls (preemption),
  * co-run ratios get noisier (other tenants on sibling threads) and the
- * vCPUs see steal. Noise only ever slows things down, as on real hosts. */
+ * vCPUs see steal. Noise only ever slows things down, as on real hosts.
+ *
+ * Interference model (what the disjoint pairs of one concurrent round do to
+ * each other; only when the scheduler passes more than one job to one
+ * pingpong call, so serial mode never sees it). Stacking is always on:
+ *  - Stacked: a vCPU of another job on the same pCPU stalls the pair
+ *    (crowded(); time-sharing costs ms per handoff).
+ * The rest only when vtc_sim.interference is set. Modelled assumptions:
+ *  - Busy SMT sibling: when the other hardware thread of a pCPU of this
+ *    pair runs a vCPU of another job, that thread spins in a bare load loop
+ *    (probes/pingpong.c: no PAUSE in the timed spin) and competes for the
+ *    core's load ports, fill buffers and pipeline. Each such side multiplies
+ *    the median by 1.15-1.40 (both sides compound: up to 1.96x) and widens
+ *    the tail (p90) by a further 0-25% per side. Deliberately on the
+ *    pessimistic side of what a spinning sibling costs, so that the
+ *    experiment stresses the classification. A pair on the two threads of
+ *    one core is never slowed this way: its sibling is its own partner.
+ *  - Fabric load: every handoff between cores crosses the LLC (Intel mesh
+ *    or ring; a Zen CCX) and, between CCXs or sockets, the socket fabric
+ *    (Zen IO die, Intel mesh) and a socket link (UPI / Infinity Fabric).
+ *    Each other concurrent pair that uses one of the same on-die domains
+ *    adds 0.5-2% to the median (capped at +25%); each other pair crossing
+ *    the same socket link adds 1-4% more (capped at a further +30%).
+ *    Handoffs between the threads of one core stay in its L1/L2 and neither
+ *    suffer nor cause fabric load.
+ * Contention (throughput) probes run one pair at a time (probes/schedule.c:
+ * solo_phase and corun), so they need no interference model. Interference
+ * draws come from their own stream (rng_int), so the base noise of a
+ * concurrent run is the same with the model on or off: a difference
+ * between the two is the model's doing (until contention partners, chosen
+ * by latency, differ and the streams drift apart). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,9 +70,14 @@ static uint64_t next_u64(uint64_t *st)
 	return z ^ (z >> 31);
 }
 
+static double uni_from(uint64_t *st)
+{
+	return (double)(next_u64(st) >> 11) / 9007199254740992.0;
+}
+
 static double uni(struct vtc_sim *s)
 {
-	return (double)(next_u64(&s->rng) >> 11) / 9007199254740992.0;
+	return uni_from(&s->rng);
 }
 
 static double gauss(struct vtc_sim *s)
@@ -62,9 +97,54 @@ int vtc_sim_pcpu(const struct vtc_sim_host *h, int socket, int core_in_socket, i
 	return thread * h->sockets * per_socket + socket * per_socket + core_in_socket;
 }
 
+void vtc_sim_place_cores(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	int per = h->llc_per_socket * h->cores_per_llc;
+	for (int i = 0; i < nv; i++)
+		pin[i] = vtc_sim_pcpu(h, i / per, i % per, 0);
+}
+
+void vtc_sim_place_smt(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	for (int i = 0; i < nv; i++)
+		pin[i] = vtc_sim_pcpu(h, 0, i / 2, i % 2);
+}
+
+void vtc_sim_place_smt_split(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	int half = nv / 2;
+	for (int i = 0; i < nv; i++) {
+		int core = (i % half) / 2, sock = i / half;
+		pin[i] = vtc_sim_pcpu(h, h->sockets > 1 ? sock : 0,
+				      h->sockets > 1 ? core : (i / 2), i % 2);
+	}
+}
+
+void vtc_sim_place_threads(const struct vtc_sim_host *h, int nv, int *pin)
+{
+	int half = nv / 2 > 0 ? nv / 2 : 1;
+	for (int i = 0; i < nv; i++)
+		pin[i] = vtc_sim_pcpu(h, 0, i % half, i / half);
+}
+
 static int host_cpus(const struct vtc_sim_host *h)
 {
 	return h->sockets * h->llc_per_socket * h->cores_per_llc * h->threads;
+}
+
+static int host_cores(const struct vtc_sim_host *h)
+{
+	return h->sockets * h->llc_per_socket * h->cores_per_llc;
+}
+
+static int llc_of(const struct vtc_sim_host *h, int p)
+{
+	return p % host_cores(h) / h->cores_per_llc;
+}
+
+static int socket_of(const struct vtc_sim_host *h, int p)
+{
+	return llc_of(h, p) / h->llc_per_socket;
 }
 
 /* Base one-way ns between two distinct pCPUs, by the level they share. */
@@ -121,6 +201,7 @@ static int common_init(struct vtc_sim *s, const struct vtc_sim_host *h, int nv, 
 	s->load = load;
 	s->seed = seed;
 	s->rng = seed * 0x2545f4914f6cdd1dULL + 1;
+	s->rng_int = seed * 0x9e3779b97f4a7c15ULL + 0x5bd1e995u;
 	s->last_pass = -1;
 	return 0;
 }
@@ -182,6 +263,91 @@ static bool crowded(const struct vtc_sim *s, const struct vtc_pingpong_job *jobs
 	return false;
 }
 
+/* Whether the SMT sibling of pCPU @x runs a vCPU of a job other than @me. */
+static bool sibling_busy(const struct vtc_sim *s, const struct vtc_pingpong_job *jobs, int n,
+			 int me, int x)
+{
+	for (int j = 0; j < n; j++)
+		if (j != me && (siblings(s->host, x, s->map[jobs[j].a]) ||
+				siblings(s->host, x, s->map[jobs[j].b])))
+			return true;
+	return false;
+}
+
+/* Fabric domains a job's handoffs cross (ids: LLC index, then nllc +
+ * socket); 0 when they stay in one core (same pCPU or SMT siblings). */
+static int domains(const struct vtc_sim_host *h, int x, int y, int *d)
+{
+	int nllc = h->sockets * h->llc_per_socket;
+
+	if (x == y || siblings(h, x, y))
+		return 0;
+	if (llc_of(h, x) == llc_of(h, y)) {
+		d[0] = llc_of(h, x);
+		return 1;
+	}
+	d[0] = llc_of(h, x);
+	d[1] = llc_of(h, y);
+	d[2] = nllc + socket_of(h, x);
+	d[3] = nllc + socket_of(h, y);
+	return 4;
+}
+
+static bool share_domain(const int *d1, int n1, const int *d2, int n2)
+{
+	for (int i = 0; i < n1; i++)
+		for (int j = 0; j < n2; j++)
+			if (d1[i] == d2[j])
+				return true;
+	return false;
+}
+
+/* Whether two jobs cross the same socket link (unordered socket pair). */
+static bool same_link(const struct vtc_sim_host *h, int x, int y, int xj, int yj)
+{
+	int sx = socket_of(h, x), sy = socket_of(h, y), tx = socket_of(h, xj), ty = socket_of(h, yj);
+
+	return sx != sy && ((sx == tx && sy == ty) || (sx == ty && sy == tx));
+}
+
+/* Median factor (>= 1) of fabric load on job @me from the other jobs. */
+static double fabric_load(struct vtc_sim *s, const struct vtc_pingpong_job *jobs, int n, int me)
+{
+	const struct vtc_sim_host *h = s->host;
+	int x = s->map[jobs[me].a], y = s->map[jobs[me].b], d[4], dj[4], nd, n_die = 0, n_link = 0;
+
+	nd = domains(h, x, y, d);
+	if (!nd)
+		return 1;
+	for (int j = 0; j < n; j++) {
+		int xj = s->map[jobs[j].a], yj = s->map[jobs[j].b], ndj;
+		if (j == me || !(ndj = domains(h, xj, yj, dj)))
+			continue;
+		n_die += share_domain(d, nd, dj, ndj);
+		n_link += same_link(h, x, y, xj, yj);
+	}
+	return 1 + fmin(0.25, n_die * (0.005 + 0.015 * uni_from(&s->rng_int))) +
+	       fmin(0.30, n_link * (0.01 + 0.03 * uni_from(&s->rng_int)));
+}
+
+/* What the other jobs of one concurrent call do to job @me: the median
+ * factor (>= 1) and, in *@tail, an extra factor (>= 1) on the p90. */
+static double interference(struct vtc_sim *s, const struct vtc_pingpong_job *jobs, int n,
+			   int me, double *tail)
+{
+	double f = 1;
+
+	*tail = 1;
+	if (n < 2 || !s->interference)
+		return 1;
+	for (int side = 0; side < 2; side++)
+		if (sibling_busy(s, jobs, n, me, s->map[side ? jobs[me].b : jobs[me].a])) {
+			f *= 1.15 + 0.25 * uni_from(&s->rng_int);
+			*tail *= 1 + 0.25 * uni_from(&s->rng_int);
+		}
+	return f * fabric_load(s, jobs, n, me);
+}
+
 static void fill_stalled(struct vtc_sim *s, struct vtc_lat_stats *o,
 			 const struct vtc_probe_params *p)
 {
@@ -192,18 +358,19 @@ static void fill_stalled(struct vtc_sim *s, struct vtc_lat_stats *o,
 	o->median_ns = o->min_ns = o->p10_ns = o->p90_ns = o->handoff_ns;
 }
 
-static void fill_normal(struct vtc_sim *s, int a, int b, struct vtc_lat_stats *o,
-			const struct vtc_probe_params *p)
+/* @slow, @tail: interference factors (1 when measured alone). */
+static void fill_normal(struct vtc_sim *s, int a, int b, double slow, double tail,
+			struct vtc_lat_stats *o, const struct vtc_probe_params *p)
 {
 	int x = s->map[a], y = s->map[b];
 	double noisy0 = (a == 0 || b == 0) ? 1 + 0.05 * uni(s) : 1; /* cpu0 takes IRQs */
 	double med = base_ns(s->host, x, y) * pair_factor(s, x, y) * lognoise(s, 0.03) *
-		     (1 + s->load * 0.15 * uni(s)) * noisy0;
+		     (1 + s->load * 0.15 * uni(s)) * noisy0 * slow;
 
 	o->median_ns = med;
 	o->min_ns = med * 0.88;
 	o->p10_ns = med * 0.93;
-	o->p90_ns = med * (1.08 + s->load * 1.5 * uni(s) + (noisy0 > 1 ? 0.3 : 0));
+	o->p90_ns = med * (1.08 + s->load * 1.5 * uni(s) + (noisy0 > 1 ? 0.3 : 0)) * tail;
 	o->samples = (uint32_t)(p->max_samples * (1 - 0.3 * s->load * uni(s)));
 	if (o->samples < 1)
 		o->samples = 1;
@@ -228,21 +395,28 @@ static int sim_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 {
 	struct vtc_sim *s = ctx;
 
+	for (int i = 0; i < n; i++)
+		if (jobs[i].a < 0 || jobs[i].b < 0 || jobs[i].a >= s->nv || jobs[i].b >= s->nv ||
+		    jobs[i].a == jobs[i].b)
+			return -EINVAL;
+	s->calls_pingpong++;
+	s->jobs_pingpong += (unsigned long)n;
 	for (int i = 0; i < n; i++) {
 		struct vtc_lat_stats *o = jobs[i].out;
 		int a = jobs[i].a, b = jobs[i].b;
+		double slow, tail;
 
-		if (a < 0 || b < 0 || a >= s->nv || b >= s->nv || a == b)
-			return -EINVAL;
 		maybe_move(s, jobs[i].pass);
 		memset(o, 0, sizeof(*o));
 		o->measured = true;
 		/* Same pCPU, a vCPU sharing one with another job, or (rarely,
 		 * under load) a preemption long enough to stall the pass. */
-		if (s->map[a] == s->map[b] || crowded(s, jobs, n, i) || uni(s) < 0.02 * s->load)
+		if (s->map[a] == s->map[b] || crowded(s, jobs, n, i) || uni(s) < 0.02 * s->load) {
 			fill_stalled(s, o, p);
-		else
-			fill_normal(s, a, b, o, p);
+			continue;
+		}
+		slow = interference(s, jobs, n, i, &tail);
+		fill_normal(s, a, b, slow, tail, o, p);
 	}
 	advance(s);
 	return 0;
@@ -256,6 +430,7 @@ static int sim_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, doub
 
 	if (a < 0 || a >= s->nv || b >= s->nv || (unsigned)kind >= VTC_CONT_KINDS)
 		return -EINVAL;
+	s->calls_throughput++;
 	maybe_move(s, s->last_pass);
 	if (b < 0) {
 		*ra = lognoise(s, 0.01 + 0.02 * s->load);

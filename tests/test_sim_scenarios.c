@@ -38,33 +38,6 @@ struct scenario {
 	double max_wrong;     /* per load level, share of seeds (not UNKNOWN) */
 };
 
-/* vCPU i on core i of the host, socket by socket (first threads only). */
-static void place_cores(const struct vtc_sim_host *h, int nv, int *pin)
-{
-	int per = h->llc_per_socket * h->cores_per_llc;
-	for (int i = 0; i < nv; i++)
-		pin[i] = vtc_sim_pcpu(h, i / per, i % per, 0);
-}
-
-/* vCPU 2k, 2k+1 on the two threads of core k, half the guest per socket
- * when the guest is larger than one socket's worth of the chosen cores. */
-static void place_smt_split(const struct vtc_sim_host *h, int nv, int *pin)
-{
-	int half = nv / 2;
-	for (int i = 0; i < nv; i++) {
-		int core = (i % half) / 2, sock = i / half;
-		pin[i] = vtc_sim_pcpu(h, h->sockets > 1 ? sock : 0,
-				      h->sockets > 1 ? core : (i / 2), i % 2);
-	}
-}
-
-/* vCPU 2k, 2k+1 on the threads of core k of socket 0. */
-static void place_smt(const struct vtc_sim_host *h, int nv, int *pin)
-{
-	for (int i = 0; i < nv; i++)
-		pin[i] = vtc_sim_pcpu(h, 0, i / 2, i % 2);
-}
-
 static const struct scenario scenarios[] = {
 	/* The libvirt/vtune set on a 2S Xeon Silver 4208 (siblings 1/17, 2/18). */
 	{"def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
@@ -80,30 +53,30 @@ static const struct scenario scenarios[] = {
 	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, 0, 1, 4, 1, 1, false, NULL,
 	 VTC_EXIT_CRITICAL, "stacked", "hidden-smt", 0.90, 0},
 	/* Honest guests: pinned 1:1, advertised as they are. */
-	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
 	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
-	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
 	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
-	{"honest_epyc", &vtc_sim_epyc, 8, {0}, place_smt, 0, 1, 4, 2, 1, false, NULL,
+	{"honest_epyc", &vtc_sim_epyc, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
 	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
-	{"honest_graviton", &vtc_sim_graviton, 8, {0}, place_cores, 0, 1, 8, 1, 1, false, NULL,
+	{"honest_graviton", &vtc_sim_graviton, 8, {0}, vtc_sim_place_cores, 0, 1, 8, 1, 1, false, NULL,
 	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
-	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, false, NULL,
+	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, false, NULL,
 	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
-	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, place_smt_split, 0, 2, 16, 2, 1,
+	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, vtc_sim_place_smt_split, 0, 2, 16, 2, 1,
 	 false, NULL, VTC_EXIT_OK, NULL, NULL, 0.90, 0},
 	/* Larger guests told one socket / one L3 while spread wider. */
-	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, place_cores, 0, 1, 16, 1, 1, false,
+	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false,
 	 NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
-	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, place_smt_split, 0, 1, 16, 2, 1,
+	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, vtc_sim_place_smt_split, 0, 1, 16, 2, 1,
 	 false, NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
-	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, place_cores, 0, 1, 16, 1, 1, false, NULL,
+	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false, NULL,
 	 VTC_EXIT_WARNING, "llc-mismatch", "socket-mismatch", 0.90, 0},
 	/* Imported matrix (no contention): an L3 group of 8 on a no-SMT host
 	 * makes a fast tier; it must not be called hidden SMT. */
-	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 2, true, NULL,
+	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, true, NULL,
 	 VTC_EXIT_OK, NULL, "hidden-smt", 0.90, 0},
-	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, place_cores, 0, 1, 16, 1, 1, true,
+	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, true,
 	 NULL, VTC_EXIT_WARNING, "llc-mismatch", "hidden-smt", 0.90, 0},
 };
 
