@@ -38,6 +38,7 @@
  * by latency, differ and the streams drift apart). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -537,6 +538,16 @@ int vtc_sim_topo(struct vtc_topo *t, int sockets, int cores, int threads, int l3
 	if (rc)
 		vtc_topo_free(t);
 	return rc;
+}
+
+void vtc_sim_platform(const struct vtc_sim_host *h, const char *product, struct vtc_platform *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->cpu_vendor, sizeof(p->cpu_vendor), "%s", h->vendor);
+	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", h->vendor);
+	snprintf(p->hypervisor, sizeof(p->hypervisor), "kvm");
+	snprintf(p->dmi_product_name, sizeof(p->dmi_product_name), "%s",
+		 product ? product : "Standard PC (Q35 + ICH9, 2009)");
 }
 
 int vtc_sim_smt_pairs(const struct vtc_topo *t, int (*pairs)[2], int max)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "backend.h"
+#include "platform.h"
 #include "results.h"
 #include "topo.h"
 
@@ -104,6 +105,10 @@ int vtc_sim_measure(struct vtc_sim *s, int passes, bool contention, const int (*
  * @l3_per_socket L3 groups per socket (0: none known), one NUMA node per
  * socket, L2 per core. Returns 0, -EINVAL, -ENOMEM. */
 int vtc_sim_topo(struct vtc_topo *t, int sockets, int cores, int threads, int l3_per_socket);
+
+/* What a KVM guest on host @h would identify: the host's CPU vendor, KVM,
+ * and DMI product @product (NULL: QEMU's Q35 machine). */
+void vtc_sim_platform(const struct vtc_sim_host *h, const char *product, struct vtc_platform *p);
 
 /* SMT pairs of @t (up to @max), for vtc_sim_measure's @extra. */
 int vtc_sim_smt_pairs(const struct vtc_topo *t, int (*pairs)[2], int max);

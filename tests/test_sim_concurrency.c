@@ -133,16 +133,6 @@ struct verdict_class {
 	bool valid;        /* filled (see run_one's @nosolo) */
 };
 
-static void platform_for(const struct scenario *sc, struct vtc_platform *p)
-{
-	memset(p, 0, sizeof(*p));
-	snprintf(p->cpu_vendor, sizeof(p->cpu_vendor), "%s", sc->host->vendor);
-	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", sc->host->vendor);
-	snprintf(p->hypervisor, sizeof(p->hypervisor), "kvm");
-	snprintf(p->dmi_product_name, sizeof(p->dmi_product_name), "%s",
-		 sc->product ? sc->product : "Standard PC (Q35 + ICH9, 2009)");
-}
-
 static void classify(const struct scenario *sc, const struct vtc_inferred *inf,
 		     const struct vtc_findings *fs, struct verdict_class *c)
 {
@@ -183,7 +173,7 @@ static void judge(const struct scenario *sc, const struct vtc_results *r,
 	struct vtc_findings fs = {0};
 	struct vtc_platform plat;
 
-	platform_for(sc, &plat);
+	vtc_sim_platform(sc->host, sc->product, &plat);
 	assert_int_equal(vtc_infer(r, adv, &inf), 0);
 	assert_int_equal(vtc_compare(&inf, r, adv, &plat, &fs), 0);
 	c->status = vtc_verdict(&inf, &fs, c->line, sizeof(c->line));

@@ -82,16 +82,6 @@ static const struct scenario scenarios[] = {
 
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
 
-static void platform_for(const struct scenario *sc, struct vtc_platform *p)
-{
-	memset(p, 0, sizeof(*p));
-	snprintf(p->cpu_vendor, sizeof(p->cpu_vendor), "%s", sc->host->vendor);
-	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", sc->host->vendor);
-	snprintf(p->hypervisor, sizeof(p->hypervisor), "kvm");
-	snprintf(p->dmi_product_name, sizeof(p->dmi_product_name), "%s",
-		 sc->product ? sc->product : "Standard PC (Q35 + ICH9, 2009)");
-}
-
 enum outcome { CORRECT, UNKNOWN, WRONG };
 
 /* One run of one scenario; @why gets the verdict line when not correct. */
@@ -119,7 +109,7 @@ static enum outcome run_one(const struct scenario *sc, double load, uint64_t see
 	assert_int_equal(vtc_sim_topo(&adv, sc->sockets, sc->cores, sc->threads, sc->l3), 0);
 	nextra = vtc_sim_smt_pairs(&adv, extra, VTC_SIM_MAX_VCPUS);
 	assert_int_equal(vtc_sim_measure(&sim, 2, !sc->no_contention, extra, nextra, &r), 0);
-	platform_for(sc, &plat);
+	vtc_sim_platform(sc->host, sc->product, &plat);
 	assert_int_equal(vtc_infer(&r, &adv, &inf), 0);
 	assert_int_equal(vtc_compare(&inf, &r, &adv, &plat, &fs), 0);
 	st = vtc_verdict(&inf, &fs, why, len);
