@@ -151,22 +151,18 @@ static int socket_of(const struct vtc_sim_host *h, int p)
 /* Base one-way ns between two distinct pCPUs, by the level they share. */
 static double base_ns(const struct vtc_sim_host *h, int x, int y)
 {
-	int cores = h->sockets * h->llc_per_socket * h->cores_per_llc;
-	int cx = x % cores, cy = y % cores;
-
-	if (cx == cy)
+	if (x % host_cores(h) == y % host_cores(h))
 		return h->smt_ns;
-	if (cx / h->cores_per_llc == cy / h->cores_per_llc)
+	if (llc_of(h, x) == llc_of(h, y))
 		return h->llc_ns;
-	if (cx / (h->cores_per_llc * h->llc_per_socket) == cy / (h->cores_per_llc * h->llc_per_socket))
+	if (socket_of(h, x) == socket_of(h, y))
 		return h->socket_ns;
 	return h->remote_ns;
 }
 
 static bool siblings(const struct vtc_sim_host *h, int x, int y)
 {
-	int cores = h->sockets * h->llc_per_socket * h->cores_per_llc;
-	return x != y && x % cores == y % cores;
+	return x != y && x % host_cores(h) == y % host_cores(h);
 }
 
 /* Fixed per-pCPU-pair factor (mesh distance, ring stops): sigma 5%. */
