@@ -186,13 +186,14 @@ size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len
 
 
 /* The platform-specific part of a fix, by finding kind. */
-static const char *fix_text(const char *kind, enum plat_kind pk)
+static const char *fix_text(enum vtc_fkind kind, enum plat_kind pk)
 {
-	bool smt = strstr(kind, "smt") != NULL;
+	bool smt = vtc_fkind_flags(kind) & VTC_FKF_SMT;
+	bool placement = vtc_fkind_flags(kind) & VTC_FKF_PLACEMENT;
 
 	switch (pk) {
 	case PLAT_KUBEVIRT:
-		if (strcmp(kind, "phantom-smt") == 0)
+		if (kind == VTC_FK_PHANTOM_SMT)
 			return "KubeVirt: set spec.domain.cpu.threads: 1 unless the vCPUs are pinned "
 			       "on host sibling pairs; to keep threads: 2, use dedicatedCpuPlacement: "
 			       "true with an even vCPU count, kubelet cpuManagerPolicy: static and "
@@ -202,7 +203,7 @@ static const char *fix_text(const char *kind, enum plat_kind pk)
 			return "KubeVirt: advertise threads: 2 with dedicatedCpuPlacement: true and "
 			       "kubelet cpuManagerPolicyOptions: full-pcpus-only: \"true\" (whole "
 			       "cores, even vCPU count), AlignCPUs with isolateEmulatorThread: true";
-		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+		if (placement)
 			return "KubeVirt: dedicatedCpuPlacement: true (kubelet cpuManagerPolicy: "
 			       "static, Guaranteed QoS) with isolateEmulatorThread: true";
 		return "KubeVirt: set spec.domain.cpu sockets/cores/threads as below and "
@@ -212,7 +213,7 @@ static const char *fix_text(const char *kind, enum plat_kind pk)
 			return "OpenStack: flavor hw:cpu_policy=dedicated with "
 			       "hw:cpu_thread_policy=require (real siblings) or isolate, and "
 			       "hw:cpu_threads matching";
-		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+		if (placement)
 			return "OpenStack: flavor hw:cpu_policy=dedicated, "
 			       "hw:emulator_threads_policy=isolate";
 		return "OpenStack: flavor hw:cpu_sockets/hw:cpu_cores/hw:cpu_threads and "
@@ -222,7 +223,7 @@ static const char *fix_text(const char *kind, enum plat_kind pk)
 			return "libvirt: <vcpupin> vCPU 2k and 2k+1 onto the two threads of one host "
 			       "core (host lscpu -e) with <cpu><topology threads='2'/>, and "
 			       "<emulatorpin> onto other host CPUs; or advertise threads='1'";
-		if (strcmp(kind, "stacked") == 0 || strcmp(kind, "floating") == 0)
+		if (placement)
 			return "libvirt: one <vcpupin> per vCPU onto distinct host CPUs, "
 			       "<emulatorpin> elsewhere, and no host overcommit of those CPUs";
 		return "libvirt: <cpu><topology> and <numa> cells as below, with <vcpupin> "
@@ -338,7 +339,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 	else
 		cat(ev, sizeof(ev), "; no pair co-runs like siblings (same-vCPU control %.2f)",
 		    inf->ctl_same);
-	struct vtc_finding *f = vtc_findings_add(out, "phantom-smt", VTC_SEV_CRITICAL, &cpus,
+	struct vtc_finding *f = vtc_findings_add(out, VTC_FK_PHANTOM_SMT, VTC_SEV_CRITICAL, &cpus,
 						 "%s: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
@@ -385,7 +386,8 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		return 0;
 	double far = cross_group_ns(adv, VTC_LEVEL_SMT, ns, &all);
 	struct vtc_finding *f = vtc_findings_add(
-		out, "hidden-smt", inf->smt_latency_only ? VTC_SEV_WARNING : VTC_SEV_CRITICAL, &cpus,
+		out, VTC_FK_HIDDEN_SMT, inf->smt_latency_only ? VTC_SEV_WARNING : VTC_SEV_CRITICAL,
+		&cpus,
 		"%s: advertised as separate cores but share one: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
@@ -406,7 +408,7 @@ static int find_stacked(const struct vtc_inferred *inf, const struct vtc_platfor
 		struct vtc_finding *f;
 		if (vtc_cpuset_count(&g->g[q].cpus) < 2)
 			continue;
-		f = vtc_findings_add(out, "stacked", VTC_SEV_CRITICAL, &g->g[q].cpus,
+		f = vtc_findings_add(out, VTC_FK_STACKED, VTC_SEV_CRITICAL, &g->g[q].cpus,
 				     "vCPUs share one host CPU: %s", g->g[q].evidence);
 		if (!f)
 			return -ENOMEM;
@@ -438,7 +440,7 @@ static int find_floating(const struct vtc_inferred *inf, const struct vtc_platfo
 		last = p->pass;
 	}
 	struct vtc_finding *f = vtc_findings_add(
-		out, "floating", VTC_SEV_WARNING, &cpus,
+		out, VTC_FK_FLOATING, VTC_SEV_WARNING, &cpus,
 		"vCPU placement moved during the run: the fast pairs changed between passes or "
 		"were not transitive (%s); not a static topology", ev);
 	if (!f)
@@ -514,7 +516,7 @@ static void split_ns(const struct vtc_inferred *inf, enum vtc_gkind k, const str
 
 static int add_level_finding(const struct vtc_inferred *inf, const struct ns_cache *ns,
 			     const struct vtc_topo *adv, const struct vtc_platform *plat,
-			     const char *kind, enum vtc_level level, enum vtc_gkind gk,
+			     enum vtc_fkind kind, enum vtc_level level, enum vtc_gkind gk,
 			     bool split_critical, struct vtc_findings *out)
 {
 	vtc_cpuset split, merged;
@@ -572,16 +574,16 @@ static int find_levels(const struct vtc_inferred *inf, const struct ns_cache *ns
 		llc_only |= vtc_cpuset_empty(&s) && vtc_cpuset_empty(&m);
 	}
 	if (inf->known[VTC_GROUP_LLC] && adv->level_known[VTC_LEVEL_L3])
-		rc = add_level_finding(inf, ns, adv, plat, "llc-mismatch", VTC_LEVEL_L3,
+		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_LLC_MISMATCH, VTC_LEVEL_L3,
 				       VTC_GROUP_LLC, false, out);
 	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !llc_only &&
 	    adv->level_known[VTC_LEVEL_PACKAGE])
-		rc = add_level_finding(inf, ns, adv, plat, "socket-mismatch", VTC_LEVEL_PACKAGE,
+		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_SOCKET_MISMATCH, VTC_LEVEL_PACKAGE,
 				       VTC_GROUP_SOCKET, true, out);
 	/* NUMA follows sockets except on AMD, where a split level is a CCX. */
 	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous &&
 	    !(inf->llc_socket_ambiguous && plat_amd(plat)) && adv->level_known[VTC_LEVEL_NUMA])
-		rc = add_level_finding(inf, ns, adv, plat, "numa-mismatch", VTC_LEVEL_NUMA,
+		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_NUMA_MISMATCH, VTC_LEVEL_NUMA,
 				       VTC_GROUP_SOCKET, false, out);
 	return rc;
 }

@@ -10,8 +10,6 @@
 
 #include "consist.h"
 
-#define KIND "cpuid-sysfs-disagree"
-
 /* Group of @cpu at @l restricted to @common (empty if unknown). */
 static vtc_cpuset group_of(const struct vtc_topo *t, enum vtc_level l, int cpu,
 			   const vtc_cpuset *common)
@@ -118,7 +116,7 @@ static int check_level(const struct vtc_topo *a, const struct vtc_topo *b, enum 
 	format_groups(a, l, &bad, common, ga, sizeof(ga));
 	format_groups(b, l, &bad, common, gb, sizeof(gb));
 	vtc_cpulist_format(&bad, who, sizeof(who));
-	f = vtc_findings_add(out, KIND, VTC_SEV_WARNING, &bad,
+	f = vtc_findings_add(out, VTC_FK_CPUID_SYSFS_DISAGREE, VTC_SEV_WARNING, &bad,
 			     "%s groups differ on vCPUs %s: sysfs %s, CPUID %s "
 			     "(CPUID says up to %d %s, sysfs %d)%s%s",
 			     vtc_level_name(l), who, ga, gb, largest_group(b, l, common),
@@ -158,7 +156,7 @@ static int check_cache_leak(const struct vtc_topo *c, const struct vtc_platform 
 			continue;
 		if (first >= 0 && c->level_known[VTC_LEVEL_PACKAGE])
 			cpus = vtc_cpuset_count(&c->cpu[first].siblings[VTC_LEVEL_PACKAGE]);
-		f = vtc_findings_add(out, KIND, VTC_SEV_WARNING, &c->online,
+		f = vtc_findings_add(out, VTC_FK_CPUID_SYSFS_DISAGREE, VTC_SEV_WARNING, &c->online,
 				     "CPUID leaf %s says one %s is shared by up to %d logical "
 				     "CPUs, but a package spans only %d APIC ids (%d vCPUs in "
 				     "vCPU %d's package): host cache topology leaks into the "

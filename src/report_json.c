@@ -202,7 +202,7 @@ json_t *vtc_json_from_findings(const struct vtc_findings *fs)
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
-						   f->kind, "severity",
+						   vtc_fkind_name(f->kind), "severity",
 						   vtc_severity_name(f->severity), "cpus",
 						   cpulist_json(&f->cpus), "evidence", f->evidence,
 						   "cost", f->cost, "fix", f->fix));

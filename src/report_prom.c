@@ -78,7 +78,7 @@ static bool seen_before(const struct vtc_findings *fs, int i)
 {
 	for (int j = 0; j < i; j++)
 		if (fs->item[j].severity == fs->item[i].severity &&
-		    strcmp(fs->item[j].kind, fs->item[i].kind) == 0)
+		    fs->item[j].kind == fs->item[i].kind)
 			return true;
 	return false;
 }
@@ -96,9 +96,9 @@ static void write_findings(FILE *f, const struct vtc_findings *fs)
 			continue;
 		for (int j = i; j < n; j++)
 			count += fs->item[j].severity == it->severity &&
-				 strcmp(fs->item[j].kind, it->kind) == 0;
+				 fs->item[j].kind == it->kind;
 		fputs("vtopocheck_findings{kind=\"", f);
-		vtc_prom_escape_label(f, it->kind);
+		vtc_prom_escape_label(f, vtc_fkind_name(it->kind));
 		fprintf(f, "\",severity=\"%s\"}", vtc_severity_name(it->severity));
 		value(f, count);
 	}

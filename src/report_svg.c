@@ -567,7 +567,8 @@ static void write_list(const struct svg *s)
 		y += SMALL_FONT + 5;
 		vtc_cpulist_format(&fi->cpus, cpus, sizeof(cpus));
 		upper(sev, vtc_severity_name(fi->severity), sizeof(sev));
-		snprintf(line, sizeof(line), "%d. %s %s (vCPUs %s): %s", k + 1, sev, fi->kind, cpus,
+		snprintf(line, sizeof(line), "%d. %s %s (vCPUs %s): %s", k + 1, sev,
+			 vtc_fkind_name(fi->kind), cpus,
 			 fi->evidence);
 		/* Cut at a UTF-8 boundary: a split sequence would be replaced. */
 		for (cut = strlen(line) > maxc ? maxc : strlen(line);

@@ -121,8 +121,8 @@ void vtc_text_findings(FILE *out, const struct vtc_findings *fs)
 		const struct vtc_finding *f = &fs->item[i];
 		char cpus[256];
 		vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));
-		fprintf(out, "  [%s] %s on vCPUs %s\n", vtc_severity_name(f->severity), f->kind,
-			cpus);
+		fprintf(out, "  [%s] %s on vCPUs %s\n", vtc_severity_name(f->severity),
+			vtc_fkind_name(f->kind), cpus);
 		print_wrapped(out, "      evidence: ", f->evidence, 100);
 		if (f->cost[0])
 			print_wrapped(out, "      cost:     ", f->cost, 100);

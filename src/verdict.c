@@ -17,26 +17,6 @@ static const struct vtc_finding *headline(const struct vtc_findings *fs)
 	return best;
 }
 
-/* What a finding kind means, in words for the first line. */
-static const char *meaning(const char *kind)
-{
-	static const char *const tab[][2] = {
-		{"phantom-smt", "are advertised as SMT siblings but run on separate cores"},
-		{"hidden-smt", "are advertised as separate cores but share a physical core"},
-		{"stacked", "share one host CPU"},
-		{"floating", "are not pinned: the host moved them during the run"},
-		{"llc-mismatch", "do not share caches as advertised"},
-		{"socket-mismatch", "are spread over host sockets differently than advertised"},
-		{"numa-mismatch", "have NUMA nodes that differ from the measured sockets"},
-		{"cpuid-sysfs-disagree", "are described differently by CPUID and sysfs"},
-	};
-
-	for (size_t i = 0; i < VTC_ARRAY_SIZE(tab); i++)
-		if (strcmp(kind, tab[i][0]) == 0)
-			return tab[i][1];
-	return "do not match the advertised topology";
-}
-
 enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findings *fs,
 			  char *reason, size_t len)
 {
@@ -67,8 +47,8 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 		snprintf(extra, sizeof(extra), " (+%d more finding%s)", fs->count - 1,
 			 fs->count > 2 ? "s" : "");
 	snprintf(reason, len, "%s: vCPUs %s %s (%s)%s",
-		 sev == VTC_SEV_CRITICAL ? "CRITICAL" : "WARNING", cpus, meaning(f->kind),
-		 f->kind, extra);
+		 sev == VTC_SEV_CRITICAL ? "CRITICAL" : "WARNING", cpus,
+		 vtc_fkind_meaning(f->kind), vtc_fkind_name(f->kind), extra);
 	return sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
 }
 

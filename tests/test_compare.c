@@ -59,10 +59,10 @@ static void done(struct run *x)
 	vtc_results_free(&x->r);
 }
 
-static const struct vtc_finding *find(const struct run *x, const char *kind)
+static const struct vtc_finding *find(const struct run *x, enum vtc_fkind kind)
 {
 	for (int i = 0; i < x->fs.count; i++)
-		if (strcmp(x->fs.item[i].kind, kind) == 0)
+		if (x->fs.item[i].kind == kind)
 			return &x->fs.item[i];
 	return NULL;
 }
@@ -77,7 +77,7 @@ static void test_phantom_kubevirt(void **state)
 	(void)state;
 	judge(&x, &vtc_sim_xeon4208, 4, pin, 1, 2, 2, "KubeVirt", "kvm");
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	f = find(&x, "phantom-smt");
+	f = find(&x, VTC_FK_PHANTOM_SMT);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_CRITICAL);
 	vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));
@@ -103,13 +103,13 @@ static void test_hidden_libvirt_order(void **state)
 	(void)state;
 	judge(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "Standard PC (Q35 + ICH9, 2009)", "kvm");
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	f = find(&x, "hidden-smt");
+	f = find(&x, VTC_FK_HIDDEN_SMT);
 	assert_non_null(f);
 	assert_non_null(strstr(f->fix, "<vcpupin>"));
 	assert_non_null(strstr(f->fix, "<emulatorpin>"));
 	assert_non_null(strstr(f->fix, "sockets=1 cores=2 threads=2 with vCPU order 0,2,1,3"));
 	assert_non_null(strstr(f->cost, "co-run ratio 0."));
-	assert_null(find(&x, "phantom-smt"));
+	assert_null(find(&x, VTC_FK_PHANTOM_SMT));
 	done(&x);
 }
 
@@ -120,7 +120,7 @@ static void test_hidden_openstack(void **state)
 	const struct vtc_finding *f;
 	(void)state;
 	judge(&x, &vtc_sim_xeon4208, 4, pin, 4, 1, 1, "OpenStack Nova", "kvm");
-	f = find(&x, "hidden-smt");
+	f = find(&x, VTC_FK_HIDDEN_SMT);
 	assert_non_null(f);
 	assert_non_null(strstr(f->fix, "hw:cpu_thread_policy"));
 	assert_non_null(strstr(f->fix, "sockets=1 cores=2 threads=2"));
@@ -144,7 +144,7 @@ static void test_numa_mismatch(void **state)
 		vtc_cpulist_parse("0-15", &x.adv.cpu[c].siblings[VTC_LEVEL_NUMA]);
 	assert_int_equal(vtc_topo_build_groups(&x.adv), 0);
 	assert_int_equal(vtc_compare(&x.inf, &x.r, &x.adv, &x.plat, &x.fs), 0);
-	f = find(&x, "numa-mismatch");
+	f = find(&x, VTC_FK_NUMA_MISMATCH);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_WARNING);
 	assert_int_equal(vtc_verdict(&x.inf, &x.fs, NULL, 0), VTC_EXIT_WARNING);
@@ -161,13 +161,13 @@ static void test_amd_split_is_llc(void **state)
 		pin[i] = i; /* CCX 0 and 1, first threads */
 	judge(&x, &vtc_sim_epyc, 16, pin, 1, 16, 1, "Standard PC", "kvm");
 	assert_int_equal(x.st, VTC_EXIT_WARNING);
-	assert_non_null(find(&x, "llc-mismatch"));
-	assert_null(find(&x, "socket-mismatch"));
+	assert_non_null(find(&x, VTC_FK_LLC_MISMATCH));
+	assert_null(find(&x, VTC_FK_SOCKET_MISMATCH));
 	/* told Intel instead, the same split is a socket split */
 	vtc_findings_free(&x.fs);
 	snprintf(x.plat.cpuid_vendor, sizeof(x.plat.cpuid_vendor), "GenuineIntel");
 	assert_int_equal(vtc_compare(&x.inf, &x.r, &x.adv, &x.plat, &x.fs), 0);
-	assert_non_null(find(&x, "socket-mismatch"));
+	assert_non_null(find(&x, VTC_FK_SOCKET_MISMATCH));
 	assert_int_equal(vtc_verdict(&x.inf, &x.fs, NULL, 0), VTC_EXIT_CRITICAL);
 	done(&x);
 }
@@ -192,7 +192,7 @@ static void test_unknown_and_invalid(void **state)
 				 "could be measured");
 	assert_int_equal(vtc_verdict(NULL, NULL, why, sizeof(why)), VTC_EXIT_UNKNOWN);
 	/* a finding that needs no measurement still decides */
-	vtc_findings_add(&fs, "cpuid-sysfs-disagree", VTC_SEV_CRITICAL, NULL, "x");
+	vtc_findings_add(&fs, VTC_FK_CPUID_SYSFS_DISAGREE, VTC_SEV_CRITICAL, NULL, "x");
 	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_CRITICAL);
 	assert_string_equal(why, "CRITICAL: vCPUs (all) are described differently by CPUID and "
 				 "sysfs (cpuid-sysfs-disagree)");
@@ -214,13 +214,13 @@ static void test_verdict_levels(void **state)
 	vtc_cpulist_parse("0-1", &c);
 	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_OK);
 	assert_non_null(strstr(why, "OK"));
-	vtc_findings_add(&fs, "info-only", VTC_SEV_INFO, &c, "x");
+	vtc_findings_add(&fs, VTC_FK_LLC_MISMATCH, VTC_SEV_INFO, &c, "x");
 	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_OK);
-	vtc_findings_add(&fs, "floating", VTC_SEV_WARNING, &c, "x");
+	vtc_findings_add(&fs, VTC_FK_FLOATING, VTC_SEV_WARNING, &c, "x");
 	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_WARNING);
 	assert_string_equal(why, "WARNING: vCPUs 0-1 are not pinned: the host moved them during "
 				 "the run (floating) (+1 more finding)");
-	vtc_findings_add(&fs, "stacked", VTC_SEV_CRITICAL, &c, "x");
+	vtc_findings_add(&fs, VTC_FK_STACKED, VTC_SEV_CRITICAL, &c, "x");
 	assert_int_equal(vtc_verdict(&inf, &fs, why, 9), VTC_EXIT_CRITICAL);
 	assert_string_equal(why, "CRITICAL");
 	vtc_findings_free(&fs);
@@ -333,12 +333,12 @@ static void test_recorded_interleaved_sysfs(void **state)
 			 * nothing else. */
 			assert_int_equal(vtc_verdict(&inf, &f, why, sizeof(why)), VTC_EXIT_WARNING);
 			assert_int_equal(f.count, 1);
-			assert_string_equal(f.item[0].kind, "numa-mismatch");
+			assert_int_equal(f.item[0].kind, VTC_FK_NUMA_MISMATCH);
 		} else {
 			assert_int_equal(vtc_verdict(&inf, &f, why, sizeof(why)), VTC_EXIT_CRITICAL);
-			assert_true(vtc_findings_count_kind(&f, "hidden-smt") == 1);
-			assert_true(vtc_findings_count_kind(&f, "phantom-smt") == 1);
-			assert_true(vtc_findings_count_kind(&f, "socket-mismatch") == 1);
+			assert_true(vtc_findings_count_kind(&f, VTC_FK_HIDDEN_SMT) == 1);
+			assert_true(vtc_findings_count_kind(&f, VTC_FK_PHANTOM_SMT) == 1);
+			assert_true(vtc_findings_count_kind(&f, VTC_FK_SOCKET_MISMATCH) == 1);
 		}
 		vtc_findings_free(&f);
 		vtc_inferred_free(&inf);

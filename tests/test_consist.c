@@ -21,7 +21,7 @@
 #include "topo_cpuid.h"
 #include "topo_sysfs.h"
 
-#define KIND "cpuid-sysfs-disagree"
+#define KIND VTC_FK_CPUID_SYSFS_DISAGREE
 
 /* A topology of @n online CPUs; @lists[level] gives each level's groups as
  * "0-1|2-3" (NULL = level unknown). */
@@ -93,7 +93,7 @@ static void test_smt_disagree(void **state)
 	build(&b, "cpuid", 4, cpuid_smt);
 	assert_int_equal(vtc_consist_check(&a, &b, &p, &fs), 0);
 	assert_int_equal(fs.count, 1);
-	assert_string_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].kind, KIND);
 	assert_int_equal(fs.item[0].severity, VTC_SEV_WARNING);
 	vtc_cpulist_format(&fs.item[0].cpus, who, sizeof(who));
 	assert_string_equal(who, "0-3");
@@ -131,6 +131,8 @@ static void test_package_split_partial(void **state)
 	build(&b, "cpuid", 6, cpuid);
 	assert_int_equal(vtc_consist_check(&a, &b, NULL, &fs), 0);
 	assert_int_equal(fs.count, 1);
+	assert_int_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].severity, VTC_SEV_WARNING);
 	vtc_cpulist_format(&fs.item[0].cpus, who, sizeof(who));
 	assert_string_equal(who, "0-5");
 	assert_non_null(strstr(fs.item[0].evidence, "package groups differ"));
@@ -173,6 +175,8 @@ static void test_dies(void **state)
 	assert_int_equal(fs.count, 0);
 	assert_int_equal(vtc_consist_check(&b, &c, NULL, &fs), 0);
 	assert_int_equal(fs.count, 1);
+	assert_int_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].severity, VTC_SEV_WARNING);
 	assert_non_null(strstr(fs.item[0].evidence, "die groups differ on vCPUs 0-3"));
 	vtc_findings_free(&fs);
 	vtc_topo_free(&a);
@@ -209,7 +213,8 @@ static void test_l3_leak_counts(void **state)
 	b.ids_sharing[VTC_LEVEL_L3] = 64;
 	assert_int_equal(vtc_consist_check(&a, &b, NULL, &fs), 0);
 	assert_int_equal(fs.count, 1);
-	assert_string_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].severity, VTC_SEV_WARNING);
 	assert_non_null(strstr(fs.item[0].evidence, "l3 is shared by up to 64"));
 	assert_non_null(strstr(fs.item[0].evidence, "only 4 APIC ids"));
 	vtc_findings_free(&fs);
@@ -243,6 +248,8 @@ static void test_l3_leak_fixture(void **state)
 	build(&a, "sysfs", 2, sysfs);
 	assert_int_equal(vtc_consist_check(&a, &b, &p, &fs), 0);
 	assert_int_equal(fs.count, 1);
+	assert_int_equal(fs.item[0].kind, KIND);
+	assert_int_equal(fs.item[0].severity, VTC_SEV_WARNING);
 	print_message("%s\n", fs.item[0].evidence);
 	assert_non_null(strstr(fs.item[0].evidence, "leaf 4 says one l3 is shared by up to 128"));
 	assert_non_null(strstr(fs.item[0].evidence, "only 2 APIC ids (2 vCPUs"));

@@ -274,7 +274,7 @@ static void test_sim_run(void **state)
 		snprintf(want, sizeof(want), ">%d. %s %s (vCPUs ", k + 1,
 			 app.findings.item[k].severity == VTC_SEV_CRITICAL ? "CRITICAL" :
 			 app.findings.item[k].severity == VTC_SEV_WARNING ? "WARNING" : "INFO",
-			 app.findings.item[k].kind);
+			 vtc_fkind_name(app.findings.item[k].kind));
 		assert_non_null(strstr(s, want));
 	}
 	/* Inferred tiers on the legend. */
@@ -312,9 +312,9 @@ static void test_hostile_text(void **state)
 
 	make_results(&r, "0-3", flat);
 	vtc_cpulist_parse("1,3", &cpus);
-	fi = vtc_findings_add(&fs, "a<b>&c", VTC_SEV_WARNING, &cpus, "%s", "x");
+	fi = vtc_findings_add(&fs, VTC_FK_FLOATING, VTC_SEV_WARNING, &cpus, "%s", "a<b>&c");
 	assert_non_null(fi);
-	for (size_t i = 0; i + 2 < sizeof(fi->evidence); i += 2)
+	for (size_t i = 6; i + 2 < sizeof(fi->evidence); i += 2)
 		memcpy(fi->evidence + i, "\xc3\xa9", 2); /* é: cut must not split it */
 	in.res = &r;
 	in.fs = &fs;
@@ -323,7 +323,7 @@ static void test_hostile_text(void **state)
 	assert_null(strstr(s, "<b>"));
 	assert_null(strstr(s, "]]>"));
 	assert_non_null(strstr(s, "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &apos;x&apos;"));
-	assert_non_null(strstr(s, "WARNING a&lt;b&gt;&amp;c (vCPUs 1,3): \xc3\xa9"));
+	assert_non_null(strstr(s, "WARNING floating (vCPUs 1,3): a&lt;b&gt;&amp;c\xc3\xa9"));
 	assert_non_null(strstr(s, "\xc3\xa9...</text>"));
 	free(s);
 	render("hostile");

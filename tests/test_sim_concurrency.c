@@ -30,7 +30,7 @@
 
 #define SEEDS 20
 #define PASSES 2
-#define MAX_KINDS 12
+#define NONE (-1) /* no finding kind */
 
 struct scenario {
 	const char *name;
@@ -42,50 +42,50 @@ struct scenario {
 	int sockets, cores, threads, l3; /* advertised */
 	const char *product;  /* DMI product name */
 	enum vtc_exit expect;
-	const char *kind;     /* finding that must be present, or NULL */
+	int kind;             /* enum vtc_fkind that must be present, or NONE */
 };
 
 static const struct scenario scenarios[] = {
 	/* Honest: pinned 1:1 on separate cores / on SMT siblings, as advertised. */
 	{"honest_cores_xeon4208", &vtc_sim_xeon4208, 8, {0}, vtc_sim_place_cores, false,
-	 1, 8, 1, 1, NULL, VTC_EXIT_OK, NULL},
+	 1, 8, 1, 1, NULL, VTC_EXIT_OK, NONE},
 	{"vtune", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, false, 1, 2, 2, 1, NULL,
-	 VTC_EXIT_OK, NULL},
+	 VTC_EXIT_OK, NONE},
 	{"honest_smt_xeon4208", &vtc_sim_xeon4208, 8, {0}, vtc_sim_place_smt, false,
-	 1, 4, 2, 1, NULL, VTC_EXIT_OK, NULL},
+	 1, 4, 2, 1, NULL, VTC_EXIT_OK, NONE},
 	{"honest_smt_epyc", &vtc_sim_epyc, 8, {0}, vtc_sim_place_smt, false, 1, 4, 2, 1, NULL,
-	 VTC_EXIT_OK, NULL},
+	 VTC_EXIT_OK, NONE},
 	/* Advertised SMT that is not there (KubeVirt-style). */
 	{"kubevirt_vtune", &vtc_sim_xeon4208, 4, {0, 2, 1, 3}, NULL, false, 1, 2, 2, 1,
-	 "KubeVirt", VTC_EXIT_CRITICAL, "phantom-smt"},
+	 "KubeVirt", VTC_EXIT_CRITICAL, VTC_FK_PHANTOM_SMT},
 	/* Hidden SMT: sibling threads advertised as cores. */
 	{"hidden_smt_4", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, false, 1, 4, 1, 1, NULL,
-	 VTC_EXIT_CRITICAL, "hidden-smt"},
+	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT},
 	{"hidden_smt_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_smt, false, 1, 16, 1, 1,
-	 NULL, VTC_EXIT_CRITICAL, "hidden-smt"},
+	 NULL, VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT},
 	/* Where concurrency could plausibly hurt (the load 0.90 row): hidden
 	 * SMT on an Intel host with siblings far apart in vCPU order (i, i+8);
 	 * in all rounds but one each sibling spins in another pair, slowing
 	 * every cross-core pair of the guest. */
 	{"hidden_smt_threads_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_threads, false,
-	 1, 16, 1, 1, NULL, VTC_EXIT_CRITICAL, "hidden-smt"},
+	 1, 16, 1, 1, NULL, VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT},
 	/* Half hidden SMT, half separate cores: only some pairs have busy
 	 * siblings, which could fake a cache or socket split. */
 	{"hidden_smt_partial", &vtc_sim_xeon4208, 8, {1, 17, 2, 18, 3, 4, 5, 6}, NULL, false,
-	 1, 8, 1, 1, NULL, VTC_EXIT_CRITICAL, "hidden-smt"},
+	 1, 8, 1, 1, NULL, VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT},
 	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, false, 1, 4, 1, 1, NULL,
-	 VTC_EXIT_CRITICAL, "stacked"},
+	 VTC_EXIT_CRITICAL, VTC_FK_STACKED},
 	/* Socket split on 2-socket hosts, advertised as one socket. */
 	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_cores, false,
-	 1, 16, 1, 1, NULL, VTC_EXIT_CRITICAL, "socket-mismatch"},
+	 1, 16, 1, 1, NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH},
 	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, vtc_sim_place_smt_split, false,
-	 1, 16, 2, 1, NULL, VTC_EXIT_CRITICAL, "socket-mismatch"},
+	 1, 16, 2, 1, NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH},
 	/* CCX (LLC) groups on EPYC, advertised as one L3. */
 	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, vtc_sim_place_cores, false, 1, 16, 1, 1, NULL,
-	 VTC_EXIT_WARNING, "llc-mismatch"},
+	 VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH},
 	/* Floating over two cores' threads (libvirt default placement). */
 	{"floating", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, true, 4, 1, 1, 1, NULL,
-	 VTC_EXIT_WARNING, "floating"},
+	 VTC_EXIT_WARNING, VTC_FK_FLOATING},
 };
 
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
@@ -124,8 +124,7 @@ struct verdict_class {
 	bool known[VTC_GROUP_KINDS];
 	int grp[VTC_GROUP_KINDS][VTC_SIM_MAX_VCPUS]; /* lowest vCPU of each vCPU's group */
 	bool floating;
-	int nkinds;
-	char kinds[MAX_KINDS][32];
+	unsigned kinds; /* bit 1 << k for each enum vtc_fkind k found */
 	int remeasured; /* pairs re-measured alone */
 	unsigned long calls_pp, jobs_pp, calls_thr;
 	char line[200];
@@ -144,15 +143,10 @@ static void classify(const struct scenario *sc, const struct vtc_inferred *inf,
 		}
 	}
 	c->floating = inf->floating;
-	for (int i = 0; i < fs->count; i++) {
-		bool seen = false;
-		for (int j = 0; j < c->nkinds; j++)
-			seen |= strcmp(c->kinds[j], fs->item[i].kind) == 0;
-		if (!seen && c->nkinds < MAX_KINDS)
-			snprintf(c->kinds[c->nkinds++], sizeof(c->kinds[0]), "%s", fs->item[i].kind);
-	}
+	for (int i = 0; i < fs->count; i++)
+		c->kinds |= 1u << fs->item[i].kind;
 	c->correct = c->status == sc->expect &&
-		     (!sc->kind || vtc_findings_count_kind(fs, sc->kind) > 0);
+		     (sc->kind == NONE || vtc_findings_count_kind(fs, sc->kind) > 0);
 }
 
 static void tiers_text(const struct vtc_inferred *inf, char *buf, size_t len)
@@ -234,20 +228,6 @@ static void run_one(const struct scenario *sc, double load, uint64_t seed, enum 
 	vtc_results_free(&r);
 }
 
-static bool kinds_equal(const struct verdict_class *a, const struct verdict_class *b)
-{
-	if (a->nkinds != b->nkinds)
-		return false;
-	for (int i = 0; i < a->nkinds; i++) {
-		bool seen = false;
-		for (int j = 0; j < b->nkinds; j++)
-			seen |= strcmp(a->kinds[i], b->kinds[j]) == 0;
-		if (!seen)
-			return false;
-	}
-	return true;
-}
-
 /* Groups of kind @k as text: "[0-1][2-3]" or "not determined". */
 static void groups_text(const struct scenario *sc, const struct verdict_class *c, int k,
 			char *buf, size_t len)
@@ -293,7 +273,7 @@ static void first_difference(const struct scenario *sc, const struct verdict_cla
 	}
 	if (a->floating != b->floating)
 		snprintf(why, len, "floating %d vs %d", a->floating, b->floating);
-	else if (a->status != b->status || !kinds_equal(a, b))
+	else if (a->status != b->status || a->kinds != b->kinds)
 		snprintf(why, len, "verdict");
 }
 

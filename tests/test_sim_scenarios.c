@@ -20,6 +20,7 @@
 #include "verdict.h"
 
 #define SEEDS 20
+#define NONE (-1) /* no finding kind */
 
 struct scenario {
 	const char *name;
@@ -32,8 +33,8 @@ struct scenario {
 	bool no_contention;   /* an imported matrix */
 	const char *product;  /* DMI product name */
 	enum vtc_exit expect;
-	const char *kind;     /* finding that must be present, or NULL */
-	const char *never;    /* finding that must never appear, or NULL */
+	int kind;             /* enum vtc_fkind that must be present, or NONE */
+	int never;            /* enum vtc_fkind that must never appear, or NONE */
 	double min_correct;   /* per load level, share of seeds */
 	double max_wrong;     /* per load level, share of seeds (not UNKNOWN) */
 };
@@ -41,43 +42,43 @@ struct scenario {
 static const struct scenario scenarios[] = {
 	/* The libvirt/vtune set on a 2S Xeon Silver 4208 (siblings 1/17, 2/18). */
 	{"def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, "floating", "hidden-smt", 0.75, 0.15},
+	 VTC_EXIT_WARNING, VTC_FK_FLOATING, VTC_FK_HIDDEN_SMT, 0.75, 0.15},
 	{"pin", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0},
 	{"pin_def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "hidden-smt", NULL, 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0},
 	{"vtune", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 2, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"kubevirt_vtune", &vtc_sim_xeon4208, 4, {0, 2, 1, 3}, NULL, 0, 1, 2, 2, 1, false,
-	 "KubeVirt", VTC_EXIT_CRITICAL, "phantom-smt", NULL, 0.90, 0},
+	 "KubeVirt", VTC_EXIT_CRITICAL, VTC_FK_PHANTOM_SMT, NONE, 0.90, 0},
 	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, "stacked", "hidden-smt", 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_STACKED, VTC_FK_HIDDEN_SMT, 0.90, 0},
 	/* Honest guests: pinned 1:1, advertised as they are. */
 	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"honest_epyc", &vtc_sim_epyc, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"honest_graviton", &vtc_sim_graviton, 8, {0}, vtc_sim_place_cores, 0, 1, 8, 1, 1, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, false, NULL,
-	 VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, vtc_sim_place_smt_split, 0, 2, 16, 2, 1,
-	 false, NULL, VTC_EXIT_OK, NULL, NULL, 0.90, 0},
+	 false, NULL, VTC_EXIT_OK, NONE, NONE, 0.90, 0},
 	/* Larger guests told one socket / one L3 while spread wider. */
 	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false,
-	 NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
+	 NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
 	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, vtc_sim_place_smt_split, 0, 1, 16, 2, 1,
-	 false, NULL, VTC_EXIT_CRITICAL, "socket-mismatch", "hidden-smt", 0.90, 0},
+	 false, NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
 	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, "llc-mismatch", "socket-mismatch", 0.90, 0},
+	 VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_SOCKET_MISMATCH, 0.90, 0},
 	/* Imported matrix (no contention): an L3 group of 8 on a no-SMT host
 	 * makes a fast tier; it must not be called hidden SMT. */
 	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, true, NULL,
-	 VTC_EXIT_OK, NULL, "hidden-smt", 0.90, 0},
+	 VTC_EXIT_OK, NONE, VTC_FK_HIDDEN_SMT, 0.90, 0},
 	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, true,
-	 NULL, VTC_EXIT_WARNING, "llc-mismatch", "hidden-smt", 0.90, 0},
+	 NULL, VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
 };
 
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
@@ -120,8 +121,8 @@ static enum outcome run_one(const struct scenario *sc, double load, uint64_t see
 	}
 	if (st == VTC_EXIT_UNKNOWN && sc->expect != VTC_EXIT_UNKNOWN)
 		o = UNKNOWN;
-	else if (st == sc->expect && (!sc->kind || vtc_findings_count_kind(&fs, sc->kind) > 0) &&
-		 (!sc->never || vtc_findings_count_kind(&fs, sc->never) == 0))
+	else if (st == sc->expect && (sc->kind == NONE || vtc_findings_count_kind(&fs, sc->kind) > 0) &&
+		 (sc->never == NONE || vtc_findings_count_kind(&fs, sc->never) == 0))
 		o = CORRECT;
 	else
 		o = WRONG;
