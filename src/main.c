@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "matrix.h"
+#include "output.h"
 #include "report_json.h"
 #include "report_prom.h"
 #include "report_svg.h"

@@ -3,15 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "atomic_file.h"
+#include "output.h"
 #include "report_json.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -577,30 +574,6 @@ int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_
 
 /* ---- writing ----------------------------------------------------------- */
 
-int vtc_output_path_check(const char *path)
-{
-	struct stat st;
-	char *copy, *dir;
-	int rc = 0;
-
-	if (strcmp(path, "-") == 0)
-		return 0;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return -EISDIR;
-	copy = strdup(path);
-	if (!copy)
-		return -ENOMEM;
-	dir = dirname(copy);
-	if (stat(dir, &st) != 0)
-		rc = -errno;
-	else if (!S_ISDIR(st.st_mode))
-		rc = -ENOTDIR;
-	else if (access(dir, W_OK | X_OK) != 0)
-		rc = -errno;
-	free(copy);
-	return rc;
-}
-
 static int dump_json(FILE *f, void *doc)
 {
 	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
@@ -616,7 +589,7 @@ int vtc_json_write_atomic(const json_t *doc, const char *path)
 		int rc = dump_json(stdout, (void *)doc);
 		return rc ? rc : (fflush(stdout) ? -errno : 0);
 	}
-	return vtc_write_atomic(path, dump_json, (void *)doc);
+	return vtc_output_write_atomic(path, dump_json, (void *)doc);
 }
 
 /* ---- inferred (derived; --analyze recomputes it) ----------------------- */
@@ -749,7 +722,7 @@ int vtc_report_write(const json_t *doc, const struct vtc_results *r, const char 
 	if (strcmp(path, "-") == 0)
 		rc = write_spliced(stdout, &sp) ? -EIO : (fflush(stdout) ? -errno : 0);
 	else
-		rc = vtc_write_atomic(path, write_spliced, &sp);
+		rc = vtc_output_write_atomic(path, write_spliced, &sp);
 	free(text);
 	return rc;
 }

@@ -37,10 +37,6 @@ int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_
  * fsync, rename. "-" writes to stdout. Returns 0 or -errno. */
 int vtc_json_write_atomic(const json_t *doc, const char *path);
 
-/* Check that @path can be written (its directory exists and is writable,
- * and it is not a directory), before a long run starts. Returns 0 or -errno. */
-int vtc_output_path_check(const char *path);
-
 /* ---- Reports of any size in bounded memory --------------------------------
  * A fully measured 1024-vCPU guest has half a million pairs: as one jansson
  * document that is gigabytes. The report file is the same JSON, but its

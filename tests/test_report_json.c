@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "output.h"
 #include "report_json.h"
 
 static void make_topo(struct vtc_topo *t)
