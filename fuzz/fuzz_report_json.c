@@ -14,6 +14,7 @@
 
 #include "compare.h"
 #include "report_json.h"
+#include "report_load.h"
 #include "report_text.h"
 #include "verdict.h"
 #include "util.h"

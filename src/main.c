@@ -328,15 +328,8 @@ static void print_advertised_text(const struct vtc_app *app)
 
 static int write_json(const struct vtc_app *app, const char *path)
 {
-	json_t *doc = vtc_app_report(app);
-	int rc;
+	int rc = vtc_json_write_app(app, path);
 
-	if (!doc) {
-		fputs("vtopocheck: out of memory building the JSON report\n", stderr);
-		return -ENOMEM;
-	}
-	rc = vtc_report_write(doc, app->have_results ? &app->res : NULL, path);
-	json_decref(doc);
 	if (rc)
 		fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s)\n", path,
 			strerror(-rc));
