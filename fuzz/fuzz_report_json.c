@@ -1,4 +1,4 @@
-/* fuzz_report_json.c - the JSON report loaders (src/report_json.h) after
+/* fuzz_report_json.c - the JSON report loaders (src/report_load.h) after
  * json_loadb, and everything --analyze feeds their output to: inference,
  * comparison, verdict, the JSON and text reports.
  * SPDX-License-Identifier: GPL-2.0-or-later
