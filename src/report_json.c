@@ -260,7 +260,6 @@ static void print_pair(FILE *f, const struct vtc_results *r, int i)
 	fputs("]}", f);
 }
 
-
 /* The writer's place in the document. jansson dumps every value but the
  * pairs; the layout around them is its JSON_INDENT(2) layout, by hand. */
 struct jw {
