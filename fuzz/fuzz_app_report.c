@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "report_json.h"
 #include "report_text.h"
 #include "util.h"
 
@@ -17,7 +18,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char path[4200];
 	static FILE *null;
 	struct vtc_app app;
-	json_t *doc;
 
 	if (!null) {
 		snprintf(path, sizeof(path), "%s/report.json", fuzz_scratch());
@@ -28,9 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	vtc_app_init(&app, 3, argv);
 	if (vtc_app_load_report(&app, path) == 0 && vtc_app_judge(&app) == 0) {
-		if ((doc = vtc_app_report(&app)))
-			json_dumpf(doc, null, JSON_INDENT(2));
-		json_decref(doc);
+		vtc_json_dump_app(null, &app);
 		vtc_text_platform(null, &app.plat);
 		vtc_text_topo(null, &app.sysfs);
 		vtc_text_findings(null, &app.findings);

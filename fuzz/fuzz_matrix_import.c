@@ -8,6 +8,7 @@
 #include "infer.h"
 #include "matrix_import.h"
 #include "report_json.h"
+#include "report_load.h"
 #include "report_text.h"
 #include "util.h"
 

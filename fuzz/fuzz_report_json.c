@@ -1,4 +1,4 @@
-/* fuzz_report_json.c - the JSON report loaders (src/report_json.h) after
+/* fuzz_report_json.c - the JSON report loaders (src/report_load.h) after
  * json_loadb, and everything --analyze feeds their output to: inference,
  * comparison, verdict, the JSON and text reports.
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -14,6 +14,7 @@
 
 #include "compare.h"
 #include "report_json.h"
+#include "report_load.h"
 #include "report_text.h"
 #include "verdict.h"
 #include "util.h"

@@ -1,4 +1,4 @@
-/* app.c - one run of vtopocheck: advertised model, measurement, judgement, report.
+/* app.c - one run of vtopocheck: advertised model, measurement, judgement.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -9,19 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include <time.h>
 
 #include "app.h"
-#include "arch/arch.h"
 #include "compare.h"
 #include "consist.h"
 #include "cpuid.h"
 #include "hw.h"
 #include "matrix_import.h"
 #include "platform_sysfs.h"
-#include "report_json.h"
+#include "report_load.h"
 #include "sysfs.h"
 #include "topo_cpuid.h"
 #include "topo_sysfs.h"
@@ -324,50 +322,7 @@ int vtc_app_judge_advertised(struct vtc_app *app)
 	return 0;
 }
 
-/* ---- the report --------------------------------------------------------- */
-
-static const char *status_name(enum vtc_exit s)
-{
-	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-	return (unsigned)s <= VTC_EXIT_UNKNOWN ? names[s] : "UNKNOWN";
-}
-
-static json_t *tool_json(void)
-{
-	struct utsname u;
-
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof(u));
-	return json_pack("{s:s, s:s, s:s, s:s}", "name", PACKAGE_NAME, "version",
-			 PACKAGE_VERSION, "build", __DATE__ " " __TIME__ " " VTC_ARCH_NAME,
-			 "host_machine", u.machine);
-}
-
-json_t *vtc_app_report(const struct vtc_app *app)
-{
-	json_t *doc;
-
-	doc = json_pack("{s:s, s:o, s:s, s:s, s:f}", "schema", VTC_REPORT_SCHEMA, "tool",
-			tool_json(), "timestamp", app->started, "command", app->args,
-			"duration_s", app->wall_s);
-	if (!doc)
-		return NULL;
-	json_object_set_new(doc, "platform", vtc_json_from_platform(&app->plat));
-	json_object_set_new(doc, "advertised",
-			    json_pack("{s:o, s:o}", "sysfs",
-				      app->have_sysfs ? vtc_json_from_topo(&app->sysfs) : json_null(),
-				      "cpuid",
-				      app->have_cpuid ? vtc_json_from_topo(&app->cpuid) : json_null()));
-	json_object_set_new(doc, "measurements",
-			    app->have_results ? vtc_json_from_results_meta(&app->res) : json_null());
-	json_object_set_new(doc, "inferred",
-			    app->have_inf ? vtc_json_from_inferred(&app->inf) : json_null());
-	json_object_set_new(doc, "findings", vtc_json_from_findings(&app->findings));
-	json_object_set_new(doc, "verdict",
-			    json_pack("{s:s, s:i, s:s}", "status", status_name(app->status),
-				      "exit_code", (int)app->status, "reason", app->reason));
-	return doc;
-}
+/* ---- a saved report (--analyze) ----------------------------------------- */
 
 /* The measurements must be of CPUs the report's own advertised model has
  * online (a live run probes no others; the matrix import checks the same).

@@ -1,5 +1,5 @@
 /* app.h - one run of vtopocheck: load what the guest is told, measure,
- * judge, and assemble the report. main.c drives it and prints.
+ * judge. main.c drives it; the report_* modules write it out.
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Functions return 0 or -errno; on error app->err holds one line naming the
@@ -7,7 +7,6 @@
 #ifndef VTC_APP_H
 #define VTC_APP_H
 
-#include <jansson.h>
 #include <stdbool.h>
 
 #include "finding.h"
@@ -55,9 +54,6 @@ int vtc_app_judge(struct vtc_app *app);
 /* Judge only what the guest is told (--advertised): the sysfs-vs-CPUID
  * findings decide app->status and app->reason. */
 int vtc_app_judge_advertised(struct vtc_app *app);
-
-/* The whole JSON report (schema VTC_REPORT_SCHEMA); NULL on ENOMEM. */
-json_t *vtc_app_report(const struct vtc_app *app);
 
 /* Load the stored inputs of a JSON report (platform, advertised models,
  * measurements) for re-judging. */

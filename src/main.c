@@ -14,10 +14,12 @@
 
 #include "app.h"
 #include "matrix.h"
+#include "output.h"
 #include "report_json.h"
 #include "report_prom.h"
 #include "report_svg.h"
 #include "report_text.h"
+#include "usage.h"
 #include "verdict.h"
 #include "vtc.h"
 
@@ -46,53 +48,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	g_stop = 1;
-}
-
-static void usage(FILE *out)
-{
-	fputs("Usage: vtopocheck [OPTIONS]\n"
-	      "Check that the CPU topology this guest is told (CPUID, sysfs, NUMA) matches\n"
-	      "what its vCPUs really run on, by timing cache-line ping-pong and SMT\n"
-	      "contention between every pair of vCPUs.\n"
-	      "\n"
-	      "Modes:\n"
-	      "      (none)              measure, compare, print the report, exit with the verdict\n"
-	      "  -a, --advertised        only show what the guest is told and whether sysfs\n"
-	      "                          and CPUID agree (no probing)\n"
-	      "      --analyze REPORT    re-judge a saved JSON report without probing\n"
-	      "      --analyze --matrix FILE\n"
-	      "                          judge another tool's matrix (c2clat text or\n"
-	      "                          core-to-core-latency CSV) against the advertised\n"
-	      "                          topology of this machine or of --sysroot DIR\n"
-	      "\n"
-	      "Input:\n"
-	      "      --sysroot DIR       read sysfs/procfs below DIR (a recorded machine)\n"
-	      "      --cpuid-dump DIR    CPUID values from hwloc-style pu<N> files\n"
-	      "  -c, --cpus LIST         probe only these CPUs (e.g. 0-3,8)\n"
-	      "  -b, --budget SECONDS    bound on the whole measurement (default 10)\n"
-	      "      --passes N          measure every pair in N passes, 2..4 (default 2)\n"
-	      "      --serial            measure one pair at a time\n"
-	      "      --no-contention     skip the SMT contention probes\n"
-	      "\n"
-	      "Output:\n"
-	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"
-	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
-	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
-	      "      --svg FILE          latency heatmap (log colour scale) with the advertised\n"
-	      "                          groups outlined and findings marked\n"
-	      "      --prometheus FILE   node_exporter textfile-collector metrics (verdict,\n"
-	      "                          findings, tier latencies), written atomically\n"
-	      "  -q, --quiet             print only the verdict line; no progress bar\n"
-	      "      --full              the full matrix in the text report even above\n"
-	      "                          16 vCPUs (else a tier summary)\n"
-	      "      --fail-on LEVEL     never|warning|critical: exit 0 unless the verdict\n"
-	      "                          reaches LEVEL (UNKNOWN still exits 3)\n"
-	      "  -h, --help              show this help and exit\n"
-	      "  -V, --version           show the version and exit\n"
-	      "\n"
-	      "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run or\n"
-	      "could not measure reliably). See vtopocheck(1).\n",
-	      out);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -173,7 +128,7 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 			return bad_usage("--fail-on '%s': use never, warning or critical", optarg);
 		o->have_fail_on = true;
 		break;
-	case 'h': usage(stdout); exit(VTC_EXIT_OK);
+	case 'h': vtc_usage_print(stdout); exit(VTC_EXIT_OK);
 	case 'V': printf("vtopocheck %s\n", PACKAGE_VERSION); exit(VTC_EXIT_OK);
 	default:
 		return bad_usage("unrecognised option or missing argument in '%s'",
@@ -245,111 +200,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void print_groups_side_by_side(FILE *out, const struct vtc_app *app)
+/* One message for every output that cannot be written; returns @rc. */
+static int cannot_write(const char *what, const char *path, int rc, const char *hint)
 {
-	static const struct { enum vtc_level level; enum vtc_gkind kind; } rows[] = {
-		{VTC_LEVEL_SMT, VTC_GROUP_SMT},
-		{VTC_LEVEL_L3, VTC_GROUP_LLC},
-		{VTC_LEVEL_PACKAGE, VTC_GROUP_SOCKET},
-	};
-	char buf[200];
-
-	fputs("\n              advertised (sysfs)                 measured\n", out);
-	for (size_t i = 0; i < VTC_ARRAY_SIZE(rows); i++) {
-		const struct vtc_groups *g = &app->sysfs.groups[rows[i].level];
-		size_t len = 0;
-		buf[0] = '\0';
-		if (!app->sysfs.level_known[rows[i].level])
-			snprintf(buf, sizeof(buf), "unknown");
-		for (int k = 0; app->sysfs.level_known[rows[i].level] && k < g->count &&
-				len < sizeof(buf); k++) {
-			char one[64];
-			vtc_cpulist_format(&g->set[k], one, sizeof(one));
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "{%s}", one);
-		}
-		fprintf(out, "  %-10s  %-34s ", vtc_gkind_name(rows[i].kind), buf);
-		if (!app->inf.known[rows[i].kind]) {
-			fputs("unknown\n", out);
-			continue;
-		}
-		for (int k = 0; k < app->inf.groups[rows[i].kind].count; k++) {
-			char one[64];
-			vtc_cpulist_format(&app->inf.groups[rows[i].kind].g[k].cpus, one, sizeof(one));
-			fprintf(out, "{%s}", one);
-		}
-		fputc('\n', out);
-	}
-}
-
-static void print_run_text(const struct vtc_app *app, const struct opts *o)
-{
-	FILE *out = stdout;
-
-	fprintf(out, "%s\n", app->reason);
-	if (o->quiet)
-		return;
-	vtc_text_platform(out, &app->plat);
-	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
-		fprintf(out, "Imported a matrix of %d vCPUs (one value per pair, no contention "
-			"data: SMT cannot be proven from it alone)\n", app->res.n);
-	} else if (app->have_results) {
-		fprintf(out, "Measured %d vCPUs, %d pairs x %d passes in %.2f s (timer %s%s)\n",
-			app->res.n, app->res.n_pairs, app->res.n_passes, app->res.duration_s,
-			app->res.timer.name, app->res.budget_exhausted ? ", budget exhausted" : "");
-	}
-	if (app->have_results) {
-		if (app->have_inf)
-			print_groups_side_by_side(out, app);
-		fputc('\n', out);
-		vtc_text_matrix(out, &app->res, app->have_inf ? &app->inf : NULL, o->color,
-				o->full);
-	}
-	fputc('\n', out);
-	vtc_text_findings(out, &app->findings);
-}
-
-static void print_advertised_text(const struct vtc_app *app)
-{
-	fprintf(stdout, "%s\n", app->reason);
-	vtc_text_platform(stdout, &app->plat);
-	fputc('\n', stdout);
-	vtc_text_topo(stdout, &app->sysfs);
-	if (app->have_cpuid) {
-		fputc('\n', stdout);
-		vtc_text_topo(stdout, &app->cpuid);
-	} else {
-		fputs("\nCPUID: not available (not x86, or a recorded machine without "
-		      "--cpuid-dump)\n", stdout);
-	}
-	fputc('\n', stdout);
-	vtc_text_findings(stdout, &app->consist);
-}
-
-static int write_json(const struct vtc_app *app, const char *path)
-{
-	json_t *doc = vtc_app_report(app);
-	int rc;
-
-	if (!doc) {
-		fputs("vtopocheck: out of memory building the JSON report\n", stderr);
-		return -ENOMEM;
-	}
-	rc = vtc_report_write(doc, app->have_results ? &app->res : NULL, path);
-	json_decref(doc);
-	if (rc)
-		fprintf(stderr, "vtopocheck: cannot write the JSON report to %s (%s)\n", path,
-			strerror(-rc));
-	return rc;
-}
-
-static int check_output_path(const char *path, const char *what)
-{
-	int rc;
-
-	if (!path || (rc = vtc_output_path_check(path)) == 0)
-		return 0;
-	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s); choose a writable path\n",
-		what, path, strerror(-rc));
+	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s)%s\n", what, path,
+		strerror(-rc), hint);
 	return rc;
 }
 
@@ -357,32 +212,35 @@ static int check_output_path(const char *path, const char *what)
  * deliver what was asked for. */
 static int check_output_paths(const struct opts *o)
 {
-	return check_output_path(o->json_path, "JSON report") ||
-	       check_output_path(o->svg_path, "SVG heatmap") ||
-	       check_output_path(o->prom_path, "Prometheus metrics");
+	static const char hint[] = "; choose a writable path";
+	const char *paths[] = {o->json_path, o->svg_path, o->prom_path};
+	const char *what[] = {"JSON report", "SVG heatmap", "Prometheus metrics"};
+	int rc;
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(paths); i++)
+		if (paths[i] && (rc = vtc_output_path_check(paths[i])))
+			return cannot_write(what[i], paths[i], rc, hint);
+	return 0;
 }
 
 static int write_files(struct vtc_app *app, const struct opts *o)
 {
+	static const char hint[] = "; choose a writable path";
 	int rc, bad = 0;
 
-	if (o->json_path && write_json(app, o->json_path))
-		bad = 1;
+	if (o->json_path && (rc = vtc_json_write_app(app, o->json_path)))
+		bad = cannot_write("JSON report", o->json_path, rc, "");
 	if (o->svg_path && (rc = vtc_svg_write_app(app, o->svg_path))) {
 		if (rc == -ENODATA)
 			fputs("vtopocheck: svg: nothing was measured (--advertised); the heatmap "
 			      "needs a measurement run\n", stderr);
 		else
-			fprintf(stderr, "vtopocheck: cannot write the SVG heatmap to %s (%s); "
-				"choose a writable path\n", o->svg_path, strerror(-rc));
-		bad = 1;
+			cannot_write("SVG heatmap", o->svg_path, rc, hint);
+		bad = rc;
 	}
-	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path))) {
-		fprintf(stderr, "vtopocheck: cannot write the Prometheus metrics to %s (%s); "
-			"choose a writable path\n", o->prom_path, strerror(-rc));
-		bad = 1;
-	}
-	return bad;
+	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path)))
+		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint);
+	return bad != 0;
 }
 
 static int emit(struct vtc_app *app, const struct opts *o)
@@ -392,12 +250,10 @@ static int emit(struct vtc_app *app, const struct opts *o)
 	if (o->matrix != MATRIX_NONE && app->have_results)
 		vtc_matrix_print(stdout, &app->res,
 				 o->matrix == MATRIX_CSV ? VTC_MATRIX_CSV : VTC_MATRIX_TEXT);
-	else if (!json_on_stdout && o->mode == MODE_ADVERTISED && o->quiet)
-		printf("%s\n", app->reason);
 	else if (!json_on_stdout && o->mode == MODE_ADVERTISED)
-		print_advertised_text(app);
+		vtc_text_advertised(stdout, app, o->quiet);
 	else if (!json_on_stdout)
-		print_run_text(app, o);
+		vtc_text_run(stdout, app, o->quiet, o->color, o->full);
 	return write_files(app, o) ? VTC_EXIT_UNKNOWN : 0;
 }
 

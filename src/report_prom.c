@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "app.h"
-#include "atomic_file.h"
+#include "output.h"
 #include "matrix.h"
 #include "report_escape.h"
 #include "report_prom.h"
@@ -219,5 +219,5 @@ int vtc_prom_write_app(const struct vtc_app *app, const char *path)
 		.hypervisor = app->plat.hypervisor,
 		.cpu_model = app->plat.model_name,
 	};
-	return vtc_write_atomic(path, app_writer, &job);
+	return vtc_output_write_atomic(path, app_writer, &job);
 }

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "atomic_file.h"
+#include "output.h"
 #include "matrix.h"
 #include "report_escape.h"
 #include "report_svg.h"
@@ -771,5 +771,5 @@ int vtc_svg_write_app(const struct vtc_app *app, const char *path)
 		.status = app->status,
 		.verdict = app->reason,
 	};
-	return vtc_write_atomic(path, app_writer, &in);
+	return vtc_output_write_atomic(path, app_writer, &in);
 }

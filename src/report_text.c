@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "matrix.h"
 #include "report_text.h"
 
@@ -206,4 +207,86 @@ void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_in
 		fputc('\n', out);
 	}
 	print_tier_legend(out, inf);
+}
+
+/* ---- whole reports: one run, as main prints it ------------------------- */
+
+/* The advertised (sysfs) and the measured groups of each kind, side by side. */
+static void print_groups_side_by_side(FILE *out, const struct vtc_app *app)
+{
+	static const struct { enum vtc_level level; enum vtc_gkind kind; } rows[] = {
+		{VTC_LEVEL_SMT, VTC_GROUP_SMT},
+		{VTC_LEVEL_L3, VTC_GROUP_LLC},
+		{VTC_LEVEL_PACKAGE, VTC_GROUP_SOCKET},
+	};
+	char buf[200];
+
+	fputs("\n              advertised (sysfs)                 measured\n", out);
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(rows); i++) {
+		const struct vtc_groups *g = &app->sysfs.groups[rows[i].level];
+		size_t len = 0;
+		buf[0] = '\0';
+		if (!app->sysfs.level_known[rows[i].level])
+			snprintf(buf, sizeof(buf), "unknown");
+		for (int k = 0; app->sysfs.level_known[rows[i].level] && k < g->count &&
+				len < sizeof(buf); k++) {
+			char one[64];
+			vtc_cpulist_format(&g->set[k], one, sizeof(one));
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "{%s}", one);
+		}
+		fprintf(out, "  %-10s  %-34s ", vtc_gkind_name(rows[i].kind), buf);
+		if (!app->inf.known[rows[i].kind]) {
+			fputs("unknown\n", out);
+			continue;
+		}
+		for (int k = 0; k < app->inf.groups[rows[i].kind].count; k++) {
+			char one[64];
+			vtc_cpulist_format(&app->inf.groups[rows[i].kind].g[k].cpus, one, sizeof(one));
+			fprintf(out, "{%s}", one);
+		}
+		fputc('\n', out);
+	}
+}
+
+void vtc_text_run(FILE *out, const struct vtc_app *app, bool quiet, bool color, bool full)
+{
+	fprintf(out, "%s\n", app->reason);
+	if (quiet)
+		return;
+	vtc_text_platform(out, &app->plat);
+	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
+		fprintf(out, "Imported a matrix of %d vCPUs (one value per pair, no contention "
+			"data: SMT cannot be proven from it alone)\n", app->res.n);
+	} else if (app->have_results) {
+		fprintf(out, "Measured %d vCPUs, %d pairs x %d passes in %.2f s (timer %s%s)\n",
+			app->res.n, app->res.n_pairs, app->res.n_passes, app->res.duration_s,
+			app->res.timer.name, app->res.budget_exhausted ? ", budget exhausted" : "");
+	}
+	if (app->have_results) {
+		if (app->have_inf)
+			print_groups_side_by_side(out, app);
+		fputc('\n', out);
+		vtc_text_matrix(out, &app->res, app->have_inf ? &app->inf : NULL, color, full);
+	}
+	fputc('\n', out);
+	vtc_text_findings(out, &app->findings);
+}
+
+void vtc_text_advertised(FILE *out, const struct vtc_app *app, bool quiet)
+{
+	fprintf(out, "%s\n", app->reason);
+	if (quiet)
+		return;
+	vtc_text_platform(out, &app->plat);
+	fputc('\n', out);
+	vtc_text_topo(out, &app->sysfs);
+	if (app->have_cpuid) {
+		fputc('\n', out);
+		vtc_text_topo(out, &app->cpuid);
+	} else {
+		fputs("\nCPUID: not available (not x86, or a recorded machine without "
+		      "--cpuid-dump)\n", out);
+	}
+	fputc('\n', out);
+	vtc_text_findings(out, &app->consist);
 }

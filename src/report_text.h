@@ -3,6 +3,7 @@
 #ifndef VTC_REPORT_TEXT_H
 #define VTC_REPORT_TEXT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "finding.h"
@@ -24,5 +25,17 @@ void vtc_text_findings(FILE *out, const struct vtc_findings *fs);
  * vCPUs get a tier summary instead, unless @full. */
 void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
 		     bool color, bool full);
+
+struct vtc_app;
+
+/* The report of a run that measured (or imported, or loaded) latencies: the
+ * verdict line, then unless @quiet the platform, what was measured, the
+ * advertised and measured groups side by side, the matrix (see
+ * vtc_text_matrix for @color and @full) and the findings. */
+void vtc_text_run(FILE *out, const struct vtc_app *app, bool quiet, bool color, bool full);
+
+/* The report of --advertised: the verdict line, then unless @quiet the
+ * platform, the sysfs and CPUID models and their consistency findings. */
+void vtc_text_advertised(FILE *out, const struct vtc_app *app, bool quiet);
 
 #endif

@@ -12,7 +12,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "app.h"
+#include "output.h"
 #include "report_json.h"
+#include "report_load.h"
 
 static void make_topo(struct vtc_topo *t)
 {
@@ -166,27 +169,90 @@ static void test_topo_hostile(void **state)
 	}
 }
 
+/* A run that measured @r only (NULL: nothing): the rest of its report is
+ * null or empty. @r is shared, not copied: free the run with free(). */
+static struct vtc_app *run_with(const struct vtc_results *r)
+{
+	struct vtc_app *app = calloc(1, sizeof(*app));
+
+	assert_non_null(app);
+	if (r) {
+		app->res = *r;
+		app->have_results = true;
+	}
+	return app;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	assert_non_null(f);
+	assert_true(getdelim(&buf, &cap, '\0', f) > 0);
+	fclose(f);
+	return buf;
+}
+
 static void test_atomic_write(void **state)
 {
 	char dir[] = "/tmp/vtc-json-XXXXXX", path[256];
-	json_t *doc = json_pack("{s:s}", "schema", VTC_REPORT_SCHEMA), *back;
+	struct vtc_app *app = run_with(NULL);
+	json_t *back;
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/r.json", dir);
 	assert_int_equal(vtc_output_path_check(path), 0);
-	assert_int_equal(vtc_json_write_atomic(doc, path), 0);
+	assert_int_equal(vtc_json_write_app(app, path), 0);
 	back = json_load_file(path, 0, NULL);
 	assert_non_null(back);
-	assert_true(json_equal(doc, back));
+	assert_string_equal(json_string_value(json_object_get(back, "schema")), VTC_REPORT_SCHEMA);
+	assert_true(json_is_null(json_object_get(back, "measurements")));
 	assert_int_equal(vtc_output_path_check(dir), -EISDIR);
 	snprintf(path, sizeof(path), "%s/nope/r.json", dir);
 	assert_int_equal(vtc_output_path_check(path), -ENOENT);
-	assert_int_not_equal(vtc_json_write_atomic(doc, path), 0);
+	assert_int_not_equal(vtc_json_write_app(app, path), 0);
 	snprintf(path, sizeof(path), "%s/r.json", dir);
 	unlink(path);
 	rmdir(dir);
-	json_decref(doc);
 	json_decref(back);
+	free(app);
+}
+
+/* The report is written member by member, yet must read as jansson's own
+ * JSON_INDENT(2) dump of it (the pairs aside, which are one per line). */
+static void test_layout_is_janssons(void **state)
+{
+	char dir[] = "/tmp/vtc-layout-XXXXXX", path[256];
+	struct vtc_results r;
+	struct vtc_app *app;
+	char *text, *again;
+	json_t *back;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	make_results(&r);
+	for (int i = 0; i < r.n_pairs; i++) /* no pair measured: "pairs": [] */
+		memset(&r.pairs[i].pass, 0, sizeof(r.pairs[i].pass));
+	r.duration_s = 1.0 / 3;
+	app = run_with(&r);
+	assert_int_equal(vtc_json_write_app(app, path), 0);
+	text = slurp(path);
+	back = json_loads(text, 0, NULL);
+	assert_non_null(back);
+	again = json_dumps(back, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(again);
+	assert_int_equal(strlen(text), strlen(again) + 1);
+	assert_memory_equal(text, again, strlen(again));
+	assert_int_equal(text[strlen(again)], '\n');
+	free(again);
+	free(text);
+	json_decref(back);
+	free(app);
+	vtc_results_free(&r);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The report file streams its pairs: same data back, bounded memory. */
@@ -195,16 +261,15 @@ static void test_streamed_report(void **state)
 	char dir[] = "/tmp/vtc-stream-XXXXXX", path[256], err[160] = "";
 	struct vtc_results r, back;
 	struct vtc_pair_stash stash;
-	json_t *doc, *loaded;
+	struct vtc_app *app;
+	json_t *loaded;
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/r.json", dir);
 	make_results(&r);
 	memset(&r.pairs[2].pass, 0, sizeof(r.pairs[2].pass));
-	doc = json_pack("{s:s, s:o, s:{s:[]}}", "schema", VTC_REPORT_SCHEMA, "measurements",
-			vtc_json_from_results_meta(&r), "inferred", "tiers");
-	assert_non_null(doc);
-	assert_int_equal(vtc_report_write(doc, &r, path), 0);
+	app = run_with(&r);
+	assert_int_equal(vtc_json_write_app(app, path), 0);
 	assert_int_equal(vtc_report_read(path, &loaded, &stash, err, sizeof(err)), 0);
 	assert_int_equal(stash.n, 2);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(loaded, "measurements"),
@@ -217,7 +282,7 @@ static void test_streamed_report(void **state)
 	vtc_results_free(&back);
 	vtc_pair_stash_free(&stash);
 	json_decref(loaded);
-	json_decref(doc);
+	free(app);
 	vtc_results_free(&r);
 	unlink(path);
 	rmdir(dir);
@@ -262,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_results_hostile),
 		cmocka_unit_test(test_topo_hostile),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_layout_is_janssons),
 		cmocka_unit_test(test_streamed_report),
 		cmocka_unit_test(test_streamed_hostile),
 	};

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "app.h"
-#include "atomic_file.h"
+#include "output.h"
 #include "compare.h"
 #include "matrix.h"
 #include "report_escape.h"
@@ -382,11 +382,11 @@ static void test_atomic_write(void **state)
 	snprintf(dir, sizeof(dir), "%s/atomic", tmpdir);
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/v.prom", dir);
-	assert_int_equal(vtc_write_atomic(path, write_text, "old\n"), 0);
+	assert_int_equal(vtc_output_write_atomic(path, write_text, "old\n"), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644); /* node_exporter must read it */
 	/* A failing writer leaves the old file and no temporary behind. */
-	assert_int_equal(vtc_write_atomic(path, write_then_fail, NULL), -ENOSPC);
+	assert_int_equal(vtc_output_write_atomic(path, write_then_fail, NULL), -ENOSPC);
 	assert_int_equal(dir_entries(dir), 1);
 	f = fopen(path, "r");
 	assert_non_null(f);
@@ -394,12 +394,12 @@ static void test_atomic_write(void **state)
 	fclose(f);
 	assert_string_equal(buf, "old\n");
 	/* Replaced whole on success. */
-	assert_int_equal(vtc_write_atomic(path, write_text, "new\n"), 0);
+	assert_int_equal(vtc_output_write_atomic(path, write_text, "new\n"), 0);
 	assert_int_equal(dir_entries(dir), 1);
 	snprintf(path, sizeof(path), "%s/missing/v.prom", dir);
-	assert_int_equal(vtc_write_atomic(path, write_text, "x"), -ENOENT);
-	assert_int_equal(vtc_write_atomic(dir, write_text, "x"), -EISDIR);
-	assert_int_equal(vtc_write_atomic(NULL, write_text, "x"), -EINVAL);
+	assert_int_equal(vtc_output_write_atomic(path, write_text, "x"), -ENOENT);
+	assert_int_equal(vtc_output_write_atomic(dir, write_text, "x"), -EISDIR);
+	assert_int_equal(vtc_output_write_atomic(NULL, write_text, "x"), -EINVAL);
 }
 
 /* ---- escaping ----------------------------------------------------------- */

@@ -1,15 +1,40 @@
-/* atomic_file.c - temp file + fsync + rename.
+/* output.c - output paths: checked up front, written by temp file + fsync + rename.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "output.h"
+
+int vtc_output_path_check(const char *path)
+{
+	struct stat st;
+	char *copy, *dir;
+	int rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		rc = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		rc = -ENOTDIR;
+	else if (access(dir, W_OK | X_OK) != 0)
+		rc = -errno;
+	free(copy);
+	return rc;
+}
 
 /* Flush stdio and report a write error that stdio only recorded. */
 static int flush_checked(FILE *f)
@@ -35,7 +60,7 @@ static int fill(FILE *f, vtc_writer_fn writer, void *arg)
 	return rc;
 }
 
-int vtc_write_atomic(const char *path, vtc_writer_fn writer, void *arg)
+int vtc_output_write_atomic(const char *path, vtc_writer_fn writer, void *arg)
 {
 	size_t n;
 	char *tmp;

@@ -1,0 +1,52 @@
+/* usage.c - the --help text of the vtopocheck command line.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "usage.h"
+
+void vtc_usage_print(FILE *out)
+{
+	fputs("Usage: vtopocheck [OPTIONS]\n"
+	      "Check that the CPU topology this guest is told (CPUID, sysfs, NUMA) matches\n"
+	      "what its vCPUs really run on, by timing cache-line ping-pong and SMT\n"
+	      "contention between every pair of vCPUs.\n"
+	      "\n"
+	      "Modes:\n"
+	      "      (none)              measure, compare, print the report, exit with the verdict\n"
+	      "  -a, --advertised        only show what the guest is told and whether sysfs\n"
+	      "                          and CPUID agree (no probing)\n"
+	      "      --analyze REPORT    re-judge a saved JSON report without probing\n"
+	      "      --analyze --matrix FILE\n"
+	      "                          judge another tool's matrix (c2clat text or\n"
+	      "                          core-to-core-latency CSV) against the advertised\n"
+	      "                          topology of this machine or of --sysroot DIR\n"
+	      "\n"
+	      "Input:\n"
+	      "      --sysroot DIR       read sysfs/procfs below DIR (a recorded machine)\n"
+	      "      --cpuid-dump DIR    CPUID values from hwloc-style pu<N> files\n"
+	      "  -c, --cpus LIST         probe only these CPUs (e.g. 0-3,8)\n"
+	      "  -b, --budget SECONDS    bound on the whole measurement (default 10)\n"
+	      "      --passes N          measure every pair in N passes, 2..4 (default 2)\n"
+	      "      --serial            measure one pair at a time\n"
+	      "      --no-contention     skip the SMT contention probes\n"
+	      "\n"
+	      "Output:\n"
+	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"
+	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
+	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
+	      "      --svg FILE          latency heatmap (log colour scale) with the advertised\n"
+	      "                          groups outlined and findings marked\n"
+	      "      --prometheus FILE   node_exporter textfile-collector metrics (verdict,\n"
+	      "                          findings, tier latencies), written atomically\n"
+	      "  -q, --quiet             print only the verdict line; no progress bar\n"
+	      "      --full              the full matrix in the text report even above\n"
+	      "                          16 vCPUs (else a tier summary)\n"
+	      "      --fail-on LEVEL     never|warning|critical: exit 0 unless the verdict\n"
+	      "                          reaches LEVEL (UNKNOWN still exits 3)\n"
+	      "  -h, --help              show this help and exit\n"
+	      "  -V, --version           show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (could not run or\n"
+	      "could not measure reliably). See vtopocheck(1).\n",
+	      out);
+}
