@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "affinity.h"
 #include "arch/arch.h"
 #include "compare.h"
 #include "consist.h"
@@ -73,14 +74,11 @@ void vtc_app_free(struct vtc_app *app)
  * online: probing is limited to those, the rest are reported as such. */
 static void apply_affinity(struct vtc_topo *t)
 {
-	cpu_set_t mask;
+	vtc_cpuset mask;
 
-	if (sched_getaffinity(0, sizeof(mask), &mask) != 0)
+	if (vtc_affinity_allowed(&mask) != 0)
 		return;
-	vtc_cpuset_clear(&t->allowed);
-	for (int c = 0; c < CPU_SETSIZE && c < VTC_CPUSET_MAX; c++)
-		if (CPU_ISSET(c, &mask) && vtc_cpuset_test(&t->online, c))
-			vtc_cpuset_set(&t->allowed, c);
+	vtc_cpuset_and(&t->allowed, &mask, &t->online);
 }
 
 static int load_sysfs(struct vtc_app *app, const char *sysroot)
