@@ -22,6 +22,7 @@
 #include "hw.h"
 #include "matrix_import.h"
 #include "platform_sysfs.h"
+#include "procstat.h"
 #include "report_json.h"
 #include "sysfs.h"
 #include "topo_cpuid.h"
@@ -198,29 +199,31 @@ static int probe_set(struct vtc_app *app, const vtc_cpuset *only, vtc_cpuset *cp
 	return 0;
 }
 
-/* Runnable tasks other than the reader itself, from /proc/loadavg's
- * "running/total" field; -1 when unreadable. */
-static int runnable_others(void)
+/* Runnable tasks other than the reader itself, from proc/loadavg's
+ * "running/total" field below @fs's root; -1 when unreadable. */
+static int runnable_others(const struct vtc_sysfs *fs)
 {
-	FILE *f = fopen("/proc/loadavg", "r");
-	int running = -1, total;
+	char buf[256];
+	int running, total;
 
-	if (!f)
+	if (vtc_sysfs_read_str(fs, buf, sizeof(buf), "proc/loadavg") < 0 ||
+	    vtc_procstat_parse_loadavg(buf, &running, &total) < 0)
 		return -1;
-	if (fscanf(f, "%*f %*f %*f %d/%d", &running, &total) != 2)
-		running = -1;
-	fclose(f);
 	return running > 0 ? running - 1 : -1;
 }
 
 /* Mean runnable foreign tasks over @samples samples 1 ms apart, taken while
- * none of our probe threads exist (before or after probing). */
+ * none of our probe threads exist (before or after probing). Only a live
+ * run probes (vtc_app_measure refuses a --sysroot), so the root is "/". */
 static double sample_runnable(int samples, double *sum, int *n)
 {
 	const struct timespec ms = {0, 1000000};
+	struct vtc_sysfs fs;
 
+	if (vtc_sysfs_init(&fs, "/") < 0)
+		return *n ? *sum / *n : -1;
 	for (int i = 0; i < samples; i++) {
-		int r = runnable_others();
+		int r = runnable_others(&fs);
 		if (r >= 0) {
 			*sum += r;
 			(*n)++;
