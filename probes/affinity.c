@@ -58,19 +58,21 @@ int vtc_pin_map_apply(const struct vtc_pin_map *map, int cpu)
 	return cpu;
 }
 
-int vtc_affinity_allowed(vtc_cpuset *out)
+/* One sched_getaffinity with a mask of @bits CPUs. */
+static int get_mask(int bits, vtc_cpuset *out)
 {
-	cpu_set_t *set = CPU_ALLOC(VTC_CPUSET_MAX);
-	size_t size = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
+	cpu_set_t *set = CPU_ALLOC(bits);
+	size_t size = CPU_ALLOC_SIZE(bits);
 	int rc = 0;
 
+	vtc_cpuset_clear(out);
 	if (!set)
 		return -ENOMEM;
-	vtc_cpuset_clear(out);
+	CPU_ZERO_S(size, set);
 	if (sched_getaffinity(0, size, set) != 0) {
 		rc = -errno;
 	} else {
-		for (int c = 0; c < VTC_CPUSET_MAX; c++)
+		for (int c = 0; c < bits; c++)
 			if (CPU_ISSET_S(c, size, set))
 				vtc_cpuset_set(out, c);
 	}
@@ -78,25 +80,49 @@ int vtc_affinity_allowed(vtc_cpuset *out)
 	return rc;
 }
 
-int vtc_affinity_pin_self(int cpu)
+int vtc_affinity_allowed(vtc_cpuset *out)
 {
-	cpu_set_t *set;
-	size_t size = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
-	int rc = 0;
+	/* The kernel refuses (EINVAL) a mask shorter than its possible CPUs
+	 * (nr_cpu_ids), whatever the process may use: a fixed 1024-CPU
+	 * cpu_set_t fails on larger machines. Start there and double. */
+	for (int bits = CPU_SETSIZE; bits <= VTC_CPUSET_MAX; bits *= 2) {
+		int rc = get_mask(bits, out);
+		if (rc != -EINVAL)
+			return rc;
+	}
+	return -ERANGE;
+}
 
-	if (cpu < 0 || cpu >= VTC_CPUSET_MAX)
-		return -EINVAL;
-	set = CPU_ALLOC(VTC_CPUSET_MAX);
+int vtc_affinity_set(const vtc_cpuset *cpus)
+{
+	cpu_set_t *set = CPU_ALLOC(VTC_CPUSET_MAX);
+	size_t size = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
+	int cpu, rc = 0;
+
 	if (!set)
 		return -ENOMEM;
 	CPU_ZERO_S(size, set);
-	CPU_SET_S(cpu, size, set);
+	vtc_cpuset_foreach(cpu, cpus)
+		CPU_SET_S((size_t)cpu, size, set);
 	/* pid 0 = the calling thread, not the whole process. */
 	if (sched_setaffinity(0, size, set) != 0)
 		rc = -errno;
-	else if (sched_getcpu() != cpu)
-		rc = -EAGAIN;
 	CPU_FREE(set);
+	return rc;
+}
+
+int vtc_affinity_pin_self(int cpu)
+{
+	vtc_cpuset one;
+	int rc;
+
+	if (cpu < 0 || cpu >= VTC_CPUSET_MAX)
+		return -EINVAL;
+	vtc_cpuset_clear(&one);
+	vtc_cpuset_set(&one, cpu);
+	rc = vtc_affinity_set(&one);
+	if (rc == 0 && sched_getcpu() != cpu)
+		rc = -EAGAIN;
 	return rc;
 }
 

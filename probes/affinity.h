@@ -27,8 +27,18 @@ int vtc_pin_map_parse(const char *text, struct vtc_pin_map *map);
 /* The CPU a thread meant for @cpu is really pinned to (@map may be NULL). */
 int vtc_pin_map_apply(const struct vtc_pin_map *map, int cpu);
 
-/* The calling thread's allowed CPUs (sched_getaffinity). Returns 0 or -errno. */
+/* The calling thread's allowed CPUs (sched_getaffinity), with a mask sized
+ * for the kernel's possible CPUs (grown from 1024 while the kernel says
+ * EINVAL). The one place that turns the affinity into a vtc_cpuset.
+ * Returns 0, -ERANGE (the kernel has more possible CPUs than
+ * VTC_CPUSET_MAX), -ENOMEM, or another -errno of sched_getaffinity;
+ * *out is empty on error. */
 int vtc_affinity_allowed(vtc_cpuset *out);
+
+/* Restrict the calling thread to @cpus (the kernel migrates it before
+ * returning if needed). Returns 0, -ENOMEM, or the -errno of
+ * sched_setaffinity (-EINVAL: no allowed CPU in @cpus, -EPERM). */
+int vtc_affinity_set(const vtc_cpuset *cpus);
 
 /* Pin the calling thread to exactly @cpu, then migrate there (the kernel
  * moves it before returning to user space; we confirm with sched_getcpu).

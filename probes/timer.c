@@ -7,88 +7,57 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuid_live.h"
+#include "platform_sysfs.h"
+#include "sysfs.h"
 #include "timer.h"
+#include "topo_cpuid.h"
 
 #define CALIBRATE_NS 20000000ull /* 20 ms: 0.1% at a 20 us clock jitter */
 #define CPUID_AGREE 0.01         /* trust a CPUID frequency within 1% of calibration */
 
-static uint32_t cpuid_max(uint32_t base)
-{
-	struct vtc_cpuid_regs r;
-	vtc_arch_cpuid(base, 0, &r);
-	return r.eax;
-}
+/* CPUID facts of the CPU we run on, through the one decoder the report
+ * uses (src/topo_cpuid.c). Absent CPUID leaves them zero. */
+struct cpu_facts {
+	bool rdtscp;
+	uint64_t tsc_hz; /* 0: CPUID names none */
+	const char *tsc_source;
+	struct vtc_platform plat; /* invariance: CPUID bit and cpuinfo flags */
+};
 
-/* RDTSCP is CPUID 0x80000001 EDX[27]; without it the instruction faults. */
-static bool has_rdtscp(void)
+/* /proc/cpuinfo's flags, parsed like the report's (platform_sysfs.c). */
+static void read_cpuinfo_flags(struct vtc_platform *p)
 {
-	struct vtc_cpuid_regs r;
-	if (!vtc_arch_has_cpuid() || cpuid_max(0x80000000u) < 0x80000001u)
-		return false;
-	vtc_arch_cpuid(0x80000001u, 0, &r);
-	return (r.edx >> 27) & 1;
-}
+	struct vtc_sysfs fs;
+	FILE *f;
 
-static bool cpuid_invariant_tsc(void)
-{
-	struct vtc_cpuid_regs r;
-	if (!vtc_arch_has_cpuid() || cpuid_max(0x80000000u) < 0x80000007u)
-		return false;
-	vtc_arch_cpuid(0x80000007u, 0, &r);
-	return (r.edx >> 8) & 1;
-}
-
-static bool cpuinfo_has_flags(const char *a, const char *b)
-{
-	char line[4096];
-	bool fa = false, fb = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "flags", 5) == 0) {
-			fa = strstr(line, a) != NULL;
-			fb = strstr(line, b) != NULL;
-			break;
-		}
+	if (vtc_sysfs_init(&fs, "/") < 0 || vtc_sysfs_fopen(&fs, &f, "proc/cpuinfo") < 0)
+		return;
+	vtc_platform_parse_cpuinfo(f, p);
 	fclose(f);
-	return fa && fb;
 }
 
-/* TSC frequency in Hz from CPUID, with the leaf that gave it; 0 if none.
- * The hypervisor leaf comes first: a guest's 0x15/0x16 may be the host's
- * model values, not what the hypervisor scales the guest TSC to. */
-static double cpuid_tsc_hz(const char **source)
+static void read_facts(struct cpu_facts *fx)
 {
+	struct vtc_cpuid_src *src;
 	struct vtc_cpuid_regs r;
+	int cpu;
 
-	if (!vtc_arch_has_cpuid())
-		return 0;
-	vtc_arch_cpuid(1, 0, &r);
-	if (((r.ecx >> 31) & 1) && cpuid_max(0x40000000u) >= 0x40000010u) {
-		vtc_arch_cpuid(0x40000010u, 0, &r);
-		if (r.eax) {
-			*source = "cpuid-0x40000010";
-			return r.eax * 1e3;
-		}
+	memset(fx, 0, sizeof(*fx));
+	fx->tsc_source = "";
+	if (vtc_cpuid_live_here(&src, &cpu) == 0) {
+		/* RDTSCP is CPUID 0x80000001 EDX[27]; without it the
+		 * instruction faults. */
+		vtc_cpuid_query(src, cpu, 0x80000001u, 0, &r);
+		fx->rdtscp = (r.edx >> 27) & 1;
+		fx->plat.cpuid_invariant_tsc = vtc_cpuid_invariant_tsc(src, cpu);
+		fx->tsc_hz = vtc_cpuid_tsc_hz(src, cpu, &fx->tsc_source);
+		vtc_cpuid_close(src);
 	}
-	uint32_t max = cpuid_max(0);
-	if (max >= 0x15) {
-		vtc_arch_cpuid(0x15, 0, &r);
-		if (r.eax && r.ebx && r.ecx) {
-			*source = "cpuid-0x15";
-			return (double)r.ecx * r.ebx / r.eax;
-		}
-	}
-	if (max >= 0x16) {
-		vtc_arch_cpuid(0x16, 0, &r);
-		if (r.eax & 0xffff) {
-			*source = "cpuid-0x16";
-			return (r.eax & 0xffff) * 1e6;
-		}
-	}
-	return 0;
+	/* cpuinfo can be long (one block per CPU): only when CPUID did not
+	 * already say the TSC is invariant. */
+	if (!fx->plat.cpuid_invariant_tsc)
+		read_cpuinfo_flags(&fx->plat);
 }
 
 /* Ticks per ns measured against CLOCK_MONOTONIC_RAW over ~20 ms. */
@@ -111,6 +80,7 @@ static void set_str(char *dst, size_t size, const char *s)
 int vtc_timer_init(struct vtc_timer *t)
 {
 	const char *src = "calibrated";
+	struct cpu_facts fx;
 
 	memset(t, 0, sizeof(*t));
 	t->cycles = vtc_arch_has_cycles();
@@ -123,20 +93,20 @@ int vtc_timer_init(struct vtc_timer *t)
 		return 0;
 	}
 	bool x86 = vtc_arch_has_cpuid();
-	t->cpu_in_aux = x86 && has_rdtscp();
+	read_facts(&fx);
+	t->cpu_in_aux = x86 && fx.rdtscp;
 	set_str(t->info.name, sizeof(t->info.name),
 		!x86 ? "cntvct" : t->cpu_in_aux ? "rdtscp" : "lfence-rdtsc");
 	/* The generic timer runs at a fixed rate by architecture. */
-	t->info.invariant = !x86 || cpuid_invariant_tsc() ||
-			    cpuinfo_has_flags(" constant_tsc", " nonstop_tsc");
+	t->info.invariant = !x86 || vtc_platform_tsc_invariant(&fx.plat);
 	double cal = calibrate(t) * 1e9;
 	if (!(cal > 0))
 		return -EIO;
-	double hz = cal, id = cpuid_tsc_hz(&src);
-	if (id > 0 && fabs(id - cal) <= CPUID_AGREE * cal)
+	double hz = cal, id = (double)fx.tsc_hz;
+	if (id > 0 && fabs(id - cal) <= CPUID_AGREE * cal) {
 		hz = id;
-	else
-		src = "calibrated";
+		src = fx.tsc_source;
+	}
 	set_str(t->info.freq_source, sizeof(t->info.freq_source), src);
 	t->info.ticks_per_ns = hz / 1e9;
 	t->ns_per_tick = 1e9 / hz;

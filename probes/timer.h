@@ -20,9 +20,11 @@ struct vtc_timer {
 	double ns_per_tick;
 };
 
-/* Pick the counter, detect invariance and its frequency (CPUID 0x40000010,
- * 0x15, 0x16 cross-checked against a ~20 ms calibration against
- * CLOCK_MONOTONIC_RAW, else the calibration). Returns 0 or -errno. */
+/* Pick the counter, detect invariance (vtc_platform_tsc_invariant over the
+ * CPU's CPUID and /proc/cpuinfo) and its frequency (vtc_cpuid_tsc_hz: the
+ * hypervisor's timing leaf at 0x40000010 or 0x40000110, 0x15, 0x16,
+ * cross-checked against a ~20 ms calibration against CLOCK_MONOTONIC_RAW,
+ * else the calibration). Returns 0 or -errno. */
 int vtc_timer_init(struct vtc_timer *t);
 
 static inline uint64_t vtc_timer_mono_ns(void)

@@ -13,12 +13,14 @@
 #include <time.h>
 
 #include "app.h"
+#include "affinity.h"
 #include "compare.h"
 #include "consist.h"
 #include "cpuid.h"
 #include "hw.h"
 #include "matrix_import.h"
 #include "platform_sysfs.h"
+#include "procstat.h"
 #include "report_load.h"
 #include "sysfs.h"
 #include "topo_cpuid.h"
@@ -71,14 +73,11 @@ void vtc_app_free(struct vtc_app *app)
  * online: probing is limited to those, the rest are reported as such. */
 static void apply_affinity(struct vtc_topo *t)
 {
-	cpu_set_t mask;
+	vtc_cpuset mask;
 
-	if (sched_getaffinity(0, sizeof(mask), &mask) != 0)
+	if (vtc_affinity_allowed(&mask) != 0)
 		return;
-	vtc_cpuset_clear(&t->allowed);
-	for (int c = 0; c < CPU_SETSIZE && c < VTC_CPUSET_MAX; c++)
-		if (CPU_ISSET(c, &mask) && vtc_cpuset_test(&t->online, c))
-			vtc_cpuset_set(&t->allowed, c);
+	vtc_cpuset_and(&t->allowed, &mask, &t->online);
 }
 
 static int load_sysfs(struct vtc_app *app, const char *sysroot)
@@ -198,29 +197,31 @@ static int probe_set(struct vtc_app *app, const vtc_cpuset *only, vtc_cpuset *cp
 	return 0;
 }
 
-/* Runnable tasks other than the reader itself, from /proc/loadavg's
- * "running/total" field; -1 when unreadable. */
-static int runnable_others(void)
+/* Runnable tasks other than the reader itself, from proc/loadavg's
+ * "running/total" field below @fs's root; -1 when unreadable. */
+static int runnable_others(const struct vtc_sysfs *fs)
 {
-	FILE *f = fopen("/proc/loadavg", "r");
-	int running = -1, total;
+	char buf[256];
+	int running, total;
 
-	if (!f)
+	if (vtc_sysfs_read_str(fs, buf, sizeof(buf), "proc/loadavg") < 0 ||
+	    vtc_procstat_parse_loadavg(buf, &running, &total) < 0)
 		return -1;
-	if (fscanf(f, "%*f %*f %*f %d/%d", &running, &total) != 2)
-		running = -1;
-	fclose(f);
 	return running > 0 ? running - 1 : -1;
 }
 
 /* Mean runnable foreign tasks over @samples samples 1 ms apart, taken while
- * none of our probe threads exist (before or after probing). */
+ * none of our probe threads exist (before or after probing). Only a live
+ * run probes (vtc_app_measure refuses a --sysroot), so the root is "/". */
 static double sample_runnable(int samples, double *sum, int *n)
 {
 	const struct timespec ms = {0, 1000000};
+	struct vtc_sysfs fs;
 
+	if (vtc_sysfs_init(&fs, "/") < 0)
+		return *n ? *sum / *n : -1;
 	for (int i = 0; i < samples; i++) {
-		int r = runnable_others();
+		int r = runnable_others(&fs);
 		if (r >= 0) {
 			*sum += r;
 			(*n)++;

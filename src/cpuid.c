@@ -1,4 +1,5 @@
-/* cpuid.c - CPUID values from the live instruction or an hwloc dump directory.
+/* cpuid.c - CPUID values held per CPU, read from an hwloc dump directory or
+ * recorded live by probes/cpuid_live.c.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -6,16 +7,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpuid.h"
+#include "cpuid_live.h"
 
-/* Input-register mask bits of the dump format (hwloc): which inputs matter. */
-#define MASK_EAX 0x1u
-#define MASK_ECX 0x4u
 
 struct rec {
 	uint32_t mask;
@@ -49,7 +47,7 @@ static int recs_add(struct cpu_recs *c, uint32_t mask, const struct vtc_cpuid_re
 	return 0;
 }
 
-static int src_alloc(struct vtc_cpuid_src **out, const vtc_cpuset *cpus, bool live)
+int vtc_cpuid_new(const vtc_cpuset *cpus, bool live, struct vtc_cpuid_src **out)
 {
 	struct vtc_cpuid_src *s = calloc(1, sizeof(*s));
 
@@ -77,6 +75,14 @@ void vtc_cpuid_close(struct vtc_cpuid_src *s)
 	free(s);
 }
 
+int vtc_cpuid_add(struct vtc_cpuid_src *s, int cpu, uint32_t mask,
+		  const struct vtc_cpuid_regs *in, const struct vtc_cpuid_regs *out)
+{
+	if (!vtc_cpuset_test(&s->cpus, cpu) || cpu >= s->ncpus)
+		return -ENODEV;
+	return recs_add(&s->cpu[cpu], mask, in, out);
+}
+
 bool vtc_cpuid_is_live(const struct vtc_cpuid_src *s)
 {
 	return s->live;
@@ -95,7 +101,7 @@ static const struct rec *lookup(const struct cpu_recs *c, uint32_t leaf, uint32_
 		const struct rec *r = &c->r[i];
 		if (r->in.eax != leaf)
 			continue;
-		if ((r->mask & MASK_ECX) && r->in.ecx != subleaf)
+		if ((r->mask & VTC_CPUID_MASK_ECX) && r->in.ecx != subleaf)
 			continue;
 		return r;
 	}
@@ -271,7 +277,7 @@ static int open_dump(const char *dir, struct vtc_cpuid_src **out)
 
 	if (rc < 0)
 		return rc;
-	rc = src_alloc(&s, &cpus, false);
+	rc = vtc_cpuid_new(&cpus, false, &s);
 	if (rc < 0)
 		return rc;
 	vtc_cpuset_foreach(cpu, &cpus) {
@@ -304,167 +310,12 @@ int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* ---- live recording ----------------------------------------------------- */
-
-/* Leaves whose subleaves we decode, and how their enumeration ends (a zero
- * type/level field, or a count in subleaf 0): 1 = record the next subleaf,
- * 0 = this was the last, -1 = ECX is not an input (other leaves with
- * subleaves, which we never decode, are kept at subleaf 0 only). */
-static int subleaf_more(uint32_t leaf, const struct vtc_cpuid_regs *r, uint32_t sub,
-			uint32_t sub0_eax)
-{
-	switch (leaf) {
-	case 0x4:
-	case 0x8000001d:
-		return (r->eax & 0x1f) != 0; /* cache type 0: no more caches */
-	case 0xb:
-	case 0x1f:
-	case 0x80000026:
-		return ((r->ecx >> 8) & 0xff) != 0 || sub == 0; /* level type 0 ends */
-	case 0x7:
-		return sub < sub0_eax && sub < 3; /* subleaf 0 EAX: max subleaf */
-	default:
-		return -1; /* ECX does not matter */
-	}
-}
-
-#define MAX_SUBLEAVES 64
-
-static int record_leaf(struct cpu_recs *c, uint32_t leaf)
-{
-	struct vtc_cpuid_regs in = { .eax = leaf }, out;
-	uint32_t sub0_eax = 0;
-	int rc;
-
-	for (uint32_t sub = 0; sub < MAX_SUBLEAVES; sub++) {
-		int more;
-
-		in.ecx = sub;
-		vtc_arch_cpuid(leaf, sub, &out);
-		if (sub == 0)
-			sub0_eax = out.eax;
-		more = subleaf_more(leaf, &out, sub, sub0_eax);
-		if (more < 0) {
-			in.ecx = 0;
-			return recs_add(c, MASK_EAX, &in, &out);
-		}
-		rc = recs_add(c, MASK_EAX | MASK_ECX, &in, &out);
-		if (rc < 0 || !more)
-			return rc;
-	}
-	return 0;
-}
-
-/* One range: its first leaf gives the maximum; record up to @cap leaves so a
- * bogus maximum cannot make us loop for long. */
-static int record_range(struct cpu_recs *c, uint32_t base, uint32_t cap)
-{
-	struct vtc_cpuid_regs r;
-	uint32_t max;
-	int rc = 0;
-
-	vtc_arch_cpuid(base, 0, &r);
-	max = r.eax;
-	if (max < base || max - base > cap)
-		max = base + (max < base ? 0 : cap);
-	for (uint32_t leaf = base; rc == 0 && leaf <= max; leaf++)
-		rc = record_leaf(c, leaf);
-	return rc;
-}
-
-static int record_here(struct cpu_recs *c)
-{
-	struct vtc_cpuid_regs r;
-	int rc = record_range(c, 0, 0x3f);
-
-	/* Leaf 0x40000000 means something only when the hypervisor bit
-	 * (leaf 1 ECX[31]) is set; bare-metal Intel answers it with the data
-	 * of its highest basic leaf. */
-	vtc_arch_cpuid(1, 0, &r);
-	if (rc == 0 && (r.ecx >> 31))
-		rc = record_range(c, 0x40000000u, 0x1ff);
-	if (rc == 0)
-		rc = record_range(c, 0x80000000u, 0x3f);
-	return rc;
-}
-
-static int pin(const vtc_cpuset *set)
-{
-	cpu_set_t *m = CPU_ALLOC(VTC_CPUSET_MAX);
-	size_t sz = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
-	int cpu, rc = 0;
-
-	if (!m)
-		return -ENOMEM;
-	CPU_ZERO_S(sz, m);
-	vtc_cpuset_foreach(cpu, set)
-		CPU_SET_S((size_t)cpu, sz, m);
-	if (sched_setaffinity(0, sz, m) != 0)
-		rc = -errno;
-	CPU_FREE(m);
-	return rc;
-}
-
-static int get_affinity(vtc_cpuset *set)
-{
-	cpu_set_t *m = CPU_ALLOC(VTC_CPUSET_MAX);
-	size_t sz = CPU_ALLOC_SIZE(VTC_CPUSET_MAX);
-	int rc = 0;
-
-	if (!m)
-		return -ENOMEM;
-	CPU_ZERO_S(sz, m);
-	if (sched_getaffinity(0, sz, m) != 0)
-		rc = -errno;
-	vtc_cpuset_clear(set);
-	for (int cpu = 0; rc == 0 && cpu < VTC_CPUSET_MAX; cpu++)
-		if (CPU_ISSET_S((size_t)cpu, sz, m))
-			vtc_cpuset_set(set, cpu);
-	CPU_FREE(m);
-	return rc;
-}
-
-/* CPUID answers for the CPU it executes on (APIC ids, cache sharing differ
- * per CPU), so the calling thread is pinned to each CPU in turn; its
- * original mask is restored even when a pin fails. */
-static int open_live(struct vtc_cpuid_src **out)
-{
-	struct vtc_cpuid_src *s;
-	vtc_cpuset orig, one;
-	int cpu, rc, rc2;
-
-	if (!vtc_arch_has_cpuid())
-		return -ENOTSUP;
-	rc = get_affinity(&orig);
-	if (rc < 0)
-		return rc;
-	rc = src_alloc(&s, &orig, true);
-	if (rc < 0)
-		return rc;
-	vtc_cpuset_foreach(cpu, &orig) {
-		vtc_cpuset_clear(&one);
-		vtc_cpuset_set(&one, cpu);
-		rc = pin(&one);
-		if (rc == 0)
-			rc = record_here(&s->cpu[cpu]);
-		if (rc < 0)
-			break;
-	}
-	rc2 = pin(&orig);
-	if (rc == 0)
-		rc = rc2;
-	if (rc < 0) {
-		vtc_cpuid_close(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
-}
-
+/* The one place that picks the source: the live instruction (probes/,
+ * which pins the caller to each CPU) or a recording. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out)
 {
 	*out = NULL;
 	if (!dump_dir || !*dump_dir)
-		return open_live(out);
+		return vtc_cpuid_live_open(out);
 	return open_dump(dump_dir, out);
 }

@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Both sources are held the same way: per Linux CPU, a list of recorded
- * "inputs => outputs" lines. The live source records each allowed CPU once
+ * "inputs => outputs" lines. The live source (probes/cpuid_live.c, the only
+ * code here that runs the instruction) records each allowed CPU once
  * (pinned there) when it is opened, so decoding never migrates the caller
- * and a live recording can be written back out as a dump. */
+ * and a live recording can be written back out as a dump. This module is
+ * pure: the container, the dump parser and writer, and the query. */
 #ifndef VTC_CPUID_H
 #define VTC_CPUID_H
 
@@ -18,6 +20,11 @@
 
 struct vtc_cpuid_src;
 
+/* Input-register mask bits of a record (hwloc's dump format): which inputs
+ * select the answer. A record without ECX answers every subleaf. */
+#define VTC_CPUID_MASK_EAX 0x1u
+#define VTC_CPUID_MASK_ECX 0x4u
+
 /* Choose the source: @dump_dir NULL (or "") runs CPUID live on every CPU of
  * the caller's affinity mask (pinning the calling thread to each in turn,
  * then restoring its mask); otherwise read the hwloc dump files
@@ -28,6 +35,16 @@ struct vtc_cpuid_src;
  * -errno from reading the directory. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out);
 void vtc_cpuid_close(struct vtc_cpuid_src *s);
+
+/* An empty source answering for @cpus (each CPU without records yet), for
+ * recorders (the live source) and tests. Returns 0 and *out, or -ENOMEM. */
+int vtc_cpuid_new(const vtc_cpuset *cpus, bool live, struct vtc_cpuid_src **out);
+
+/* Append one record for @cpu: CPUID(@in) answered @out, @mask as in the
+ * dump format. The first record matching a query wins. Returns 0, -ENODEV
+ * (@cpu not in the source's set), -ENOMEM. */
+int vtc_cpuid_add(struct vtc_cpuid_src *s, int cpu, uint32_t mask,
+		  const struct vtc_cpuid_regs *in, const struct vtc_cpuid_regs *out);
 
 /* True for the live instruction, false for a dump. */
 bool vtc_cpuid_is_live(const struct vtc_cpuid_src *s);

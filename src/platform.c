@@ -1,4 +1,5 @@
-/* platform.c - which hypervisor the guest runs under, and how we know.
+/* platform.c - which hypervisor the guest runs under, and how we know; whether
+ * its TSC is invariant.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +127,9 @@ void vtc_platform_identify(struct vtc_platform *p)
 		return;
 	}
 	set(p, "unknown", "%s", "no CPUID, cpuinfo or DMI to tell");
+}
+
+bool vtc_platform_tsc_invariant(const struct vtc_platform *p)
+{
+	return p->cpuid_invariant_tsc || (p->flag_constant_tsc && p->flag_nonstop_tsc);
 }

@@ -35,4 +35,10 @@ struct vtc_platform {
  * cpuinfo hypervisor flag, in that order of trust. */
 void vtc_platform_identify(struct vtc_platform *p);
 
+/* The TSC ticks at a constant rate whatever the CPU's power state: CPUID
+ * says so (0x80000007 EDX[8]), or the kernel's cpuinfo flags constant_tsc
+ * and nonstop_tsc both do (it sets them from CPUID and from its CPU model
+ * tables, so they also cover parts without the CPUID bit). */
+bool vtc_platform_tsc_invariant(const struct vtc_platform *p);
+
 #endif

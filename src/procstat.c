@@ -1,10 +1,11 @@
-/* procstat.c - pure parser for the per-CPU lines of /proc/stat.
+/* procstat.c - pure parsers for /proc/stat's per-CPU lines and /proc/loadavg.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,4 +84,11 @@ double vtc_procstat_steal_pct(uint64_t steal0, uint64_t total0, uint64_t steal1,
 	if (total1 <= total0 || steal1 < steal0)
 		return -1.0;
 	return 100.0 * (double)(steal1 - steal0) / (double)(total1 - total0);
+}
+
+int vtc_procstat_parse_loadavg(const char *text, int *running, int *total)
+{
+	if (!text || sscanf(text, "%*f %*f %*f %d/%d", running, total) != 2)
+		return -EINVAL;
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* procstat.h - pure parser for the per-CPU lines of /proc/stat.
+/* procstat.h - pure parsers for /proc/stat's per-CPU lines and /proc/loadavg.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef VTC_PROCSTAT_H
 #define VTC_PROCSTAT_H
@@ -18,5 +18,10 @@ int vtc_procstat_parse(const char *text, int ncpus, uint64_t *steal, uint64_t *t
 /* Steal percentage between two readings: 100 * dsteal / dtotal; -1 when
  * dtotal is 0 or a counter went backwards (unknown). */
 double vtc_procstat_steal_pct(uint64_t steal0, uint64_t total0, uint64_t steal1, uint64_t total1);
+
+/* Parse /proc/loadavg text ("0.20 0.18 0.12 1/80 11206"): the currently
+ * runnable tasks (*running, the reader included) and all tasks (*total).
+ * Returns 0, -EINVAL (malformed). */
+int vtc_procstat_parse_loadavg(const char *text, int *running, int *total);
 
 #endif

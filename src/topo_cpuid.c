@@ -333,37 +333,6 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t)
 
 /* ---- platform facts ------------------------------------------------------ */
 
-/* @hv_base: the KVM/VMware leaf block (0x40000000 or 0x40000100), 0 none. */
-static void read_tsc_khz(const struct vtc_cpuid_src *s, int cpu, uint32_t hv_base,
-			 uint32_t hv_max, struct vtc_platform *p)
-{
-	struct vtc_cpuid_regs r;
-
-	/* KVM (with the TSC-frequency feature) and VMware publish kHz at
-	 * block + 0x10; Hyper-V's block has no such leaf. */
-	if (hv_base && hv_max >= hv_base + 0x10) {
-		r = q(s, cpu, hv_base + 0x10, 0);
-		if (r.eax) {
-			p->tsc_khz = r.eax;
-			snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "cpuid-0x40000010");
-			return;
-		}
-	}
-	/* Leaf 0x15: TSC = crystal (ECX Hz) * EBX / EAX. Some Intel parts
-	 * leave ECX 0; then the base frequency of 0x16 is the better guess. */
-	r = q(s, cpu, 0x15, 0);
-	if (r.eax && r.ebx && r.ecx) {
-		p->tsc_khz = (uint64_t)r.ecx * r.ebx / r.eax / 1000;
-		snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "cpuid-0x15");
-		return;
-	}
-	r = q(s, cpu, 0x16, 0);
-	if (r.eax & 0xffff) {
-		p->tsc_khz = (uint64_t)(r.eax & 0xffff) * 1000;
-		snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "cpuid-0x16");
-	}
-}
-
 /* The 12-byte signature of a hypervisor leaf block; its EAX (max leaf). */
 static uint32_t hv_signature(const struct vtc_cpuid_src *s, int cpu, uint32_t base,
 			     char sig[13])
@@ -377,11 +346,79 @@ static uint32_t hv_signature(const struct vtc_cpuid_src *s, int cpu, uint32_t ba
 	return r.eax;
 }
 
+/* The hypervisor's name (@sig, "" without the hypervisor bit) and the base
+ * of the leaf block holding KVM/VMware's timing leaf (0 none; its maximum
+ * in *max). KVM offering Hyper-V enlightenments (for Windows guests) says
+ * "Microsoft Hv" at 0x40000000 and names itself at 0x40000100. */
+static uint32_t hv_block(const struct vtc_cpuid_src *s, int cpu, char sig[13], uint32_t *max)
+{
+	char kvm[13];
+	uint32_t m;
+
+	sig[0] = '\0';
+	*max = 0;
+	if (!((q(s, cpu, 1, 0).ecx >> 31) & 1))
+		return 0;
+	m = hv_signature(s, cpu, 0x40000000, sig);
+	if (strcmp(sig, "KVMKVMKVM") == 0 || strcmp(sig, "VMwareVMware") == 0) {
+		*max = m;
+		return 0x40000000;
+	}
+	if (strcmp(sig, "Microsoft Hv") == 0) {
+		m = hv_signature(s, cpu, 0x40000100, kvm);
+		if (strcmp(kvm, "KVMKVMKVM") == 0) {
+			memcpy(sig, kvm, sizeof(kvm));
+			*max = m;
+			return 0x40000100;
+		}
+	}
+	return 0;
+}
+
+uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **source)
+{
+	char sig[13];
+	uint32_t max, base = hv_block(s, cpu, sig, &max);
+	struct vtc_cpuid_regs r;
+
+	/* KVM (with the TSC-frequency feature) and VMware publish kHz at
+	 * block + 0x10; Hyper-V's block has no such leaf. It comes first: a
+	 * guest's 0x15/0x16 may be the host's model values, not what the
+	 * hypervisor scales the guest TSC to. */
+	if (base && max >= base + 0x10) {
+		r = q(s, cpu, base + 0x10, 0);
+		if (r.eax) {
+			*source = "cpuid-0x40000010";
+			return (uint64_t)r.eax * 1000;
+		}
+	}
+	/* Leaf 0x15: TSC = crystal (ECX Hz) * EBX / EAX. Some Intel parts
+	 * leave ECX 0; then the base frequency of 0x16 is the better guess. */
+	r = q(s, cpu, 0x15, 0);
+	if (r.eax && r.ebx && r.ecx) {
+		*source = "cpuid-0x15";
+		return (uint64_t)r.ecx * r.ebx / r.eax;
+	}
+	r = q(s, cpu, 0x16, 0);
+	if (r.eax & 0xffff) {
+		*source = "cpuid-0x16";
+		return (uint64_t)(r.eax & 0xffff) * 1000000;
+	}
+	*source = "";
+	return 0;
+}
+
+bool vtc_cpuid_invariant_tsc(const struct vtc_cpuid_src *s, int cpu)
+{
+	return (q(s, cpu, 0x80000007, 0).edx >> 8) & 1;
+}
+
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p)
 {
 	int cpu = vtc_cpuset_first(vtc_cpuid_cpus(src));
 	char vendor[13], sig[13];
-	uint32_t hv_max = 0, hv_base = 0;
+	const char *source;
+	uint32_t max;
 
 	if (cpu < 0)
 		return -EINVAL;
@@ -389,26 +426,10 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
 	vendor_of(src, cpu, vendor);
 	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", vendor);
 	p->cpuid_hypervisor = (q(src, cpu, 1, 0).ecx >> 31) & 1;
-	p->hv_cpuid_vendor[0] = '\0';
-	if (p->cpuid_hypervisor) {
-		hv_max = hv_signature(src, cpu, 0x40000000, sig);
-		snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
-		if (strcmp(sig, "KVMKVMKVM") == 0 || strcmp(sig, "VMwareVMware") == 0)
-			hv_base = 0x40000000;
-		/* KVM offering Hyper-V enlightenments (for Windows guests) says
-		 * "Microsoft Hv" first and its own name at 0x40000100. */
-		if (strcmp(sig, "Microsoft Hv") == 0) {
-			uint32_t max = hv_signature(src, cpu, 0x40000100, sig);
-			if (strcmp(sig, "KVMKVMKVM") == 0) {
-				snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
-				hv_base = 0x40000100;
-				hv_max = max;
-			}
-		}
-	}
-	p->cpuid_invariant_tsc = (q(src, cpu, 0x80000007, 0).edx >> 8) & 1;
-	p->tsc_khz = 0;
-	p->tsc_khz_source[0] = '\0';
-	read_tsc_khz(src, cpu, hv_base, hv_max, p);
+	hv_block(src, cpu, sig, &max);
+	snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
+	p->cpuid_invariant_tsc = vtc_cpuid_invariant_tsc(src, cpu);
+	p->tsc_khz = vtc_cpuid_tsc_hz(src, cpu, &source) / 1000;
+	snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "%s", source);
 	return 0;
 }

@@ -32,4 +32,16 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t);
  * fields are not touched. Returns 0, -EINVAL (no CPUs). */
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p);
 
+/* The TSC frequency CPUID advertises on @cpu of @s, in Hz (0 none), the
+ * one decoder for the report and the probes' timer: the hypervisor's
+ * timing leaf (KVM or VMware block + 0x10, kHz; the KVM block may sit at
+ * 0x40000100 behind Hyper-V's), else leaf 0x15 (crystal * ratio), else
+ * 0x16 (base MHz). *source names the leaf ("cpuid-0x40000010" for either
+ * block, "cpuid-0x15", "cpuid-0x16", "" none). */
+uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **source);
+
+/* CPUID 0x80000007 EDX[8]: the TSC runs at a constant rate in all P-, C-
+ * and T-states. */
+bool vtc_cpuid_invariant_tsc(const struct vtc_cpuid_src *s, int cpu);
+
 #endif

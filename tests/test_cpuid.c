@@ -20,6 +20,7 @@
 
 #include "consist.h"
 #include "cpuid.h"
+#include "cpuid_live.h"
 #include "platform.h"
 #include "topo_cpuid.h"
 
@@ -803,6 +804,113 @@ static void test_kvm_with_hyperv_leaves(void **state)
 	vtc_topo_free(&t);
 }
 
+/* ---- TSC facts over a fake source --------------------------------------------- */
+
+struct fake_leaf {
+	uint32_t leaf, eax, ebx, ecx, edx;
+};
+
+/* A one-CPU source answering @n leaves (subleaf 0), built like a recorder. */
+static struct vtc_cpuid_src *fake_src(const struct fake_leaf *l, size_t n)
+{
+	struct vtc_cpuid_src *s;
+	vtc_cpuset one;
+
+	vtc_cpuset_clear(&one);
+	vtc_cpuset_set(&one, 0);
+	assert_int_equal(vtc_cpuid_new(&one, false, &s), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct vtc_cpuid_regs in = { .eax = l[i].leaf };
+		struct vtc_cpuid_regs out = { l[i].eax, l[i].ebx, l[i].ecx, l[i].edx };
+		assert_int_equal(vtc_cpuid_add(s, 0, VTC_CPUID_MASK_EAX, &in, &out), 0);
+	}
+	return s;
+}
+
+/* Signatures as CPUID returns them in EBX, ECX, EDX. */
+#define SIG_HV 0x7263694d, 0x666f736f, 0x76482074 /* "Microsoft Hv" */
+#define SIG_KVM 0x4b4d564b, 0x564b4d56, 0x4d      /* "KVMKVMKVM" */
+#define SIG_XEN 0x566e6558, 0x65584d4d, 0x4d4d566e /* "XenVMMXenVMM" */
+
+/* One decoder for the report and the timer: which hypervisor block gives
+ * the TSC frequency, 0x15's ratio in whole Hz, 0x16's MHz. */
+static void test_tsc_decoder(void **state)
+{
+	/* KVM with Hyper-V enlightenments: KVM's leaf is 0x40000110, not the
+	 * Hyper-V block's 0x40000010 (here a decoy). */
+	static const struct fake_leaf kvm_hv[] = {
+		{ 0, 0x16, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 }, { 0x15, 2, 176, 24000000, 0 },
+		{ 0x40000000, 0x40000010, SIG_HV }, { 0x40000010, 999, 0, 0, 0 },
+		{ 0x40000100, 0x40000110, SIG_KVM }, { 0x40000110, 2100000, 0, 0, 0 },
+		{ 0x80000000, 0x80000007, 0, 0, 0 }, { 0x80000007, 0, 0, 0, 0x100 },
+	};
+	/* Behind Hyper-V's block something else (Xen with viridian): no
+	 * hypervisor timing leaf at all; 0x15 then. */
+	static const struct fake_leaf xen_hv[] = {
+		{ 0, 0x16, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 }, { 0x15, 2, 176, 24000000, 0 },
+		{ 0x40000000, 0x40000010, SIG_HV }, { 0x40000010, 999, 0, 0, 0 },
+		{ 0x40000100, 0x40000110, SIG_XEN }, { 0x40000110, 2100000, 0, 0, 0 },
+	};
+	/* Hypervisor leaves without the hypervisor bit are not believed;
+	 * 0x15 without a crystal frequency falls to 0x16. */
+	static const struct fake_leaf bare[] = {
+		{ 0, 0x16, 0, 0, 0 }, { 1, 0, 0, 0, 0 }, { 0x15, 2, 176, 0, 0 }, { 0x16, 2900, 0, 0, 0 },
+		{ 0x40000000, 0x40000010, SIG_KVM }, { 0x40000010, 2100000, 0, 0, 0 },
+	};
+	/* 0x15 gives a ratio: 25000000 * 7 / 3 Hz truncates to whole Hz. */
+	static const struct fake_leaf ratio[] = {
+		{ 0, 0x15, 0, 0, 0 }, { 1, 0, 0, 0, 0 }, { 0x15, 3, 7, 25000000, 0 },
+	};
+	static const struct {
+		const struct fake_leaf *l;
+		size_t n;
+		uint64_t hz;
+		const char *source, *sig;
+		bool invariant;
+	} cases[] = {
+		{ kvm_hv, 9, 2100000000ull, "cpuid-0x40000010", "KVMKVMKVM", true },
+		{ xen_hv, 7, 2112000000ull, "cpuid-0x15", "Microsoft Hv", false },
+		{ bare, 6, 2900000000ull, "cpuid-0x16", "", false },
+		{ ratio, 3, 58333333ull, "cpuid-0x15", "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vtc_cpuid_src *s = fake_src(cases[i].l, cases[i].n);
+		struct vtc_platform p;
+		const char *source = NULL;
+
+		assert_int_equal(vtc_cpuid_tsc_hz(s, 0, &source), cases[i].hz);
+		assert_string_equal(source, cases[i].source);
+		assert_int_equal(vtc_cpuid_invariant_tsc(s, 0), cases[i].invariant);
+		/* the report's facts come from the same decoder */
+		memset(&p, 0, sizeof(p));
+		assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+		assert_int_equal(p.tsc_khz, cases[i].hz / 1000);
+		assert_string_equal(p.tsc_khz_source, cases[i].source);
+		assert_string_equal(p.hv_cpuid_vendor, cases[i].sig);
+		assert_int_equal(vtc_platform_tsc_invariant(&p), cases[i].invariant);
+		vtc_cpuid_close(s);
+	}
+}
+
+/* The invariance rule: CPUID's bit, or both cpuinfo flags. */
+static void test_tsc_invariant_rule(void **state)
+{
+	struct vtc_platform p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_false(vtc_platform_tsc_invariant(&p));
+	p.flag_constant_tsc = true;
+	assert_false(vtc_platform_tsc_invariant(&p));
+	p.flag_nonstop_tsc = true;
+	assert_true(vtc_platform_tsc_invariant(&p));
+	memset(&p, 0, sizeof(p));
+	p.cpuid_invariant_tsc = true;
+	assert_true(vtc_platform_tsc_invariant(&p));
+}
+
 /* ---- live -------------------------------------------------------------------- */
 
 static int get_mask(vtc_cpuset *out)
@@ -930,6 +1038,32 @@ static void test_live_pin_errors(void **state)
 	}
 }
 
+/* The timer's one-CPU recording answers the uniform facts like the full
+ * live source. */
+static void test_live_here(void **state)
+{
+	struct vtc_cpuid_src *all, *here;
+	const char *s1, *s2;
+	int cpu;
+
+	(void)state;
+	if (!vtc_arch_has_cpuid()) {
+		assert_int_equal(vtc_cpuid_live_here(&here, &cpu), -ENOTSUP);
+		skip();
+	}
+	assert_int_equal(vtc_cpuid_live_here(&here, &cpu), 0);
+	assert_true(vtc_cpuid_is_live(here));
+	assert_int_equal(vtc_cpuset_count(vtc_cpuid_cpus(here)), 1);
+	assert_true(vtc_cpuset_test(vtc_cpuid_cpus(here), cpu));
+	assert_int_equal(vtc_cpuid_open(NULL, &all), 0);
+	int first = vtc_cpuset_first(vtc_cpuid_cpus(all));
+	assert_int_equal(vtc_cpuid_tsc_hz(here, cpu, &s1), vtc_cpuid_tsc_hz(all, first, &s2));
+	assert_string_equal(s1, s2);
+	assert_int_equal(vtc_cpuid_invariant_tsc(here, cpu), vtc_cpuid_invariant_tsc(all, first));
+	vtc_cpuid_close(all);
+	vtc_cpuid_close(here);
+}
+
 /* A live recording written as a dump decodes to the same topology. */
 static void test_live_roundtrip(void **state)
 {
@@ -980,9 +1114,12 @@ int main(void)
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_tsc_from_hv_leaf),
 		cmocka_unit_test(test_kvm_with_hyperv_leaves),
+		cmocka_unit_test(test_tsc_decoder),
+		cmocka_unit_test(test_tsc_invariant_rule),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_live_this_machine),
 		cmocka_unit_test(test_live_pin_errors),
+		cmocka_unit_test(test_live_here),
 		cmocka_unit_test(test_live_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* test_procstat.c - /proc/stat per-CPU steal parser, on recorded text.
+/* test_procstat.c - /proc/stat per-CPU steal and /proc/loadavg parsers, on
+ * recorded text.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -63,12 +64,28 @@ static void test_steal_pct(void **state)
 	assert_float_equal(vtc_procstat_steal_pct(10, 1000, 5, 1100), -1.0, 1e-9);
 }
 
+static void test_loadavg(void **state)
+{
+	int running = -1, total = -1;
+
+	(void)state;
+	assert_int_equal(vtc_procstat_parse_loadavg("0.20 0.18 0.12 3/80 11206", &running,
+						    &total), 0);
+	assert_int_equal(running, 3);
+	assert_int_equal(total, 80);
+	assert_int_equal(vtc_procstat_parse_loadavg("0.20 0.18 0.12", &running, &total),
+			 -EINVAL);
+	assert_int_equal(vtc_procstat_parse_loadavg("", &running, &total), -EINVAL);
+	assert_int_equal(vtc_procstat_parse_loadavg(NULL, &running, &total), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_guest),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_steal_pct),
+		cmocka_unit_test(test_loadavg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
