@@ -20,6 +20,7 @@
 #include "matrix.h"
 #include "report_escape.h"
 #include "report_svg.h"
+#include "stats.h"
 
 enum cell { CELL_NONE = 0, CELL_OK = 1, CELL_STALLED = 2, CELL_SELF = 3 };
 
@@ -103,12 +104,6 @@ static const char *status_colour(enum vtc_exit st)
 
 /* ---- cell values -------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Probed-CPU ranks shown in displayed row @I: [*first, *end). */
 static void block_range(const struct svg *s, int I, int *first, int *end)
 {
@@ -146,8 +141,7 @@ static enum cell block_cell(const struct svg *s, int I, int J, double *ns)
 		return CELL_STALLED;
 	if (k == 0)
 		return I == J && i1 - i0 == 1 ? CELL_SELF : CELL_NONE;
-	qsort(s->scratch, (size_t)k, sizeof(double), cmp_double);
-	*ns = k % 2 ? s->scratch[k / 2] : (s->scratch[k / 2 - 1] + s->scratch[k / 2]) / 2;
+	*ns = vtc_stats_median_inplace(s->scratch, (size_t)k);
 	return CELL_OK;
 }
 

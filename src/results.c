@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 const char *vtc_cont_kind_name(enum vtc_cont_kind k)
 {
@@ -137,12 +138,6 @@ const struct vtc_contention_result *vtc_results_contention(const struct vtc_resu
 	return NULL;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
 double vtc_results_pair_median(const struct vtc_results *r, int a, int b)
 {
 	const struct vtc_pair_result *p = vtc_results_pair(r, a, b);
@@ -156,6 +151,5 @@ double vtc_results_pair_median(const struct vtc_results *r, int a, int b)
 			v[n++] = p->pass[i].median_ns;
 	if (n == 0)
 		return -1;
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return vtc_stats_median_inplace(v, (size_t)n);
 }

@@ -10,7 +10,10 @@
 #include "stats.h"
 #include "vtc.h"
 
-static int cmp_double(const void *x, const void *y)
+/* Up to this many values, insertion sort beats a qsort call. */
+#define SORT_SMALL 16
+
+int vtc_stats_cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
 	return (a > b) - (a < b);
@@ -18,8 +21,90 @@ static int cmp_double(const void *x, const void *y)
 
 void vtc_stats_sort(double *v, size_t n)
 {
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_double);
+	if (n > SORT_SMALL) {
+		qsort(v, n, sizeof(*v), vtc_stats_cmp_double);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static void swap_d(double *a, double *b)
+{
+	double t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Median-of-three pivot of v[lo..hi], left at v[mid]. */
+static double pivot3(double *v, size_t lo, size_t mid, size_t hi)
+{
+	if (v[mid] < v[lo])
+		swap_d(&v[mid], &v[lo]);
+	if (v[hi] < v[lo])
+		swap_d(&v[hi], &v[lo]);
+	if (v[hi] < v[mid])
+		swap_d(&v[hi], &v[mid]);
+	return v[mid];
+}
+
+void vtc_stats_select_kth(double *v, size_t n, size_t k)
+{
+	/* signed: j may step below lo (to lo - 1 at 0) during partitioning */
+	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+
+	if (n == 0 || k >= n)
+		return;
+	while (hi - lo > SORT_SMALL) {
+		ptrdiff_t i = lo, j = hi;
+		double pivot = pivot3(v, (size_t)lo, (size_t)(lo + (hi - lo) / 2), (size_t)hi);
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j)
+				swap_d(&v[i++], &v[j--]);
+		}
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return; /* v[j+1..i-1] all equal the pivot */
+	}
+	vtc_stats_sort(&v[lo], (size_t)(hi - lo + 1));
+}
+
+double vtc_stats_median_sorted(const double *sorted, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+double vtc_stats_median_inplace(double *v, size_t n)
+{
+	double lo, hi;
+
+	if (n <= SORT_SMALL) {
+		vtc_stats_sort(v, n);
+		return vtc_stats_median_sorted(v, n);
+	}
+	vtc_stats_select_kth(v, n, n / 2);
+	hi = v[n / 2];
+	if (n % 2)
+		return hi;
+	/* the lower middle value is the largest of the lower half */
+	lo = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		lo = fmax(lo, v[i]);
+	return (lo + hi) / 2;
 }
 
 double vtc_stats_percentile(const double *sorted, size_t n, double p)

@@ -9,16 +9,40 @@
 
 #include "results.h"
 
-/* Sort @v (@n values) ascending in place. */
+/* qsort() comparator of doubles, ascending: the one order of doubles used
+ * everywhere (NaN compares equal to everything, so callers keep NaN out). */
+int vtc_stats_cmp_double(const void *x, const void *y);
+
+/* Sort @v (@n values) ascending in place: insertion sort for the few values
+ * of one pair (a qsort call costs more than the sort), qsort beyond. For
+ * NaN-free input the result is the same whatever the method. */
 void vtc_stats_sort(double *v, size_t n);
+
+/* Move the @k-th smallest (0-based, k < n) of @v to v[k], smaller or equal
+ * ones before it and larger or equal ones after (quickselect, linear time).
+ * NaN-free input only. */
+void vtc_stats_select_kth(double *v, size_t n, size_t k);
+
+/* Median of sorted @v: the middle value, or the mean (a + b) / 2 of the two
+ * middle values for even @n. NAN when @n is 0. */
+double vtc_stats_median_sorted(const double *sorted, size_t n);
+
+/* Median of NaN-free @v, which is reordered (sorted when n <= 16, else in
+ * an unspecified order): the same two middle values as
+ * vtc_stats_median_sorted() of the sorted values, hence the same double,
+ * in linear time. NAN when @n is 0. */
+double vtc_stats_median_inplace(double *v, size_t n);
 
 /* Percentile @p (0..100) of sorted @v by linear interpolation between the
  * closest ranks (numpy's default). Returns NAN when @n is 0 or @p is out of
  * range. */
 double vtc_stats_percentile(const double *sorted, size_t n, double p);
 
-/* Median of unsorted @v, which is left untouched (a copy is sorted).
- * Returns NAN for n == 0 or when memory runs out. */
+/* Median of unsorted @v, which is left untouched (a copy is sorted),
+ * interpolated like vtc_stats_percentile(sorted, n, 50) and so like the
+ * median_ns of vtc_stats_summarize(): for even @n it is a + (b - a) / 2,
+ * which may differ from vtc_stats_median_sorted()'s (a + b) / 2 in the last
+ * bit. Returns NAN for n == 0 or when memory runs out. */
 double vtc_stats_median(const double *v, size_t n);
 
 /* Fill min/p10/median/p90 and samples of @out from @n one-way samples (ns);

@@ -1,4 +1,5 @@
-/* test_stats.c - percentiles, summaries, adaptive round trips per sample.
+/* test_stats.c - sorting, selection, medians, percentiles, summaries,
+ * adaptive round trips per sample.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -47,6 +48,75 @@ static void test_median_leaves_input(void **state)
 		big[i] = 1000 - i;
 	assert_float_equal(vtc_stats_median(big, 1001), 500, 1e-9);
 	assert_float_equal(big[0], 1000, 0);
+}
+
+/* Even n: the mean of the two middle values; odd n: the middle one. */
+static void test_median_sorted_odd_even(void **state)
+{
+	double v[] = {1, 2, 4, 8, 16};
+	(void)state;
+	assert_true(vtc_stats_median_sorted(v, 5) == 4);
+	assert_true(vtc_stats_median_sorted(v, 4) == 3);
+	assert_true(vtc_stats_median_sorted(v, 1) == 1);
+	assert_true(vtc_stats_median_sorted(v, 2) == 1.5);
+	assert_true(isnan(vtc_stats_median_sorted(v, 0)));
+}
+
+/* Deterministic scrambled values, with ties (x % 97 repeats). */
+static void fill(double *v, int n, unsigned seed)
+{
+	for (int i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = (double)(seed % 97) + (double)((seed >> 16) % 8) * 0.37;
+	}
+}
+
+/* select_kth puts the k-th smallest at v[k] with no larger value before it
+ * and no smaller one after, for sizes on both sides of the sort cut-off. */
+static void test_select_kth(void **state)
+{
+	static const int sizes[] = {1, 2, 16, 17, 18, 100, 1001};
+	double v[1001], sorted[1001];
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		int n = sizes[s];
+		for (int k = 0; k < n; k += n / 7 + 1) {
+			fill(v, n, (unsigned)(n * 31 + k));
+			memcpy(sorted, v, (size_t)n * sizeof(*v));
+			vtc_stats_sort(sorted, (size_t)n);
+			vtc_stats_select_kth(v, (size_t)n, (size_t)k);
+			assert_true(v[k] == sorted[k]);
+			for (int i = 0; i < n; i++)
+				assert_true(i < k ? v[i] <= v[k] : v[i] >= v[k]);
+		}
+	}
+}
+
+/* The in-place (quickselect) median is bit for bit the median of the sorted
+ * values, odd and even n, small and large. */
+static void test_median_inplace_matches_sorted(void **state)
+{
+	double v[1000], sorted[1000];
+	(void)state;
+	for (int n = 0; n <= 1000; n += n < 40 ? 1 : 97) {
+		fill(v, n, (unsigned)n);
+		memcpy(sorted, v, (size_t)n * sizeof(*v));
+		vtc_stats_sort(sorted, (size_t)n);
+		double a = vtc_stats_median_inplace(v, (size_t)n);
+		double b = vtc_stats_median_sorted(sorted, (size_t)n);
+		assert_true(n == 0 ? isnan(a) && isnan(b) : memcmp(&a, &b, sizeof(a)) == 0);
+	}
+	double even[] = {7, 1, 5, 3};
+	assert_true(vtc_stats_median_inplace(even, 4) == 4);
+}
+
+static void test_cmp_double(void **state)
+{
+	double a = 1, b = 2;
+	(void)state;
+	assert_true(vtc_stats_cmp_double(&a, &b) < 0);
+	assert_true(vtc_stats_cmp_double(&b, &a) > 0);
+	assert_int_equal(vtc_stats_cmp_double(&a, &a), 0);
 }
 
 static void test_summarize(void **state)
@@ -99,6 +169,10 @@ int main(void)
 		cmocka_unit_test(test_percentile_interpolates),
 		cmocka_unit_test(test_percentile_bad_input),
 		cmocka_unit_test(test_median_leaves_input),
+		cmocka_unit_test(test_median_sorted_odd_even),
+		cmocka_unit_test(test_select_kth),
+		cmocka_unit_test(test_median_inplace_matches_sorted),
+		cmocka_unit_test(test_cmp_double),
 		cmocka_unit_test(test_summarize),
 		cmocka_unit_test(test_adapt_k),
 		cmocka_unit_test(test_spread),
