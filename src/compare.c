@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "compare.h"
+#include "evidence.h"
+#include "judge.h"
 
 enum plat_kind { PLAT_GENERIC, PLAT_KUBEVIRT, PLAT_OPENSTACK, PLAT_LIBVIRT, PLAT_VMWARE };
 
@@ -122,17 +124,31 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Groups of the inferred kind that lie inside the topology slot order. */
-static void order_append(const struct vtc_inferred *inf, const struct cpu_index *smt_of,
+/* A topology to suggest: the probed vCPUs with their cores and sockets
+ * (NULL: not known, one per vCPU / one socket). */
+struct layout {
+	const vtc_cpuset *cpus;
+	const struct vtc_igroups *smt, *sock;
+};
+
+static void index_igroups(struct cpu_index *x, const struct vtc_igroups *g)
+{
+	for (int i = 0; i < VTC_CPUSET_MAX; i++)
+		x->at[i] = -1;
+	for (int q = 0; g && q < g->count; q++)
+		index_add(x, &g->g[q].cpus, q);
+}
+
+/* vCPUs of @within in slot order: each core's threads together. */
+static void order_append(const struct layout *lay, const struct cpu_index *smt_of,
 			 const vtc_cpuset *within, int *order, int *n)
 {
-	const struct vtc_igroups *smt = &inf->groups[VTC_GROUP_SMT];
 	vtc_cpuset done;
 	int c, d;
 
 	vtc_cpuset_clear(&done);
 	vtc_cpuset_foreach(c, within) {
-		int at = inf->known[VTC_GROUP_SMT] ? smt_of->at[c] : -1;
+		int at = lay->smt ? smt_of->at[c] : -1;
 		if (vtc_cpuset_test(&done, c))
 			continue;
 		if (at < 0) {
@@ -140,7 +156,7 @@ static void order_append(const struct vtc_inferred *inf, const struct cpu_index 
 			vtc_cpuset_set(&done, c);
 			continue;
 		}
-		vtc_cpuset_foreach(d, &smt->g[at].cpus)
+		vtc_cpuset_foreach(d, &lay->smt->g[at].cpus)
 			if (vtc_cpuset_test(within, d) && !vtc_cpuset_test(&done, d)) {
 				order[(*n)++] = d;
 				vtc_cpuset_set(&done, d);
@@ -148,30 +164,30 @@ static void order_append(const struct vtc_inferred *inf, const struct cpu_index 
 	}
 }
 
-size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len)
+static size_t suggest(const struct layout *lay, char *buf, size_t len)
 {
-	int n = vtc_cpuset_count(&inf->cpus), threads = 1, sockets = 1, no = 0;
+	int n = vtc_cpuset_count(lay->cpus), threads = 1, sockets = 1, no = 0;
 	int *order = calloc((size_t)n + 1, sizeof(*order));
-	struct cpu_index smt_of;
+	struct cpu_index *smt_of = malloc(sizeof(*smt_of));
 	bool identity = true;
 	char text[1024] = "";
 
-	for (int q = 0; inf->known[VTC_GROUP_SMT] && q < inf->groups[VTC_GROUP_SMT].count; q++) {
-		int c = vtc_cpuset_count(&inf->groups[VTC_GROUP_SMT].g[q].cpus);
+	for (int q = 0; lay->smt && q < lay->smt->count; q++) {
+		int c = vtc_cpuset_count(&lay->smt->g[q].cpus);
 		threads = c > threads ? c : threads;
 	}
-	if (inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous)
-		sockets = inf->groups[VTC_GROUP_SOCKET].count;
+	if (lay->sock && lay->sock->count > 0)
+		sockets = lay->sock->count;
 	if (n % (sockets * threads))
 		sockets = 1;
 	if (n % threads)
 		threads = 1;
 	cat(text, sizeof(text), "sockets=%d cores=%d threads=%d", sockets,
 	    n / (sockets * threads), threads);
-	index_inf(&smt_of, inf, VTC_GROUP_SMT);
-	for (int s = 0; order && s < sockets; s++)
-		order_append(inf, &smt_of,
-			     sockets > 1 ? &inf->groups[VTC_GROUP_SOCKET].g[s].cpus : &inf->cpus,
+	if (smt_of)
+		index_igroups(smt_of, lay->smt);
+	for (int s = 0; order && smt_of && s < sockets; s++)
+		order_append(lay, smt_of, sockets > 1 ? &lay->sock->g[s].cpus : lay->cpus,
 			     order, &no);
 	for (int i = 1; i < no; i++)
 		identity &= order[i] > order[i - 1];
@@ -181,9 +197,54 @@ size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len
 			cat(text, sizeof(text), "%s%d", i ? "," : "", order[i]);
 	}
 	free(order);
+	free(smt_of);
 	return (size_t)snprintf(buf, len, "%s", text);
 }
 
+size_t vtc_compare_suggest(const struct vtc_inferred *inf, char *buf, size_t len)
+{
+	struct layout lay = {
+		&inf->cpus, inf->known[VTC_GROUP_SMT] ? &inf->groups[VTC_GROUP_SMT] : NULL,
+		inf->known[VTC_GROUP_SOCKET] ? &inf->groups[VTC_GROUP_SOCKET] : NULL};
+
+	return suggest(&lay, buf, len);
+}
+
+/* Advertised groups of @level restricted to @cpus, as igroups. */
+static int adv_igroups(const struct vtc_topo *adv, enum vtc_level level, const vtc_cpuset *cpus,
+		       struct vtc_igroups *out)
+{
+	const struct vtc_groups *g = &adv->groups[level];
+
+	out->count = 0;
+	out->g = calloc((size_t)g->count + 1, sizeof(*out->g));
+	if (!out->g)
+		return -ENOMEM;
+	for (int q = 0; q < g->count; q++) {
+		vtc_cpuset_and(&out->g[out->count].cpus, &g->set[q], cpus);
+		out->count += !vtc_cpuset_empty(&out->g[out->count].cpus);
+	}
+	return 0;
+}
+
+/* The suggestion for what is advertised now: a fix that would advertise the
+ * same thing changes nothing and is not offered. */
+static void suggest_advertised(const struct vtc_topo *adv, const vtc_cpuset *cpus, char *buf,
+			       size_t len)
+{
+	struct vtc_igroups smt = {0}, sock = {0};
+	struct layout lay = {cpus, NULL, NULL};
+
+	*buf = '\0';
+	if (adv->level_known[VTC_LEVEL_SMT] && adv_igroups(adv, VTC_LEVEL_SMT, cpus, &smt) == 0)
+		lay.smt = &smt;
+	if (adv->level_known[VTC_LEVEL_PACKAGE] &&
+	    adv_igroups(adv, VTC_LEVEL_PACKAGE, cpus, &sock) == 0)
+		lay.sock = &sock;
+	suggest(&lay, buf, len);
+	free(smt.g);
+	free(sock.g);
+}
 
 /* The platform-specific part of a fix, by finding kind. */
 static const char *fix_text(enum vtc_fkind kind, enum plat_kind pk)
@@ -238,11 +299,21 @@ static const char *fix_text(enum vtc_fkind kind, enum plat_kind pk)
 }
 
 static void set_fix(struct vtc_finding *f, const struct vtc_inferred *inf,
-		    const struct vtc_platform *plat)
+		    const struct vtc_platform *plat, const struct vtc_topo *adv)
 {
-	char sug[512];
+	char sug[512], now[512];
 
 	vtc_compare_suggest(inf, sug, sizeof(sug));
+	suggest_advertised(adv, &inf->cpus, now, sizeof(now));
+	if (strcmp(sug, now) == 0) {
+		snprintf(f->fix, sizeof(f->fix), "%s; %s", fix_text(f->kind, plat_kind(plat)),
+			 f->kind == VTC_FK_LLC_MISMATCH
+				 ? "describe one last-level cache per measured group"
+			 : f->kind == VTC_FK_NUMA_MISMATCH
+				 ? "advertise one NUMA node per measured socket"
+				 : "the advertised layout is right once the placement matches it");
+		return;
+	}
 	snprintf(f->fix, sizeof(f->fix), "%s; %s: %s", fix_text(f->kind, plat_kind(plat)),
 		 inf->floating ? "while unpinned, advertise a flat topology"
 			       : "advertise what was measured",
@@ -329,8 +400,9 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 				worst = fmax(worst, ns);
 				if (shown++ < 3)
 					cat(ev, sizeof(ev), "%sv%d,v%d advertised SMT siblings: %.1f ns "
-					    "one-way, co-run %.2f", shown > 1 ? "; " : "", a, b, ns,
-					    corun(r, a, b));
+					    "one-way", shown > 1 ? "; " : "", a, b, ns);
+				if (shown <= 3 && !isnan(corun(r, a, b)))
+					cat(ev, sizeof(ev), ", co-run %.2f", corun(r, a, b));
 			}
 	if (shown == 0)
 		return 0;
@@ -353,7 +425,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 			 "the guest packs communicating threads on 'siblings' expecting a shared "
 			 "core (%.1f ns here) but pays %.1f ns per handoff (%.1fx)", sib, worst,
 			 worst / sib);
-	set_fix(f, inf, plat);
+	set_fix(f, inf, plat, adv);
 	return 0;
 }
 
@@ -395,12 +467,12 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(co-run ratio %.2f of solo); other advertised cores are %.1f ns apart",
 		 ratio, far);
-	set_fix(f, inf, plat);
+	set_fix(f, inf, plat, adv);
 	return 0;
 }
 
 static int find_stacked(const struct vtc_inferred *inf, const struct vtc_platform *plat,
-			struct vtc_findings *out)
+			const struct vtc_topo *adv, struct vtc_findings *out)
 {
 	const struct vtc_igroups *g = &inf->groups[VTC_GROUP_STACKED];
 
@@ -415,13 +487,13 @@ static int find_stacked(const struct vtc_inferred *inf, const struct vtc_platfor
 		snprintf(f->cost, sizeof(f->cost),
 			 "each vCPU runs about half the time when both are busy, and every "
 			 "handoff between them waits for the host scheduler (ms, not ns)");
-		set_fix(f, inf, plat);
+		set_fix(f, inf, plat, adv);
 	}
 	return 0;
 }
 
 static int find_floating(const struct vtc_inferred *inf, const struct vtc_platform *plat,
-			 struct vtc_findings *out)
+			 const struct vtc_topo *adv, struct vtc_findings *out)
 {
 	char ev[640] = "";
 	vtc_cpuset cpus;
@@ -450,145 +522,168 @@ static int find_floating(const struct vtc_inferred *inf, const struct vtc_platfo
 		 "(%.0f ns) are %.0fx slower after the host moves a vCPU",
 		 inf->tier[0].median_ns, inf->n_tiers > 1 ? inf->tier[1].median_ns /
 		 inf->tier[0].median_ns : 1.0);
-	set_fix(f, inf, plat);
+	set_fix(f, inf, plat, adv);
 	return 0;
 }
 
-/* Whether advertised groups of @level put CPUs of one inferred group apart
- * (merged) or CPUs of different inferred groups together (split). */
-static void partition_diff(const struct vtc_inferred *inf, enum vtc_gkind k,
-			   const struct vtc_topo *adv, enum vtc_level level,
-			   vtc_cpuset *split, vtc_cpuset *merged)
+static void format_groups(const struct vtc_groups *g, char *buf, size_t len)
 {
-	struct cpu_index adv_of, inf_of;
-	int a, b;
-
-	index_adv(&adv_of, &adv->groups[level]);
-	index_inf(&inf_of, inf, k);
-	vtc_cpuset_clear(split);
-	vtc_cpuset_clear(merged);
-	vtc_cpuset_foreach(a, &inf->cpus)
-		vtc_cpuset_foreach(b, &inf->cpus) {
-			if (b <= a)
-				continue;
-			int ga = adv_of.at[a];
-			int gb = adv_of.at[b];
-			bool adv_same = ga >= 0 && ga == gb;
-			bool real_same = inf_of.at[a] == inf_of.at[b];
-			if (adv_same && !real_same) {
-				vtc_cpuset_set(split, a);
-				vtc_cpuset_set(split, b);
-			} else if (!adv_same && real_same) {
-				vtc_cpuset_set(merged, a);
-				vtc_cpuset_set(merged, b);
-			}
-		}
-}
-
-/* Mean one-way ns of pairs inside one inferred group, and of pairs that
- * the advertised @level puts together but the inferred groups split. */
-static void split_ns(const struct vtc_inferred *inf, enum vtc_gkind k, const struct vtc_topo *adv,
-		     enum vtc_level level, const struct ns_cache *ns, double *in, double *across)
-{
-	struct cpu_index adv_of, inf_of;
-	double si = 0, sa = 0;
-	int ni = 0, na = 0, a, b;
-
-	index_adv(&adv_of, &adv->groups[level]);
-	index_inf(&inf_of, inf, k);
-	vtc_cpuset_foreach(a, &inf->cpus)
-		vtc_cpuset_foreach(b, &inf->cpus) {
-			double v = a < b ? pair_ns(ns, a, b) : -1;
-			int ga = adv_of.at[a];
-			if (v <= 0)
-				continue;
-			if (inf_of.at[a] == inf_of.at[b]) {
-				si += v;
-				ni++;
-			} else if (ga >= 0 && ga == adv_of.at[b]) {
-				sa += v;
-				na++;
-			}
-		}
-	*in = ni ? si / ni : NAN;
-	*across = na ? sa / na : NAN;
-}
-
-static int add_level_finding(const struct vtc_inferred *inf, const struct ns_cache *ns,
-			     const struct vtc_topo *adv, const struct vtc_platform *plat,
-			     enum vtc_fkind kind, enum vtc_level level, enum vtc_gkind gk,
-			     bool split_critical, struct vtc_findings *out)
-{
-	vtc_cpuset split, merged;
-	char adv_s[128] = "", real_s[256] = "";
-	bool is_split;
-
-	partition_diff(inf, gk, adv, level, &split, &merged);
-	if (vtc_cpuset_empty(&split) && vtc_cpuset_empty(&merged))
-		return 0;
-	is_split = !vtc_cpuset_empty(&split);
-	for (int i = 0; i < adv->groups[level].count; i++) {
+	for (int i = 0; i < g->count; i++) {
 		char l[48];
-		vtc_cpulist_format(&adv->groups[level].set[i], l, sizeof(l));
-		cat(adv_s, sizeof(adv_s), "%s{%s}", i ? " " : "", l);
+		vtc_cpulist_format(&g->set[i], l, sizeof(l));
+		cat(buf, len, "%s{%s}", i ? " " : "", l);
 	}
-	for (int i = 0; i < inf->groups[gk].count && i < 2; i++)
-		cat(real_s, sizeof(real_s), "%s%s", i ? "; " : "", inf->groups[gk].g[i].evidence);
-	struct vtc_finding *f = vtc_findings_add(
-		out, kind, is_split && split_critical ? VTC_SEV_CRITICAL : VTC_SEV_WARNING,
-		is_split ? &split : &merged, "%s advertises %s groups %s; measured %s%s",
-		adv->source, vtc_level_name(level), adv_s, real_s,
-		inf->homogeneous ? " (all pairs alike)" : "");
+}
+
+/* A level finding from the judgement of one advertised level. */
+static int level_finding(const struct vtc_judgement *j, enum vtc_jlevel jl,
+			 const struct vtc_inferred *inf, const struct vtc_topo *adv,
+			 const struct vtc_platform *plat, struct vtc_findings *out)
+{
+	static const enum vtc_fkind kind[VTC_JL_COUNT] = {
+		VTC_FK_LLC_MISMATCH, VTC_FK_SOCKET_MISMATCH, VTC_FK_NUMA_MISMATCH};
+	const struct vtc_jlevel_result *res = &j->lvl[jl];
+	bool split = !vtc_cpuset_empty(&res->split);
+	char adv_s[128] = "";
+	struct vtc_finding *f;
+
+	if (!split && vtc_cpuset_empty(&res->merged))
+		return 0;
+	format_groups(&adv->groups[res->level], adv_s, sizeof(adv_s));
+	f = vtc_findings_add(out, kind[jl],
+			     split && jl == VTC_JL_SOCKET ? VTC_SEV_CRITICAL : VTC_SEV_WARNING,
+			     split ? &res->split : &res->merged,
+			     "%s advertises %s groups %s; measured: %s", adv->source,
+			     vtc_level_name(res->level), adv_s, res->evidence);
 	if (!f)
 		return -ENOMEM;
-	if (is_split) {
-		double in, across;
-		split_ns(inf, gk, adv, level, ns, &in, &across);
+	if (split && jl == VTC_JL_NUMA)
+		snprintf(f->cost, sizeof(f->cost),
+			 "memory the guest allocates 'node-local' may sit a socket away, and the "
+			 "scheduler balances tasks over vCPUs %.0f ns apart as if they were near",
+			 res->across_ns);
+	else if (split)
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest treats vCPUs %.0f ns apart as close (%.1fx the %.0f ns inside "
 			 "a measured group) and co-locates communicating threads there",
-			 across, across / in, in);
-	}
+			 res->across_ns, res->across_ns / res->in_ns, res->in_ns);
 	else
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest keeps apart threads that share a %s (advertised-apart pairs "
-			 "measure %.0f ns)", gk == VTC_GROUP_LLC ? "cache" : "socket",
-			 cross_group_ns(adv, level, ns, &inf->cpus));
-	set_fix(f, inf, plat);
+			 "measure %.0f ns, as near as pairs inside a group)",
+			 jl == VTC_JL_LLC ? "cache" : jl == VTC_JL_SOCKET ? "socket" : "node",
+			 res->across_ns);
+	set_fix(f, inf, plat, adv);
 	return 0;
 }
 
-static int find_levels(const struct vtc_inferred *inf, const struct ns_cache *ns,
-		       const struct vtc_topo *adv, const struct vtc_platform *plat,
-		       struct vtc_findings *out)
+/* Phantom SMT refuted by latency alone: advertised siblings that read like
+ * the bulk of their rows. */
+static int latency_phantom(const struct vtc_judgement *j, const struct vtc_inferred *inf,
+			   const struct vtc_topo *adv, const struct vtc_platform *plat,
+			   struct vtc_findings *out)
 {
-	bool llc_only = inf->llc_socket_ambiguous && plat_amd(plat);
-	int rc = 0;
+	struct vtc_finding *f;
 
-	/* One intermediate level that matches the advertised L3 is the LLC;
-	 * otherwise on Intel (LLC = socket) a split is a socket split, while
-	 * on AMD it is most likely a CCX (LLC) split. */
-	if (inf->llc_socket_ambiguous && adv->level_known[VTC_LEVEL_L3]) {
-		vtc_cpuset s, m;
-		partition_diff(inf, VTC_GROUP_LLC, adv, VTC_LEVEL_L3, &s, &m);
-		llc_only |= vtc_cpuset_empty(&s) && vtc_cpuset_empty(&m);
-	}
-	if (inf->known[VTC_GROUP_LLC] && adv->level_known[VTC_LEVEL_L3])
-		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_LLC_MISMATCH, VTC_LEVEL_L3,
-				       VTC_GROUP_LLC, false, out);
-	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !llc_only &&
-	    adv->level_known[VTC_LEVEL_PACKAGE])
-		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_SOCKET_MISMATCH, VTC_LEVEL_PACKAGE,
-				       VTC_GROUP_SOCKET, true, out);
-	/* NUMA follows sockets except on AMD, where a split level is a CCX. */
-	if (rc == 0 && inf->known[VTC_GROUP_SOCKET] && !inf->homogeneous &&
-	    !(inf->llc_socket_ambiguous && plat_amd(plat)) && adv->level_known[VTC_LEVEL_NUMA])
-		rc = add_level_finding(inf, ns, adv, plat, VTC_FK_NUMA_MISMATCH, VTC_LEVEL_NUMA,
-				       VTC_GROUP_SOCKET, false, out);
+	if (vtc_cpuset_empty(&j->phantom))
+		return 0;
+	f = vtc_findings_add(out, VTC_FK_PHANTOM_SMT, VTC_SEV_CRITICAL, &j->phantom,
+			     "%s: %d of %d advertised sibling pairs read like other pairs, not "
+			     "like a shared L1: %s", adv->source, j->smt_refuted, j->smt_tested,
+			     j->phantom_evidence);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->cost, sizeof(f->cost),
+		 "the guest packs communicating threads on 'siblings' expecting a shared core "
+		 "but pays %.1f ns per handoff, as between any other vCPUs", j->phantom_ns);
+	set_fix(f, inf, plat, adv);
+	return 0;
+}
+
+static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferred *inf,
+			  const struct vtc_topo *adv, const struct vtc_platform *plat,
+			  struct vtc_findings *out)
+{
+	struct vtc_finding *f;
+
+	if (vtc_cpuset_empty(&j->hidden))
+		return 0;
+	f = vtc_findings_add(out, VTC_FK_HIDDEN_SMT,
+			     j->hidden_is_smt ? VTC_SEV_CRITICAL : VTC_SEV_WARNING, &j->hidden,
+			     "%s: advertised as separate cores but %s: %s", adv->source,
+			     j->hidden_is_smt ? "share one core (on this x86 CPU only SMT "
+						"siblings read this near)"
+					      : "share a core or an L2 (latency alone cannot "
+						"tell which here)",
+			     j->hidden_evidence);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->cost, sizeof(f->cost),
+		 "threads the guest spreads over 'separate cores' share one core's units "
+		 "(or its L2), and the guest scheduler does not know it");
+	set_fix(f, inf, plat, adv);
+	return 0;
+}
+
+static void take_groups(struct vtc_inferred *inf, enum vtc_gkind k, struct vtc_igroups *g)
+{
+	free(inf->groups[k].g);
+	inf->groups[k] = *g;
+	inf->known[k] = true;
+	memset(g, 0, sizeof(*g));
+}
+
+/* The measured columns of every report show the judged topology: the
+ * advertised one, corrected where the evidence contradicts it. */
+static void adopt_judgement(struct vtc_inferred *inf, struct vtc_judgement *j, bool latency_smt,
+			    const struct vtc_evidence *e)
+{
+	if (latency_smt && j->smt_measured.count && (j->smt_judged || e->n_units > 0))
+		take_groups(inf, VTC_GROUP_SMT, &j->smt_measured);
+	if (j->lvl[VTC_JL_LLC].judged && j->lvl[VTC_JL_LLC].measured.count)
+		take_groups(inf, VTC_GROUP_LLC, &j->lvl[VTC_JL_LLC].measured);
+	if (j->lvl[VTC_JL_SOCKET].judged && j->lvl[VTC_JL_SOCKET].measured.count)
+		take_groups(inf, VTC_GROUP_SOCKET, &j->lvl[VTC_JL_SOCKET].measured);
+	inf->llc_socket_ambiguous = false;
+}
+
+static bool plat_x86_smt(const struct vtc_platform *p)
+{
+	static const char *const v[] = {"GenuineIntel", "AuthenticAMD", "HygonGenuine"};
+
+	for (size_t i = 0; p && i < sizeof(v) / sizeof(v[0]); i++)
+		if (strcmp(p->cpuid_vendor, v[i]) == 0 || strcmp(p->cpu_vendor, v[i]) == 0)
+			return true;
+	return false;
+}
+
+static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
+			  const struct vtc_topo *adv, const struct vtc_platform *plat,
+			  struct vtc_findings *out)
+{
+	bool latency_smt = !inf->have_contention;
+	struct vtc_evidence e;
+	struct vtc_judgement j;
+	int rc = vtc_evidence_init(&e, r, inf);
+
+	if (rc == 0)
+		rc = vtc_judge(&e, adv, &inf->cpus, latency_smt, plat_x86_smt(plat),
+			       !plat_amd(plat), &j);
+	/* fixes suggest the judged topology: adopt it first */
+	if (rc == 0)
+		adopt_judgement(inf, &j, latency_smt, &e);
+	if (rc == 0 && latency_smt)
+		rc = latency_phantom(&j, inf, adv, plat, out);
+	if (rc == 0 && latency_smt)
+		rc = latency_hidden(&j, inf, adv, plat, out);
+	for (int l = 0; rc == 0 && l < VTC_JL_COUNT; l++)
+		rc = level_finding(&j, (enum vtc_jlevel)l, inf, adv, plat, out);
+	vtc_judgement_free(&j);
+	vtc_evidence_free(&e);
 	return rc;
 }
 
-int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
+int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 		const struct vtc_topo *adv, const struct vtc_platform *plat,
 		struct vtc_findings *out)
 {
@@ -599,9 +694,9 @@ int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
 		return -EINVAL;
 	if (inf->unknown)
 		return 0;
-	rc = find_stacked(inf, plat, out);
+	rc = find_stacked(inf, plat, adv, out);
 	if (rc == 0 && inf->floating)
-		return find_floating(inf, plat, out);
+		return find_floating(inf, plat, adv, out);
 	if (rc)
 		return rc;
 	ns = malloc(sizeof(*ns));
@@ -611,12 +706,14 @@ int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
 		free(ns);
 		return -ENOMEM;
 	}
-	if (inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
+	/* With contention data SMT is the inference's, confirmed by co-runs. */
+	if (inf->have_contention && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
 		rc = find_phantom(inf, r, adv, plat, out);
-	if (rc == 0 && inf->known[VTC_GROUP_SMT] && adv->level_known[VTC_LEVEL_SMT])
+	if (rc == 0 && inf->have_contention && inf->known[VTC_GROUP_SMT] &&
+	    adv->level_known[VTC_LEVEL_SMT])
 		rc = find_hidden(inf, r, ns, adv, plat, out);
 	if (rc == 0)
-		rc = find_levels(inf, ns, adv, plat, out);
+		rc = judge_findings(inf, r, adv, plat, out);
 	free(ns->pm);
 	free(ns);
 	return rc;

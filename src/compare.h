@@ -15,9 +15,13 @@
  * stacked, floating, llc-mismatch, socket-mismatch, numa-mismatch. Each
  * finding carries evidence numbers from @r, the cost, and a fix tailored to
  * @plat (may be NULL: generic advice) that always names the advertised
- * topology that would match. Nothing is added when @inf is unknown.
+ * topology that would match (only when it differs from what is advertised).
+ * Cache, socket and NUMA levels, and SMT when there is no contention data,
+ * are judged on the latency evidence (judge.h); the measured groups of @inf
+ * are then replaced by the judged ones (the advertised topology, corrected
+ * where the evidence contradicts it). Nothing is added when @inf is unknown.
  * Returns 0, -EINVAL (NULL argument), -ENOMEM. */
-int vtc_compare(const struct vtc_inferred *inf, const struct vtc_results *r,
+int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 		const struct vtc_topo *adv, const struct vtc_platform *plat,
 		struct vtc_findings *out);
 
