@@ -306,12 +306,23 @@ static void set_fix(struct vtc_finding *f, const struct vtc_inferred *inf,
 	vtc_compare_suggest(inf, sug, sizeof(sug));
 	suggest_advertised(adv, &inf->cpus, now, sizeof(now));
 	if (strcmp(sug, now) == 0) {
-		snprintf(f->fix, sizeof(f->fix), "%s; %s", fix_text(f->kind, plat_kind(plat)),
+		char groups[256] = "";
+		enum vtc_gkind gk = f->kind == VTC_FK_LLC_MISMATCH ? VTC_GROUP_LLC : VTC_GROUP_SOCKET;
+		for (int q = 0; inf->known[gk] && q < inf->groups[gk].count; q++) {
+			char l[64];
+			vtc_cpulist_format(&inf->groups[gk].g[q].cpus, l, sizeof(l));
+			cat(groups, sizeof(groups), q < 6 ? "%s{%s}" : "%s...", q ? " " : "", l);
+			if (q >= 6)
+				break;
+		}
+		snprintf(f->fix, sizeof(f->fix), "%s; %s%s%s", fix_text(f->kind, plat_kind(plat)),
 			 f->kind == VTC_FK_LLC_MISMATCH
-				 ? "describe one last-level cache per measured group"
+				 ? "describe one last-level cache per measured group: "
 			 : f->kind == VTC_FK_NUMA_MISMATCH
-				 ? "advertise one NUMA node per measured socket"
-				 : "the advertised layout is right once the placement matches it");
+				 ? "advertise one NUMA node per measured socket: "
+				 : "the advertised layout is right once the placement matches it",
+			 f->kind == VTC_FK_LLC_MISMATCH || f->kind == VTC_FK_NUMA_MISMATCH ? groups : "",
+			 "");
 		return;
 	}
 	snprintf(f->fix, sizeof(f->fix), "%s; %s: %s", fix_text(f->kind, plat_kind(plat)),

@@ -14,10 +14,12 @@
 #include "infer.h"
 #include "results.h"
 
-/* Largest group of vCPUs that may share one core or one L1/L2 (SMT4, a
- * 4-core L2 cluster): a near tier whose cliques are bigger is a cache or a
- * socket, never a core. */
-#define VTC_EVIDENCE_MAX_UNIT 4
+/* Largest group of vCPUs taken as sharing one core or one L1/L2: a near
+ * tier of disjoint pairs is SMT2 (x86) or a 2-core L2 cluster; a near tier
+ * of bigger cliques is as likely a small socket or cache (two sockets of
+ * four vCPUs read exactly like SMT4), so it is left to the cache and
+ * socket levels. SMT4/SMT8 is not told from latency alone. */
+#define VTC_EVIDENCE_MAX_UNIT 2
 
 struct vtc_evidence {
 	int n;            /* probed CPUs */
@@ -29,7 +31,7 @@ struct vtc_evidence {
 	double *pair_ns;        /* triangular over ranks; median one-way ns, -1 none */
 	/* The near tier (tier 0) as sharing units: set only when it has at least
 	 * two components and every component is a clique of 2..MAX_UNIT vCPUs
-	 * whose pairs all read in tier 0. */
+	 * whose pairs all read in tier 0 (pairs, see above). */
 	int n_units;
 	int *unit;        /* rank -> unit id, -1 none */
 	vtc_cpuset *unit_cpus; /* n_units sets */

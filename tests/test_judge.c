@@ -1,0 +1,381 @@
+/* test_judge.c - the advertised topology judged against latency evidence:
+ * each principle of judge.h on a small matrix built for it, through the
+ * whole chain (infer -> compare -> verdict) as an imported matrix is.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "compare.h"
+#include "evidence.h"
+#include "infer.h"
+#include "judge.h"
+#include "sim.h"
+#include "verdict.h"
+
+typedef double (*model_fn)(int a, int b);
+
+struct run {
+	struct vtc_results r;
+	struct vtc_topo adv;
+	struct vtc_inferred inf;
+	struct vtc_findings fs;
+	struct vtc_platform plat;
+	enum vtc_exit st;
+	char why[320];
+};
+
+/* Deterministic +-4% jitter so no two pairs read exactly alike. */
+static double jitter(int a, int b)
+{
+	unsigned h = (unsigned)(a * 7919 + b * 104729) * 2654435761u;
+	return 1.0 + ((double)(h >> 16) / 65536.0 - 0.5) * 0.08;
+}
+
+/* One pass of imported one-way latencies from @m for @nv vCPUs. */
+static void build_results(struct vtc_results *r, int nv, model_fn m)
+{
+	vtc_cpuset probed;
+
+	vtc_cpuset_clear(&probed);
+	for (int v = 0; v < nv; v++)
+		vtc_cpuset_set(&probed, v);
+	assert_int_equal(vtc_results_init(r, &probed, 1), 0);
+	for (int k = 0; k < r->n_pairs; k++) {
+		struct vtc_lat_stats *s = &r->pairs[k].pass[0];
+		double ns = m(r->pairs[k].a, r->pairs[k].b) * jitter(r->pairs[k].a, r->pairs[k].b);
+		s->measured = true;
+		s->samples = 1;
+		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = ns;
+	}
+	r->n_passes = 1;
+	snprintf(r->backend, sizeof(r->backend), "import");
+}
+
+static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
+{
+	build_results(&x->r, nv, m);
+	snprintf(x->plat.cpu_vendor, sizeof(x->plat.cpu_vendor), "%s", vendor);
+	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
+	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
+	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
+}
+
+static void done(struct run *x)
+{
+	vtc_findings_free(&x->fs);
+	vtc_inferred_free(&x->inf);
+	vtc_topo_free(&x->adv);
+	vtc_results_free(&x->r);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Re-key the advertised @level of CPU v to key[v] and rebuild groups. */
+static void set_level(struct vtc_topo *t, enum vtc_level level, const int *key, int nv)
+{
+	for (int v = 0; v < nv; v++) {
+		vtc_cpuset_clear(&t->cpu[v].siblings[level]);
+		for (int w = 0; w < nv; w++)
+			if (key[w] == key[v])
+				vtc_cpuset_set(&t->cpu[v].siblings[level], w);
+	}
+	assert_int_equal(vtc_topo_build_groups(t), 0);
+}
+
+static int count(const struct run *x, enum vtc_fkind k)
+{
+	return vtc_findings_count_kind(&x->fs, k);
+}
+
+static const struct vtc_finding *find(const struct run *x, enum vtc_fkind k)
+{
+	for (int i = 0; i < x->fs.count; i++)
+		if (x->fs.item[i].kind == k)
+			return &x->fs.item[i];
+	return NULL;
+}
+
+/* ---- models -------------------------------------------------------------- */
+
+/* One mesh, every pair alike (Graviton2-like). */
+static double homogeneous(int a, int b)
+{
+	(void)a;
+	(void)b;
+	return 45.0;
+}
+
+/* SMT siblings 2k,2k+1 at 7 ns, one shared L3 at 45 ns. */
+static double smt_pairs(int a, int b)
+{
+	return a / 2 == b / 2 ? 7.0 : 45.0;
+}
+
+/* Two sockets of 16 (siblings 2k,2k+1, CCX of 4 vCPUs); the line is homed
+ * on socket 0, so on socket 1 pairs of different CCXs read as far as pairs
+ * across sockets (core-to-core-latency's artifact). */
+static double homed(int a, int b)
+{
+	if (a / 2 == b / 2)
+		return 8.0;
+	if (a / 4 == b / 4)
+		return 25.0;
+	if (a / 16 != b / 16)
+		return 265.0;
+	return a < 16 ? 132.0 : 265.0;
+}
+
+/* Two sockets of 4, no SMT. */
+static double two_sockets(int a, int b)
+{
+	return a / 4 == b / 4 ? 48.0 : 140.0;
+}
+
+/* ---- SMT ----------------------------------------------------------------- */
+
+static void test_phantom_homogeneous(void **state)
+{
+	struct run x = {0};
+	const struct vtc_finding *f;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 4, 2, 1), 0);
+	judge_run(&x, 8, homogeneous, "");
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	f = find(&x, VTC_FK_PHANTOM_SMT);
+	assert_non_null(f);
+	assert_int_equal(vtc_cpuset_count(&f->cpus), 8);
+	assert_null(strstr(f->evidence, "nan"));
+	/* the fix names a layout that differs from the advertised one */
+	assert_non_null(strstr(f->fix, "threads=1"));
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
+	done(&x);
+}
+
+/* Four vCPUs: each row has two other partners, too few to say the
+ * advertised siblings read like the bulk. */
+static void test_phantom_needs_enough_pairs(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 2, 2, 1), 0);
+	judge_run(&x, 4, homogeneous, "");
+	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 0);
+	done(&x);
+}
+
+static void test_honest_smt(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
+	judge_run(&x, 16, smt_pairs, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_true(x.inf.known[VTC_GROUP_SMT]);
+	assert_int_equal(x.inf.groups[VTC_GROUP_SMT].count, 8);
+	done(&x);
+}
+
+static void test_hidden_smt_x86_is_critical(void **state)
+{
+	struct run x = {0};
+	const struct vtc_finding *f;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
+	judge_run(&x, 16, smt_pairs, "AuthenticAMD");
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_int_equal(f->severity, VTC_SEV_CRITICAL);
+	assert_int_equal(vtc_cpuset_count(&f->cpus), 16);
+	/* not a cache problem: the near pairs are cores, the L3 reads alike */
+	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 0);
+	assert_non_null(strstr(f->fix, "threads=2"));
+	done(&x);
+}
+
+static void test_hidden_sharing_elsewhere_is_warning(void **state)
+{
+	struct run x = {0};
+	const struct vtc_finding *f;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
+	judge_run(&x, 16, smt_pairs, "");
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_int_equal(f->severity, VTC_SEV_WARNING);
+	assert_non_null(strstr(f->evidence, "core or an L2"));
+	done(&x);
+}
+
+/* The same near pairs advertised as sharing an L2 (an Arm cluster): held
+ * by an advertised cache that reads near, nothing hidden. */
+static void test_near_pairs_held_by_l2(void **state)
+{
+	struct run x = {0};
+	int key[16];
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
+	for (int v = 0; v < 16; v++)
+		key[v] = v / 2;
+	set_level(&x.adv, VTC_LEVEL_L2, key, 16);
+	judge_run(&x, 16, smt_pairs, "");
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+}
+
+/* One near pair on one CPU's row is noise, not a tier of sharing. */
+static double one_noisy_pair(int a, int b)
+{
+	return a == 3 && b == 9 ? 12.0 : 45.0;
+}
+
+static void test_one_pair_is_noise(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
+	judge_run(&x, 16, one_noisy_pair, "GenuineIntel");
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
+	assert_int_not_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* ---- cache, socket, NUMA ------------------------------------------------- */
+
+static void test_home_node_artifact_is_ok(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	/* 2 sockets x 8 cores x 2 threads, one L3 per 2-core CCX */
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 4), 0);
+	judge_run(&x, 32, homed, "AuthenticAMD");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+}
+
+static void test_one_socket_told_is_flagged(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 8), 0);
+	judge_run(&x, 32, homed, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 1);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* One L3 described over four CCXs per socket: a cache problem on AMD. */
+static void test_llc_merged_amd(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 1), 0);
+	judge_run(&x, 32, homed, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 1);
+	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 0);
+	assert_int_equal(x.st, VTC_EXIT_WARNING);
+	done(&x);
+}
+
+/* Intel: one L3 over a whole advertised package that splits in two is two
+ * sockets, and the NUMA node that spans them is wrong too. */
+static void test_intel_llc_split_is_socket(void **state)
+{
+	struct run x = {0};
+	const struct vtc_finding *f;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 1, 1), 0);
+	judge_run(&x, 8, two_sockets, "GenuineIntel");
+	f = find(&x, VTC_FK_SOCKET_MISMATCH);
+	assert_non_null(f);
+	assert_int_equal(f->severity, VTC_SEV_CRITICAL);
+	assert_non_null(strstr(f->fix, "sockets=2"));
+	assert_int_equal(count(&x, VTC_FK_NUMA_MISMATCH), 1);
+	assert_int_equal(x.inf.groups[VTC_GROUP_SOCKET].count, 2);
+	done(&x);
+}
+
+/* Sockets advertised across the real ones: vCPUs told apart read nearer
+ * than vCPUs told together. */
+static void test_scrambled_sockets(void **state)
+{
+	struct run x = {0};
+	int key[8] = {0, 1, 0, 1, 0, 1, 0, 1};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 4, 1, 1), 0);
+	set_level(&x.adv, VTC_LEVEL_PACKAGE, key, 8);
+	set_level(&x.adv, VTC_LEVEL_L3, key, 8);
+	set_level(&x.adv, VTC_LEVEL_NUMA, key, 8);
+	judge_run(&x, 8, two_sockets, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 1);
+	assert_int_equal(x.inf.groups[VTC_GROUP_SOCKET].count, 2);
+	assert_true(vtc_cpuset_test(&x.inf.groups[VTC_GROUP_SOCKET].g[0].cpus, 1));
+	done(&x);
+}
+
+/* Two advertised sockets that read as one. */
+static void test_merged_sockets(void **state)
+{
+	struct run x = {0};
+	const struct vtc_finding *f;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 1, 1), 0);
+	judge_run(&x, 16, homogeneous, "GenuineIntel");
+	f = find(&x, VTC_FK_LLC_MISMATCH) ? find(&x, VTC_FK_LLC_MISMATCH)
+					   : find(&x, VTC_FK_SOCKET_MISMATCH);
+	assert_non_null(f);
+	assert_int_equal(f->severity, VTC_SEV_WARNING);
+	assert_int_equal(x.st, VTC_EXIT_WARNING);
+	done(&x);
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static void test_evidence_units(void **state)
+{
+	struct run x = {0};
+	struct vtc_evidence e;
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
+	judge_run(&x, 16, smt_pairs, "GenuineIntel");
+	assert_int_equal(vtc_evidence_init(&e, &x.r, &x.inf), 0);
+	assert_int_equal(e.n_units, 8);
+	assert_int_equal(vtc_evidence_unit(&e, 4), vtc_evidence_unit(&e, 5));
+	assert_int_not_equal(vtc_evidence_unit(&e, 5), vtc_evidence_unit(&e, 6));
+	assert_int_equal(vtc_evidence_tier(&e, 4, 5), 0);
+	assert_int_equal(vtc_evidence_tier(&e, 5, 4), 0);
+	assert_int_equal(vtc_evidence_tier(&e, 5, 6), 1);
+	assert_int_equal(vtc_evidence_tier(&e, 5, 5), -1);
+	assert_int_equal(vtc_evidence_tier(&e, 5, 99), -1);
+	vtc_evidence_free(&e);
+	assert_int_equal(vtc_evidence_init(NULL, &x.r, &x.inf), -EINVAL);
+	done(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_phantom_homogeneous),
+		cmocka_unit_test(test_phantom_needs_enough_pairs),
+		cmocka_unit_test(test_honest_smt),
+		cmocka_unit_test(test_hidden_smt_x86_is_critical),
+		cmocka_unit_test(test_hidden_sharing_elsewhere_is_warning),
+		cmocka_unit_test(test_near_pairs_held_by_l2),
+		cmocka_unit_test(test_one_pair_is_noise),
+		cmocka_unit_test(test_home_node_artifact_is_ok),
+		cmocka_unit_test(test_one_socket_told_is_flagged),
+		cmocka_unit_test(test_llc_merged_amd),
+		cmocka_unit_test(test_intel_llc_split_is_socket),
+		cmocka_unit_test(test_scrambled_sockets),
+		cmocka_unit_test(test_merged_sockets),
+		cmocka_unit_test(test_evidence_units),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
