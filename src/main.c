@@ -204,7 +204,7 @@ static double now_s(void)
 static int cannot_write(const char *what, const char *path, int rc, const char *hint)
 {
 	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s)%s\n", what, path,
-		strerror(-rc), hint);
+		vtc_output_strerror(rc), hint);
 	return rc;
 }
 
@@ -215,11 +215,21 @@ static int check_output_paths(const struct opts *o)
 	static const char hint[] = "; choose a writable path";
 	const char *paths[] = {o->json_path, o->svg_path, o->prom_path};
 	const char *what[] = {"JSON report", "SVG heatmap", "Prometheus metrics"};
+	const char *ins[] = {o->analyze_path, o->matrix_in};
+	size_t bad, other;
 	int rc;
 
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(paths); i++)
 		if (paths[i] && (rc = vtc_output_path_check(paths[i])))
 			return cannot_write(what[i], paths[i], rc, hint);
+	/* An output must never replace the report being analyzed, or another. */
+	if (vtc_output_check_distinct(paths, VTC_ARRAY_SIZE(paths), ins, VTC_ARRAY_SIZE(ins),
+				      &bad, &other)) {
+		fprintf(stderr, "vtopocheck: the %s and the %s are both %s; give each its own "
+			"file\n", what[bad], other < VTC_ARRAY_SIZE(paths) ? what[other] :
+			"input", paths[bad]);
+		return -EEXIST;
+	}
 	return 0;
 }
 
@@ -245,7 +255,7 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 
 static int emit(struct vtc_app *app, const struct opts *o)
 {
-	bool json_on_stdout = o->json_path && strcmp(o->json_path, "-") == 0;
+	bool json_on_stdout = vtc_output_is_stdout(o->json_path);
 
 	if (o->matrix != MATRIX_NONE && app->have_results)
 		vtc_matrix_print(stdout, &app->res,
@@ -311,6 +321,7 @@ int main(int argc, char **argv)
 	int rc, status;
 
 	install_signals();
+	vtc_output_set_stop(&g_stop);
 	if ((rc = parse_args(argc, argv, &o)))
 		return rc;
 	if (check_output_paths(&o))
