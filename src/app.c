@@ -18,6 +18,7 @@
 #include "consist.h"
 #include "cpuid.h"
 #include "hw.h"
+#include "input.h"
 #include "matrix_import.h"
 #include "platform_sysfs.h"
 #include "procstat.h"
@@ -406,26 +407,23 @@ int vtc_app_load_report(struct vtc_app *app, const char *path)
 
 int vtc_app_import_matrix(struct vtc_app *app, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char err[200] = "";
-	int rc;
+	char err[300] = "";
+	FILE *f;
+	int rc = vtc_input_open(path, VTC_INPUT_MATRIX_MAX, &f);
 
-	if (!f)
-		return set_err(app, -errno, "%s: cannot open the matrix (%s)", path,
-			       strerror(errno));
-	rc = vtc_matrix_import(f, &app->res, err, sizeof(err));
+	if (rc)
+		return set_err(app, rc, "%s: cannot read the matrix (%s); give a c2clat or "
+			       "core-to-core-latency matrix file", path, vtc_input_strerror(rc));
+	rc = vtc_matrix_import_within(f, &app->sysfs.online, &app->res, err, sizeof(err));
 	fclose(f);
+	if (rc == -ENXIO)
+		return set_err(app, rc, "%s: %s; give the measured machine's sysfs with "
+			       "--sysroot DIR", path, err);
+	if (rc == -EINTR)
+		return set_err(app, rc, "%s: interrupted while reading the matrix", path);
 	if (rc)
 		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
 			       path, err[0] ? err : strerror(-rc));
 	app->have_results = true;
-	if (!vtc_cpuset_subset(&app->res.probed, &app->sysfs.online)) {
-		char probed[128], online[128];
-		vtc_cpulist_format(&app->res.probed, probed, sizeof(probed));
-		vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
-		return set_err(app, -EINVAL, "%s: the matrix has CPUs %s but the advertised "
-			       "topology has only %s online; give the measured machine's sysfs "
-			       "with --sysroot DIR", path, probed, online);
-	}
 	return 0;
 }

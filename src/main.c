@@ -19,6 +19,7 @@
 #include "report_prom.h"
 #include "report_svg.h"
 #include "report_text.h"
+#include "stop.h"
 #include "usage.h"
 #include "verdict.h"
 #include "vtc.h"
@@ -321,7 +322,7 @@ int main(int argc, char **argv)
 	int rc, status;
 
 	install_signals();
-	vtc_output_set_stop(&g_stop);
+	vtc_stop_set(&g_stop);
 	if ((rc = parse_args(argc, argv, &o)))
 		return rc;
 	if (check_output_paths(&o))

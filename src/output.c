@@ -16,17 +16,11 @@
 #include <unistd.h>
 
 #include "output.h"
-
-static volatile int *g_stop;
-
-void vtc_output_set_stop(volatile int *stop)
-{
-	g_stop = stop;
-}
+#include "stop.h"
 
 static bool stopped(void)
 {
-	return g_stop && *g_stop;
+	return vtc_stop_requested();
 }
 
 bool vtc_output_is_stdout(const char *path)

@@ -58,14 +58,11 @@ typedef int (*vtc_writer_fn)(FILE *f, void *arg);
 /* Write @path through @writer, by the kind of @path (see above). Leftover
  * temporaries of killed runs (".<name>.<pid>.vtctmp", pid gone) are removed
  * first. On any failure the temporary file is removed and an existing
- * regular file is left untouched. When the stop flag (vtc_output_set_stop)
+ * regular file is left untouched. When the stop flag (stop.h)
  * is raised, nothing is renamed into place: -EINTR. Returns 0, the writer's
  * -errno, or the -errno of the failed write itself (-ENOSPC for a full
  * disk), or one of vtc_output_resolve's. */
 int vtc_output_write_atomic(const char *path, vtc_writer_fn writer, void *arg);
-
-/* The flag a signal handler raises; checked before a file is put in place. */
-void vtc_output_set_stop(volatile int *stop);
 
 /* strerror for the codes above, naming the path kinds refused. */
 const char *vtc_output_strerror(int rc);

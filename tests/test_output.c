@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "output.h"
+#include "stop.h"
 
 static char tmpdir[64];
 
@@ -195,10 +196,10 @@ static void test_stop(void **state)
 	(void)state;
 
 	assert_int_equal(vtc_output_write_atomic(at("k.json"), write_text, "old"), 0);
-	vtc_output_set_stop(&stop);
+	vtc_stop_set(&stop);
 	stop = 1;
 	assert_int_equal(vtc_output_write_atomic(at("k.json"), write_text, "new"), -EINTR);
-	vtc_output_set_stop(NULL);
+	vtc_stop_set(NULL);
 	slurp(at("k.json"), buf, sizeof(buf));
 	assert_string_equal(buf, "old");
 }
