@@ -286,10 +286,14 @@ int vtc_app_judge(struct vtc_app *app)
 	rc = vtc_infer(&app->res, &app->sysfs, &app->inf);
 	/* An interrupted run still gets a complete report: whatever inference
 	 * makes of the partial data is kept, the verdict is UNKNOWN. */
-	if (app->res.interrupted) {
+	if (app->res.interrupted || app->res.watchdog) {
 		app->status = VTC_EXIT_UNKNOWN;
-		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: interrupted before the "
-			 "measurement finished; the report holds the partial data");
+		snprintf(app->reason, sizeof(app->reason), "%s", app->res.interrupted ?
+			 "UNKNOWN: interrupted before the measurement finished; the report "
+			 "holds the partial data" :
+			 "UNKNOWN: the probes' cycle counter did not keep pace with the wall "
+			 "clock (stopped or slow, as under emulation); the watchdog ended "
+			 "probing at the budget; the report holds the partial data");
 		return vtc_findings_append(&app->findings, &app->consist);
 	}
 	if (rc)

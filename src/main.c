@@ -249,6 +249,13 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 			cannot_write("SVG heatmap", o->svg_path, rc, hint);
 		bad = rc;
 	}
+	/* The metrics come last and say how the run ends: an output or stdout
+	 * that failed before them makes it UNKNOWN (exit 3), for them too. */
+	if (o->prom_path && (bad || fflush(stdout) != 0 || ferror(stdout))) {
+		app->status = VTC_EXIT_UNKNOWN;
+		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: an output could not be "
+			 "written");
+	}
 	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path)))
 		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint);
 	return bad != 0;
@@ -344,6 +351,13 @@ int main(int argc, char **argv)
 		return VTC_EXIT_UNKNOWN;
 	}
 	app.wall_s = now_s() - t0;
+	if (g_stop && app.status != VTC_EXIT_UNKNOWN) {
+		/* A signal after the measurements, or during --analyze's
+		 * judgement: the report is written, as UNKNOWN. */
+		app.status = VTC_EXIT_UNKNOWN;
+		snprintf(app.reason, sizeof(app.reason), "UNKNOWN: interrupted by a signal "
+			 "before the run finished");
+	}
 	status = (int)app.status;
 	if (emit(&app, &o) || finish_output())
 		status = VTC_EXIT_UNKNOWN;

@@ -18,9 +18,14 @@
 #include "output.h"
 #include "stop.h"
 
+/* Raised before the write began: an interrupted run still writes its
+ * (complete, UNKNOWN) report. Raised during it: the write is abandoned and
+ * nothing is put in place. */
+static bool g_stop_at_start;
+
 static bool stopped(void)
 {
-	return vtc_stop_requested();
+	return !g_stop_at_start && vtc_stop_requested();
 }
 
 bool vtc_output_is_stdout(const char *path)
@@ -362,6 +367,7 @@ int vtc_output_write_atomic(const char *path, vtc_writer_fn writer, void *arg)
 		return -EINVAL;
 	if ((rc = vtc_output_resolve(path, &t)))
 		return rc;
+	g_stop_at_start = vtc_stop_requested();
 	if (t.kind == VTC_OUT_STDOUT) {
 		if (fflush(stdout) != 0)
 			rc = -errno;

@@ -59,7 +59,8 @@ typedef int (*vtc_writer_fn)(FILE *f, void *arg);
  * temporaries of killed runs (".<name>.<pid>.vtctmp", pid gone) are removed
  * first. On any failure the temporary file is removed and an existing
  * regular file is left untouched. When the stop flag (stop.h)
- * is raised, nothing is renamed into place: -EINTR. Returns 0, the writer's
+ * rises during the write, nothing is renamed into place: -EINTR (raised
+ * before it began, the write goes ahead: an interrupted run's report). Returns 0, the writer's
  * -errno, or the -errno of the failed write itself (-ENOSPC for a full
  * disk), or one of vtc_output_resolve's. */
 int vtc_output_write_atomic(const char *path, vtc_writer_fn writer, void *arg);
