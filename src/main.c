@@ -39,6 +39,7 @@ struct opts {
 	vtc_cpuset cpus;
 	enum vtc_fail_on fail_on;
 	bool have_fail_on;
+	bool seen[128]; /* options given, by short code: for check_conflicts */
 	struct vtc_probe_params params;
 };
 
@@ -138,6 +139,28 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Options that mean nothing together are refused, not silently dropped. */
+static int check_conflicts(const struct opts *o)
+{
+	static const struct { int c; const char *name; } probe_opts[] = {
+		{'c', "--cpus"}, {'b', "--budget"}, {'P', "--passes"}, {'s', "--serial"},
+		{'n', "--no-contention"},
+	};
+
+	if (o->seen['a'] && o->seen['A'])
+		return bad_usage("%s", "--advertised and --analyze are different modes; give one");
+	if ((o->seen['D'] && !o->cpuid_dump[0]) || (o->seen['S'] && !o->sysroot[0]))
+		return bad_usage("%s", "--cpuid-dump and --sysroot need a directory, not ''");
+	for (size_t i = 0; o->mode != MODE_RUN && i < VTC_ARRAY_SIZE(probe_opts); i++)
+		if (o->seen[probe_opts[i].c])
+			return bad_usage("%s only applies when probing; nothing is probed with "
+					 "--advertised or --analyze", probe_opts[i].name);
+	if (o->analyze_path && (o->seen['S'] || o->seen['D']))
+		return bad_usage("%s", "--sysroot and --cpuid-dump do not apply to --analyze "
+				 "REPORT.json: the report holds its own advertised topology");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -168,9 +191,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->fail_on = VTC_FAIL_WARNING;
 	vtc_probe_params_default(&o->params);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1) {
 		if ((rc = parse_option(c == '?' ? 0 : c, argc, argv, o)))
 			return rc;
+		if (c > 0 && c < 128)
+			o->seen[c] = true;
+	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
 	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
@@ -179,7 +205,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
 	if (o->mode == MODE_ANALYZE && !o->analyze_path == !o->matrix_in)
 		return bad_usage("%s", "--analyze needs either a REPORT.json or --matrix FILE");
-	return 0;
+	return check_conflicts(o);
 }
 
 /* A bar on stderr, only for a person watching a terminal. */

@@ -116,8 +116,11 @@ int vtc_output_resolve(const char *path, struct vtc_output_target *t)
 	if (!S_ISREG(st.st_mode))
 		return -ENOTSUP; /* block device, socket: never overwrite */
 	t->kind = VTC_OUT_FILE;
-	/* A link to a regular file: the file it points to is replaced, the
-	 * link stays (what "> link" does, done atomically). */
+	/* A link to a regular file is refused: replacing it destroys the link,
+	 * writing through it lets whoever planted it (a run as root, a shared
+	 * directory) choose which file is overwritten. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		return -ELOOP;
 	if (!(t->real = realpath(path, NULL)))
 		return -errno;
 	return 0;
@@ -387,6 +390,8 @@ const char *vtc_output_strerror(int rc)
 	switch (rc) {
 	case -ENOLINK:
 		return "a symbolic link to nothing";
+	case -ELOOP:
+		return "a symbolic link to a file; give the file itself";
 	case -ENOTSUP:
 		return "not a regular file, terminal, pipe or character device";
 	case -EEXIST:

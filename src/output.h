@@ -7,10 +7,13 @@
  *    written to standard output;
  *  - a regular file, or nothing yet: replaced atomically (temporary file in
  *    the same directory, fsync, rename). A new file gets 0666 less the
- *    umask, an existing one keeps its mode. A symbolic link to a regular
- *    file: the file it points to is replaced, the link stays;
+ *    umask, an existing one keeps its mode;
  *  - a character device or FIFO (/dev/null, a terminal, a named pipe):
  *    opened and written in place, as "> path" does;
+ *    A symbolic link to one of these is written in place too;
+ *  - a symbolic link to a regular file: refused (-ELOOP). Replacing it
+ *    would destroy the link; writing through it would let whoever planted
+ *    it choose what a run as root overwrites;
  *  - a directory, a block device, a socket, a link to nothing: refused. */
 #ifndef VTC_OUTPUT_H
 #define VTC_OUTPUT_H
@@ -32,6 +35,7 @@ struct vtc_output_target {
 
 /* Classify @path as above. Returns 0 (free @t with vtc_output_target_free),
  * -EISDIR, -ENOTSUP (block device, socket), -ENOLINK (dangling link),
+ * -ELOOP (link to a regular file),
  * -EINVAL (empty), or -errno of stat/realpath (-ENOENT: no such directory). */
 int vtc_output_resolve(const char *path, struct vtc_output_target *t);
 void vtc_output_target_free(struct vtc_output_target *t);

@@ -77,8 +77,8 @@ static void test_mode(void **state)
 	umask(old);
 }
 
-/* A link to a file: the file is replaced, the link stays; a dangling
- * link, a socket-like kind or a directory is refused. */
+/* A link to a file is refused and both stay as they were; so is a
+ * dangling link, a directory, an empty path. */
 static void test_link(void **state)
 {
 	char buf[16];
@@ -87,16 +87,22 @@ static void test_link(void **state)
 
 	assert_int_equal(vtc_output_write_atomic(at("target"), write_text, "old"), 0);
 	assert_int_equal(symlink("target", at("link")), 0);
-	assert_int_equal(vtc_output_write_atomic(at("link"), write_text, "new"), 0);
+	assert_int_equal(vtc_output_path_check(at("link")), -ELOOP);
+	assert_int_equal(vtc_output_write_atomic(at("link"), write_text, "new"), -ELOOP);
 	assert_int_equal(lstat(at("link"), &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	slurp(at("target"), buf, sizeof(buf));
-	assert_string_equal(buf, "new");
+	assert_string_equal(buf, "old");
 	assert_int_equal(symlink("nowhere", at("dangling")), 0);
 	assert_int_equal(vtc_output_path_check(at("dangling")), -ENOLINK);
 	assert_int_equal(vtc_output_write_atomic(at("dangling"), write_text, "x"), -ENOLINK);
 	assert_int_equal(vtc_output_path_check(tmpdir), -EISDIR);
 	assert_int_equal(vtc_output_path_check(""), -EINVAL);
+	/* A link to a device is written in place. */
+	assert_int_equal(symlink("/dev/null", at("null")), 0);
+	assert_int_equal(vtc_output_write_atomic(at("null"), write_text, "x"), 0);
+	assert_int_equal(lstat(at("null"), &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
 }
 
 /* Devices are written in place and stay devices; a full one says so. */
