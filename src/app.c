@@ -275,6 +275,29 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 	return 0;
 }
 
+/* A sysfs with no topology/ or cache/ directories (some containers, a
+ * partial capture) advertises nothing to agree or disagree with. */
+static bool knows_nothing(const struct vtc_topo *t)
+{
+	for (int l = 0; l < VTC_LEVEL_COUNT; l++)
+		if (t->level_known[l])
+			return false;
+	return true;
+}
+
+/* "could not tell" instead of "OK: matches" when neither source says
+ * anything about the layout. True when it decided. */
+static bool judge_nothing_advertised(struct vtc_app *app)
+{
+	if (!knows_nothing(&app->sysfs) || (app->have_cpuid && !knows_nothing(&app->cpuid)))
+		return false;
+	app->status = VTC_EXIT_UNKNOWN;
+	snprintf(app->reason, sizeof(app->reason), "UNKNOWN: could not tell: sysfs has no "
+		 "topology or cache directories%s, so nothing is advertised to check",
+		 app->have_cpuid ? " and CPUID none of its leaves" : "");
+	return true;
+}
+
 int vtc_app_judge(struct vtc_app *app)
 {
 	int rc;
@@ -303,6 +326,8 @@ int vtc_app_judge(struct vtc_app *app)
 		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
 	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
 		return set_err(app, rc, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
 	return 0;
 }
@@ -314,6 +339,8 @@ int vtc_app_judge_advertised(struct vtc_app *app)
 	vtc_findings_free(&app->findings);
 	if (vtc_findings_append(&app->findings, &app->consist))
 		return set_err(app, -ENOMEM, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
 	if (sev >= VTC_SEV_WARNING) {
 		snprintf(app->reason, sizeof(app->reason),
 			 "WARNING: the advertised sources disagree (%d finding%s)",

@@ -248,6 +248,20 @@ def test_conflicts():
         one_line_error(*run(args)[::2], "conflict: " + " ".join(args))
 
 
+def test_sysroot_without_topology(tmp):
+    root = os.path.join(tmp, "bare")
+    cpu = os.path.join(root, "sys/devices/system/cpu")
+    for d in ("cpu0", "cpu1"):
+        os.makedirs(os.path.join(cpu, d))
+    for f in ("online", "possible", "present"):
+        open(os.path.join(cpu, f), "w").write("0-1\n")
+    os.makedirs(os.path.join(root, "proc"))
+    open(os.path.join(root, "proc/cpuinfo"), "w").write("processor\t: 0\n\nprocessor\t: 1\n")
+    rc, out, _ = run(["-a", "--sysroot", root, "--quiet"])
+    check(rc == 3 and out.startswith("UNKNOWN: could not tell"),
+          f"a sysroot without topology is 'could not tell', not OK (got {rc}: {out.strip()})")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_basics()
@@ -260,6 +274,7 @@ def main():
         test_outputs_never_destroy(tmp)
         test_inputs_bounded(tmp)
         test_conflicts()
+        test_sysroot_without_topology(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
