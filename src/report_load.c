@@ -233,6 +233,7 @@ int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, siz
 	get_str(&ld, j, "hypervisor", p->hypervisor, sizeof(p->hypervisor));
 	get_str(&ld, j, "hypervisor_evidence", p->hypervisor_evidence,
 		sizeof(p->hypervisor_evidence));
+	vtc_platform_sanitize(p); /* an edited report may hold escape sequences */
 	return ld.rc;
 }
 

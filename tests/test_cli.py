@@ -260,6 +260,18 @@ def test_sysroot_without_topology(tmp):
     rc, out, _ = run(["-a", "--sysroot", root, "--quiet"])
     check(rc == 3 and out.startswith("UNKNOWN: could not tell"),
           f"a sysroot without topology is 'could not tell', not OK (got {rc}: {out.strip()})")
+    # Bytes from the machine: invalid UTF-8, terminal escapes, a name cut
+    # by its 127-byte field in the middle of a character.
+    open(os.path.join(root, "proc/cpuinfo"), "wb").write(
+        b"processor\t: 0\nvendor_id\t: Genu\xffine\nmodel name\t: \x1b[31mX\x07"
+        + "\u00e9".encode() * 70 + b"\n\nprocessor\t: 1\n")
+    p = subprocess.run([BIN, "-a", "--sysroot", root, "--json", "-"], capture_output=True)
+    doc = json.loads(p.stdout.decode("utf-8"))
+    name = doc.get("platform", {}).get("model_name", "")
+    check(name.startswith("?[31mX?") and name.endswith("\u00e9") and "\x1b" not in name,
+          f"cpuinfo bytes sanitized once: valid UTF-8, no controls, whole characters ({name[:12]!r})")
+    p = subprocess.run([BIN, "-a", "--sysroot", root], capture_output=True)
+    check(b"\x1b" not in p.stdout and b"\xff" not in p.stdout, "no raw escape reaches the terminal")
 
 
 def main():
