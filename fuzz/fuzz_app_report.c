@@ -27,7 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_write_file(fuzz_scratch(), "report.json", data, size) != 0)
 		abort();
 	vtc_app_init(&app, 3, argv);
+	/* Through the same bounded, regular-file-only reader and claim checks
+	 * as the CLI: a loaded report never probes a CPU it does not list. */
 	if (vtc_app_load_report(&app, path) == 0 && vtc_app_judge(&app) == 0) {
+		if (!vtc_cpuset_subset(&app.res.probed, &app.sysfs.online))
+			abort();
 		vtc_json_dump_app(null, &app);
 		vtc_text_platform(null, &app.plat);
 		vtc_text_topo(null, &app.sysfs);

@@ -26,6 +26,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size == 0)
 		return 0; /* fmemopen refuses an empty buffer */
+	/* The guard --analyze --matrix runs: CPUs checked against a machine
+	 * of 8 online CPUs before the grid is sized. */
+	if (!(f = fmemopen((void *)data, size, "r")))
+		abort();
+	vtc_cpuset online;
+	vtc_cpulist_parse("0-7", &online);
+	if (vtc_matrix_import_within(f, &online, &r, err, sizeof(err)) == 0) {
+		if (!vtc_cpuset_subset(&r.probed, &online))
+			abort(); /* the guard let a CPU outside the machine through */
+		vtc_results_free(&r);
+	}
+	fclose(f);
 	if (!(f = fmemopen((void *)data, size, "r")))
 		abort();
 	if (vtc_matrix_import(f, &r, err, sizeof(err)) == 0) {

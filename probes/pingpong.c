@@ -142,7 +142,7 @@ static __attribute__((noinline)) int a_wait_slow(struct pp_a *s, unsigned long w
 			counted = true;
 			a_count_stall(s);
 		}
-		if (now > s->deadline) {
+		if (now > s->deadline || vtc_timer_aborted()) {
 			/* The bound ran out with this round trip in flight. If
 			 * the batch has lasted longer than stall_ns, A itself
 			 * lost its CPU (its vCPU time-shares): a stall too. */
@@ -318,7 +318,7 @@ static void a_measure(struct pp_a *s, double *v)
 				continue;
 			}
 			kept += (uint32_t)rc;
-			if (vtc_timer_ticks(s->c->t) > s->deadline)
+			if (vtc_timer_ticks(s->c->t) > s->deadline || vtc_timer_aborted())
 				break;
 		}
 	out->round_trips = k;
@@ -349,7 +349,7 @@ static void a_measure(struct pp_a *s, double *v)
 static bool a_wait_ready(struct pp_a *s)
 {
 	while (!uatomic_read(&s->c->ready)) {
-		if (vtc_timer_ticks(s->c->t) > s->deadline)
+		if (vtc_timer_ticks(s->c->t) > s->deadline || vtc_timer_aborted())
 			return false;
 		caa_cpu_relax();
 	}
@@ -376,7 +376,7 @@ static void *a_thread(void *arg)
 	/* Start only when the whole round exists: the thread creating the
 	 * others needs a CPU too, and would preempt a pair already timing.
 	 * Yield meanwhile, as that thread may be waiting for this CPU. */
-	while (!uatomic_read(c->go))
+	while (!uatomic_read(c->go) && !vtc_timer_aborted())
 		sched_yield();
 	s.t_start = vtc_timer_ticks(c->t);
 	s.deadline = s.t_start + c->pair_ticks;
@@ -428,7 +428,8 @@ static unsigned long b_wait(struct pp_ctl *c, struct pp_line *l, unsigned long w
 			return v;
 		if (++spins >= VTC_PP_SPIN_FAST) {
 			caa_cpu_relax();
-			if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline)
+			if (uatomic_read(&c->done) || vtc_timer_ticks(c->t) > deadline ||
+			    vtc_timer_aborted())
 				return 0;
 		}
 	}

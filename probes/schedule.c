@@ -26,6 +26,7 @@
 #include "procstat.h"
 #include "rounds.h"
 #include "schedule.h"
+#include "timer.h"
 #include "stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
@@ -63,7 +64,7 @@ static bool must_stop(struct sched *s, double need_s)
 		s->out->interrupted = true;
 		return true;
 	}
-	if (now_s() + need_s > s->budget_end) {
+	if (now_s() + need_s > s->budget_end || vtc_timer_aborted()) {
 		s->out->budget_exhausted = true;
 		return true;
 	}
@@ -432,6 +433,7 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 {
 	struct sched s = {.be = be, .p = params, .stop = stop, .progress = progress,
 			  .parg = progress_arg, .out = out};
+	struct vtc_watchdog wd;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -448,6 +450,10 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 	if (be->timer_info)
 		be->timer_info(be->ctx, &out->timer);
 	rc = sched_alloc(&s);
+	/* The budget plus half a second on the wall clock, whatever the
+	 * backend's own clock does (timer.h). */
+	if (!rc)
+		rc = vtc_watchdog_start(&wd, params->budget_s + VTC_WATCHDOG_GRACE_S, stop);
 	if (!rc) {
 		s.t0 = now_s();
 		s.budget_end = s.t0 + params->budget_s;
@@ -455,6 +461,9 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		s.units_total = params->passes * vtc_rounds_count(out->n) +
 				(params->contention ? 2 * out->n : 0);
 		run_phases(&s, extra, n_extra);
+		out->watchdog = vtc_watchdog_stop(&wd) && !out->interrupted;
+		if (out->watchdog)
+			out->budget_exhausted = true;
 		out->duration_s = now_s() - s.t0;
 		if (progress)
 			progress(progress_arg, 1.0);

@@ -7,6 +7,8 @@
 #include "results.h"
 
 /* Called after each round with the fraction done (0..1); may be NULL. */
+#define VTC_WATCHDOG_GRACE_S 0.5
+
 typedef void (*vtc_progress_fn)(void *arg, double done);
 
 /* Measure all pairs of @cpus (params->passes passes, rounds of disjoint pairs
@@ -14,7 +16,9 @@ typedef void (*vtc_progress_fn)(void *arg, double done);
  * and per-CPU steal. @out is initialised here (vtc_results_init) and owned by
  * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
  * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
- * (out->interrupted). Returns 0, or -errno when nothing could be measured
+ * (out->interrupted). A wall-clock watchdog (timer.h) ends backend calls
+ * VTC_WATCHDOG_GRACE_S after the budget whatever the backend's clock does
+ * (out->watchdog, out->budget_exhausted). Returns 0, or -errno when nothing could be measured
  * (-EPERM: pinning refused, -EINVAL: fewer than 2 CPUs). */
 int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		  const struct vtc_probe_params *params, volatile int *stop,

@@ -18,6 +18,7 @@
 #include "consist.h"
 #include "cpuid.h"
 #include "hw.h"
+#include "input.h"
 #include "matrix_import.h"
 #include "platform_sysfs.h"
 #include "procstat.h"
@@ -274,6 +275,29 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 	return 0;
 }
 
+/* A sysfs with no topology/ or cache/ directories (some containers, a
+ * partial capture) advertises nothing to agree or disagree with. */
+static bool knows_nothing(const struct vtc_topo *t)
+{
+	for (int l = 0; l < VTC_LEVEL_COUNT; l++)
+		if (t->level_known[l])
+			return false;
+	return true;
+}
+
+/* "could not tell" instead of "OK: matches" when neither source says
+ * anything about the layout. True when it decided. */
+static bool judge_nothing_advertised(struct vtc_app *app)
+{
+	if (!knows_nothing(&app->sysfs) || (app->have_cpuid && !knows_nothing(&app->cpuid)))
+		return false;
+	app->status = VTC_EXIT_UNKNOWN;
+	snprintf(app->reason, sizeof(app->reason), "UNKNOWN: could not tell: sysfs has no "
+		 "topology or cache directories%s, so nothing is advertised to check",
+		 app->have_cpuid ? " and CPUID none of its leaves" : "");
+	return true;
+}
+
 int vtc_app_judge(struct vtc_app *app)
 {
 	int rc;
@@ -285,10 +309,14 @@ int vtc_app_judge(struct vtc_app *app)
 	rc = vtc_infer(&app->res, &app->sysfs, &app->inf);
 	/* An interrupted run still gets a complete report: whatever inference
 	 * makes of the partial data is kept, the verdict is UNKNOWN. */
-	if (app->res.interrupted) {
+	if (app->res.interrupted || app->res.watchdog) {
 		app->status = VTC_EXIT_UNKNOWN;
-		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: interrupted before the "
-			 "measurement finished; the report holds the partial data");
+		snprintf(app->reason, sizeof(app->reason), "%s", app->res.interrupted ?
+			 "UNKNOWN: interrupted before the measurement finished; the report "
+			 "holds the partial data" :
+			 "UNKNOWN: the probes' cycle counter did not keep pace with the wall "
+			 "clock (stopped or slow, as under emulation); the watchdog ended "
+			 "probing at the budget; the report holds the partial data");
 		return vtc_findings_append(&app->findings, &app->consist);
 	}
 	if (rc)
@@ -298,6 +326,8 @@ int vtc_app_judge(struct vtc_app *app)
 		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
 	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
 		return set_err(app, rc, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
 	return 0;
 }
@@ -309,6 +339,8 @@ int vtc_app_judge_advertised(struct vtc_app *app)
 	vtc_findings_free(&app->findings);
 	if (vtc_findings_append(&app->findings, &app->consist))
 		return set_err(app, -ENOMEM, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
 	if (sev >= VTC_SEV_WARNING) {
 		snprintf(app->reason, sizeof(app->reason),
 			 "WARNING: the advertised sources disagree (%d finding%s)",
@@ -406,26 +438,23 @@ int vtc_app_load_report(struct vtc_app *app, const char *path)
 
 int vtc_app_import_matrix(struct vtc_app *app, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char err[200] = "";
-	int rc;
+	char err[300] = "";
+	FILE *f;
+	int rc = vtc_input_open(path, VTC_INPUT_MATRIX_MAX, &f);
 
-	if (!f)
-		return set_err(app, -errno, "%s: cannot open the matrix (%s)", path,
-			       strerror(errno));
-	rc = vtc_matrix_import(f, &app->res, err, sizeof(err));
+	if (rc)
+		return set_err(app, rc, "%s: cannot read the matrix (%s); give a c2clat or "
+			       "core-to-core-latency matrix file", path, vtc_input_strerror(rc));
+	rc = vtc_matrix_import_within(f, &app->sysfs.online, &app->res, err, sizeof(err));
 	fclose(f);
+	if (rc == -ENXIO)
+		return set_err(app, rc, "%s: %s; give the measured machine's sysfs with "
+			       "--sysroot DIR", path, err);
+	if (rc == -EINTR)
+		return set_err(app, rc, "%s: interrupted while reading the matrix", path);
 	if (rc)
 		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
 			       path, err[0] ? err : strerror(-rc));
 	app->have_results = true;
-	if (!vtc_cpuset_subset(&app->res.probed, &app->sysfs.online)) {
-		char probed[128], online[128];
-		vtc_cpulist_format(&app->res.probed, probed, sizeof(probed));
-		vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
-		return set_err(app, -EINVAL, "%s: the matrix has CPUs %s but the advertised "
-			       "topology has only %s online; give the measured machine's sysfs "
-			       "with --sysroot DIR", path, probed, online);
-	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "report_prom.h"
 #include "report_svg.h"
 #include "report_text.h"
+#include "stop.h"
 #include "usage.h"
 #include "verdict.h"
 #include "vtc.h"
@@ -38,6 +39,7 @@ struct opts {
 	vtc_cpuset cpus;
 	enum vtc_fail_on fail_on;
 	bool have_fail_on;
+	bool seen[128]; /* options given, by short code: for check_conflicts */
 	struct vtc_probe_params params;
 };
 
@@ -137,6 +139,28 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Options that mean nothing together are refused, not silently dropped. */
+static int check_conflicts(const struct opts *o)
+{
+	static const struct { int c; const char *name; } probe_opts[] = {
+		{'c', "--cpus"}, {'b', "--budget"}, {'P', "--passes"}, {'s', "--serial"},
+		{'n', "--no-contention"},
+	};
+
+	if (o->seen['a'] && o->seen['A'])
+		return bad_usage("%s", "--advertised and --analyze are different modes; give one");
+	if ((o->seen['D'] && !o->cpuid_dump[0]) || (o->seen['S'] && !o->sysroot[0]))
+		return bad_usage("%s", "--cpuid-dump and --sysroot need a directory, not ''");
+	for (size_t i = 0; o->mode != MODE_RUN && i < VTC_ARRAY_SIZE(probe_opts); i++)
+		if (o->seen[probe_opts[i].c])
+			return bad_usage("%s only applies when probing; nothing is probed with "
+					 "--advertised or --analyze", probe_opts[i].name);
+	if (o->analyze_path && (o->seen['S'] || o->seen['D']))
+		return bad_usage("%s", "--sysroot and --cpuid-dump do not apply to --analyze "
+				 "REPORT.json: the report holds its own advertised topology");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -167,9 +191,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->fail_on = VTC_FAIL_WARNING;
 	vtc_probe_params_default(&o->params);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1) {
 		if ((rc = parse_option(c == '?' ? 0 : c, argc, argv, o)))
 			return rc;
+		if (c > 0 && c < 128)
+			o->seen[c] = true;
+	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
 	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
@@ -178,7 +205,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
 	if (o->mode == MODE_ANALYZE && !o->analyze_path == !o->matrix_in)
 		return bad_usage("%s", "--analyze needs either a REPORT.json or --matrix FILE");
-	return 0;
+	return check_conflicts(o);
 }
 
 /* A bar on stderr, only for a person watching a terminal. */
@@ -204,7 +231,7 @@ static double now_s(void)
 static int cannot_write(const char *what, const char *path, int rc, const char *hint)
 {
 	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s)%s\n", what, path,
-		strerror(-rc), hint);
+		vtc_output_strerror(rc), hint);
 	return rc;
 }
 
@@ -215,11 +242,21 @@ static int check_output_paths(const struct opts *o)
 	static const char hint[] = "; choose a writable path";
 	const char *paths[] = {o->json_path, o->svg_path, o->prom_path};
 	const char *what[] = {"JSON report", "SVG heatmap", "Prometheus metrics"};
+	const char *ins[] = {o->analyze_path, o->matrix_in};
+	size_t bad, other;
 	int rc;
 
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(paths); i++)
 		if (paths[i] && (rc = vtc_output_path_check(paths[i])))
 			return cannot_write(what[i], paths[i], rc, hint);
+	/* An output must never replace the report being analyzed, or another. */
+	if (vtc_output_check_distinct(paths, VTC_ARRAY_SIZE(paths), ins, VTC_ARRAY_SIZE(ins),
+				      &bad, &other)) {
+		fprintf(stderr, "vtopocheck: the %s and the %s are both %s; give each its own "
+			"file\n", what[bad], other < VTC_ARRAY_SIZE(paths) ? what[other] :
+			"input", paths[bad]);
+		return -EEXIST;
+	}
 	return 0;
 }
 
@@ -238,6 +275,13 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 			cannot_write("SVG heatmap", o->svg_path, rc, hint);
 		bad = rc;
 	}
+	/* The metrics come last and say how the run ends: an output or stdout
+	 * that failed before them makes it UNKNOWN (exit 3), for them too. */
+	if (o->prom_path && (bad || fflush(stdout) != 0 || ferror(stdout))) {
+		app->status = VTC_EXIT_UNKNOWN;
+		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: an output could not be "
+			 "written");
+	}
 	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path)))
 		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint);
 	return bad != 0;
@@ -245,7 +289,7 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 
 static int emit(struct vtc_app *app, const struct opts *o)
 {
-	bool json_on_stdout = o->json_path && strcmp(o->json_path, "-") == 0;
+	bool json_on_stdout = vtc_output_is_stdout(o->json_path);
 
 	if (o->matrix != MATRIX_NONE && app->have_results)
 		vtc_matrix_print(stdout, &app->res,
@@ -311,6 +355,7 @@ int main(int argc, char **argv)
 	int rc, status;
 
 	install_signals();
+	vtc_stop_set(&g_stop);
 	if ((rc = parse_args(argc, argv, &o)))
 		return rc;
 	if (check_output_paths(&o))
@@ -332,6 +377,13 @@ int main(int argc, char **argv)
 		return VTC_EXIT_UNKNOWN;
 	}
 	app.wall_s = now_s() - t0;
+	if (g_stop && app.status != VTC_EXIT_UNKNOWN) {
+		/* A signal after the measurements, or during --analyze's
+		 * judgement: the report is written, as UNKNOWN. */
+		app.status = VTC_EXIT_UNKNOWN;
+		snprintf(app.reason, sizeof(app.reason), "UNKNOWN: interrupted by a signal "
+			 "before the run finished");
+	}
 	status = (int)app.status;
 	if (emit(&app, &o) || finish_output())
 		status = VTC_EXIT_UNKNOWN;

@@ -54,9 +54,30 @@ static void print_text(FILE *f, const struct vtc_results *r)
 	}
 }
 
+/* core-to-core-latency's layout has no CPU ids: rows are CPUs 0..n-1. Any
+ * other set gets a header row and column of ids (matrix_import.h), or
+ * 0,4,8,12 would come back as 0-3. */
+static bool ids_implicit(const struct vtc_results *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->cpu[i] != i)
+			return false;
+	return true;
+}
+
 static void print_csv(FILE *f, const struct vtc_results *r)
 {
+	bool ids = !ids_implicit(r);
+
+	if (ids) {
+		fputs("CPU", f);
+		for (int j = 0; j < r->n; j++)
+			fprintf(f, ",%d", r->cpu[j]);
+		fputc('\n', f);
+	}
 	for (int i = 0; i < r->n; i++) {
+		if (ids)
+			fprintf(f, "%d,", r->cpu[i]);
 		for (int j = 0; j < r->n; j++) {
 			double ns;
 			if (j > 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "matrix_import.h"
+#include "stop.h"
 
 /* Cells as read, before they become pair statistics. */
 enum cell { CELL_NONE, CELL_VALUE, CELL_STALLED };
@@ -17,6 +18,7 @@ struct grid {
 	int cpu[VTC_CPUSET_MAX];
 	enum cell *state;  /* n*n */
 	double *ns;        /* n*n */
+	const vtc_cpuset *allowed; /* NULL: any CPU */
 	char *err;
 	size_t errlen;
 };
@@ -43,6 +45,28 @@ static int grid_alloc(struct grid *g, int n)
 	g->state = calloc((size_t)n * (size_t)n, sizeof(*g->state));
 	g->ns = calloc((size_t)n * (size_t)n, sizeof(*g->ns));
 	return g->state && g->ns ? 0 : -ENOMEM;
+}
+
+/* The CPUs named, checked before anything is sized by their count: each
+ * at most once and, when the machine is known, among its online CPUs. */
+static int check_ids(struct grid *g, int n)
+{
+	vtc_cpuset seen;
+
+	vtc_cpuset_clear(&seen);
+	for (int i = 0; i < n; i++) {
+		if (vtc_cpuset_test(&seen, g->cpu[i]))
+			return grid_error(g, -EINVAL, "CPU %d appears twice", g->cpu[i]);
+		vtc_cpuset_set(&seen, g->cpu[i]);
+	}
+	if (g->allowed && !vtc_cpuset_subset(&seen, g->allowed)) {
+		char want[128], have[128];
+		vtc_cpulist_format(&seen, want, sizeof(want));
+		vtc_cpulist_format(g->allowed, have, sizeof(have));
+		return grid_error(g, -ENXIO, "the matrix has CPUs %s but the advertised "
+				  "topology has only %s online", want, have);
+	}
+	return 0;
 }
 
 /* One cell's text: a positive finite number, a stall mark, or nothing. */
@@ -121,23 +145,31 @@ static int parse_cpu_number(struct grid *g, const char *tok, int line, int *out)
 	return 0;
 }
 
-static int parse_text(struct grid *g, char **lines, int nlines)
+/* c2clat's text, and vtopocheck's CSV with CPU ids ("CPU,0,4,..." then
+ * "<cpu>,<cells>"): a header of CPU numbers, each row led by its CPU. */
+static int parse_headed(struct grid *g, char **lines, int nlines, bool csv)
 {
 	char **tok = malloc(sizeof(char *) * (VTC_CPUSET_MAX + 2));
 	int n, rc = 0;
 
 	if (!tok)
 		return -ENOMEM;
-	n = split(lines[0], false, tok, VTC_CPUSET_MAX + 2);
-	if (n < 0)
+	n = split(lines[0], csv, tok, VTC_CPUSET_MAX + 2);
+	if (n < 0 || n - 1 > VTC_CPUSET_MAX)
 		rc = grid_error(g, -ERANGE, "line 1: more than %d CPUs", VTC_CPUSET_MAX);
-	else if ((rc = grid_alloc(g, n - 1)) == 0 && nlines - 1 != g->n)
-		rc = grid_error(g, -EINVAL, "header names %d CPUs but %d rows follow", g->n,
-				nlines - 1);
-	for (int i = 0; !rc && i < g->n; i++)
+	else if (n - 1 < 2)
+		rc = grid_error(g, -EINVAL, "a matrix needs at least 2 CPUs, found %d", n - 1);
+	for (int i = 0; !rc && i < n - 1; i++)
 		rc = parse_cpu_number(g, tok[i + 1], 1, &g->cpu[i]);
+	if (!rc)
+		rc = check_ids(g, n - 1);
+	if (!rc && nlines - 1 != n - 1)
+		rc = grid_error(g, -EINVAL, "header names %d CPUs but %d rows follow", n - 1,
+				nlines - 1);
+	if (!rc)
+		rc = grid_alloc(g, n - 1);
 	for (int i = 0; !rc && i < g->n; i++) {
-		int row_cpu, m = split(lines[i + 1], false, tok, VTC_CPUSET_MAX + 2);
+		int row_cpu, m = split(lines[i + 1], csv, tok, VTC_CPUSET_MAX + 2);
 		if (m != g->n + 1) {
 			rc = grid_error(g, -EINVAL, "line %d: %d cells, expected %d", i + 2,
 					m - 1, g->n);
@@ -160,10 +192,14 @@ static int parse_csv(struct grid *g, char **lines, int nlines)
 
 	if (!tok)
 		return -ENOMEM;
-	rc = grid_alloc(g, nlines);
+	/* grid_alloc names a count out of range before the ids are checked. */
+	rc = nlines < 2 || nlines > VTC_CPUSET_MAX ? grid_alloc(g, nlines) : 0;
+	for (int i = 0; !rc && i < nlines; i++)
+		g->cpu[i] = i;
+	if (!rc && !(rc = check_ids(g, nlines)))
+		rc = grid_alloc(g, nlines);
 	for (int i = 0; !rc && i < g->n; i++) {
 		int m = split(lines[i], true, tok, VTC_CPUSET_MAX + 1);
-		g->cpu[i] = i;
 		if (m != g->n) {
 			rc = grid_error(g, -EINVAL, "line %d: %d cells, expected %d (an n x n "
 					"lower-triangle CSV)", i + 1, m, g->n);
@@ -220,15 +256,41 @@ static int grid_to_results(struct grid *g, struct vtc_results *out)
 	return 0;
 }
 
-/* All non-empty lines; a matrix has at most VTC_CPUSET_MAX + 1 of them. */
+/* One line into @buf (at most @cap bytes, newline dropped): 1, 0 at end of
+ * file, -E2BIG for a longer line (/dev/zero-like input has no newline). */
+static int read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)cap, f))
+		return 0;
+	n = strlen(buf);
+	if (n == cap - 1 && buf[n - 1] != '\n' && !feof(f))
+		return -E2BIG;
+	chomp(buf);
+	return 1;
+}
+
+/* All non-empty lines; a matrix has at most VTC_CPUSET_MAX + 1 of them, of
+ * at most VTC_MATRIX_LINE_MAX bytes: what is read is bounded before it is
+ * held. */
 static int read_lines(FILE *f, char ***out, int *n, struct grid *g)
 {
-	char *line = NULL, **v = NULL;
-	size_t cap = 0;
-	int count = 0, rc = 0;
+	char *line = malloc(VTC_MATRIX_LINE_MAX + 1), **v = NULL;
+	int count = 0, rc = 0, got;
 
-	while (getline(&line, &cap, f) >= 0) {
-		chomp(line);
+	if (!line)
+		return -ENOMEM;
+	while ((got = read_line(f, line, VTC_MATRIX_LINE_MAX + 1)) != 0) {
+		if (got < 0) {
+			rc = grid_error(g, -E2BIG, "line %d: longer than %d bytes", count + 1,
+					VTC_MATRIX_LINE_MAX);
+			break;
+		}
+		if (vtc_stop_requested()) {
+			rc = grid_error(g, -EINTR, "interrupted");
+			break;
+		}
 		if (line[0] == '\0' && count == 0)
 			continue;
 		if (count == VTC_CPUSET_MAX + 1) {
@@ -254,6 +316,12 @@ static int read_lines(FILE *f, char ***out, int *n, struct grid *g)
 
 int vtc_matrix_import(FILE *f, struct vtc_results *out, char *err, size_t errlen)
 {
+	return vtc_matrix_import_within(f, NULL, out, err, errlen);
+}
+
+int vtc_matrix_import_within(FILE *f, const vtc_cpuset *allowed, struct vtc_results *out,
+			     char *err, size_t errlen)
+{
 	struct grid *g = calloc(1, sizeof(*g));
 	char **lines = NULL;
 	int n = 0, rc;
@@ -261,6 +329,7 @@ int vtc_matrix_import(FILE *f, struct vtc_results *out, char *err, size_t errlen
 	memset(out, 0, sizeof(*out));
 	if (!g)
 		return -ENOMEM;
+	g->allowed = allowed;
 	g->err = err;
 	g->errlen = errlen;
 	rc = read_lines(f, &lines, &n, g);
@@ -269,7 +338,7 @@ int vtc_matrix_import(FILE *f, struct vtc_results *out, char *err, size_t errlen
 	if (!rc) {
 		const char *first = lines[0] + strspn(lines[0], " \t");
 		if (strncmp(first, "CPU", 3) == 0)
-			rc = parse_text(g, lines, n);
+			rc = parse_headed(g, lines, n, strchr(first, ',') != NULL);
 		else
 			rc = parse_csv(g, lines, n);
 	}

@@ -6,10 +6,15 @@
  *    row per CPU "  <cpu> <ns> <ns> ...", full and possibly asymmetric (the
  *    two directions are averaged). vtopocheck --matrix writes "S" for a pair
  *    that only stalled and "-" for one not measured; both are accepted.
+ *  - vtopocheck --matrix=csv when the CPUs are not 0..n-1: the same with
+ *    commas, "CPU,<cpu>,<cpu>..." then rows "<cpu>,<cells>", so the ids
+ *    survive the round trip;
  *  - core-to-core-latency's --csv: n lines of n comma-separated cells, row i
  *    and column j being CPUs i and j, only the lower triangle filled (the
  *    upper cells are empty). An empty lower cell is "not measured"; "inf"
  *    (vtopocheck --matrix=csv) marks a stalled pair.
+ * Lines are at most VTC_MATRIX_LINE_MAX bytes (24 per cell), so what is
+ * read is bounded before it is held.
  * Values are one-way latencies in ns and must be finite and > 0.
  *
  * The result is a one-pass struct vtc_results (backend "import") without
@@ -27,5 +32,14 @@
  * -ERANGE (a CPU number >= VTC_CPUSET_MAX or more than that many rows),
  * -ENOMEM. */
 int vtc_matrix_import(FILE *f, struct vtc_results *out, char *err, size_t errlen);
+
+#define VTC_MATRIX_LINE_MAX ((VTC_CPUSET_MAX + 1) * 24)
+
+/* vtc_matrix_import, the CPUs checked against @allowed (the advertised
+ * online CPUs; NULL: any) before anything is sized by their count:
+ * -ENXIO naming both sets. -E2BIG for a line over VTC_MATRIX_LINE_MAX,
+ * -EINTR when the stop flag (stop.h) rises. */
+int vtc_matrix_import_within(FILE *f, const vtc_cpuset *allowed, struct vtc_results *out,
+			     char *err, size_t errlen);
 
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "platform.h"
+#include "report_escape.h"
 #include "vtc.h"
 
 struct name_map {
@@ -100,7 +101,56 @@ static bool identify_dmi(struct vtc_platform *p)
 	return false;
 }
 
-void vtc_platform_identify(struct vtc_platform *p)
+/* A lead byte whose sequence the end of the string cut short: what a
+ * fixed-size field leaves when it truncates mid-character. */
+static bool cut_tail(const unsigned char *u)
+{
+	size_t need = u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : u[0] >= 0xe0 && u[0] <= 0xef ? 3 :
+		      u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : 0, i;
+
+	for (i = 1; i < need && u[i]; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return false;
+	return need && i < need && !u[i];
+}
+
+/* In place: malformed UTF-8 and C0/C1 control characters (a terminal's
+ * escape sequences) become '?', a character cut by truncation is dropped. */
+static void sanitize(char *s)
+{
+	const char *r = s;
+	char *w = s;
+
+	while (*r) {
+		const unsigned char *u = (const unsigned char *)r;
+		size_t n = vtc_utf8_seq_len(r);
+		if (n == 0 && cut_tail(u))
+			break;
+		if (n == 0 || (n == 1 && (u[0] < 0x20 || u[0] == 0x7f)) ||
+		    (n == 2 && u[0] == 0xc2 && u[1] < 0xa0)) {
+			*w++ = '?';
+			r += n ? n : 1;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+}
+
+void vtc_platform_sanitize(struct vtc_platform *p)
+{
+	char *fields[] = {p->cpu_vendor, p->model_name, p->cpuid_vendor, p->hv_cpuid_vendor,
+			  p->tsc_khz_source, p->sys_hypervisor_type, p->dmi_sys_vendor,
+			  p->dmi_product_name, p->kernel_release, p->hypervisor,
+			  p->hypervisor_evidence};
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(fields); i++)
+		sanitize(fields[i]);
+}
+
+static void identify(struct vtc_platform *p)
 {
 	const char *name;
 
@@ -127,6 +177,13 @@ void vtc_platform_identify(struct vtc_platform *p)
 		return;
 	}
 	set(p, "unknown", "%s", "no CPUID, cpuinfo or DMI to tell");
+}
+
+void vtc_platform_identify(struct vtc_platform *p)
+{
+	vtc_platform_sanitize(p); /* every source has been read by now */
+	identify(p);
+	sanitize(p->hypervisor_evidence); /* quotes may cut a character */
 }
 
 bool vtc_platform_tsc_invariant(const struct vtc_platform *p)

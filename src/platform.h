@@ -35,6 +35,13 @@ struct vtc_platform {
  * cpuinfo hypervisor flag, in that order of trust. */
 void vtc_platform_identify(struct vtc_platform *p);
 
+/* Make every string valid UTF-8 without control characters, in place:
+ * malformed bytes and C0/C1 controls become '?', a character cut by a
+ * field's size is dropped. Called once where strings come in (by
+ * vtc_platform_identify after the machine is read, and by the report
+ * loader), so no report or terminal sees raw bytes. */
+void vtc_platform_sanitize(struct vtc_platform *p);
+
 /* The TSC ticks at a constant rate whatever the CPU's power state: CPUID
  * says so (0x80000007 EDX[8]), or the kernel's cpuinfo flags constant_tsc
  * and nonstop_tsc both do (it sets them from CPUID and from its CPU model

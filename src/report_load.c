@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "report_load.h"
+#include "stop.h"
+#include "vtc.h"
 
 /* ---- loading ----------------------------------------------------------- */
 
@@ -19,6 +22,7 @@ struct loader {
 	char *err;
 	size_t errlen;
 	int rc;
+	unsigned char *seen; /* pair slots already filled, one bit each */
 };
 
 static int fail(struct loader *ld, const char *what, const char *field)
@@ -134,9 +138,37 @@ static void load_level(struct loader *ld, const json_t *lv, struct vtc_topo *t, 
 	}
 }
 
+/* Every CPU set must fit in ncpus: everything sized later (the results of
+ * the probed CPUs, n(n-1)/2 pair slots) is sized from these claims. */
+static void check_beyond(struct loader *ld, const struct vtc_topo *t, int ncpus)
+{
+	static const char *names[] = {"possible", "present", "online", "allowed"};
+	const vtc_cpuset *sets[] = {&t->possible, &t->present, &t->online, &t->allowed};
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(sets) && !ld->rc; i++)
+		if (vtc_cpuset_last(sets[i]) >= ncpus)
+			fail(ld, "cpu beyond ncpus in field", names[i]);
+}
+
+/* An online CPU must have its own entry in "cpus": a claim of 4096 online
+ * CPUs then costs the report 4096 entries, not one edited string. */
+static void check_listed(struct loader *ld, const struct vtc_topo *t)
+{
+	int c;
+
+	if (ld->rc)
+		return;
+	vtc_cpuset_foreach(c, &t->online) {
+		if (!t->cpu[c].possible) {
+			fail(ld, "online cpu without an entry in", "cpus");
+			return;
+		}
+	}
+}
+
 int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errlen)
 {
-	struct loader ld = {err, errlen, 0};
+	struct loader ld = {err, errlen, 0, NULL};
 	char source[16];
 	const json_t *cpus, *levels, *c;
 	size_t i;
@@ -154,12 +186,12 @@ int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errl
 	get_cpulist(&ld, j, "present", &t->present);
 	get_cpulist(&ld, j, "online", &t->online);
 	get_cpulist(&ld, j, "allowed", &t->allowed);
-	if (!ld.rc && vtc_cpuset_last(&t->possible) >= ncpus)
-		fail(&ld, "cpu beyond ncpus in field", "possible");
+	check_beyond(&ld, t, ncpus);
 	json_array_foreach(cpus, i, c) {
 		if (!ld.rc)
 			load_cpu(&ld, c, t);
 	}
+	check_listed(&ld, t);
 	for (int l = 0; l < VTC_LEVEL_COUNT && !ld.rc; l++) {
 		const json_t *lv = member(&ld, levels, vtc_level_name((enum vtc_level)l),
 					  JSON_OBJECT);
@@ -175,7 +207,7 @@ int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errl
 
 int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, size_t errlen)
 {
-	struct loader ld = {err, errlen, 0};
+	struct loader ld = {err, errlen, 0, NULL};
 	const json_t *flags = member(&ld, j, "cpuinfo_flags", JSON_OBJECT);
 
 	memset(p, 0, sizeof(*p));
@@ -201,6 +233,7 @@ int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, siz
 	get_str(&ld, j, "hypervisor", p->hypervisor, sizeof(p->hypervisor));
 	get_str(&ld, j, "hypervisor_evidence", p->hypervisor_evidence,
 		sizeof(p->hypervisor_evidence));
+	vtc_platform_sanitize(p); /* an edited report may hold escape sequences */
 	return ld.rc;
 }
 
@@ -246,10 +279,20 @@ static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
 {
 	struct vtc_pair_result *p = vtc_results_pair(r, sp->p.a, sp->p.b);
 
+	size_t k;
+
 	if (!p || sp->npass != r->n_passes) {
 		fail(ld, "pair not among probed cpus or wrong pass count in", "pairs");
 		return;
 	}
+	/* Two entries for one pair (in either order) cannot both be true. */
+	k = (size_t)(p - r->pairs);
+	if (ld->seen && (ld->seen[k / 8] & (1u << (k % 8)))) {
+		fail(ld, "duplicate pair in", "pairs");
+		return;
+	}
+	if (ld->seen)
+		ld->seen[k / 8] |= (unsigned char)(1u << (k % 8));
 	memcpy(p->pass, sp->p.pass, sizeof(p->pass));
 }
 
@@ -355,7 +398,7 @@ static void load_results_body(struct loader *ld, const json_t *j,
 int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stash,
 			      struct vtc_results *r, char *err, size_t errlen)
 {
-	struct loader ld = {err, errlen, 0};
+	struct loader ld = {err, errlen, 0, NULL};
 	vtc_cpuset probed;
 	int passes, rc;
 
@@ -365,7 +408,12 @@ int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stas
 		return ld.rc;
 	if ((rc = vtc_results_init(r, &probed, passes)))
 		return rc;
+	if (!(ld.seen = calloc((size_t)r->n_pairs / 8 + 1, 1))) {
+		vtc_results_free(r);
+		return -ENOMEM;
+	}
 	load_results_body(&ld, j, stash, r);
+	free(ld.seen);
 	if (ld.rc)
 		vtc_results_free(r);
 	return ld.rc;
@@ -384,38 +432,21 @@ void vtc_pair_stash_free(struct vtc_pair_stash *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int read_whole(const char *path, char **buf, size_t *len)
+/* The file, refused unless regular and at most VTC_INPUT_REPORT_MAX bytes:
+ * /dev/zero or a FIFO would otherwise be read until memory or patience
+ * runs out. */
+static int read_whole(const char *path, char **buf, size_t *len, struct loader *ld)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	char *b = NULL;
+	FILE *f;
+	int rc = vtc_input_open(path, VTC_INPUT_REPORT_MAX, &f);
 
-	if (!f)
-		return -errno;
-	for (;;) {
-		char *nb = realloc(b, cap + 1);
-		if (!nb) {
-			free(b);
-			fclose(f);
-			return -ENOMEM;
-		}
-		b = nb;
-		got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		free(b);
+	if (!rc) {
+		rc = vtc_input_read_all(f, VTC_INPUT_REPORT_MAX, buf, len);
 		fclose(f);
-		return -EIO;
 	}
-	fclose(f);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
+	if (rc)
+		snprintf(ld->err, ld->errlen, "%s", vtc_input_strerror(rc));
+	return rc;
 }
 
 static size_t skip_ws(const char *b, size_t len, size_t p)
@@ -467,6 +498,10 @@ static int stash_pairs(char *b, size_t len, size_t open, struct vtc_pair_stash *
 
 	while (p < len && b[p] != ']' && !ld->rc) {
 		struct vtc_stashed_pair sp;
+		if (vtc_stop_requested()) {
+			snprintf(ld->err, ld->errlen, "interrupted");
+			return ld->rc = -EINTR;
+		}
 		json_t *e = json_loadb(b + p, len - p,
 				       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
 		if (!e)
@@ -494,7 +529,7 @@ static int stash_pairs(char *b, size_t len, size_t open, struct vtc_pair_stash *
 int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
 		    size_t errlen)
 {
-	struct loader ld = {err, errlen, 0};
+	struct loader ld = {err, errlen, 0, NULL};
 	json_error_t jerr;
 	size_t len = 0, open;
 	char *b = NULL;
@@ -502,7 +537,7 @@ int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash
 
 	memset(stash, 0, sizeof(*stash));
 	*doc = NULL;
-	if ((rc = read_whole(path, &b, &len)))
+	if ((rc = read_whole(path, &b, &len, &ld)))
 		return rc;
 	open = find_pairs(b, len);
 	if (open && (rc = stash_pairs(b, len, open, stash, &ld))) {

@@ -92,6 +92,7 @@ struct vtc_results {
 	double duration_s;
 	bool interrupted;    /* SIGINT/SIGTERM: partial data */
 	bool budget_exhausted;
+	bool watchdog;       /* the wall-clock watchdog ended probing (timer.h) */
 	char backend[16];    /* "hw", "sim", "import" */
 };
 

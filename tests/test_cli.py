@@ -6,6 +6,7 @@
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -104,16 +105,17 @@ def test_honest_run(tmp):
     check(rc2 == rc and again["verdict"] == doc["verdict"], "--analyze gives the same verdict")
     check([f["kind"] for f in again["findings"]] == [f["kind"] for f in doc["findings"]],
           "--analyze gives the same findings")
-    # A symlink at the report path is replaced, never followed: run as root,
-    # following a link planted by someone else would overwrite its target.
+    # A symlink at the report path is refused: replacing it destroys the
+    # link, following it (run as root) lets whoever planted it pick what is
+    # overwritten. Both stay as they were.
     target, link = os.path.join(tmp, "target"), os.path.join(tmp, "link.json")
     open(target, "w").write("keep")
     os.symlink(target, link)
-    rc3, _, _ = run(["--analyze", report, "--json", link])
-    check(rc3 == rc and not os.path.islink(link) and open(target).read() == "keep"
-          and json.load(open(link))["schema"] == "vtopocheck.report/1",
-          "--json onto a symlink replaces the link, leaves its target alone")
-    leftovers = [f for f in os.listdir(tmp) if f.startswith("r.json.")]
+    rc3, _, err3 = run(["--analyze", report, "--json", link])
+    check(rc3 == 3 and os.path.islink(link) and open(target).read() == "keep"
+          and "symbolic link" in err3,
+          "--json onto a symlink is refused; link and target are left alone")
+    leftovers = [f for f in os.listdir(tmp) if f.startswith("r.json.") or f.endswith(".vtctmp")]
     check(not leftovers, "no temporary files left beside the report")
 
 
@@ -161,6 +163,117 @@ def test_matrix_import(tmp):
     one_line_error(*run(["--analyze", "--matrix", path])[::2], "matrix with NaN")
 
 
+def edited_report(tmp, name, edit):
+    doc = json.load(open(os.path.join(SRCDIR, "tests/data/report-example.json")))
+    edit(doc)
+    path = os.path.join(tmp, name)
+    json.dump(doc, open(path, "w"))
+    return path
+
+
+def test_outputs_never_destroy(tmp):
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    copy = os.path.join(tmp, "in.json")
+    open(copy, "w").write(open(example).read())
+    before = open(copy).read()
+    rc, _, err = run(["--analyze", copy, "--svg", copy])
+    one_line_error(rc, err, "--svg onto the --analyze input")
+    check(open(copy).read() == before, "the input report is left as it was")
+    out = os.path.join(tmp, "same.json")
+    one_line_error(*run(["--analyze", example, "--json", out, "--prometheus",
+                         os.path.join(tmp, ".", "same.json")])[::2], "two outputs, one file")
+    rc, _, _ = run(["--analyze", example, "--json", "/dev/null", "--svg", "/dev/null"])
+    check(rc in (0, 1, 2) and stat.S_ISCHR(os.stat("/dev/null").st_mode),
+          f"--json /dev/null writes in place, /dev/null stays a device (exit {rc})")
+    if os.access("/dev/full", os.W_OK):
+        rc, _, err = run(["--analyze", example, "--json", "/dev/full"])
+        check(rc == 3 and "No space left on device" in err, "a full device says ENOSPC")
+    old = os.umask(0o077)
+    try:
+        path = os.path.join(tmp, "private.json")
+        run(["--analyze", example, "--json", path])
+        check(stat.S_IMODE(os.stat(path).st_mode) == 0o600, "a new report respects the umask")
+    finally:
+        os.umask(old)
+    fifo = os.path.join(tmp, "out.fifo")
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    rc, _, _ = run(["--analyze", example, "--json", fifo])
+    got = reader.communicate(timeout=30)[0]
+    check(stat.S_ISFIFO(os.stat(fifo).st_mode) and json.loads(got)["schema"],
+          "--json onto a FIFO writes into it")
+    stale = os.path.join(tmp, ".m.prom.999999999.vtctmp")
+    open(stale, "w").write("half")
+    run(["--analyze", example, "--prometheus", os.path.join(tmp, "m.prom")])
+    check(not os.path.exists(stale), "a killed run's temporary is removed by the next one")
+
+
+def test_inputs_bounded(tmp):
+    one_line_error(*run(["--analyze", "/dev/zero"])[::2], "--analyze /dev/zero")
+    fifo = os.path.join(tmp, "in.fifo")
+    os.mkfifo(fifo)
+    t = time.monotonic()
+    one_line_error(*run(["--analyze", fifo])[::2], "--analyze FIFO")
+    one_line_error(*run(["--analyze", "--matrix", fifo])[::2], "--analyze --matrix FIFO")
+    check(time.monotonic() - t < 10, "a FIFO input does not block")
+
+    def online(d):
+        d["advertised"]["sysfs"]["online"] = "0-4095"
+        d["measurements"]["probed"] = "0-4095"
+
+    def online_ncpus(d):
+        online(d)
+        d["advertised"]["sysfs"]["ncpus"] = 4096
+
+    def dup(d):
+        p = dict(d["measurements"]["pairs"][0])
+        p["a"], p["b"] = p["b"], p["a"]
+        d["measurements"]["pairs"].append(p)
+
+    for name, edit in [("online", online), ("ncpus", online_ncpus), ("dup", dup)]:
+        path = edited_report(tmp, name + ".json", edit)
+        t = time.monotonic()
+        one_line_error(*run(["--analyze", path])[::2], f"edited report: {name}")
+        check(time.monotonic() - t < 5, f"edited report {name} refused quickly")
+    bad = os.path.join(tmp, "zeros.txt")
+    open(bad, "w").write("1" * 200000)
+    one_line_error(*run(["--analyze", "--matrix", bad])[::2], "matrix line without end")
+
+
+def test_conflicts():
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    for args in (["-a", "--analyze", example], ["--analyze", example, "--budget", "5"],
+                 ["--analyze", example, "--sysroot", "/"], ["-a", "--cpus", "0-1"],
+                 ["-a", "--cpuid-dump", ""], ["--analyze", example, "--cpus", "0"]):
+        one_line_error(*run(args)[::2], "conflict: " + " ".join(args))
+
+
+def test_sysroot_without_topology(tmp):
+    root = os.path.join(tmp, "bare")
+    cpu = os.path.join(root, "sys/devices/system/cpu")
+    for d in ("cpu0", "cpu1"):
+        os.makedirs(os.path.join(cpu, d))
+    for f in ("online", "possible", "present"):
+        open(os.path.join(cpu, f), "w").write("0-1\n")
+    os.makedirs(os.path.join(root, "proc"))
+    open(os.path.join(root, "proc/cpuinfo"), "w").write("processor\t: 0\n\nprocessor\t: 1\n")
+    rc, out, _ = run(["-a", "--sysroot", root, "--quiet"])
+    check(rc == 3 and out.startswith("UNKNOWN: could not tell"),
+          f"a sysroot without topology is 'could not tell', not OK (got {rc}: {out.strip()})")
+    # Bytes from the machine: invalid UTF-8, terminal escapes, a name cut
+    # by its 127-byte field in the middle of a character.
+    open(os.path.join(root, "proc/cpuinfo"), "wb").write(
+        b"processor\t: 0\nvendor_id\t: Genu\xffine\nmodel name\t: \x1b[31mX\x07"
+        + "\u00e9".encode() * 70 + b"\n\nprocessor\t: 1\n")
+    p = subprocess.run([BIN, "-a", "--sysroot", root, "--json", "-"], capture_output=True)
+    doc = json.loads(p.stdout.decode("utf-8"))
+    name = doc.get("platform", {}).get("model_name", "")
+    check(name.startswith("?[31mX?") and name.endswith("\u00e9") and "\x1b" not in name,
+          f"cpuinfo bytes sanitized once: valid UTF-8, no controls, whole characters ({name[:12]!r})")
+    p = subprocess.run([BIN, "-a", "--sysroot", root], capture_output=True)
+    check(b"\x1b" not in p.stdout and b"\xff" not in p.stdout, "no raw escape reaches the terminal")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_basics()
@@ -170,6 +283,10 @@ def main():
         test_stacked_hook(tmp)
         test_sigint(tmp)
         test_matrix_import(tmp)
+        test_outputs_never_destroy(tmp)
+        test_inputs_bounded(tmp)
+        test_conflicts()
+        test_sysroot_without_topology(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1

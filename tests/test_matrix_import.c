@@ -147,6 +147,59 @@ static void test_garbage(void **state)
 	}
 }
 
+/* --matrix=csv of CPUs 0,4,8,12 comes back as 0,4,8,12, not 0-3. */
+static void test_csv_ids_roundtrip(void **state)
+{
+	struct vtc_results r, back;
+	vtc_cpuset s;
+	char *buf = NULL, err[160], ids[64];
+	size_t len = 0;
+	(void)state;
+	vtc_cpulist_parse("0,4,8,12", &s);
+	assert_int_equal(vtc_results_init(&r, &s, 1), 0);
+	for (int i = 0; i < r.n_pairs; i++) {
+		r.pairs[i].pass[0].measured = true;
+		r.pairs[i].pass[0].samples = 1;
+		r.pairs[i].pass[0].median_ns = 10.0 + i;
+	}
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(vtc_matrix_print(f, &r, VTC_MATRIX_CSV), 0);
+	fclose(f);
+	assert_int_equal(import_text(buf, &back, err, sizeof(err)), 0);
+	vtc_cpulist_format(&back.probed, ids, sizeof(ids));
+	assert_string_equal(ids, "0,4,8,12");
+	assert_true(fabs(vtc_results_pair_median(&back, 4, 12) -
+			 vtc_results_pair_median(&r, 4, 12)) < 0.01);
+	free(buf);
+	vtc_results_free(&r);
+	vtc_results_free(&back);
+}
+
+/* CPUs outside the machine are refused before the grid is sized; a line
+ * without end (/dev/zero) is refused at VTC_MATRIX_LINE_MAX. */
+static void test_bounds(void **state)
+{
+	static const char big[] = " CPU 0 1 2 3 4 5 6 7\n";
+	struct vtc_results r;
+	vtc_cpuset online;
+	char err[300] = "";
+	size_t n = VTC_MATRIX_LINE_MAX + 10;
+	char *zeros = calloc(1, n);
+	FILE *f;
+	(void)state;
+	vtc_cpulist_parse("0-1", &online);
+	f = fmemopen((void *)big, strlen(big), "r");
+	assert_int_equal(vtc_matrix_import_within(f, &online, &r, err, sizeof(err)), -ENXIO);
+	fclose(f);
+	assert_non_null(strstr(err, "0-7"));
+	assert_non_null(zeros);
+	memset(zeros, '1', n - 1);
+	f = fmemopen(zeros, n - 1, "r");
+	assert_int_equal(vtc_matrix_import(f, &r, err, sizeof(err)), -E2BIG);
+	fclose(f);
+	free(zeros);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +208,8 @@ int main(void)
 		cmocka_unit_test(test_stalled_and_missing),
 		cmocka_unit_test(test_own_output_roundtrip),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_csv_ids_roundtrip),
+		cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "affinity.h"
 #include "rounds.h"
 #include "schedule.h"
+#include "timer.h"
 
 /* ---- rounds ------------------------------------------------------------ */
 
@@ -486,6 +488,77 @@ static void test_pin_map(void **state)
 			 -ERANGE);
 }
 
+/* A backend timing with a counter that stopped (qemu user-mode, a TSC gone
+ * wrong): its own pair bound never comes, only the watchdog ends a call. */
+static int frozen_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
+			   const struct vtc_probe_params *p)
+{
+	const uint64_t frozen = 12345, deadline = frozen + 1;
+	(void)ctx;
+	(void)p;
+	while (frozen <= deadline && !vtc_timer_aborted())
+		fake_sleep(1000);
+	for (int i = 0; i < n; i++)
+		jobs[i].out->measured = false;
+	return 0;
+}
+
+static void test_watchdog_ends_frozen_clock(void **state)
+{
+	struct vtc_backend be = {.name = "frozen", .pingpong = frozen_pingpong};
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 0.3;
+	p.contention = false;
+	double t = now_s();
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	t = now_s() - t;
+	assert_true(t < p.budget_s + 1.0);
+	assert_true(t >= p.budget_s);
+	assert_true(r.watchdog);
+	assert_true(r.budget_exhausted);
+	assert_false(r.interrupted);
+	vtc_results_free(&r);
+}
+
+static volatile int g_late_stop;
+
+static void *raise_later(void *arg)
+{
+	(void)arg;
+	fake_sleep(100000);
+	g_late_stop = 1; /* what the SIGTERM handler does */
+	return NULL;
+}
+
+/* A signal inside a backend call whose clock stopped: ends within 1 s. */
+static void test_signal_ends_frozen_clock(void **state)
+{
+	struct vtc_backend be = {.name = "frozen", .pingpong = frozen_pingpong};
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	pthread_t th;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 30;
+	g_late_stop = 0;
+	assert_int_equal(pthread_create(&th, NULL, raise_later, NULL), 0);
+	double t = now_s();
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &g_late_stop, NULL, NULL, &r), 0);
+	t = now_s() - t;
+	pthread_join(th, NULL);
+	assert_true(t < 0.1 + 1.0);
+	assert_true(r.interrupted);
+	assert_false(r.watchdog);
+	vtc_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_budget_keeps_reserve_for_contention),
 		cmocka_unit_test(test_tiny_budget_measures_nothing),
 		cmocka_unit_test(test_stop_flag_ends_quickly),
+		cmocka_unit_test(test_watchdog_ends_frozen_clock),
+		cmocka_unit_test(test_signal_ends_frozen_clock),
 		cmocka_unit_test(test_ambiguous_pair_remeasured),
 		cmocka_unit_test(test_contention_candidates_and_steal),
 		cmocka_unit_test(test_errors),
