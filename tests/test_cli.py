@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,9 +30,30 @@ def check(cond, what):
         failures.append(what)
 
 
-def one_line_error(rc, err, what):
+def one_line_error(rc, out, err, what):
     check(rc == 3 and err.count("\n") == 1 and err.startswith("vtopocheck: "),
           f"{what}: exit 3 with one 'vtopocheck:' line (got {rc}: {err.strip()!r})")
+    check(out.count("\n") == 1 and out.startswith("UNKNOWN - ")
+          and out[len("UNKNOWN - "):] == err[len("vtopocheck: "):],
+          f"{what}: the same reason on stdout as 'UNKNOWN - ...' (got {out.strip()!r})")
+
+
+# monitoring-plugins.org guidelines: one line, "STATUS - text | perfdata",
+# perfdata as 'label'=value[UOM];[warn];[crit];[min];[max], space separated.
+PLUGIN_LINE = re.compile(r"^(OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+ \|"
+                         r"( [A-Za-z0-9_]+=-?[0-9.]+(us|ms|s|%|B|KB|MB|TB|c)?(;[0-9.]*){0,4})+\n$")
+
+
+def test_plugin_line():
+    report = os.path.join(SRCDIR, "tests", "data", "report-example.json")
+    rc, out, err = run(["--analyze", report, "-q"])
+    check(rc == 0 and PLUGIN_LINE.match(out) and "vcpus=2;" in out and not err,
+          f"-q: one monitoring-plugin line with perfdata (got {rc}: {out!r})")
+    rc, out, _ = run(["-z"])
+    check(rc == 3 and "invalid option -- 'z'" in out, f"getopt's message kept (got {out!r})")
+    rc, out, _ = run(["--json", "/nonexistent/dir/r.json", "--analyze", report, "-q"])
+    check(rc == 3 and out.startswith("UNKNOWN - ") and out.count("\n") == 1,
+          f"-q with an unwritable output: one UNKNOWN line (got {out!r})")
 
 
 def test_basics():
@@ -46,22 +68,22 @@ def test_basics():
 
 
 def test_bad_input(tmp):
-    one_line_error(*run(["--bogus"])[::2], "unknown option")
-    one_line_error(*run(["--budget", "abc"])[::2], "bad --budget")
-    one_line_error(*run(["--cpus", "0-"])[::2], "bad --cpus")
-    one_line_error(*run(["--sysroot", "/nonexistent", "-a"])[::2], "missing --sysroot")
-    one_line_error(*run(["--sysroot", tmp, "-a"])[::2], "--sysroot without sys/")
-    one_line_error(*run(["--json", "/nonexistent/dir/r.json"])[::2], "unwritable --json")
-    one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"])[::2], "unwritable --svg")
-    one_line_error(*run(["--prometheus", tmp])[::2], "--prometheus naming a directory")
-    one_line_error(*run(["--cpus", "0"])[::2], "a single CPU to probe")
+    one_line_error(*run(["--bogus"]), "unknown option")
+    one_line_error(*run(["--budget", "abc"]), "bad --budget")
+    one_line_error(*run(["--cpus", "0-"]), "bad --cpus")
+    one_line_error(*run(["--sysroot", "/nonexistent", "-a"]), "missing --sysroot")
+    one_line_error(*run(["--sysroot", tmp, "-a"]), "--sysroot without sys/")
+    one_line_error(*run(["--json", "/nonexistent/dir/r.json"]), "unwritable --json")
+    one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"]), "unwritable --svg")
+    one_line_error(*run(["--prometheus", tmp]), "--prometheus naming a directory")
+    one_line_error(*run(["--cpus", "0"]), "a single CPU to probe")
     for name, text in [("trunc.json", '{"schema": "vtopocheck.report/1", "plat'),
                        ("schema.json", '{"schema": "vtopocheck.report/99"}'),
                        ("nested.json", "[" * 100000 + "]" * 100000),
                        ("empty.json", "")]:
         path = os.path.join(tmp, name)
         open(path, "w").write(text)
-        one_line_error(*run(["--analyze", path])[::2], f"--analyze {name}")
+        one_line_error(*run(["--analyze", path]), f"--analyze {name}")
 
 
 def test_advertised_live():
@@ -156,15 +178,16 @@ def test_matrix_import(tmp):
     check(rc in (0, 3) and doc["measurements"]["backend"] == "import",
           f"--analyze --matrix on this machine's topology (exit {rc})")
     open(path, "w").write(" CPU 0 1 2\n 0 0 4 4\n 1 4 0 4\n 2 4 4 0\n")
-    one_line_error(*run(["--analyze", "--matrix", path])[::2], "matrix larger than the machine")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix larger than the machine")
     open(path, "w").write(" CPU 0 1\n 0 0 nan\n 1 4 0\n")
-    one_line_error(*run(["--analyze", "--matrix", path])[::2], "matrix with NaN")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix with NaN")
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_basics()
         test_bad_input(tmp)
+        test_plugin_line()
         test_advertised_live()
         test_honest_run(tmp)
         test_stacked_hook(tmp)
