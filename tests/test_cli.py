@@ -12,6 +12,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_check  # noqa: E402
+
 BIN = os.environ.get("VTC_BIN", "./vtopocheck")
 SRCDIR = os.environ.get("VTC_SRCDIR", ".")
 failures = []
@@ -28,6 +31,13 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:
         failures.append(what)
+
+
+def valid(doc, what):
+    err = schema_check.validate(doc)
+    if err is not None:
+        check(err == "", f"{what}: report valid against docs/report.schema.json ({err})")
+    return doc
 
 
 def one_line_error(rc, out, err, what):
@@ -92,6 +102,7 @@ def test_advertised_live():
     rc, out, _ = run(["--advertised", "--json"])
     check(rc in (0, 1), f"--advertised --json exits 0 or 1 (got {rc})")
     doc = json.loads(out)
+    valid(doc, "report 1")
     cpus = {c["cpu"]: c for c in doc["advertised"]["sysfs"]["cpus"]}
     check(cpus.get(0, {}).get("online") and cpus.get(1, {}).get("online"),
           "--advertised --json lists cpu0 and cpu1 online")
@@ -119,6 +130,7 @@ def test_honest_run(tmp):
           "--prometheus writes the exit code metric")
     check(rc == 0, f"honest 2-core machine: exit 0 (got {rc}: {out.splitlines()[:1]} {err.strip()})")
     doc = json.load(open(report))
+    valid(doc, "report 2")
     check(doc["schema"] == "vtopocheck.report/1" and doc["verdict"]["exit_code"] == rc,
           "report carries the schema and the exit code")
     rc2, out2, _ = run(["--analyze", report, "--json", "-"])
@@ -144,6 +156,7 @@ def test_stacked_hook(tmp):
     env = {"VTC_TEST_PIN_OVERRIDE": "1:0"}
     rc, out, err = judged(["--json", report], 2, env=env)
     doc = json.load(open(report))
+    valid(doc, "report 3")
     kinds = [f["kind"] for f in doc["findings"]]
     check(rc == 2 and "stacked" in kinds,
           f"two threads forced onto cpu0: exit 2 with 'stacked' (got {rc}, {kinds}, {out.splitlines()[:1]})")
@@ -165,6 +178,7 @@ def test_sigint(tmp):
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
     doc = json.load(open(report))
+    valid(doc, "report 4")
     check(p.returncode == 3 and doc["verdict"]["status"] == "UNKNOWN"
           and doc["measurements"]["interrupted"],
           f"SIGINT: exit 3, complete report, verdict UNKNOWN (got {p.returncode})")
@@ -175,6 +189,7 @@ def test_matrix_import(tmp):
     open(path, "w").write(" CPU    0    1\n   0    0   40\n   1   41    0\n")
     rc, out, _ = run(["--analyze", "--matrix", path, "--json", "-"])
     doc = json.loads(out)
+    valid(doc, "report 5")
     check(rc in (0, 3) and doc["measurements"]["backend"] == "import",
           f"--analyze --matrix on this machine's topology (exit {rc})")
     open(path, "w").write(" CPU 0 1 2\n 0 0 4 4\n 1 4 0 4\n 2 4 4 0\n")
