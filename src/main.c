@@ -35,7 +35,7 @@ struct opts {
 	enum matrix_out matrix;
 	bool quiet;
 	bool full;
-	bool color; /* on a terminal, unless NO_COLOR is set (no-color.org) */
+	bool color; /* on a terminal, unless NO_COLOR (no-color.org) or TERM=dumb */
 	bool have_cpus;
 	vtc_cpuset cpus;
 	enum vtc_fail_on fail_on;
@@ -214,7 +214,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return rc;
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
-	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		   !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	if (o->matrix_in && o->mode != MODE_ANALYZE)
 		return bad_usage("--matrix '%s': a matrix file is read only with --analyze; "
 				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
