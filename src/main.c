@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "matrix.h"
 #include "output.h"
 #include "report_json.h"
+#include "report_plugin.h"
 #include "report_prom.h"
 #include "report_svg.h"
 #include "report_text.h"
@@ -34,7 +36,7 @@ struct opts {
 	enum matrix_out matrix;
 	bool quiet;
 	bool full;
-	bool color; /* on a terminal, unless NO_COLOR is set (no-color.org) */
+	bool color; /* on a terminal, unless NO_COLOR (no-color.org) or TERM=dumb */
 	bool have_cpus;
 	vtc_cpuset cpus;
 	enum vtc_fail_on fail_on;
@@ -52,12 +54,51 @@ static void on_signal(int sig)
 	g_stop = 1;
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+/* Every error: "vtopocheck: <what>" on stderr for a person, and the
+ * monitoring-plugin line "UNKNOWN - <what>" on stdout for a monitoring
+ * system, which reads only stdout. @plugin_line is false when stdout
+ * carries data (--json -). */
+static void report_error(bool plugin_line, const char *msg)
 {
-	fputs("vtopocheck: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; try 'vtopocheck --help'\n", stderr);
+	fprintf(stderr, "vtopocheck: %s\n", msg);
+	if (plugin_line)
+		vtc_plugin_unknown(stdout, msg);
+	fflush(stdout);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	char msg[512];
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = strlen(msg);
+	snprintf(msg + len, sizeof(msg) - len, "; try 'vtopocheck --help'");
+	report_error(true, msg);
 	return VTC_EXIT_UNKNOWN;
+}
+
+/* getopt's own messages, on our one line: it would print them itself
+ * (opterr) but prefixed with argv[0] and on a line of their own. */
+static int getopt_error(int argc, char **argv, const char *shortopts)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (strncmp(word, "--", 2) == 0) {
+		if (optopt == 0)
+			return bad_usage("unrecognized or ambiguous option '%s'", word);
+		if (strchr(word, '='))
+			return bad_usage("option '%.*s' doesn't allow an argument",
+					 (int)strcspn(word, "="), word);
+		return bad_usage("option '%s' requires an argument", word);
+	}
+	if (optopt && strchr(shortopts, optopt))
+		return bad_usage("option requires an argument -- '%c'", optopt);
+	return bad_usage("invalid option -- '%c'", optopt ? optopt : '?');
 }
 
 /* Optional arguments given as a separate word ("--json FILE"): take the next
@@ -133,8 +174,7 @@ static int parse_option(int c, int argc, char **argv, struct opts *o)
 	case 'h': vtc_usage_print(stdout); exit(VTC_EXIT_OK);
 	case 'V': printf("vtopocheck %s\n", PACKAGE_VERSION); exit(VTC_EXIT_OK);
 	default:
-		return bad_usage("unrecognised option or missing argument in '%s'",
-				 optind > 0 && optind <= argc ? argv[optind - 1] : "?");
+		return bad_usage("unexpected option code %d", c);
 	}
 	return 0;
 }
@@ -184,22 +224,25 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static const char shortopts[] = "ac:b:j::m::qhV";
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->sysroot = "/";
 	o->fail_on = VTC_FAIL_WARNING;
 	vtc_probe_params_default(&o->params);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ac:b:j::m::qhV", longopts, NULL)) != -1) {
-		if ((rc = parse_option(c == '?' ? 0 : c, argc, argv, o)))
+	opterr = 0; /* getopt_error() prints its messages */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if ((rc = c == '?' ? getopt_error(argc, argv, shortopts)
+				   : parse_option(c, argc, argv, o)))
 			return rc;
 		if (c > 0 && c < 128)
 			o->seen[c] = true;
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
-	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		   !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	if (o->matrix_in && o->mode != MODE_ANALYZE)
 		return bad_usage("--matrix '%s': a matrix file is read only with --analyze; "
 				 "to print the matrix use --matrix or --matrix=csv", o->matrix_in);
@@ -227,11 +270,21 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One message for every output that cannot be written; returns @rc. */
-static int cannot_write(const char *what, const char *path, int rc, const char *hint)
+static bool json_on_stdout(const struct opts *o)
 {
-	fprintf(stderr, "vtopocheck: cannot write the %s to %s (%s)%s\n", what, path,
-		vtc_output_strerror(rc), hint);
+	return vtc_output_is_stdout(o->json_path);
+}
+
+/* One message for every output that cannot be written; returns @rc. The
+ * plugin line goes with it only before the verdict line was printed. */
+static int cannot_write(const char *what, const char *path, int rc, const char *hint,
+			bool plugin_line)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "cannot write the %s to %s (%s)%s", what, path,
+		 vtc_output_strerror(rc), hint);
+	report_error(plugin_line, msg);
 	return rc;
 }
 
@@ -248,13 +301,15 @@ static int check_output_paths(const struct opts *o)
 
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(paths); i++)
 		if (paths[i] && (rc = vtc_output_path_check(paths[i])))
-			return cannot_write(what[i], paths[i], rc, hint);
+			return cannot_write(what[i], paths[i], rc, hint, !json_on_stdout(o));
 	/* An output must never replace the report being analyzed, or another. */
 	if (vtc_output_check_distinct(paths, VTC_ARRAY_SIZE(paths), ins, VTC_ARRAY_SIZE(ins),
 				      &bad, &other)) {
-		fprintf(stderr, "vtopocheck: the %s and the %s are both %s; give each its own "
-			"file\n", what[bad], other < VTC_ARRAY_SIZE(paths) ? what[other] :
-			"input", paths[bad]);
+		char msg[512];
+		snprintf(msg, sizeof(msg), "the %s and the %s are both %s; give each its own file",
+			 what[bad], other < VTC_ARRAY_SIZE(paths) ? what[other] : "input",
+			 paths[bad]);
+		report_error(!json_on_stdout(o), msg);
 		return -EEXIST;
 	}
 	return 0;
@@ -266,13 +321,13 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 	int rc, bad = 0;
 
 	if (o->json_path && (rc = vtc_json_write_app(app, o->json_path)))
-		bad = cannot_write("JSON report", o->json_path, rc, "");
+		bad = cannot_write("JSON report", o->json_path, rc, "", false);
 	if (o->svg_path && (rc = vtc_svg_write_app(app, o->svg_path))) {
 		if (rc == -ENODATA)
 			fputs("vtopocheck: svg: nothing was measured (--advertised); the heatmap "
 			      "needs a measurement run\n", stderr);
 		else
-			cannot_write("SVG heatmap", o->svg_path, rc, hint);
+			cannot_write("SVG heatmap", o->svg_path, rc, hint, false);
 		bad = rc;
 	}
 	/* The metrics come last and say how the run ends: an output or stdout
@@ -283,20 +338,34 @@ static int write_files(struct vtc_app *app, const struct opts *o)
 			 "written");
 	}
 	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path)))
-		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint);
+		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint, false);
 	return bad != 0;
+}
+
+/* -q: the files first, so that the one line can say whether they failed. */
+static int emit_plugin(struct vtc_app *app, const struct opts *o)
+{
+	if (write_files(app, o)) {
+		vtc_plugin_unknown(stdout, "judged, but an output file could not be written "
+				   "(see standard error)");
+		return VTC_EXIT_UNKNOWN;
+	}
+	vtc_plugin_line(stdout, app);
+	return 0;
 }
 
 static int emit(struct vtc_app *app, const struct opts *o)
 {
-	bool json_on_stdout = vtc_output_is_stdout(o->json_path);
+	bool to_stdout = json_on_stdout(o);
 
+	if (o->quiet && !to_stdout && (o->matrix == MATRIX_NONE || !app->have_results))
+		return emit_plugin(app, o);
 	if (o->matrix != MATRIX_NONE && app->have_results)
 		vtc_matrix_print(stdout, &app->res,
 				 o->matrix == MATRIX_CSV ? VTC_MATRIX_CSV : VTC_MATRIX_TEXT);
-	else if (!json_on_stdout && o->mode == MODE_ADVERTISED)
+	else if (!to_stdout && o->mode == MODE_ADVERTISED)
 		vtc_text_advertised(stdout, app, o->quiet);
-	else if (!json_on_stdout)
+	else if (!to_stdout)
 		vtc_text_run(stdout, app, o->quiet, o->color, o->full);
 	return write_files(app, o) ? VTC_EXIT_UNKNOWN : 0;
 }
@@ -366,7 +435,7 @@ int main(int argc, char **argv)
 					       : vtc_app_judge(&app);
 	}
 	if (rc) {
-		fprintf(stderr, "vtopocheck: %s\n", app.err);
+		report_error(!json_on_stdout(&o), app.err);
 		/* A fleet must see that this run failed, not the last good one. */
 		if (o.prom_path) {
 			app.status = VTC_EXIT_UNKNOWN;

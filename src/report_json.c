@@ -37,14 +37,32 @@ static json_t *num(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* Unknown is null everywhere in the report: ids (kept as -1 in memory),
+ * sizes and frequencies (0 in memory) and strings ("" in memory). */
+static json_t *id_or_null(long long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *size_or_null(long long v)
+{
+	return v <= 0 ? json_null() : json_integer(v);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
 static json_t *cpu_json(const struct vtc_topo_cpu *c, int id)
 {
-	return json_pack("{s:i, s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:I}",
+	return json_pack("{s:i, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "cpu", id, "present", c->present, "online", c->online,
-			 "thread_id", c->thread_id, "core_id", c->core_id,
-			 "cluster_id", c->cluster_id, "die_id", c->die_id,
-			 "package_id", c->package_id, "numa_node", c->numa_node,
-			 "x2apic_id", (json_int_t)c->x2apic_id);
+			 "thread_id", id_or_null(c->thread_id), "core_id", id_or_null(c->core_id),
+			 "cluster_id", id_or_null(c->cluster_id), "die_id", id_or_null(c->die_id),
+			 "package_id", id_or_null(c->package_id),
+			 "numa_node", id_or_null(c->numa_node),
+			 "x2apic_id", id_or_null(c->x2apic_id));
 }
 
 static json_t *levels_json(const struct vtc_topo *t)
@@ -56,9 +74,9 @@ static json_t *levels_json(const struct vtc_topo *t)
 		for (int g = 0; g < t->groups[l].count; g++)
 			json_array_append_new(groups, cpulist_json(&t->groups[l].set[g]));
 		json_object_set_new(levels, vtc_level_name((enum vtc_level)l),
-				    json_pack("{s:b, s:o, s:I}", "known", t->level_known[l],
+				    json_pack("{s:b, s:o, s:o}", "known", t->level_known[l],
 					      "groups", groups, "cache_kib",
-					      (json_int_t)t->cache_kib[l]));
+					      size_or_null(t->cache_kib[l])));
 	}
 	return levels;
 }
@@ -79,15 +97,16 @@ json_t *vtc_json_from_topo(const struct vtc_topo *t)
 
 json_t *vtc_json_from_platform(const struct vtc_platform *p)
 {
-	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:s, s:b, s:I, s:s,"
+	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s, s:s, s:s}",
 			 "cpu_vendor", p->cpu_vendor, "model_name", p->model_name,
 			 "cpuinfo_flags", "constant_tsc", p->flag_constant_tsc,
 			 "nonstop_tsc", p->flag_nonstop_tsc, "hypervisor", p->flag_hypervisor,
 			 "ht", p->flag_ht, "cpuid_available", p->cpuid_available,
-			 "cpuid_vendor", p->cpuid_vendor, "hv_cpuid_vendor", p->hv_cpuid_vendor,
+			 "cpuid_vendor", p->cpuid_vendor, "hv_cpuid_vendor", str_or_null(p->hv_cpuid_vendor),
 			 "cpuid_invariant_tsc", p->cpuid_invariant_tsc,
-			 "tsc_khz", (json_int_t)p->tsc_khz, "tsc_khz_source", p->tsc_khz_source,
+			 "tsc_khz", size_or_null((long long)p->tsc_khz),
+			 "tsc_khz_source", str_or_null(p->tsc_khz_source),
 			 "sys_hypervisor_type", p->sys_hypervisor_type,
 			 "dmi_sys_vendor", p->dmi_sys_vendor, "dmi_product_name",
 			 p->dmi_product_name, "kernel_release", p->kernel_release,
@@ -400,7 +419,7 @@ static json_t *tool_json(void)
 	if (uname(&u) != 0)
 		memset(&u, 0, sizeof(u));
 	return json_pack("{s:s, s:s, s:s, s:s}", "name", PACKAGE_NAME, "version",
-			 PACKAGE_VERSION, "build", __DATE__ " " __TIME__ " " VTC_ARCH_NAME,
+			 PACKAGE_VERSION, "build", VTC_BUILD_DATE[0] ? VTC_BUILD_DATE " " VTC_ARCH_NAME : VTC_ARCH_NAME,
 			 "host_machine", u.machine);
 }
 

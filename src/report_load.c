@@ -73,6 +73,15 @@ static long long get_int(struct loader *ld, const json_t *o, const char *key,
 	return x;
 }
 
+/* Unknown values are null (older reports wrote -1 or 0, still read). */
+static long long get_int_or(struct loader *ld, const json_t *o, const char *key,
+			    long long lo, long long hi, long long unknown)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	return v && json_is_null(v) ? unknown : get_int(ld, o, key, lo, hi);
+}
+
 static bool get_bool(struct loader *ld, const json_t *o, const char *key)
 {
 	const json_t *v = member(ld, o, key, JSON_TRUE);
@@ -81,7 +90,12 @@ static bool get_bool(struct loader *ld, const json_t *o, const char *key)
 
 static void get_str(struct loader *ld, const json_t *o, const char *key, char *dst, size_t n)
 {
-	const json_t *v = member(ld, o, key, JSON_STRING);
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (!v || !json_is_null(v))
+		v = member(ld, o, key, JSON_STRING);
+	else
+		v = NULL; /* null: unknown */
 	snprintf(dst, n, "%s", v ? json_string_value(v) : "");
 }
 
@@ -104,13 +118,13 @@ static void load_cpu(struct loader *ld, const json_t *c, struct vtc_topo *t)
 	p->possible = true;
 	p->present = get_bool(ld, c, "present");
 	p->online = get_bool(ld, c, "online");
-	p->thread_id = (int)get_int(ld, c, "thread_id", -1, INT32_MAX);
-	p->core_id = (int)get_int(ld, c, "core_id", -1, INT32_MAX);
-	p->cluster_id = (int)get_int(ld, c, "cluster_id", -1, INT32_MAX);
-	p->die_id = (int)get_int(ld, c, "die_id", -1, INT32_MAX);
-	p->package_id = (int)get_int(ld, c, "package_id", -1, INT32_MAX);
-	p->numa_node = (int)get_int(ld, c, "numa_node", -1, INT32_MAX);
-	p->x2apic_id = get_int(ld, c, "x2apic_id", -1, UINT32_MAX);
+	p->thread_id = (int)get_int_or(ld, c, "thread_id", -1, INT32_MAX, -1);
+	p->core_id = (int)get_int_or(ld, c, "core_id", -1, INT32_MAX, -1);
+	p->cluster_id = (int)get_int_or(ld, c, "cluster_id", -1, INT32_MAX, -1);
+	p->die_id = (int)get_int_or(ld, c, "die_id", -1, INT32_MAX, -1);
+	p->package_id = (int)get_int_or(ld, c, "package_id", -1, INT32_MAX, -1);
+	p->numa_node = (int)get_int_or(ld, c, "numa_node", -1, INT32_MAX, -1);
+	p->x2apic_id = get_int_or(ld, c, "x2apic_id", -1, UINT32_MAX, -1);
 }
 
 /* Groups become sibling sets again; vtc_topo_build_groups re-derives and
@@ -121,7 +135,7 @@ static void load_level(struct loader *ld, const json_t *lv, struct vtc_topo *t, 
 	size_t i;
 	const json_t *g;
 
-	t->cache_kib[l] = (long)get_int(ld, lv, "cache_kib", 0, 1LL << 40);
+	t->cache_kib[l] = (long)get_int_or(ld, lv, "cache_kib", 0, 1LL << 40, 0);
 	if (!groups || !get_bool(ld, lv, "known"))
 		return;
 	json_array_foreach(groups, i, g) {
@@ -223,7 +237,7 @@ int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, siz
 	get_str(&ld, j, "cpuid_vendor", p->cpuid_vendor, sizeof(p->cpuid_vendor));
 	get_str(&ld, j, "hv_cpuid_vendor", p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor));
 	p->cpuid_invariant_tsc = get_bool(&ld, j, "cpuid_invariant_tsc");
-	p->tsc_khz = (uint64_t)get_int(&ld, j, "tsc_khz", 0, INT64_MAX);
+	p->tsc_khz = (uint64_t)get_int_or(&ld, j, "tsc_khz", 0, INT64_MAX, 0);
 	get_str(&ld, j, "tsc_khz_source", p->tsc_khz_source, sizeof(p->tsc_khz_source));
 	get_str(&ld, j, "sys_hypervisor_type", p->sys_hypervisor_type,
 		sizeof(p->sys_hypervisor_type));

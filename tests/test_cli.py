@@ -5,12 +5,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_check  # noqa: E402
 
 BIN = os.environ.get("VTC_BIN", "./vtopocheck")
 SRCDIR = os.environ.get("VTC_SRCDIR", ".")
@@ -30,9 +34,37 @@ def check(cond, what):
         failures.append(what)
 
 
-def one_line_error(rc, err, what):
+def valid(doc, what):
+    err = schema_check.validate(doc)
+    if err is not None:
+        check(err == "", f"{what}: report valid against docs/report.schema.json ({err})")
+    return doc
+
+
+def one_line_error(rc, out, err, what):
     check(rc == 3 and err.count("\n") == 1 and err.startswith("vtopocheck: "),
           f"{what}: exit 3 with one 'vtopocheck:' line (got {rc}: {err.strip()!r})")
+    check(out.count("\n") == 1 and out.startswith("UNKNOWN - ")
+          and out[len("UNKNOWN - "):] == err[len("vtopocheck: "):],
+          f"{what}: the same reason on stdout as 'UNKNOWN - ...' (got {out.strip()!r})")
+
+
+# monitoring-plugins.org guidelines: one line, "STATUS - text | perfdata",
+# perfdata as 'label'=value[UOM];[warn];[crit];[min];[max], space separated.
+PLUGIN_LINE = re.compile(r"^(OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+ \|"
+                         r"( [A-Za-z0-9_]+=-?[0-9.]+(us|ms|s|%|B|KB|MB|TB|c)?(;[0-9.]*){0,4})+\n$")
+
+
+def test_plugin_line():
+    report = os.path.join(SRCDIR, "tests", "data", "report-example.json")
+    rc, out, err = run(["--analyze", report, "-q"])
+    check(rc == 0 and PLUGIN_LINE.match(out) and "vcpus=2;" in out and not err,
+          f"-q: one monitoring-plugin line with perfdata (got {rc}: {out!r})")
+    rc, out, _ = run(["-z"])
+    check(rc == 3 and "invalid option -- 'z'" in out, f"getopt's message kept (got {out!r})")
+    rc, out, _ = run(["--json", "/nonexistent/dir/r.json", "--analyze", report, "-q"])
+    check(rc == 3 and out.startswith("UNKNOWN - ") and out.count("\n") == 1,
+          f"-q with an unwritable output: one UNKNOWN line (got {out!r})")
 
 
 def test_basics():
@@ -47,22 +79,22 @@ def test_basics():
 
 
 def test_bad_input(tmp):
-    one_line_error(*run(["--bogus"])[::2], "unknown option")
-    one_line_error(*run(["--budget", "abc"])[::2], "bad --budget")
-    one_line_error(*run(["--cpus", "0-"])[::2], "bad --cpus")
-    one_line_error(*run(["--sysroot", "/nonexistent", "-a"])[::2], "missing --sysroot")
-    one_line_error(*run(["--sysroot", tmp, "-a"])[::2], "--sysroot without sys/")
-    one_line_error(*run(["--json", "/nonexistent/dir/r.json"])[::2], "unwritable --json")
-    one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"])[::2], "unwritable --svg")
-    one_line_error(*run(["--prometheus", tmp])[::2], "--prometheus naming a directory")
-    one_line_error(*run(["--cpus", "0"])[::2], "a single CPU to probe")
+    one_line_error(*run(["--bogus"]), "unknown option")
+    one_line_error(*run(["--budget", "abc"]), "bad --budget")
+    one_line_error(*run(["--cpus", "0-"]), "bad --cpus")
+    one_line_error(*run(["--sysroot", "/nonexistent", "-a"]), "missing --sysroot")
+    one_line_error(*run(["--sysroot", tmp, "-a"]), "--sysroot without sys/")
+    one_line_error(*run(["--json", "/nonexistent/dir/r.json"]), "unwritable --json")
+    one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"]), "unwritable --svg")
+    one_line_error(*run(["--prometheus", tmp]), "--prometheus naming a directory")
+    one_line_error(*run(["--cpus", "0"]), "a single CPU to probe")
     for name, text in [("trunc.json", '{"schema": "vtopocheck.report/1", "plat'),
                        ("schema.json", '{"schema": "vtopocheck.report/99"}'),
                        ("nested.json", "[" * 100000 + "]" * 100000),
                        ("empty.json", "")]:
         path = os.path.join(tmp, name)
         open(path, "w").write(text)
-        one_line_error(*run(["--analyze", path])[::2], f"--analyze {name}")
+        one_line_error(*run(["--analyze", path]), f"--analyze {name}")
 
 
 def test_advertised_live():
@@ -71,6 +103,7 @@ def test_advertised_live():
     rc, out, _ = run(["--advertised", "--json"])
     check(rc in (0, 1), f"--advertised --json exits 0 or 1 (got {rc})")
     doc = json.loads(out)
+    valid(doc, "report 1")
     cpus = {c["cpu"]: c for c in doc["advertised"]["sysfs"]["cpus"]}
     check(cpus.get(0, {}).get("online") and cpus.get(1, {}).get("online"),
           "--advertised --json lists cpu0 and cpu1 online")
@@ -98,6 +131,7 @@ def test_honest_run(tmp):
           "--prometheus writes the exit code metric")
     check(rc == 0, f"honest 2-core machine: exit 0 (got {rc}: {out.splitlines()[:1]} {err.strip()})")
     doc = json.load(open(report))
+    valid(doc, "report 2")
     check(doc["schema"] == "vtopocheck.report/1" and doc["verdict"]["exit_code"] == rc,
           "report carries the schema and the exit code")
     rc2, out2, _ = run(["--analyze", report, "--json", "-"])
@@ -124,6 +158,7 @@ def test_stacked_hook(tmp):
     env = {"VTC_TEST_PIN_OVERRIDE": "1:0"}
     rc, out, err = judged(["--json", report], 2, env=env)
     doc = json.load(open(report))
+    valid(doc, "report 3")
     kinds = [f["kind"] for f in doc["findings"]]
     check(rc == 2 and "stacked" in kinds,
           f"two threads forced onto cpu0: exit 2 with 'stacked' (got {rc}, {kinds}, {out.splitlines()[:1]})")
@@ -145,6 +180,7 @@ def test_sigint(tmp):
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
     doc = json.load(open(report))
+    valid(doc, "report 4")
     check(p.returncode == 3 and doc["verdict"]["status"] == "UNKNOWN"
           and doc["measurements"]["interrupted"],
           f"SIGINT: exit 3, complete report, verdict UNKNOWN (got {p.returncode})")
@@ -155,12 +191,13 @@ def test_matrix_import(tmp):
     open(path, "w").write(" CPU    0    1\n   0    0   40\n   1   41    0\n")
     rc, out, _ = run(["--analyze", "--matrix", path, "--json", "-"])
     doc = json.loads(out)
+    valid(doc, "report 5")
     check(rc in (0, 3) and doc["measurements"]["backend"] == "import",
           f"--analyze --matrix on this machine's topology (exit {rc})")
     open(path, "w").write(" CPU 0 1 2\n 0 0 4 4\n 1 4 0 4\n 2 4 4 0\n")
-    one_line_error(*run(["--analyze", "--matrix", path])[::2], "matrix larger than the machine")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix larger than the machine")
     open(path, "w").write(" CPU 0 1\n 0 0 nan\n 1 4 0\n")
-    one_line_error(*run(["--analyze", "--matrix", path])[::2], "matrix with NaN")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix with NaN")
 
 
 def edited_report(tmp, name, edit):
@@ -278,6 +315,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_basics()
         test_bad_input(tmp)
+        test_plugin_line()
         test_advertised_live()
         test_honest_run(tmp)
         test_stacked_hook(tmp)

@@ -9,6 +9,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_check  # noqa: E402
+
 BIN = os.environ.get("VTC_BIN", "./vtopocheck")
 SRCDIR = os.environ.get("VTC_SRCDIR", ".")
 DOC = open(os.path.join(SRCDIR, "docs", "report.md")).read()
@@ -38,6 +41,11 @@ def check(cond, what):
 def check_documented(doc, name):
     missing = sorted(keys(doc, set()) - DOCUMENTED)
     check(not missing, f"{name}: every field is documented in docs/report.md (missing {missing})")
+    err = schema_check.validate(doc)
+    if err is None:
+        print(f"skip {name}: schema validation (python3-jsonschema not installed)")
+    else:
+        check(err == "", f"{name}: valid against docs/report.schema.json ({err})")
 
 
 example_path = os.path.join(SRCDIR, "tests", "data", "report-example.json")
@@ -52,6 +60,7 @@ check(p.returncode == example["verdict"]["exit_code"]
       f"example re-judges to its stored verdict {example['verdict']['status']} (got {p.returncode})")
 check(sorted(f["kind"] for f in again["findings"]) == sorted(f["kind"] for f in example["findings"]),
       "example re-judges to its stored findings")
+check_documented(again, "re-judged example")
 
 p = subprocess.run([BIN, "--advertised", "--json", "-"], capture_output=True, text=True, timeout=60)
 check_documented(json.loads(p.stdout), "live --advertised report")
