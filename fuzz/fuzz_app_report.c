@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "app.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "util.h"
+#include "src/app.h"
+#include "src/report_json.h"
+#include "src/report_text.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

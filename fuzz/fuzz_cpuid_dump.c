@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_text.h"
-#include "topo_cpuid.h"
-#include "vtc.h"
-#include "util.h"
+#include "src/report_text.h"
+#include "src/topo_cpuid.h"
+#include "src/vtc.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform_sysfs.h"
-#include "util.h"
+#include "src/platform_sysfs.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

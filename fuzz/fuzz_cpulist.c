@@ -5,8 +5,8 @@
  * whatever parses, formats back to a cpulist that parses to the same set. */
 #include <stdlib.h>
 
-#include "cpuset.h"
-#include "util.h"
+#include "src/cpuset.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "infer.h"
-#include "matrix_import.h"
-#include "report_json.h"
-#include "report_load.h"
-#include "report_text.h"
-#include "util.h"
+#include "src/infer.h"
+#include "src/matrix_import.h"
+#include "src/report_json.h"
+#include "src/report_load.h"
+#include "src/report_text.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 
-#include "procstat.h"
-#include "util.h"
+#include "src/procstat.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

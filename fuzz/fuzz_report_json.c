@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "report_json.h"
-#include "report_load.h"
-#include "report_text.h"
-#include "verdict.h"
-#include "util.h"
+#include "src/compare.h"
+#include "src/report_json.h"
+#include "src/report_load.h"
+#include "src/report_text.h"
+#include "src/verdict.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

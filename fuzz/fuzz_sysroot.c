@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform_sysfs.h"
-#include "report_text.h"
-#include "topo_sysfs.h"
-#include "vtc.h"
-#include "util.h"
+#include "src/platform_sysfs.h"
+#include "src/report_text.h"
+#include "src/topo_sysfs.h"
+#include "src/vtc.h"
+#include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "fuzz/util.h"
 
 char *fuzz_cstr(const uint8_t *data, size_t size)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "affinity.h"
+#include "probes/affinity.h"
 
 static int parse_id(const char *p, char **end)
 {

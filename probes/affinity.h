@@ -3,7 +3,7 @@
 #ifndef VTC_AFFINITY_H
 #define VTC_AFFINITY_H
 
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 #define VTC_PIN_MAP_MAX 16
 

@@ -8,7 +8,7 @@
 #ifndef VTC_BACKEND_H
 #define VTC_BACKEND_H
 
-#include "results.h"
+#include "src/results.h"
 
 struct vtc_pingpong_job {
 	int a, b;                   /* the pair; a's thread times round trips */

@@ -17,12 +17,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "affinity.h"
-#include "contention.h"
-#include "hw.h"
-#include "matrix.h"
-#include "rounds.h"
-#include "schedule.h"
+#include "probes/affinity.h"
+#include "probes/contention.h"
+#include "probes/hw.h"
+#include "src/matrix.h"
+#include "probes/rounds.h"
+#include "probes/schedule.h"
 
 static double now_s(void)
 {

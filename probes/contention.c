@@ -16,8 +16,8 @@
 #include <urcu/arch.h>
 #include <urcu/uatomic.h>
 
-#include "affinity.h"
-#include "contention.h"
+#include "probes/affinity.h"
+#include "probes/contention.h"
 
 #define CONT_START_DELAY_NS 100000ull /* both threads warm their buffers first */
 

@@ -4,7 +4,7 @@
 #ifndef VTC_CONTENTION_H
 #define VTC_CONTENTION_H
 
-#include "results.h"
+#include "src/results.h"
 
 #define VTC_CONT_L1_BYTES (8 * 1024)    /* two copies fit one shared 32K L1d */
 #define VTC_CONT_L2_BYTES (128 * 1024)  /* > L1d, two copies < a 512K L2 */

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <sched.h>
 
-#include "affinity.h"
-#include "cpuid_live.h"
+#include "probes/affinity.h"
+#include "probes/cpuid_live.h"
 
 /* Leaves whose subleaves we decode, and how their enumeration ends (a zero
  * type/level field, or a count in subleaf 0): 1 = record the next subleaf,

@@ -5,7 +5,7 @@
 #ifndef VTC_CPUID_LIVE_H
 #define VTC_CPUID_LIVE_H
 
-#include "cpuid.h"
+#include "src/cpuid.h"
 
 /* Record every CPU of the calling thread's affinity mask, pinning the
  * thread to each in turn (CPUID answers for the CPU it runs on), then

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "contention.h"
-#include "hw.h"
-#include "pingpong.h"
-#include "procstat.h"
+#include "probes/contention.h"
+#include "probes/hw.h"
+#include "probes/pingpong.h"
+#include "src/procstat.h"
 
 static int hw_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		       const struct vtc_probe_params *params)

@@ -3,9 +3,9 @@
 #ifndef VTC_HW_H
 #define VTC_HW_H
 
-#include "affinity.h"
-#include "backend.h"
-#include "timer.h"
+#include "probes/affinity.h"
+#include "probes/backend.h"
+#include "probes/timer.h"
 
 /* One contention measurement = the best of VTC_HW_CONT_REPEATS windows of
  * VTC_HW_CONT_WINDOW_MS each, in one set of threads, preferring windows in

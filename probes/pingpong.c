@@ -31,8 +31,8 @@
 #include <urcu/arch.h>
 #include <urcu/uatomic.h>
 
-#include "pingpong.h"
-#include "stats.h"
+#include "probes/pingpong.h"
+#include "src/stats.h"
 
 /* Loads before the slow path: a few microseconds, far more than any
  * cache-line handoff (~20-300 ns), far less than stall_ns (100 us). */

@@ -3,9 +3,9 @@
 #ifndef VTC_PINGPONG_H
 #define VTC_PINGPONG_H
 
-#include "affinity.h"
-#include "results.h"
-#include "timer.h"
+#include "probes/affinity.h"
+#include "src/results.h"
+#include "probes/timer.h"
 
 /* Round trips per sample are adapted within these bounds. The maximum is
  * ~1 ms of the fastest round trips (~15 ns): a clock that misreads the

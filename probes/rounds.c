@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "rounds.h"
+#include "probes/rounds.h"
 
 int vtc_rounds_count(int n)
 {

@@ -23,11 +23,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "procstat.h"
-#include "rounds.h"
-#include "schedule.h"
-#include "timer.h"
-#include "stats.h"
+#include "src/procstat.h"
+#include "probes/rounds.h"
+#include "probes/schedule.h"
+#include "probes/timer.h"
+#include "src/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
 #define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */

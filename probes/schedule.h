@@ -3,8 +3,8 @@
 #ifndef VTC_SCHEDULE_H
 #define VTC_SCHEDULE_H
 
-#include "backend.h"
-#include "results.h"
+#include "probes/backend.h"
+#include "src/results.h"
 
 /* Called after each round with the fraction done (0..1); may be NULL. */
 #define VTC_WATCHDOG_GRACE_S 0.5

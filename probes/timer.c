@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpuid_live.h"
-#include "platform_sysfs.h"
-#include "sysfs.h"
-#include "timer.h"
-#include "topo_cpuid.h"
+#include "probes/cpuid_live.h"
+#include "src/platform_sysfs.h"
+#include "src/sysfs.h"
+#include "probes/timer.h"
+#include "src/topo_cpuid.h"
 
 #define CALIBRATE_NS 20000000ull /* 20 ms: 0.1% at a 20 us clock jitter */
 #define CPUID_AGREE 0.01         /* trust a CPUID frequency within 1% of calibration */

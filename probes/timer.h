@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "arch/arch.h"
-#include "results.h"
+#include "src/arch/arch.h"
+#include "src/results.h"
 
 struct vtc_timer {
 	struct vtc_timer_info info;

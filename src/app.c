@@ -12,21 +12,21 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "app.h"
-#include "affinity.h"
-#include "compare.h"
-#include "consist.h"
-#include "cpuid.h"
-#include "hw.h"
-#include "input.h"
-#include "matrix_import.h"
-#include "platform_sysfs.h"
-#include "procstat.h"
-#include "report_load.h"
-#include "sysfs.h"
-#include "topo_cpuid.h"
-#include "topo_sysfs.h"
-#include "verdict.h"
+#include "src/app.h"
+#include "probes/affinity.h"
+#include "src/compare.h"
+#include "src/consist.h"
+#include "src/cpuid.h"
+#include "probes/hw.h"
+#include "src/input.h"
+#include "src/matrix_import.h"
+#include "src/platform_sysfs.h"
+#include "src/procstat.h"
+#include "src/report_load.h"
+#include "src/sysfs.h"
+#include "src/topo_cpuid.h"
+#include "src/topo_sysfs.h"
+#include "src/verdict.h"
 
 static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

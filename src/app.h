@@ -9,13 +9,13 @@
 
 #include <stdbool.h>
 
-#include "finding.h"
-#include "infer.h"
-#include "platform.h"
-#include "results.h"
-#include "schedule.h"
-#include "topo.h"
-#include "vtc.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/platform.h"
+#include "src/results.h"
+#include "probes/schedule.h"
+#include "src/topo.h"
+#include "src/vtc.h"
 
 struct vtc_app {
 	struct vtc_platform plat;

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "evidence.h"
-#include "judge.h"
+#include "src/compare.h"
+#include "src/evidence.h"
+#include "src/judge.h"
 
 enum plat_kind { PLAT_GENERIC, PLAT_KUBEVIRT, PLAT_OPENSTACK, PLAT_LIBVIRT, PLAT_VMWARE };
 
@@ -346,7 +346,7 @@ static double corun(const struct vtc_results *r, int a, int b)
 	return n ? s / n : NAN;
 }
 
-/* Median one-way ns between members of the inferred real SMT groups. */
+/* Mean one-way ns between members of the inferred real SMT groups. */
 static double real_sibling_ns(const struct vtc_inferred *inf, const struct vtc_results *r)
 {
 	double v[64];
@@ -365,7 +365,7 @@ static double real_sibling_ns(const struct vtc_inferred *inf, const struct vtc_r
 	return s / n;
 }
 
-/* Median one-way ns over pairs of different advertised groups of @level. */
+/* Mean one-way ns over pairs of different advertised groups of @level. */
 static double cross_group_ns(const struct vtc_topo *adv, enum vtc_level level,
 			     const struct ns_cache *ns, const vtc_cpuset *cpus)
 {

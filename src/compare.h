@@ -4,11 +4,11 @@
 #define VTC_COMPARE_H
 
 #include <stddef.h>
-#include "finding.h"
-#include "infer.h"
-#include "platform.h"
-#include "results.h"
-#include "topo.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/platform.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 /* Append to @out the mismatches between @adv (one advertised source: sysfs,
  * CPUID, ...; call once per source) and @inf: phantom-smt, hidden-smt,

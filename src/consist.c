@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "consist.h"
+#include "src/consist.h"
 
 /* Group of @cpu at @l restricted to @common (empty if unknown). */
 static vtc_cpuset group_of(const struct vtc_topo *t, enum vtc_level l, int cpu,

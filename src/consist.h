@@ -3,9 +3,9 @@
 #ifndef VTC_CONSIST_H
 #define VTC_CONSIST_H
 
-#include "finding.h"
-#include "platform.h"
-#include "topo.h"
+#include "src/finding.h"
+#include "src/platform.h"
+#include "src/topo.h"
 
 /* Compare @sysfs with @cpuid on the CPUs online in both, at every level both
  * know (smt, cluster, die, package, l1d, l2, l3, numa), and add one finding

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuid.h"
-#include "cpuid_live.h"
+#include "src/cpuid.h"
+#include "probes/cpuid_live.h"
 
 
 struct rec {

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "arch/arch.h"
-#include "cpuset.h"
+#include "src/arch/arch.h"
+#include "src/cpuset.h"
 
 struct vtc_cpuid_src;
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 void vtc_cpuset_clear(vtc_cpuset *s)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
+#include "src/evidence.h"
 
 static long tri(int n, int i, int j)
 {

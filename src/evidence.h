@@ -10,9 +10,9 @@
 #define VTC_EVIDENCE_H
 
 #include <stdbool.h>
-#include "cpuset.h"
-#include "infer.h"
-#include "results.h"
+#include "src/cpuset.h"
+#include "src/infer.h"
+#include "src/results.h"
 
 /* Largest group of vCPUs taken as sharing one core or one L1/L2: a near
  * tier of disjoint pairs is SMT2 (x86) or a 2-core L2 cluster; a near tier

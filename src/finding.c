@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "finding.h"
+#include "src/finding.h"
 
 const char *vtc_severity_name(enum vtc_severity s)
 {

@@ -5,7 +5,7 @@
 #ifndef VTC_FINDING_H
 #define VTC_FINDING_H
 
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 enum vtc_severity {
 	VTC_SEV_INFO = 0,

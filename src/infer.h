@@ -10,9 +10,9 @@
 #define VTC_INFER_H
 
 #include <stdbool.h>
-#include "cpuset.h"
-#include "results.h"
-#include "topo.h"
+#include "src/cpuset.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 #define VTC_INFER_MAX_TIERS 6
 

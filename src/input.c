@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "input.h"
-#include "stop.h"
+#include "src/input.h"
+#include "src/stop.h"
 
 int vtc_input_open(const char *path, size_t max, FILE **f)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge.h"
+#include "src/judge.h"
 
 /* A row needs this many other partners before "reads like the bulk" means
  * anything (three per vCPU of the pair). */

@@ -18,10 +18,10 @@
 #define VTC_JUDGE_H
 
 #include <stdbool.h>
-#include "cpuset.h"
-#include "evidence.h"
-#include "infer.h"
-#include "topo.h"
+#include "src/cpuset.h"
+#include "src/evidence.h"
+#include "src/infer.h"
+#include "src/topo.h"
 
 /* The levels judged from latency, coarse side of SMT. */
 enum vtc_jlevel { VTC_JL_LLC, VTC_JL_SOCKET, VTC_JL_NUMA, VTC_JL_COUNT };

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "matrix.h"
+#include "src/matrix.h"
 
 enum { CELL_NONE = 0, CELL_OK = 1, CELL_STALLED = 2 };
 

@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "results.h"
+#include "src/results.h"
 
 enum vtc_matrix_format {
 	VTC_MATRIX_TEXT, /* " CPU    0    1" header; one row per CPU, integer ns */

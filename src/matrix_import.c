@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "matrix_import.h"
-#include "stop.h"
+#include "src/matrix_import.h"
+#include "src/stop.h"
 
 /* Cells as read, before they become pair statistics. */
 enum cell { CELL_NONE, CELL_VALUE, CELL_STALLED };

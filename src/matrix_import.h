@@ -25,7 +25,7 @@
 
 #include <stdio.h>
 
-#include "results.h"
+#include "src/results.h"
 
 /* Parse @f into @out (initialised here; free with vtc_results_free).
  * Returns 0, -EINVAL with a description in @err (line and column named),

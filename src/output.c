@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "stop.h"
+#include "src/output.h"
+#include "src/stop.h"
 
 /* Raised before the write began: an interrupted run still writes its
  * (complete, UNKNOWN) report. Raised during it: the write is abandoned and

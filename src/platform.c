@@ -5,9 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "platform.h"
-#include "report_escape.h"
-#include "vtc.h"
+#include "src/platform.h"
+#include "src/report_escape.h"
+#include "src/vtc.h"
 
 struct name_map {
 	const char *match;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "platform_sysfs.h"
+#include "src/platform_sysfs.h"
 
 enum field { F_VENDOR, F_MODEL, F_FLAGS, F_ARM_IMPL, F_COUNT };
 

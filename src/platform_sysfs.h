@@ -6,8 +6,8 @@
 
 #include <stdio.h>
 
-#include "platform.h"
-#include "sysfs.h"
+#include "src/platform.h"
+#include "src/sysfs.h"
 
 /* Parse /proc/cpuinfo text from @f into the cpuinfo fields of @p (vendor,
  * model name, flags constant_tsc, nonstop_tsc, hypervisor, ht). The first

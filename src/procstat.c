@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procstat.h"
+#include "src/procstat.h"
 
 #define PROCSTAT_STEAL_FIELD 7 /* 0-based: user nice system idle iowait irq softirq steal */
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report_escape.h"
+#include "src/report_escape.h"
 
 size_t vtc_utf8_seq_len(const char *s)
 {

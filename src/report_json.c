@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "app.h"
-#include "arch/arch.h"
-#include "output.h"
-#include "report_json.h"
+#include "src/app.h"
+#include "src/arch/arch.h"
+#include "src/output.h"
+#include "src/report_json.h"
 
 /* ---- building ---------------------------------------------------------- */
 

@@ -13,11 +13,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "finding.h"
-#include "infer.h"
-#include "platform.h"
-#include "results.h"
-#include "topo.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/platform.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 #define VTC_REPORT_SCHEMA "vtopocheck.report/1"
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
-#include "report_load.h"
-#include "stop.h"
-#include "vtc.h"
+#include "src/input.h"
+#include "src/report_load.h"
+#include "src/stop.h"
+#include "src/vtc.h"
 
 /* ---- loading ----------------------------------------------------------- */
 

@@ -9,10 +9,10 @@
 
 #include <jansson.h>
 
-#include "platform.h"
-#include "report_json.h"
-#include "results.h"
-#include "topo.h"
+#include "src/platform.h"
+#include "src/report_json.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 /* Inverse conversions of report_json's builders. Each validates types and
  * ranges and returns 0, -EINVAL (wrong type, missing field, out-of-range

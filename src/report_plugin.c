@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <string.h>
 
-#include "app.h"
-#include "report_plugin.h"
+#include "src/app.h"
+#include "src/report_plugin.h"
 
 static const char *const status_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 

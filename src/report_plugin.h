@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "vtc.h"
+#include "src/vtc.h"
 
 struct vtc_app;
 

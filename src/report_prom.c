@@ -8,11 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
-#include "output.h"
-#include "matrix.h"
-#include "report_escape.h"
-#include "report_prom.h"
+#include "src/app.h"
+#include "src/output.h"
+#include "src/matrix.h"
+#include "src/report_escape.h"
+#include "src/report_prom.h"
 
 /* Label values the verdict takes: lower case, like the severities in
  * vtopocheck_findings, so one vocabulary serves every alert rule. */

@@ -27,10 +27,10 @@
 
 #include <stdio.h>
 
-#include "finding.h"
-#include "infer.h"
-#include "results.h"
-#include "vtc.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/results.h"
+#include "src/vtc.h"
 
 struct vtc_app;
 

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "output.h"
-#include "matrix.h"
-#include "report_escape.h"
-#include "report_svg.h"
-#include "stats.h"
+#include "src/app.h"
+#include "src/output.h"
+#include "src/matrix.h"
+#include "src/report_escape.h"
+#include "src/report_svg.h"
+#include "src/stats.h"
 
 enum cell { CELL_NONE = 0, CELL_OK = 1, CELL_STALLED = 2, CELL_SELF = 3 };
 

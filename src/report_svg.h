@@ -23,11 +23,11 @@
 
 #include <stdio.h>
 
-#include "finding.h"
-#include "infer.h"
-#include "results.h"
-#include "topo.h"
-#include "vtc.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/results.h"
+#include "src/topo.h"
+#include "src/vtc.h"
 
 #define VTC_SVG_MAX_ROWS 128   /* displayed rows/columns at most */
 #define VTC_SVG_MAX_TRACKS 16  /* findings drawn as tracks and listed */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "matrix.h"
-#include "report_text.h"
+#include "src/app.h"
+#include "src/matrix.h"
+#include "src/report_text.h"
 
 static void print_id(FILE *out, int width, long long v)
 {

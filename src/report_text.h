@@ -6,11 +6,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "finding.h"
-#include "infer.h"
-#include "results.h"
-#include "platform.h"
-#include "topo.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/results.h"
+#include "src/platform.h"
+#include "src/topo.h"
 
 /* Per-vCPU table (like a compact `lscpu -e`) and the groups of every known
  * level, for one advertised source. */

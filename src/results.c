@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results.h"
-#include "stats.h"
+#include "src/results.h"
+#include "src/stats.h"
 
 const char *vtc_cont_kind_name(enum vtc_cont_kind k)
 {

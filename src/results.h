@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 #define VTC_MAX_PASSES 4
 

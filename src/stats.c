@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
+#include "src/stats.h"
+#include "src/vtc.h"
 
 /* Up to this many values, insertion sort beats a qsort call. */
 #define SORT_SMALL 16
@@ -131,8 +131,7 @@ double vtc_stats_median(const double *v, size_t n)
 			return NAN;
 	}
 	memcpy(tmp, v, n * sizeof(*tmp));
-	vtc_stats_sort(tmp, n);
-	m = vtc_stats_percentile(tmp, n, 50.0);
+	m = vtc_stats_median_inplace(tmp, n);
 	if (tmp != small)
 		free(tmp);
 	return m;
@@ -146,7 +145,7 @@ int vtc_stats_summarize(double *v, size_t n, struct vtc_lat_stats *out)
 	out->samples = (uint32_t)n;
 	out->min_ns = v[0];
 	out->p10_ns = vtc_stats_percentile(v, n, 10.0);
-	out->median_ns = vtc_stats_percentile(v, n, 50.0);
+	out->median_ns = vtc_stats_median_sorted(v, n);
 	out->p90_ns = vtc_stats_percentile(v, n, 90.0);
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "results.h"
+#include "src/results.h"
 
 /* qsort() comparator of doubles, ascending: the one order of doubles used
  * everywhere (NaN compares equal to everything, so callers keep NaN out). */
@@ -38,11 +38,10 @@ double vtc_stats_median_inplace(double *v, size_t n);
  * range. */
 double vtc_stats_percentile(const double *sorted, size_t n, double p);
 
-/* Median of unsorted @v, which is left untouched (a copy is sorted),
- * interpolated like vtc_stats_percentile(sorted, n, 50) and so like the
- * median_ns of vtc_stats_summarize(): for even @n it is a + (b - a) / 2,
- * which may differ from vtc_stats_median_sorted()'s (a + b) / 2 in the last
- * bit. Returns NAN for n == 0 or when memory runs out. */
+/* Median of unsorted @v, which is left untouched (a copy is selected):
+ * the same double as vtc_stats_median_sorted() and the median_ns of
+ * vtc_stats_summarize(), the one median of the code base.
+ * Returns NAN for n == 0 or when memory runs out. */
 double vtc_stats_median(const double *v, size_t n);
 
 /* Fill min/p10/median/p90 and samples of @out from @n one-way samples (ns);

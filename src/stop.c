@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "stop.h"
+#include "src/stop.h"
 
 static volatile int *g_flag;
 

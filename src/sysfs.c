@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sysfs.h"
+#include "src/sysfs.h"
 
 static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
 		 const char *fmt, va_list ap);

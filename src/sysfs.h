@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 struct vtc_sysfs {
 	char root[PATH_MAX]; /* "/" or "<dir>/" (always ends in '/') */

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo.h"
-#include "vtc.h"
+#include "src/topo.h"
+#include "src/vtc.h"
 
 static const char *const level_names[VTC_LEVEL_COUNT] = {
 	[VTC_LEVEL_SMT] = "smt",     [VTC_LEVEL_CLUSTER] = "cluster",

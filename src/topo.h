@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 enum vtc_level {
 	VTC_LEVEL_SMT,     /* hardware threads of one core */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo_cpuid.h"
+#include "src/topo_cpuid.h"
 
 /* Leaf 0x1F/0xB level types (ECX[15:8]). */
 enum { LT_SMT = 1, LT_CORE = 2, LT_MODULE = 3, LT_TILE = 4, LT_DIE = 5 };

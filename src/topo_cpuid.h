@@ -3,9 +3,9 @@
 #ifndef VTC_TOPO_CPUID_H
 #define VTC_TOPO_CPUID_H
 
-#include "cpuid.h"
-#include "platform.h"
-#include "topo.h"
+#include "src/cpuid.h"
+#include "src/platform.h"
+#include "src/topo.h"
 
 /* Decode the CPUs of @src into @t (initialised here, source "cpuid"; free
  * with vtc_topo_free even on error):

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "topo_sysfs.h"
+#include "src/topo_sysfs.h"
 
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"

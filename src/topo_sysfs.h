@@ -3,8 +3,8 @@
 #ifndef VTC_TOPO_SYSFS_H
 #define VTC_TOPO_SYSFS_H
 
-#include "sysfs.h"
-#include "topo.h"
+#include "src/sysfs.h"
+#include "src/topo.h"
 
 /* Fill @t (source "sysfs") from sys/devices/system/cpu and .../node under
  * the root of @fs, then derive its groups with vtc_topo_build_groups().

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "usage.h"
+#include "src/usage.h"
 
 void vtc_usage_print(FILE *out)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "src/verdict.h"
 
 /* The finding the sentence names: highest severity, first of those. */
 static const struct vtc_finding *headline(const struct vtc_findings *fs)

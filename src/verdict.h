@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "finding.h"
-#include "infer.h"
-#include "vtc.h"
+#include "src/finding.h"
+#include "src/infer.h"
+#include "src/vtc.h"
 
 /* Monitoring-plugin status: the highest finding severity (critical ->
  * CRITICAL, warning -> WARNING), else OK; but UNKNOWN instead of OK when @inf

@@ -42,8 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedule.h"
-#include "sim.h"
+#include "probes/schedule.h"
+#include "tests/sim.h"
 
 const struct vtc_sim_host vtc_sim_xeon4208 = {
 	"xeon-silver-4208", "GenuineIntel", 2, 1, 8, 2, 7.5, 48.0, 48.0, 140.0,

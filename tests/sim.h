@@ -12,10 +12,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "backend.h"
-#include "platform.h"
-#include "results.h"
-#include "topo.h"
+#include "probes/backend.h"
+#include "src/platform.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 #define VTC_SIM_MAX_VCPUS 128
 

@@ -13,12 +13,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "compare.h"
-#include "infer.h"
-#include "sim.h"
-#include "sysfs.h"
-#include "topo_sysfs.h"
-#include "verdict.h"
+#include "src/compare.h"
+#include "src/infer.h"
+#include "tests/sim.h"
+#include "src/sysfs.h"
+#include "src/topo_sysfs.h"
+#include "src/verdict.h"
 
 struct run {
 	struct vtc_sim sim;

@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "consist.h"
-#include "cpuid.h"
-#include "platform_sysfs.h"
-#include "sysfs.h"
-#include "topo_cpuid.h"
-#include "topo_sysfs.h"
+#include "src/consist.h"
+#include "src/cpuid.h"
+#include "src/platform_sysfs.h"
+#include "src/sysfs.h"
+#include "src/topo_cpuid.h"
+#include "src/topo_sysfs.h"
 
 #define KIND VTC_FK_CPUID_SYSFS_DISAGREE
 

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "consist.h"
-#include "cpuid.h"
-#include "cpuid_live.h"
-#include "platform.h"
-#include "topo_cpuid.h"
+#include "src/consist.h"
+#include "src/cpuid.h"
+#include "probes/cpuid_live.h"
+#include "src/platform.h"
+#include "src/topo_cpuid.h"
 
 /* ---- failure injection for pinning (linked with --wrap) ----------------- */
 

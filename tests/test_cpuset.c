@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cpuset.h"
+#include "src/cpuset.h"
 
 static void roundtrip(const char *in, const char *want)
 {

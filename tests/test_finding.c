@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "finding.h"
-#include "vtc.h"
+#include "src/finding.h"
+#include "src/vtc.h"
 
 /* The names are the reports' vocabulary (JSON "kind", the Prometheus label,
  * docs/report.md, users' alert rules): pinned here so that a rename is a

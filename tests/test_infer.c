@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "infer.h"
-#include "sim.h"
+#include "src/infer.h"
+#include "tests/sim.h"
 
 static void mk(struct vtc_results *r, int n, int passes)
 {

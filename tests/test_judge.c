@@ -12,12 +12,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "compare.h"
-#include "evidence.h"
-#include "infer.h"
-#include "judge.h"
-#include "sim.h"
-#include "verdict.h"
+#include "src/compare.h"
+#include "src/evidence.h"
+#include "src/infer.h"
+#include "src/judge.h"
+#include "tests/sim.h"
+#include "src/verdict.h"
 
 typedef double (*model_fn)(int a, int b);
 

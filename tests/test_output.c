@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "output.h"
-#include "stop.h"
+#include "src/output.h"
+#include "src/stop.h"
 
 static char tmpdir[64];
 

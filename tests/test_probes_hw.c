@@ -17,10 +17,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "affinity.h"
-#include "hw.h"
-#include "matrix.h"
-#include "schedule.h"
+#include "probes/affinity.h"
+#include "probes/hw.h"
+#include "src/matrix.h"
+#include "probes/schedule.h"
 
 static int cpu_a, cpu_b; /* allowed CPUs, on separate cores if sysfs knows two */
 static bool separate_core_known;

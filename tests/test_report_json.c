@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "app.h"
-#include "output.h"
-#include "report_json.h"
-#include "report_load.h"
+#include "src/app.h"
+#include "src/output.h"
+#include "src/report_json.h"
+#include "src/report_load.h"
 
 static void make_topo(struct vtc_topo *t)
 {

@@ -18,14 +18,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "app.h"
-#include "output.h"
-#include "compare.h"
-#include "matrix.h"
-#include "report_escape.h"
-#include "report_prom.h"
-#include "sim.h"
-#include "verdict.h"
+#include "src/app.h"
+#include "src/output.h"
+#include "src/compare.h"
+#include "src/matrix.h"
+#include "src/report_escape.h"
+#include "src/report_prom.h"
+#include "tests/sim.h"
+#include "src/verdict.h"
 
 static const char *python; /* an interpreter that has prometheus_client */
 

@@ -18,12 +18,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "app.h"
-#include "compare.h"
-#include "matrix.h"
-#include "report_svg.h"
-#include "sim.h"
-#include "verdict.h"
+#include "src/app.h"
+#include "src/compare.h"
+#include "src/matrix.h"
+#include "src/report_svg.h"
+#include "tests/sim.h"
+#include "src/verdict.h"
 
 static char tmpdir[64];
 static bool have_rsvg;

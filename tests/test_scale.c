@@ -35,13 +35,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "app.h"
-#include "compare.h"
-#include "infer.h"
-#include "matrix_import.h"
-#include "report_json.h"
-#include "report_load.h"
-#include "verdict.h"
+#include "src/app.h"
+#include "src/compare.h"
+#include "src/infer.h"
+#include "src/matrix_import.h"
+#include "src/report_json.h"
+#include "src/report_load.h"
+#include "src/verdict.h"
 
 #define NV_MAX 1024
 #define THREADS 2

@@ -16,10 +16,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "affinity.h"
-#include "rounds.h"
-#include "schedule.h"
-#include "timer.h"
+#include "probes/affinity.h"
+#include "probes/rounds.h"
+#include "probes/schedule.h"
+#include "probes/timer.h"
 
 /* ---- rounds ------------------------------------------------------------ */
 

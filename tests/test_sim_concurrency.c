@@ -23,10 +23,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "compare.h"
-#include "infer.h"
-#include "sim.h"
-#include "verdict.h"
+#include "src/compare.h"
+#include "src/infer.h"
+#include "tests/sim.h"
+#include "src/verdict.h"
 
 #define SEEDS 20
 #define PASSES 2

@@ -20,10 +20,10 @@
 #include <dirent.h>
 #include <cmocka.h>
 
-#include "platform_sysfs.h"
-#include "sysfs.h"
-#include "topo_sysfs.h"
-#include "vtc.h"
+#include "src/platform_sysfs.h"
+#include "src/sysfs.h"
+#include "src/topo_sysfs.h"
+#include "src/vtc.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -12,11 +12,11 @@ struct vtc_cpuid_regs {
 };
 
 #if defined(__x86_64__) || defined(__i386__)
-#include "arch/x86.h"
+#include "src/arch/x86.h"
 #elif defined(__aarch64__)
-#include "arch/aarch64.h"
+#include "src/arch/aarch64.h"
 #else
-#include "arch/generic.h"
+#include "src/arch/generic.h"
 #endif
 
 /* Each arch header provides:

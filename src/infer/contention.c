@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 /* Two threads on one vCPU get half of it each: a same-vCPU control further
  * than this from 0.5 means other work disturbed that probe kind. */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vtc.h"
-#include "work.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 static void bit_set(uint64_t *row, int j)
 {

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 const char *vtc_gkind_name(enum vtc_gkind k)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vtc.h"
-#include "work.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 static int count_labels(const struct infer_work *w, const int *lab)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/infer/work.h"
 
 /* Group merging for one level. The pair values between two current groups
  * (labels a < b, slot infer_pair_index(a, b)) are kept sorted, so merging groups a and

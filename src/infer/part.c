@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 int infer_uf_find(int *uf, int x)
 {

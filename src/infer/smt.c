@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vtc.h"
-#include "work.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 /* No contention data: a fast group on vCPUs advertised without SMT that sits
  * inside one advertised L2/L3 group is cache sharing, not hidden SMT. */

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 /* Two busy vCPUs on one host CPU each wait half the time: steal ~50%. */
 #define STACK_STEAL_MIN 25.0

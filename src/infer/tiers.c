@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "vtc.h"
-#include "work.h"
+#include "src/stats.h"
+#include "src/vtc.h"
+#include "src/infer/work.h"
 
 /* A tier boundary needs at least this ratio between neighbouring values... */
 #define GAP_MIN_RATIO 1.25

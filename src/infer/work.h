@@ -19,9 +19,9 @@
 
 #include <stdbool.h>
 
-#include "infer.h"
-#include "results.h"
-#include "topo.h"
+#include "src/infer.h"
+#include "src/results.h"
+#include "src/topo.h"
 
 /* Contention score (0 = like separate cores, 1 = like one vCPU) from which a
  * fast pair counts as sharing a core, and a stalled pair as stacked. */

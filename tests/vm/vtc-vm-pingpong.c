@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arch/arch.h"
+#include "src/arch/arch.h"
 
 #define MAX_SAMPLES 4000
 
