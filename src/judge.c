@@ -60,9 +60,9 @@ void vtc_judgement_free(struct vtc_judgement *j)
 /* ---- SMT ---------------------------------------------------------------- */
 
 /* Tiers of @a's pairs with probed CPUs outside @grp: how many read in a tier
- * no slower than @t, out of how many. */
+ * no farther than @t, out of how many, and the nearest of them. */
 static void row_count(const struct vtc_evidence *e, const vtc_cpuset *cpus, const vtc_cpuset *grp,
-		      int a, int t, int *le, int *all)
+		      int a, int t, int *le, int *all, int *nearest)
 {
 	int x;
 
@@ -72,12 +72,16 @@ static void row_count(const struct vtc_evidence *e, const vtc_cpuset *cpus, cons
 			continue;
 		(*all)++;
 		*le += tx <= t;
+		if (*nearest < 0 || tx < *nearest)
+			*nearest = tx;
 	}
 }
 
-/* An advertised sibling pair is refuted when a quarter or more of the other
- * pairs of its two vCPUs read in its tier or a nearer one: real siblings
- * share an L1 and read nearer than every other pair on the machine. */
+/* Real siblings share an L1 and read nearer than every other pair of their
+ * two vCPUs. An advertised sibling pair is refuted when a quarter or more
+ * of those other pairs read in its tier or a nearer one (it reads like the
+ * bulk), or when one of them reads in a strictly nearer tier (the vCPU's
+ * nearest partner is someone else). */
 static void judge_phantom(const struct vtc_evidence *e, const struct vtc_topo *adv,
 			  const vtc_cpuset *cpus, struct vtc_judgement *j)
 {
@@ -90,20 +94,23 @@ static void judge_phantom(const struct vtc_evidence *e, const struct vtc_topo *a
 		vtc_cpuset_foreach(a, &g->set[q])
 			vtc_cpuset_foreach(b, &g->set[q]) {
 				int t = a < b ? vtc_evidence_tier(e, a, b) : -1, le = 0, all = 0;
+				int nearest = -1;
 				if (t < 0 || !vtc_cpuset_test(cpus, a) || !vtc_cpuset_test(cpus, b))
 					continue;
-				row_count(e, cpus, &g->set[q], a, t, &le, &all);
-				row_count(e, cpus, &g->set[q], b, t, &le, &all);
+				row_count(e, cpus, &g->set[q], a, t, &le, &all, &nearest);
+				row_count(e, cpus, &g->set[q], b, t, &le, &all, &nearest);
 				if (all < MIN_ROW_OTHERS)
 					continue;
 				j->smt_tested++;
-				if (4 * le < all)
+				if (4 * le < all && nearest >= t)
 					continue;
 				if (j->smt_refuted++ < 3)
 					cat(j->phantom_evidence, sizeof(j->phantom_evidence),
-					    "%sv%d,v%d %.1f ns (tier %c), as near as %d of their %d "
-					    "other pairs", j->smt_refuted > 1 ? "; " : "", a, b,
-					    vtc_evidence_ns(e, a, b), tier_letter(t), le, all);
+					    "%sv%d,v%d %.1f ns (tier %c): %d of their %d other pairs "
+					    "as near, the nearest in tier %c",
+					    j->smt_refuted > 1 ? "; " : "", a, b,
+					    vtc_evidence_ns(e, a, b), tier_letter(t), le, all,
+					    tier_letter(nearest));
 				vtc_cpuset_set(&j->phantom, a);
 				vtc_cpuset_set(&j->phantom, b);
 				sum += vtc_evidence_ns(e, a, b);

@@ -212,6 +212,33 @@ static void test_hidden_sharing_elsewhere_is_warning(void **state)
 	done(&x);
 }
 
+/* Siblings 2k,2k+1 at 7 ns, CCXs of four vCPUs at 25 ns, 130 ns across. */
+static double ccx4(int a, int b)
+{
+	return a / 2 == b / 2 ? 7.0 : a / 4 == b / 4 ? 25.0 : 130.0;
+}
+
+/* Siblings advertised across cores of one CCX (v0,v2 instead of v0,v1):
+ * each advertised pair reads nearer than most of its row (the CCX), but
+ * each vCPU has a strictly nearer partner, so the pair is no core. */
+static void test_rotated_siblings(void **state)
+{
+	struct run x = {0};
+	int key[16];
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 4), 0);
+	for (int v = 0; v < 16; v++)
+		key[v] = (v / 4) * 2 + v % 2;
+	set_level(&x.adv, VTC_LEVEL_SMT, key, 16);
+	set_level(&x.adv, VTC_LEVEL_L1D, key, 16);
+	set_level(&x.adv, VTC_LEVEL_L2, key, 16);
+	judge_run(&x, 16, ccx4, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 1);
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
 /* The same near pairs advertised as sharing an L2 (an Arm cluster): held
  * by an advertised cache that reads near, nothing hidden. */
 static void test_near_pairs_held_by_l2(void **state)
@@ -367,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_honest_smt),
 		cmocka_unit_test(test_hidden_smt_x86_is_critical),
 		cmocka_unit_test(test_hidden_sharing_elsewhere_is_warning),
+		cmocka_unit_test(test_rotated_siblings),
 		cmocka_unit_test(test_near_pairs_held_by_l2),
 		cmocka_unit_test(test_one_pair_is_noise),
 		cmocka_unit_test(test_home_node_artifact_is_ok),
