@@ -217,8 +217,11 @@ json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
 {
 	json_t *tiers = json_array(), *groups = json_object(), *fast = json_array();
 
+	/* "name": the letter the text report, the SVG and the metrics use
+	 * (n_tiers <= VTC_INFER_MAX_TIERS, far below 26). */
 	for (int i = 0; i < inf->n_tiers; i++)
-		json_array_append_new(tiers, json_pack("{s:o, s:o, s:o, s:i}", "lo_ns",
+		json_array_append_new(tiers, json_pack("{s:s, s:o, s:o, s:o, s:i}", "name",
+						       (char[]){(char)('a' + i), '\0'}, "lo_ns",
 						       num(inf->tier[i].lo_ns), "hi_ns",
 						       num(inf->tier[i].hi_ns), "median_ns",
 						       num(inf->tier[i].median_ns), "pairs",

@@ -148,21 +148,23 @@ static void write_pairs(FILE *f, const struct vtc_results *r)
 		sample1(f, "vtopocheck_pairs", "state", state[order[i]], count[order[i]]);
 }
 
+/* Tiers are named by letter, a the fastest, as in the text report and the
+ * SVG (at most VTC_INFER_MAX_TIERS, checked by vtc_prom_write). */
 static void write_tiers(FILE *f, const struct vtc_inferred *inf)
 {
 	char tier[16];
 
 	family(f, "vtopocheck_tier_latency_seconds",
-	       "Median one-way latency of each inferred latency tier, 0 the fastest.");
+	       "Median one-way latency of each inferred latency tier, a the fastest.");
 	for (int t = 0; t < inf->n_tiers; t++) {
-		snprintf(tier, sizeof(tier), "%d", t);
+		snprintf(tier, sizeof(tier), "%c", 'a' + t);
 		sample1(f, "vtopocheck_tier_latency_seconds", "tier", tier,
 			inf->tier[t].median_ns * 1e-9);
 	}
 	family(f, "vtopocheck_tier_measurements",
 	       "Pair measurements (one per pair per pass) in each inferred latency tier.");
 	for (int t = 0; t < inf->n_tiers; t++) {
-		snprintf(tier, sizeof(tier), "%d", t);
+		snprintf(tier, sizeof(tier), "%c", 'a' + t);
 		sample1(f, "vtopocheck_tier_measurements", "tier", tier, inf->tier[t].n);
 	}
 	family(f, "vtopocheck_measurement_coverage_ratio",

@@ -636,7 +636,8 @@ static void write_ticks(const struct svg *s)
 	}
 }
 
-/* Inferred tiers bracketed beside the bar: where the judge drew its lines. */
+/* Inferred tiers bracketed beside the bar: where the judge drew its lines.
+ * Named by letter, a the fastest, as in the text report and the metrics. */
 static void write_tiers(const struct svg *s)
 {
 	const struct vtc_inferred *inf = s->in->inf;
@@ -655,8 +656,8 @@ static void write_tiers(const struct svg *s)
 			y0 -= 1, y1 += 1;
 		fmt_ns(ti->median_ns, buf, sizeof(buf));
 		fprintf(s->f, "<path d=\"M%.1f %.1fh-4V%.1fh4\" fill=\"none\" stroke=\"#444444\"/>"
-			      "<text x=\"%.1f\" y=\"%.1f\">tier %d: %s</text>\n",
-			x, y0, y1, x + 3, (y0 + y1) / 2 + 3.5, t, buf);
+			      "<text x=\"%.1f\" y=\"%.1f\">tier %c: %s</text>\n",
+			x, y0, y1, x + 3, (y0 + y1) / 2 + 3.5, 'a' + t, buf);
 	}
 }
 

@@ -12,6 +12,15 @@
 #include "src/platform.h"
 #include "src/topo.h"
 
+/* Width of a report written to a pipe or a file. */
+#define VTC_TEXT_WIDTH_DEFAULT 80
+
+/* Columns the text written to @out must fit: a terminal's width
+ * (TIOCGWINSZ, else $COLUMNS, else 80; at least 64), or 80 when @out is not
+ * a terminal. Every vtc_text_ function below fits its lines to it (the
+ * matrix too: its columns go in blocks). */
+int vtc_text_width(FILE *out);
+
 /* Per-vCPU table (like a compact `lscpu -e`) and the groups of every known
  * level, for one advertised source. */
 void vtc_text_topo(FILE *out, const struct vtc_topo *t);
@@ -22,7 +31,8 @@ void vtc_text_findings(FILE *out, const struct vtc_findings *fs);
 
 /* The one-way latency matrix (median ns) with each cell marked by its
  * latency tier (a = fastest); colour by tier when @color. Guests above 16
- * vCPUs get a tier summary instead, unless @full. */
+ * vCPUs get a tier summary instead, unless @full. Columns beyond the width
+ * continue in blocks below, each with its header row. */
 void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
 		     bool color, bool full);
 

@@ -279,7 +279,7 @@ static void test_sim_run(void **state)
 	}
 	/* Inferred tiers on the legend. */
 	for (int t = 0; t < app.inf.n_tiers; t++) {
-		snprintf(want, sizeof(want), ">tier %d: ", t);
+		snprintf(want, sizeof(want), ">tier %c: ", 'a' + t);
 		assert_non_null(strstr(s, want));
 	}
 	free(s);
