@@ -35,6 +35,11 @@ struct vtc_backend {
 	/* Optional (may be NULL): the clock the backend times with, copied
 	 * into results->timer. Returns 0 or -errno. */
 	int (*timer_info)(void *ctx, struct vtc_timer_info *out);
+	/* Optional (may be NULL): seconds on the backend's clock, which the
+	 * scheduler's budget and observation window run on. NULL: the
+	 * monotonic wall clock. The simulator gives its modelled time, so a
+	 * 10 s window of a modelled host takes milliseconds to test. */
+	double (*now)(void *ctx);
 };
 
 #endif

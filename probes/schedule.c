@@ -11,7 +11,10 @@
  *  3. contention: solo rate of each CPU, then co-runs of each CPU's
  *     lowest-latency partner, a few median-latency controls, the same-vCPU
  *     control and the caller's extra pairs: cost stays linear in n;
- *  4. per-CPU steal over the whole run.
+ *  4. watch (params->watch): rounds of short re-measurements until the
+ *     budget ends, the observation window, kept as a time series; it ends
+ *     early once the series has settled the question (src/series.h);
+ *  5. per-CPU steal over the whole run.
  * The budget and the stop flag are checked before every backend call; a
  * backend call is itself bounded by params->pair_max_ms. */
 #include "config.h"
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #include "src/procstat.h"
+#include "src/series.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
 #include "probes/timer.h"
@@ -33,6 +37,7 @@
 #define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
 #define SCHED_CONT_RUN_EST_S 0.007  /* first guess of one throughput call (hw: 4 x 1.5 ms + start) */
+#define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
 
 struct sched {
 	const struct vtc_backend *be;
@@ -44,17 +49,25 @@ struct sched {
 	double t0, budget_end, est_s;
 	int first_err;
 	int units_total, units_done;
+	double last_progress;
 	struct vtc_pingpong_job *jobs;
 	int *ra, *rb;
 	uint64_t *times[6]; /* steal/total: run start, phase start, phase end */
 	bool have_times;
 };
 
-static double now_s(void)
+static double wall_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The scheduler's clock: the backend's (modelled time in the simulator) or
+ * the monotonic wall clock. */
+static double sched_now(const struct sched *s)
+{
+	return s->be->now ? s->be->now(s->be->ctx) : wall_s();
 }
 
 /* True when the run must end before a step expected to take @need_s. */
@@ -64,33 +77,47 @@ static bool must_stop(struct sched *s, double need_s)
 		s->out->interrupted = true;
 		return true;
 	}
-	if (now_s() + need_s > s->budget_end || vtc_timer_aborted()) {
+	if (sched_now(s) + need_s > s->budget_end || vtc_timer_aborted()) {
 		s->out->budget_exhausted = true;
 		return true;
 	}
 	return false;
 }
 
+/* Progress: units of the full look, or with a window the budget's time
+ * (the run lasts the whole budget then). Never decreasing. */
+static void progress_report(struct sched *s, const char *phase)
+{
+	double now = sched_now(s), f;
+
+	if (!s->progress)
+		return;
+	if (s->p->watch)
+		f = (now - s->t0) / s->p->budget_s;
+	else
+		f = s->units_total > 0 ? (double)s->units_done / s->units_total : 0;
+	f = f > 1.0 ? 1.0 : f < s->last_progress ? s->last_progress : f;
+	s->last_progress = f;
+	s->progress(s->parg, phase, f, s->budget_end > now ? s->budget_end - now : 0);
+}
+
 static void progress_step(struct sched *s)
 {
 	s->units_done++;
-	if (s->progress && s->units_total > 0) {
-		double f = (double)s->units_done / s->units_total;
-		s->progress(s->parg, f > 1.0 ? 1.0 : f);
-	}
+	progress_report(s, "measuring");
 }
 
 /* One backend call on @n jobs; learns how long a call takes. */
 static void call_pingpong(struct sched *s, struct vtc_pingpong_job *jobs, int n)
 {
-	double t = now_s();
+	double t = sched_now(s);
 
 	for (int i = 0; i < n; i++)
 		jobs[i].out->t_start_s = t - s->t0;
 	int rc = s->be->pingpong(s->be->ctx, jobs, n, s->p);
 	if (rc && !s->first_err)
 		s->first_err = rc;
-	double took = now_s() - t, floor = s->p->pair_max_ms * 1e-3;
+	double took = sched_now(s) - t, floor = s->p->pair_max_ms * 1e-3;
 	s->est_s = took > floor ? took : floor;
 }
 
@@ -231,14 +258,14 @@ static bool solo_phase(struct sched *s)
 
 	for (int i = 0; i < r->n; i++) {
 		for (int k = 0; k < VTC_CONT_KINDS; k++) {
-			double ra = 0, rb = 0, t = now_s();
+			double ra = 0, rb = 0, t = sched_now(s);
 			if (must_stop(s, s->est_s))
 				return false;
 			int rc = s->be->throughput(s->be->ctx, k, r->cpu[i], -1, &ra, &rb);
 			if (rc && !s->first_err)
 				s->first_err = rc;
 			r->solo_rate[k][r->cpu[i]] = rc ? 0 : ra;
-			s->est_s = now_s() - t;
+			s->est_s = sched_now(s) - t;
 		}
 		progress_step(s);
 	}
@@ -254,11 +281,11 @@ static bool corun(struct sched *s, int a, int b)
 
 	take_times(s, 2);
 	for (int k = 0; k < VTC_CONT_KINDS; k++) {
-		double ra = 0, rb = 0, sa = r->solo_rate[k][a], sb = r->solo_rate[k][b], t = now_s();
+		double ra = 0, rb = 0, sa = r->solo_rate[k][a], sb = r->solo_rate[k][b], t = sched_now(s);
 		if (must_stop(s, 2 * s->est_s))
 			return false;
 		int rc = s->be->throughput(s->be->ctx, k, a, b, &ra, &rb);
-		s->est_s = (now_s() - t) / 2;
+		s->est_s = (sched_now(s) - t) / 2;
 		if (rc && !s->first_err)
 			s->first_err = rc;
 		if (rc || !(sa > 0) || !(sb > 0)) {
@@ -348,6 +375,88 @@ static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra
 	return true;
 }
 
+/* One round of short re-measurements, appended to the time series at the
+ * time the round started. False: stop (budget, signal, series full). */
+static bool watch_round(struct sched *s, const struct vtc_probe_params *wp, int round,
+			struct vtc_lat_stats *scratch)
+{
+	struct vtc_results *r = s->out;
+	int k = vtc_rounds_get(r->n, round, s->ra, s->rb);
+	double t, took;
+
+	for (int i = 0; i < k; i++) {
+		int a = r->cpu[s->ra[i]], b = r->cpu[s->rb[i]];
+		memset(&scratch[i], 0, sizeof(scratch[i]));
+		/* alternate the timing side, as the passes do */
+		s->jobs[i] = (struct vtc_pingpong_job){.a = round % 2 ? b : a, .b = round % 2 ? a : b,
+						       .pass = 0, .out = &scratch[i]};
+	}
+	for (int i = 0; i < k; i += wp->serial ? 1 : k) {
+		int n = wp->serial ? 1 : k, rc;
+		if (must_stop(s, s->est_s))
+			return false;
+		t = sched_now(s);
+		rc = s->be->pingpong(s->be->ctx, &s->jobs[i], n, wp);
+		took = sched_now(s) - t;
+		s->est_s = took > wp->pair_max_ms * 1e-3 ? took : wp->pair_max_ms * 1e-3;
+		if (rc && !s->first_err)
+			s->first_err = rc;
+		for (int j = i; j < i + n; j++) {
+			const struct vtc_lat_stats *l = &scratch[j];
+			const struct vtc_pair_result *pr = vtc_results_pair(r, s->jobs[j].a, s->jobs[j].b);
+			double ns = l->measured && !l->stalled && l->samples ? l->median_ns : -1;
+			if (vtc_results_add_watch(r, t - s->t0, (int)(pr - r->pairs), ns))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Whether the series so far settles the question (then stop watching). */
+static bool watch_settled(struct sched *s)
+{
+	struct vtc_series ser;
+	bool done = false;
+
+	s->out->watch_to_s = sched_now(s) - s->t0;
+	if (vtc_series_analyze(s->out, &ser) == 0 && vtc_series_settled(&ser)) {
+		snprintf(s->out->watch_settled, sizeof(s->out->watch_settled),
+			 "floating: a pair was seen nearer in two episodes");
+		done = true;
+	}
+	vtc_series_free(&ser);
+	return done;
+}
+
+/* The observation window: rounds of disjoint pairs, over and over, until
+ * the budget ends or the series has settled. */
+static void watch_phase(struct sched *s)
+{
+	struct vtc_results *r = s->out;
+	struct vtc_probe_params wp = *s->p;
+	struct vtc_lat_stats *scratch = calloc((size_t)r->n + 1, sizeof(*scratch));
+	int rounds = vtc_rounds_count(r->n);
+	double next_check;
+
+	if (!scratch)
+		return;
+	wp.max_samples = s->p->watch_samples > 0 ? s->p->watch_samples : 1;
+	r->watch_from_s = sched_now(s) - s->t0;
+	next_check = sched_now(s) + SCHED_WATCH_CHECK_S;
+	for (int i = 0;; i++) {
+		if (!watch_round(s, &wp, i % rounds, scratch))
+			break;
+		progress_report(s, "watching");
+		if (sched_now(s) >= next_check) {
+			if (watch_settled(s))
+				break;
+			next_check = sched_now(s) + SCHED_WATCH_CHECK_S;
+		}
+	}
+	r->watch_to_s = sched_now(s) - s->t0;
+	free(scratch);
+}
+
 static void steal_totals(struct sched *s)
 {
 	struct vtc_results *r = s->out;
@@ -414,6 +523,14 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 		s->budget_end = full_end;
 		contention_phase(s, extra, n_extra);
 	}
+	s->budget_end = full_end;
+	/* The window watches whatever the full look left of the budget; a run
+	 * that ran out of budget or was stopped has nothing left to watch. */
+	if (p->watch && !s->out->interrupted && !s->out->budget_exhausted)
+		watch_phase(s);
+	/* Ending the window at the budget is its purpose, not a shortfall. */
+	if (p->watch && !s->out->interrupted && !s->out->watchdog && s->out->n_watch > 0)
+		s->out->budget_exhausted = false;
 	steal_totals(s);
 }
 
@@ -455,7 +572,7 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 	if (!rc)
 		rc = vtc_watchdog_start(&wd, params->budget_s + VTC_WATCHDOG_GRACE_S, stop);
 	if (!rc) {
-		s.t0 = now_s();
+		s.t0 = sched_now(&s);
 		s.budget_end = s.t0 + params->budget_s;
 		s.est_s = params->pair_max_ms * 1e-3;
 		s.units_total = params->passes * vtc_rounds_count(out->n) +
@@ -464,9 +581,9 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		out->watchdog = vtc_watchdog_stop(&wd) && !out->interrupted;
 		if (out->watchdog)
 			out->budget_exhausted = true;
-		out->duration_s = now_s() - s.t0;
+		out->duration_s = sched_now(&s) - s.t0;
 		if (progress)
-			progress(progress_arg, 1.0);
+			progress(progress_arg, params->watch ? "watching" : "measuring", 1.0, 0);
 		if (!any_measured(out))
 			rc = s.first_err ? s.first_err
 			     : (out->interrupted || out->budget_exhausted) ? 0 : -EIO;

@@ -6,14 +6,19 @@
 #include "probes/backend.h"
 #include "src/results.h"
 
-/* Called after each round with the fraction done (0..1); may be NULL. */
 #define VTC_WATCHDOG_GRACE_S 0.5
 
-typedef void (*vtc_progress_fn)(void *arg, double done);
+/* Called after each round with the phase ("measuring": the full look,
+ * "watching": the observation window), the fraction done (0..1, never
+ * decreasing; of the budget's time when watching) and the seconds left of
+ * the budget; may be NULL. */
+typedef void (*vtc_progress_fn)(void *arg, const char *phase, double done, double left_s);
 
 /* Measure all pairs of @cpus (params->passes passes, rounds of disjoint pairs
  * unless params->serial), then the contention probes when params->contention,
- * and per-CPU steal. @out is initialised here (vtc_results_init) and owned by
+ * and per-CPU steal. With params->watch, rounds of short re-measurements then
+ * fill the rest of the budget (the observation window, out->watch), ending
+ * early once the series has settled (out->watch_settled). @out is initialised here (vtc_results_init) and owned by
  * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
  * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
  * (out->interrupted). A wall-clock watchdog (timer.h) ends backend calls

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "src/cpuset.h"
 #include "src/results.h"
+#include "src/series.h"
 #include "src/topo.h"
 
 #define VTC_INFER_MAX_TIERS 6
@@ -72,10 +73,12 @@ struct vtc_inferred {
 	bool have_contention;
 	double ctl_same, ctl_far;
 	double cont_noise; /* median control deviation / (far - same); 0 unknown */
-	/* Placement that moved during the run. */
+	/* Placement that moved during the run: between passes (fast), or
+	 * seen in the observation window (series: pairs with a near mode). */
 	bool floating;
 	int n_fast;
 	struct vtc_fast_pair *fast; /* fast pairs per pass when floating */
+	struct vtc_series series;   /* the window: how long, and near modes */
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
 	char reason[200];

@@ -33,14 +33,15 @@ static void on_signal(int sig)
 	g_stop = 1;
 }
 
-/* A bar on stderr, only for a person watching a terminal. */
-static void progress_bar(void *arg, double done)
+/* A bar on stderr, only for a person watching a terminal: the phase, and
+ * the time left (a run with a window lasts its whole budget). */
+static void progress_bar(void *arg, const char *phase, double done, double left_s)
 {
-	int width = 40, filled = (int)(done * width + 0.5);
+	int width = 30, filled = (int)(done * width + 0.5);
 	(void)arg;
-	fprintf(stderr, "\rprobing [%.*s%*s] %3d%%", filled,
-		"########################################", width - filled, "",
-		(int)(done * 100 + 0.5));
+	fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%, %4.1f s left", phase, filled,
+		"##############################", width - filled, "",
+		(int)(done * 100 + 0.5), left_s);
 	if (done >= 1.0)
 		fputs("\r\033[K", stderr);
 }

@@ -246,6 +246,9 @@ static int write_fd(int fd, vtc_writer_fn writer, void *arg)
 	if (!f)
 		return -errno;
 	rc = writer(f, arg);
+	/* a writer that saw the stream fail says EIO; the sink knows why */
+	if (rc == -EIO && s.err)
+		rc = -s.err;
 	errno = 0;
 	if (fflush(f) != 0 || ferror(f))
 		rc = rc ? rc : s.err ? -s.err : errno ? -errno : -EIO;

@@ -116,12 +116,12 @@ json_t *vtc_json_from_platform(const struct vtc_platform *p)
 
 static json_t *params_json(const struct vtc_probe_params *p)
 {
-	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:i, s:b, s:b}", "passes",
+	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:i, s:b, s:b, s:b, s:i}", "passes",
 			 p->passes, "budget_s", p->budget_s, "pair_max_ms", p->pair_max_ms,
 			 "max_samples", p->max_samples, "sample_target_us",
 			 p->sample_target_us, "stall_ns", p->stall_ns, "stall_limit",
 			 p->stall_limit, "lines", p->lines, "serial", p->serial, "contention",
-			 p->contention);
+			 p->contention, "watch", p->watch, "watch_samples", p->watch_samples);
 }
 
 static json_t *contention_json(const struct vtc_contention_result *c)
@@ -176,12 +176,14 @@ static json_t *results_tail_json(const struct vtc_results *r)
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
 				    per_cpu_json(r, r->solo_rate[k]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i}}",
 			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
 			 per_cpu_json(r, r->steal_pct), "foreign_runnable",
 			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
 			 r->duration_s,
-			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted);
+			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted,
+			 "watch", "from_s", r->watch_from_s, "to_s", r->watch_to_s, "settled",
+			 r->watch_settled, "samples", r->n_watch);
 }
 
 json_t *vtc_json_from_findings(const struct vtc_findings *fs)
@@ -368,13 +370,36 @@ static void jw_pairs(struct jw *w, const struct vtc_results *r)
 	fputc(']', w->f);
 }
 
-/* The measurements object: @head, the pairs of @r, @tail. */
+/* The observation window's samples, one per line as [t_s, a, b, ns] (ns
+ * null: stalled or not measured), streamed like the pairs. */
+static void jw_watch_samples(struct jw *w, const struct vtc_results *r)
+{
+	jw_key(w, "watch_samples");
+	fputc('[', w->f);
+	for (int i = 0; i < r->n_watch; i++) {
+		const struct vtc_watch_sample *s = &r->watch[i];
+		const struct vtc_pair_result *p = &r->pairs[s->pair];
+		fprintf(w->f, "%s\n%*s[%.4f,%d,%d,", i ? "," : "", 2 * (w->depth + 2), "",
+			(double)s->t_s, p->a, p->b);
+		if (s->ns > 0)
+			fprintf(w->f, "%.2f]", (double)s->ns);
+		else
+			fputs("null]", w->f);
+	}
+	if (r->n_watch)
+		fprintf(w->f, "\n%*s", 2 * (w->depth + 1), "");
+	fputc(']', w->f);
+}
+
+/* The measurements object: @head, the pairs of @r, the window's samples,
+ * @tail. */
 static void write_results(struct jw *w, const struct vtc_results *r, const json_t *head,
 			  const json_t *tail)
 {
 	jw_begin(w);
 	jw_members(w, head);
 	jw_pairs(w, r);
+	jw_watch_samples(w, r);
 	jw_members(w, tail);
 	jw_end(w);
 }

@@ -363,6 +363,54 @@ static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_par
 	p->lines = json_object_get(o, "lines") ? (int)get_int(ld, o, "lines", 1, 4096) : 1;
 	p->serial = get_bool(ld, o, "serial");
 	p->contention = get_bool(ld, o, "contention");
+	/* Absent in reports of versions without an observation window. */
+	p->watch = json_object_get(o, "watch") ? get_bool(ld, o, "watch") : false;
+	p->watch_samples = json_object_get(o, "watch_samples") ?
+				   (int)get_int(ld, o, "watch_samples", 0, INT32_MAX) : 0;
+}
+
+static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
+
+/* One watch sample into @r: its CPUs must be a probed pair. */
+static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w,
+			 struct vtc_results *r)
+{
+	const struct vtc_pair_result *p = vtc_results_pair(r, w->a, w->b);
+
+	if (!p) {
+		fail(ld, "sample of a pair not among probed cpus in", "watch_samples");
+		return;
+	}
+	if (vtc_results_add_watch(r, w->t_s, (int)(p - r->pairs), w->ns))
+		fail(ld, "too many samples in", "watch_samples");
+}
+
+/* The observation window: optional (older reports, imported matrices),
+ * its samples either in @j or in @stash (streamed). */
+static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair_stash *stash,
+		       struct vtc_results *r)
+{
+	const json_t *win = json_object_get(j, "watch"), *samples = json_object_get(j, "watch_samples");
+	struct vtc_pair_stash local = {0};
+	const json_t *v;
+	size_t i;
+
+	if (!win || ld->rc)
+		return;
+	r->watch_from_s = get_num(ld, win, "from_s");
+	r->watch_to_s = get_num(ld, win, "to_s");
+	get_str(ld, win, "settled", r->watch_settled, sizeof(r->watch_settled));
+	if (!ld->rc && !(r->watch_from_s >= 0 && r->watch_to_s >= r->watch_from_s &&
+			 r->watch_to_s < 1e7))
+		fail(ld, "window out of range in", "watch");
+	json_array_foreach(samples, i, v)
+		if (!ld->rc)
+			stash_sample_elem(ld, v, &local);
+	for (int k = 0; k < local.n_watch && !ld->rc; k++)
+		place_sample(ld, &local.w[k], r);
+	for (int k = 0; stash && k < stash->n_watch && !ld->rc; k++)
+		place_sample(ld, &stash->w[k], r);
+	free(local.w);
 }
 
 static void load_results_body(struct loader *ld, const json_t *j,
@@ -407,6 +455,7 @@ static void load_results_body(struct loader *ld, const json_t *j,
 	r->duration_s = get_num(ld, j, "duration_s");
 	r->interrupted = get_bool(ld, j, "interrupted");
 	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");
+	load_watch(ld, j, stash, r);
 }
 
 int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stash,
@@ -443,6 +492,7 @@ int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_
 void vtc_pair_stash_free(struct vtc_pair_stash *s)
 {
 	free(s->p);
+	free(s->w);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -470,20 +520,21 @@ static size_t skip_ws(const char *b, size_t len, size_t p)
 	return p;
 }
 
-/* Offset of the '[' opening the "pairs" array, or 0 when there is none. */
-static size_t find_pairs(const char *b, size_t len)
+/* Offset of the '[' opening the array of member @key ("\"pairs\""), or 0
+ * when there is none. */
+static size_t find_array(const char *b, size_t len, const char *key)
 {
-	static const char key[] = "\"pairs\"";
+	size_t kl = strlen(key);
 	const char *at = b;
 
-	while ((at = memmem(at, len - (size_t)(at - b), key, sizeof(key) - 1))) {
-		size_t p = skip_ws(b, len, (size_t)(at - b) + sizeof(key) - 1);
+	while ((at = memmem(at, len - (size_t)(at - b), key, kl))) {
+		size_t p = skip_ws(b, len, (size_t)(at - b) + kl);
 		if (p < len && b[p] == ':') {
 			p = skip_ws(b, len, p + 1);
 			if (p < len && b[p] == '[')
 				return p;
 		}
-		at += sizeof(key) - 1;
+		at += kl;
 	}
 	return 0;
 }
@@ -502,16 +553,58 @@ static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *s
 	return 0;
 }
 
-/* Parse the pairs array at @open one element at a time into @stash, then
- * blank it to "[ ... ]" of spaces so the rest parses as a small document. */
-static int stash_pairs(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
-		       struct loader *ld)
+static int stash_pair_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
+{
+	struct vtc_stashed_pair sp;
+
+	memset(&sp, 0, sizeof(sp));
+	parse_pair(ld, e, &sp);
+	if (!ld->rc && stash_push(stash, &sp))
+		return ld->rc = -ENOMEM;
+	return ld->rc;
+}
+
+/* One watch sample: [t_s, a, b, ns or null]. */
+static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
+{
+	const json_t *ns = json_array_get(e, 3);
+	struct vtc_stashed_sample w;
+
+	if (!json_is_array(e) || json_array_size(e) != 4 || !json_is_number(json_array_get(e, 0)) ||
+	    !json_is_integer(json_array_get(e, 1)) || !json_is_integer(json_array_get(e, 2)) ||
+	    !(json_is_number(ns) || json_is_null(ns)))
+		return fail(ld, "not [t_s, a, b, ns] in", "watch_samples");
+	w = (struct vtc_stashed_sample){json_number_value(json_array_get(e, 0)),
+					json_is_null(ns) ? -1 : json_number_value(ns),
+					(int)json_integer_value(json_array_get(e, 1)),
+					(int)json_integer_value(json_array_get(e, 2))};
+	if (!(w.t_s >= 0 && w.t_s < 1e7) || !(w.ns < 1e12))
+		return fail(ld, "sample out of range in", "watch_samples");
+	if (stash->n_watch >= VTC_WATCH_MAX_SAMPLES)
+		return fail(ld, "too many samples in", "watch_samples");
+	if (stash->n_watch == stash->cap_watch) {
+		int cap = stash->cap_watch ? stash->cap_watch * 2 : 1024;
+		void *nw = realloc(stash->w, (size_t)cap * sizeof(*stash->w));
+		if (!nw)
+			return ld->rc = -ENOMEM;
+		stash->w = nw;
+		stash->cap_watch = cap;
+	}
+	stash->w[stash->n_watch++] = w;
+	return 0;
+}
+
+typedef int (*stash_elem_fn)(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
+
+/* Parse the array at @open one element at a time into @stash, then blank
+ * it to "[ ... ]" of spaces so the rest parses as a small document. */
+static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
+		       struct loader *ld, const char *name, stash_elem_fn elem)
 {
 	size_t p = skip_ws(b, len, open + 1);
 	json_error_t jerr;
 
 	while (p < len && b[p] != ']' && !ld->rc) {
-		struct vtc_stashed_pair sp;
 		if (vtc_stop_requested()) {
 			snprintf(ld->err, ld->errlen, "interrupted");
 			return ld->rc = -EINTR;
@@ -519,23 +612,20 @@ static int stash_pairs(char *b, size_t len, size_t open, struct vtc_pair_stash *
 		json_t *e = json_loadb(b + p, len - p,
 				       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
 		if (!e)
-			return fail(ld, jerr.text, "pairs");
+			return fail(ld, jerr.text, name);
 		p += (size_t)jerr.position;
-		memset(&sp, 0, sizeof(sp));
-		parse_pair(ld, e, &sp);
+		elem(ld, e, stash);
 		json_decref(e);
-		if (!ld->rc && stash_push(stash, &sp))
-			return ld->rc = -ENOMEM;
 		p = skip_ws(b, len, p);
 		if (p < len && b[p] == ',')
 			p = skip_ws(b, len, p + 1);
 		else if (p >= len || b[p] != ']')
-			return fail(ld, "expected ',' or ']' in array", "pairs");
+			return fail(ld, "expected ',' or ']' in array", name);
 	}
 	if (ld->rc)
 		return ld->rc;
 	if (p >= len)
-		return fail(ld, "unterminated array", "pairs");
+		return fail(ld, "unterminated array", name);
 	memset(b + open + 1, ' ', p - open - 1);
 	return 0;
 }
@@ -553,8 +643,13 @@ int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash
 	*doc = NULL;
 	if ((rc = read_whole(path, &b, &len, &ld)))
 		return rc;
-	open = find_pairs(b, len);
-	if (open && (rc = stash_pairs(b, len, open, stash, &ld))) {
+	open = find_array(b, len, "\"pairs\"");
+	if (open)
+		rc = stash_array(b, len, open, stash, &ld, "pairs", stash_pair_elem);
+	open = rc ? 0 : find_array(b, len, "\"watch_samples\"");
+	if (open)
+		rc = stash_array(b, len, open, stash, &ld, "watch_samples", stash_sample_elem);
+	if (rc) {
 		free(b);
 		vtc_pair_stash_free(stash);
 		return rc;

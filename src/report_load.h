@@ -33,14 +33,21 @@ struct vtc_stashed_pair {
 	struct vtc_pair_result p;
 	int npass;
 };
+/* A watch sample before its results exist: CPUs instead of a pair index. */
+struct vtc_stashed_sample {
+	double t_s, ns;
+	int a, b;
+};
 struct vtc_pair_stash {
 	int n, cap;
 	struct vtc_stashed_pair *p;
+	int n_watch, cap_watch;       /* measurements.watch_samples */
+	struct vtc_stashed_sample *w;
 };
 void vtc_pair_stash_free(struct vtc_pair_stash *s);
 
-/* Read a report file: *@doc gets the document with measurements.pairs
- * emptied, @stash the pairs, parsed one at a time. Returns 0, -EINVAL (not
+/* Read a report file: *@doc gets the document with measurements.pairs and
+ * measurements.watch_samples emptied, @stash them, parsed one at a time. Returns 0, -EINVAL (not
  * JSON, or a malformed pair; @err says where), or -errno from reading. */
 int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
 		    size_t errlen);

@@ -612,6 +612,11 @@ static void text_run_header(FILE *out, const struct vtc_app *app, int width)
 			    "(timer %s%s)", app->res.n, app->res.n_pairs, app->res.n_passes,
 			    app->res.duration_s, app->res.timer.name,
 			    app->res.budget_exhausted ? ", budget exhausted" : "");
+		if (app->res.watch_to_s > app->res.watch_from_s)
+			print_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
+				    "re-measurements%s%s", app->res.watch_to_s - app->res.watch_from_s,
+				    app->res.n_watch, app->res.watch_settled[0] ? "; ended early, " : "",
+				    app->res.watch_settled);
 	}
 }
 

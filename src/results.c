@@ -27,6 +27,8 @@ void vtc_probe_params_default(struct vtc_probe_params *p)
 	p->lines = 16;
 	p->serial = false;
 	p->contention = true;
+	p->watch = false;
+	p->watch_samples = 8;
 }
 
 int vtc_results_init(struct vtc_results *r, const vtc_cpuset *probed, int passes)
@@ -75,6 +77,7 @@ void vtc_results_free(struct vtc_results *r)
 	free(r->cpu);
 	free(r->pairs);
 	free(r->contention);
+	free(r->watch);
 	free(r->steal_pct);
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		free(r->solo_rate[k]);
@@ -152,4 +155,22 @@ double vtc_results_pair_median(const struct vtc_results *r, int a, int b)
 	if (n == 0)
 		return -1;
 	return vtc_stats_median_inplace(v, (size_t)n);
+}
+
+int vtc_results_add_watch(struct vtc_results *r, double t_s, int pair, double ns)
+{
+	if (pair < 0 || pair >= r->n_pairs)
+		return -EINVAL;
+	if (r->n_watch >= VTC_WATCH_MAX_SAMPLES)
+		return -ENOSPC;
+	if (r->n_watch == r->cap_watch) {
+		int cap = r->cap_watch ? 2 * r->cap_watch : 4096;
+		struct vtc_watch_sample *w = realloc(r->watch, sizeof(*w) * (size_t)cap);
+		if (!w)
+			return -ENOMEM;
+		r->watch = w;
+		r->cap_watch = cap;
+	}
+	r->watch[r->n_watch++] = (struct vtc_watch_sample){(float)t_s, (float)ns, pair};
+	return 0;
 }

@@ -40,6 +40,10 @@ struct vtc_probe_params {
 	int lines;             /* cache lines a pair rotates through, one per sample */
 	bool serial;           /* one pair at a time */
 	bool contention;       /* run the contention probes */
+	/* After one full look, keep re-measuring rounds of pairs until the
+	 * budget ends (the observation window) or the answer is settled. */
+	bool watch;
+	int watch_samples;     /* samples per pair per watch measurement */
 };
 
 /* One pair in one pass. One-way ns = round-trip / 2. */
@@ -69,6 +73,16 @@ struct vtc_contention_result {
 	double steal_pct;             /* max steal of a, b during the co-run */
 };
 
+/* One short re-measurement of a pair in the observation window. */
+struct vtc_watch_sample {
+	float t_s;     /* since the run started */
+	float ns;      /* median one-way ns; < 0 stalled or not measured */
+	int32_t pair;  /* index into pairs[] */
+};
+
+/* At most this many watch samples are kept (~48 MB); the window ends there. */
+#define VTC_WATCH_MAX_SAMPLES (4 * 1024 * 1024)
+
 struct vtc_results {
 	int n;               /* number of probed CPUs */
 	int *cpu;            /* probed CPU numbers, ascending, n entries */
@@ -93,6 +107,13 @@ struct vtc_results {
 	bool interrupted;    /* SIGINT/SIGTERM: partial data */
 	bool budget_exhausted;
 	bool watchdog;       /* the wall-clock watchdog ended probing (timer.h) */
+	/* The observation window: when watching started and ended (s since
+	 * the run started; both 0 when the run did not watch), why it ended
+	 * early ("" when it ran to the end of the budget), and the samples. */
+	double watch_from_s, watch_to_s;
+	char watch_settled[64];
+	int n_watch, cap_watch;
+	struct vtc_watch_sample *watch;
 	char backend[16];    /* "hw", "sim", "import" */
 };
 
@@ -106,6 +127,10 @@ void vtc_probe_params_default(struct vtc_probe_params *p);
 int vtc_results_rank(const struct vtc_results *r, int cpu);
 /* The pair (a,b) in either order, or NULL when either is not probed or a==b. */
 struct vtc_pair_result *vtc_results_pair(const struct vtc_results *r, int a, int b);
+/* Append a watch sample. Returns 0, -ENOSPC past VTC_WATCH_MAX_SAMPLES,
+ * -EINVAL for a pair index out of range, -ENOMEM. */
+int vtc_results_add_watch(struct vtc_results *r, double t_s, int pair, double ns);
+
 /* Append a contention result (copied). Returns 0 or -ENOMEM. */
 int vtc_results_add_contention(struct vtc_results *r, const struct vtc_contention_result *c);
 /* The contention result for (a,b) in either order, or NULL. */

@@ -29,6 +29,8 @@ void vtc_usage_print(FILE *out)
 	      "      --passes N          measure every pair in N passes, 2..4 (default 2)\n"
 	      "      --serial            measure one pair at a time\n"
 	      "      --no-contention     skip the SMT contention probes\n"
+	      "      --snapshot          one full look only; do not watch the rest of the\n"
+	      "                          budget for placement that changes over time\n"
 	      "\n"
 	      "Output:\n"
 	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"

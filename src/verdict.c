@@ -37,7 +37,12 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 		return VTC_EXIT_UNKNOWN;
 	}
 	if (!f || sev < VTC_SEV_WARNING) {
-		snprintf(reason, len, "OK: the advertised topology matches what was measured");
+		/* An OK rules out only what the window could have seen. */
+		if (inf && inf->series.window_s > 0)
+			snprintf(reason, len, "OK: the advertised topology matches what was "
+				 "measured over a %.1f s window", inf->series.window_s);
+		else
+			snprintf(reason, len, "OK: the advertised topology matches what was measured");
 		return VTC_EXIT_OK;
 	}
 	vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));

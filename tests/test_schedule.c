@@ -98,7 +98,20 @@ struct fake {
 	int disagree_a, disagree_b; /* pass 1 of this pair reads 4x pass 0 */
 	int cont_calls;
 	uint64_t steal_tick;
+	/* A modelled clock (call_s > 0): each pingpong call takes call_s, and
+	 * pair 0-1 reads half its latency while vclock is in a near window. */
+	double vclock, call_s;
+	double near_from[4], near_to[4];
 };
+
+static bool fake_near(const struct fake *f)
+{
+	for (int i = 0; i < 4; i++)
+		if (f->near_to[i] > f->near_from[i] && f->vclock >= f->near_from[i] &&
+		    f->vclock < f->near_to[i])
+			return true;
+	return false;
+}
 
 static void fake_sleep(int us)
 {
@@ -133,11 +146,14 @@ static int fake_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		o->median_ns = 20.0 + lo + hi;
 		if (lo == f->disagree_a && hi == f->disagree_b && jobs[i].pass == 1)
 			o->median_ns *= 4;
+		if (lo == 0 && hi == 1 && fake_near(f))
+			o->median_ns /= 2;
 		o->min_ns = o->p10_ns = o->median_ns - 1;
 		o->p90_ns = o->median_ns + 1;
 	}
 	if (f->stop_after && f->calls >= f->stop_after)
 		*f->stop = 1;
+	f->vclock += f->call_s;
 	return 0;
 }
 
@@ -180,6 +196,11 @@ static int fake_timer(void *ctx, struct vtc_timer_info *t)
 	return 0;
 }
 
+static double fake_now(void *ctx)
+{
+	return ((struct fake *)ctx)->vclock;
+}
+
 static struct vtc_backend fake_backend(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -187,6 +208,16 @@ static struct vtc_backend fake_backend(struct fake *f)
 	return (struct vtc_backend){.name = "fake", .ctx = f, .pingpong = fake_pingpong,
 				    .throughput = fake_throughput, .cpu_times = fake_cpu_times,
 				    .timer_info = fake_timer};
+}
+
+/* The fake on a modelled clock: a 10 s window takes milliseconds. */
+static struct vtc_backend fake_clocked(struct fake *f, double call_s)
+{
+	struct vtc_backend be = fake_backend(f);
+
+	f->call_s = call_s;
+	be.now = fake_now;
+	return be;
 }
 
 static struct vtc_probe_params quick_params(void)
@@ -204,9 +235,11 @@ static void set_cpus(vtc_cpuset *s, const char *list)
 
 static double last_progress;
 static int progress_calls;
-static void on_progress(void *arg, double done)
+static void on_progress(void *arg, const char *phase, double done, double left_s)
 {
 	(void)arg;
+	assert_non_null(phase);
+	assert_true(left_s >= 0);
 	assert_true(done >= last_progress && done <= 1.0);
 	last_progress = done;
 	progress_calls++;
@@ -559,6 +592,86 @@ static void test_signal_ends_frozen_clock(void **state)
 	vtc_results_free(&r);
 }
 
+/* ---- the observation window ---------------------------------------------- */
+
+static void test_watch_fills_the_budget(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_clocked(&f, 0.001);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 10;
+	p.contention = false;
+	p.watch = true;
+	last_progress = 0;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, on_progress, NULL, &r), 0);
+	assert_true(r.watch_from_s > 0 && r.watch_from_s < 0.1);
+	assert_true(r.watch_to_s > 9.9 && r.watch_to_s <= 10.0);
+	assert_true(r.duration_s <= p.budget_s);
+	assert_false(r.budget_exhausted); /* the look was complete */
+	assert_string_equal(r.watch_settled, "");
+	/* 3 rounds of 2 pairs, one call each per round: ~2 samples per ms */
+	assert_true(r.n_watch > 19000 && r.n_watch <= 20000);
+	for (int i = 1; i < r.n_watch; i++)
+		assert_true(r.watch[i].t_s >= r.watch[i - 1].t_s);
+	assert_false(f.overlap);
+	assert_true(last_progress == 1.0);
+	vtc_results_free(&r);
+}
+
+static void test_watch_ends_when_settled(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_clocked(&f, 0.001);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 10;
+	p.contention = false;
+	p.watch = true;
+	f.near_from[0] = 2.0, f.near_to[0] = 2.05;
+	f.near_from[1] = 3.0, f.near_to[1] = 3.05;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_true(r.watch_settled[0] != '\0');
+	assert_true(r.watch_to_s > 3.0 && r.watch_to_s < 4.0);
+	vtc_results_free(&r);
+}
+
+static void test_watch_off_and_stopped(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_clocked(&f, 0.001);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	volatile int stop = 0;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 10;
+	p.contention = false;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.n_watch, 0);
+	assert_true(r.watch_to_s == 0 && r.duration_s < 1);
+	vtc_results_free(&r);
+	/* a signal during the window ends it with the samples so far */
+	be = fake_clocked(&f, 0.001);
+	p.watch = true;
+	f.stop = &stop;
+	f.stop_after = 3000;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &stop, NULL, NULL, &r), 0);
+	assert_true(r.interrupted);
+	assert_true(r.n_watch > 0 && r.watch_to_s < 4);
+	vtc_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +689,9 @@ int main(void)
 		cmocka_unit_test(test_contention_candidates_and_steal),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_pin_map),
+		cmocka_unit_test(test_watch_fills_the_budget),
+		cmocka_unit_test(test_watch_ends_when_settled),
+		cmocka_unit_test(test_watch_off_and_stopped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,7 +113,10 @@ static bool any_group(const struct vtc_igroups *g)
 static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vtc_inferred *out,
 		     bool *edge, double *buf)
 {
-	int rc = infer_collect(w, out), start = 0;
+	int rc = vtc_series_analyze(w->res, &out->series), start = 0;
+
+	if (rc == 0)
+		rc = infer_collect(w, out);
 
 	if (rc == 0 && !out->unknown)
 		rc = infer_label(w, out);
@@ -131,6 +134,9 @@ static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vt
 	}
 	if (rc == 0 && !out->unknown)
 		rc = infer_detect_floating(w, out);
+	/* A pair seen nearer than usual in the window: the host moved it. */
+	if (rc == 0 && !out->unknown && out->series.n_float > 0)
+		out->floating = true;
 	infer_contention_too_noisy(out);
 	if (rc || out->unknown || out->floating)
 		return rc;
@@ -179,6 +185,7 @@ void vtc_inferred_free(struct vtc_inferred *inf)
 	for (int k = 0; k < VTC_GROUP_KINDS; k++)
 		free(inf->groups[k].g);
 	free(inf->fast);
+	vtc_series_free(&inf->series);
 	memset(inf, 0, sizeof(*inf));
 }
 

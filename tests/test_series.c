@@ -1,0 +1,161 @@
+/* test_series.c - near modes in pair latency over the observation window.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "src/series.h"
+
+/* Two vCPUs (one pair, index 0) sampled every ms for @secs seconds; the
+ * latency is @usual with +-4% jitter, except inside [from,to) windows. */
+struct window {
+	double from, to, ns;
+};
+
+static void build(struct vtc_results *r, double secs, double usual, const struct window *w,
+		  int nw)
+{
+	vtc_cpuset cpus;
+	unsigned st = 7;
+
+	vtc_cpuset_clear(&cpus);
+	vtc_cpuset_set(&cpus, 0);
+	vtc_cpuset_set(&cpus, 1);
+	assert_int_equal(vtc_results_init(r, &cpus, 2), 0);
+	r->watch_from_s = 0.1;
+	for (double t = 0.1; t < secs; t += 0.001) {
+		double ns = usual;
+		st = st * 1103515245u + 12345u;
+		for (int i = 0; i < nw; i++)
+			if (t >= w[i].from && t < w[i].to)
+				ns = w[i].ns;
+		ns *= 1.0 + ((double)(st >> 16 & 0x7fff) / 32768.0 - 0.5) * 0.08;
+		assert_int_equal(vtc_results_add_watch(r, t, 0, ns), 0);
+	}
+	r->watch_to_s = secs;
+}
+
+static void test_two_episodes_float(void **state)
+{
+	struct window w[] = {{2.0, 2.05, 28}, {6.0, 6.03, 28}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build(&r, 10, 57, w, 2);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 1);
+	assert_int_equal(s.f[0].a, 0);
+	assert_int_equal(s.f[0].b, 1);
+	assert_int_equal(s.f[0].episodes, 2);
+	assert_true(fabs(s.f[0].episode_s[0] - 2.0) < 0.002);
+	assert_true(fabs(s.f[0].episode_s[1] - 6.0) < 0.002);
+	assert_true(s.f[0].near >= 78 && s.f[0].near <= 82);
+	assert_true(fabs(s.f[0].near_ns - 28) < 2 && fabs(s.f[0].usual_ns - 57) < 2);
+	assert_true(fabs(s.window_s - 9.9) < 1e-9);
+	assert_true(vtc_series_settled(&s));
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+/* One episode is a float, but not yet "settled" (one more would prove it
+ * beyond a single event). */
+static void test_one_episode(void **state)
+{
+	struct window w[] = {{4.0, 4.01, 30}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build(&r, 10, 57, w, 1);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 1);
+	assert_int_equal(s.f[0].episodes, 1);
+	assert_false(vtc_series_settled(&s));
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+/* Slower readings prove nothing: noise only ever slows a handoff. */
+static void test_slow_mode_is_noise(void **state)
+{
+	struct window w[] = {{1.0, 1.5, 140}, {5.0, 5.2, 300}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build(&r, 10, 57, w, 2);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 0);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+/* Two fast readings are not a placement; a mode within the jitter is not a
+ * mode; a stalled sample (< 0) is not a reading. */
+static void test_too_little_is_nothing(void **state)
+{
+	struct window w[] = {{3.0, 3.002, 28}, {7.0, 7.3, 50}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build(&r, 10, 57, w, 2);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vtc_results_add_watch(&r, 9.95, 0, -1), 0);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 0);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+/* A pair near most of the time and far sometimes: the far readings could
+ * be noise, so it is not called floating from the series. */
+static void test_near_majority_is_not_a_float(void **state)
+{
+	struct window w[] = {{0.0, 8.0, 28}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build(&r, 10, 57, w, 1);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 0);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+static void test_no_window(void **state)
+{
+	struct vtc_results r;
+	struct vtc_series s;
+	vtc_cpuset cpus;
+	(void)state;
+	vtc_cpuset_clear(&cpus);
+	vtc_cpuset_set(&cpus, 0);
+	vtc_cpuset_set(&cpus, 1);
+	assert_int_equal(vtc_results_init(&r, &cpus, 2), 0);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 0);
+	assert_true(s.window_s == 0);
+	assert_false(vtc_series_settled(&s));
+	assert_int_equal(vtc_series_analyze(NULL, &s), -EINVAL);
+	assert_int_equal(vtc_series_analyze(&r, NULL), -EINVAL);
+	assert_int_equal(vtc_results_add_watch(&r, 1, 5, 10), -EINVAL);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_episodes_float),
+		cmocka_unit_test(test_one_episode),
+		cmocka_unit_test(test_slow_mode_is_noise),
+		cmocka_unit_test(test_too_little_is_nothing),
+		cmocka_unit_test(test_near_majority_is_not_a_float),
+		cmocka_unit_test(test_no_window),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
