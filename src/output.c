@@ -58,6 +58,15 @@ static char *join_real(const char *dir, const char *base)
 	return out;
 }
 
+/* True for a path in /dev (resolved) that is not /dev/shm's tmpfs. A name
+ * missing there is a typo or a device that is not there (--json /dev/sdz);
+ * a regular file created in its place fills devtmpfs (RAM) and hides the
+ * mistake. */
+static bool in_dev(const char *real)
+{
+	return strncmp(real, "/dev/", 5) == 0 && strncmp(real, "/dev/shm/", 9) != 0;
+}
+
 /* The resolved path of a file that does not exist yet: its directory
  * resolved, its own name kept. */
 static int resolve_new(const char *path, struct vtc_output_target *t)
@@ -76,6 +85,8 @@ static int resolve_new(const char *path, struct vtc_output_target *t)
 			rc = -ENOTDIR;
 		else if (!(t->real = join_real(dir, base)))
 			rc = -errno;
+		else if (in_dev(t->real))
+			rc = -ENODEV;
 	}
 	free(c1);
 	free(c2);
@@ -396,6 +407,8 @@ const char *vtc_output_strerror(int rc)
 		return "not a regular file, terminal, pipe or character device";
 	case -EEXIST:
 		return "the same file as another input or output";
+	case -ENODEV:
+		return "no such device; a new regular file is never created in /dev";
 	default:
 		return strerror(-rc);
 	}
