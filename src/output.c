@@ -232,6 +232,13 @@ static ssize_t sink_write(void *c, const char *buf, size_t len)
 	struct sink *s = c;
 	size_t done = 0;
 
+	/* A regular file's write() is rarely interrupted (EINTR comes only
+	 * while it blocks): poll the flag before each chunk too, so a stop
+	 * during a long report abandons it within one stdio buffer. */
+	if (stopped() && !s->err)
+		s->err = EINTR;
+	if (s->err)
+		return -1;
 	while (done < len) {
 		ssize_t w = write(s->fd, buf + done, len - done);
 		if (w < 0 && errno == EINTR && !stopped())
@@ -261,6 +268,9 @@ static int write_fd(int fd, vtc_writer_fn writer, void *arg)
 	if (fflush(f) != 0 || ferror(f))
 		rc = rc ? rc : s.err ? -s.err : errno ? -errno : -EIO;
 	fclose(f);
+	/* The writer sees a stop as a stream error (-EIO): say what it was. */
+	if (s.err == EINTR)
+		rc = -EINTR;
 	if (!rc && s.err)
 		rc = -s.err;
 	if (!rc && stopped())
