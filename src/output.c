@@ -85,8 +85,11 @@ static int resolve_new(const char *path, struct vtc_output_target *t)
 			rc = -ENOTDIR;
 		else if (!(t->real = join_real(dir, base)))
 			rc = -errno;
-		else if (in_dev(t->real))
-			rc = -ENODEV;
+	}
+	if (!rc && in_dev(t->real)) {
+		free(t->real);
+		t->real = NULL;
+		rc = -ENODEV;
 	}
 	free(c1);
 	free(c2);
