@@ -114,6 +114,9 @@ static int load_cpuid(struct vtc_app *app, const char *dump)
 
 	if (rc == -ENOTSUP && !dump)
 		return 0;
+	/* A dump names the file and line at fault when one is. */
+	if (rc && dump && vtc_cpuid_last_error()[0])
+		dump = vtc_cpuid_last_error();
 	if (rc)
 		return set_err(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
 			       dump ? "dump " : "on this machine", dump ? dump : "",

@@ -195,37 +195,58 @@ int vtc_cpuid_parse_line(const char *line, uint32_t *mask, struct vtc_cpuid_regs
 	return *p == '\0' ? 1 : -EINVAL;
 }
 
+/* Where the last dump failed to load, for messages: the pu<N> file and,
+ * for a bad line, its number and what was wrong. Thread-local like
+ * sysfs.c's, so that threads never mix them. */
+static _Thread_local char err_where[PATH_MAX + 96];
+
+const char *vtc_cpuid_last_error(void)
+{
+	return err_where;
+}
+
+static int fail_at(int rc, const char *path, unsigned line, const char *what)
+{
+	if (line)
+		snprintf(err_where, sizeof(err_where), "%s:%u: %s", path, line, what);
+	else
+		snprintf(err_where, sizeof(err_where), "%s: %s", path, what);
+	return rc;
+}
+
 static int load_file(const char *path, struct cpu_recs *c)
 {
 	FILE *f = fopen(path, "re");
 	char line[512];
+	unsigned n = 0;
 	int rc = 0;
 
 	if (!f)
-		return -errno;
+		return fail_at(-errno, path, 0, "cannot open");
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		struct vtc_cpuid_regs in, out;
 		uint32_t mask;
 		int k;
 
+		n++;
 		/* A line longer than the buffer is not one of ours. */
 		if (!strchr(line, '\n') && !feof(f)) {
-			rc = -EINVAL;
+			rc = fail_at(-EINVAL, path, n, "line too long");
 			break;
 		}
 		k = vtc_cpuid_parse_line(line, &mask, &in, &out);
 		if (k < 0)
-			rc = k;
+			rc = fail_at(k, path, n, "not 'mask eax ebx ecx edx => eax ebx ecx edx' in hex");
 		else if (k == 1)
 			rc = recs_add(c, mask, &in, &out);
 	}
 	if (rc == 0 && ferror(f))
-		rc = -EIO;
+		rc = fail_at(-EIO, path, 0, "read error");
 	fclose(f);
 	/* Without leaf 0 nothing else can be trusted (no vendor, no maximum):
 	 * an empty or foreign file, not a CPU that answers zeros. */
 	if (rc == 0 && !lookup(c, 0, 0))
-		rc = -EINVAL;
+		rc = fail_at(-EINVAL, path, 0, "no leaf 0 record");
 	return rc;
 }
 
@@ -282,7 +303,7 @@ static int open_dump(const char *dir, struct vtc_cpuid_src **out)
 		return rc;
 	vtc_cpuset_foreach(cpu, &cpus) {
 		if (snprintf(path, sizeof(path), "%s/pu%d", dir, cpu) >= (int)sizeof(path))
-			rc = -ENAMETOOLONG;
+			rc = fail_at(-ENAMETOOLONG, dir, 0, "path too long");
 		else
 			rc = load_file(path, &s->cpu[cpu]);
 		if (rc < 0) {
@@ -315,6 +336,7 @@ int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f)
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out)
 {
 	*out = NULL;
+	err_where[0] = '\0';
 	if (!dump_dir || !*dump_dir)
 		return vtc_cpuid_live_open(out);
 	return open_dump(dump_dir, out);

@@ -34,6 +34,11 @@ struct vtc_cpuid_src;
  * (malformed dump line, or a pu<N> file without leaf 0), -ERANGE (N >= VTC_CPUSET_MAX), -ENOMEM, or another
  * -errno from reading the directory. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out);
+/* After vtc_cpuid_open failed on a dump: the pu<N> file and, for a
+ * malformed line, its number and what was wrong ("DIR/pu3:7: not ..."),
+ * or "" when no file was at fault (no pu<N> files, an unreadable
+ * directory). This thread's last call only. */
+const char *vtc_cpuid_last_error(void);
 void vtc_cpuid_close(struct vtc_cpuid_src *s);
 
 /* An empty source answering for @cpus (each CPU without records yet), for

@@ -58,6 +58,15 @@ static char *join_real(const char *dir, const char *base)
 	return out;
 }
 
+/* True for a path in /dev (resolved) that is not /dev/shm's tmpfs. A name
+ * missing there is a typo or a device that is not there (--json /dev/sdz);
+ * a regular file created in its place fills devtmpfs (RAM) and hides the
+ * mistake. */
+static bool in_dev(const char *real)
+{
+	return strncmp(real, "/dev/", 5) == 0 && strncmp(real, "/dev/shm/", 9) != 0;
+}
+
 /* The resolved path of a file that does not exist yet: its directory
  * resolved, its own name kept. */
 static int resolve_new(const char *path, struct vtc_output_target *t)
@@ -76,6 +85,11 @@ static int resolve_new(const char *path, struct vtc_output_target *t)
 			rc = -ENOTDIR;
 		else if (!(t->real = join_real(dir, base)))
 			rc = -errno;
+	}
+	if (!rc && in_dev(t->real)) {
+		free(t->real);
+		t->real = NULL;
+		rc = -ENODEV;
 	}
 	free(c1);
 	free(c2);
@@ -221,6 +235,13 @@ static ssize_t sink_write(void *c, const char *buf, size_t len)
 	struct sink *s = c;
 	size_t done = 0;
 
+	/* A regular file's write() is rarely interrupted (EINTR comes only
+	 * while it blocks): poll the flag before each chunk too, so a stop
+	 * during a long report abandons it within one stdio buffer. */
+	if (stopped() && !s->err)
+		s->err = EINTR;
+	if (s->err)
+		return -1;
 	while (done < len) {
 		ssize_t w = write(s->fd, buf + done, len - done);
 		if (w < 0 && errno == EINTR && !stopped())
@@ -253,6 +274,9 @@ static int write_fd(int fd, vtc_writer_fn writer, void *arg)
 	if (fflush(f) != 0 || ferror(f))
 		rc = rc ? rc : s.err ? -s.err : errno ? -errno : -EIO;
 	fclose(f);
+	/* The writer sees a stop as a stream error (-EIO): say what it was. */
+	if (s.err == EINTR)
+		rc = -EINTR;
 	if (!rc && s.err)
 		rc = -s.err;
 	if (!rc && stopped())
@@ -399,6 +423,8 @@ const char *vtc_output_strerror(int rc)
 		return "not a regular file, terminal, pipe or character device";
 	case -EEXIST:
 		return "the same file as another input or output";
+	case -ENODEV:
+		return "no such device; a new regular file is never created in /dev";
 	default:
 		return strerror(-rc);
 	}

@@ -14,7 +14,9 @@
  *  - a symbolic link to a regular file: refused (-ELOOP). Replacing it
  *    would destroy the link; writing through it would let whoever planted
  *    it choose what a run as root overwrites;
- *  - a directory, a block device, a socket, a link to nothing: refused. */
+ *  - a directory, a block device, a socket, a link to nothing: refused;
+ *  - a name that does not exist in /dev (not /dev/shm): refused (-ENODEV),
+ *    it is a typo or a missing device, not a place for a report. */
 #ifndef VTC_OUTPUT_H
 #define VTC_OUTPUT_H
 
@@ -35,7 +37,7 @@ struct vtc_output_target {
 
 /* Classify @path as above. Returns 0 (free @t with vtc_output_target_free),
  * -EISDIR, -ENOTSUP (block device, socket), -ENOLINK (dangling link),
- * -ELOOP (link to a regular file),
+ * -ELOOP (link to a regular file), -ENODEV (a new file in /dev),
  * -EINVAL (empty), or -errno of stat/realpath (-ENOENT: no such directory). */
 int vtc_output_resolve(const char *path, struct vtc_output_target *t);
 void vtc_output_target_free(struct vtc_output_target *t);

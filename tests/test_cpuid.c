@@ -201,6 +201,42 @@ static void test_malformed_dumps(void **state)
 	}
 }
 
+/* A failed dump names its pu<N> file and, for a bad line, the line. */
+static void test_dump_error_location(void **state)
+{
+	static const struct {
+		const char *name, *where;
+	} cases[] = {
+		{ "cpuid-bad-line", "/pu0:3: " },   { "cpuid-bad-arrow", "/pu0:1: " },
+		{ "cpuid-truncated", "/pu0:1: " },  { "cpuid-huge-value", "/pu0:1: " },
+		{ "cpuid-no-leaf0", "/pu0: no leaf 0" }, { "cpuid-empty-dir", NULL },
+	};
+	struct vtc_cpuid_src *ok;
+	char dir[PATH_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vtc_cpuid_src *s;
+		const char *err;
+
+		fixture(dir, sizeof(dir), cases[i].name);
+		assert_true(vtc_cpuid_open(dir, &s) < 0);
+		err = vtc_cpuid_last_error();
+		if (!cases[i].where) {
+			assert_string_equal(err, "");
+			continue;
+		}
+		if (strncmp(err, dir, strlen(dir)) != 0 || !strstr(err, cases[i].where))
+			fail_msg("%s: '%s' does not name '%s%s'", cases[i].name, err, dir,
+				 cases[i].where);
+	}
+	/* A good dump clears the last error. */
+	fixture(dir, sizeof(dir), "cpuid-legacy-ht");
+	assert_int_equal(vtc_cpuid_open(dir, &ok), 0);
+	assert_string_equal(vtc_cpuid_last_error(), "");
+	vtc_cpuid_close(ok);
+}
+
 /* A pu file name beyond VTC_CPUSET_MAX and an overlong line. */
 static void test_dump_limits(void **state)
 {
@@ -1104,6 +1140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_malformed_dumps),
+		cmocka_unit_test(test_dump_error_location),
 		cmocka_unit_test(test_dump_limits),
 		cmocka_unit_test(test_query_ranges),
 		cmocka_unit_test(test_legacy_ht),
