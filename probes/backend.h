@@ -40,6 +40,11 @@ struct vtc_backend {
 	 * monotonic wall clock. The simulator gives its modelled time, so a
 	 * 10 s window of a modelled host takes milliseconds to test. */
 	double (*now)(void *ctx);
+	/* Optional (may be NULL): how many guest tasks other than this
+	 * process are runnable right now (between calls, when no probe thread
+	 * exists). Returns 0 or -errno. The scheduler waits for a quiet moment
+	 * before the full look, and samples it around the look. */
+	int (*runnable)(void *ctx, double *others);
 };
 
 #endif

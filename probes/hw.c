@@ -80,6 +80,26 @@ int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
 	return rc ? rc : vtc_procstat_parse(hw->stat_buf, ncpus, steal, total);
 }
 
+/* proc/loadavg's running count, less this thread (the only one of ours
+ * between backend calls). */
+static int hw_runnable(void *ctx, double *others)
+{
+	char buf[256];
+	FILE *f = fopen("/proc/loadavg", "r");
+	int running, total, rc = -EIO;
+
+	(void)ctx;
+	if (!f)
+		return -errno;
+	if (fgets(buf, sizeof(buf), f) && vtc_procstat_parse_loadavg(buf, &running, &total) == 0 &&
+	    running > 0) {
+		*others = running - 1;
+		rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
 static int hw_timer_info(void *ctx, struct vtc_timer_info *out)
 {
 	*out = ((struct vtc_hw_ctx *)ctx)->timer.info;
@@ -105,7 +125,7 @@ int vtc_hw_backend_init(struct vtc_backend *be)
 	hw->cont_repeats = VTC_HW_CONT_REPEATS;
 	*be = (struct vtc_backend){.name = "hw", .ctx = hw, .pingpong = hw_pingpong,
 				   .throughput = hw_throughput, .cpu_times = vtc_hw_cpu_times,
-				   .timer_info = hw_timer_info};
+				   .timer_info = hw_timer_info, .runnable = hw_runnable};
 	return 0;
 }
 

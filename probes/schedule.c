@@ -38,6 +38,8 @@
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
 #define SCHED_CONT_RUN_EST_S 0.007  /* first guess of one throughput call (hw: 4 x 1.5 ms + start) */
 #define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
+#define SCHED_QUIET_POLL_S 0.01     /* how often a busy guest is looked at again */
+#define SCHED_QUIET_WAIT_SHARE 0.5  /* of the window, at most, spent waiting for quiet */
 
 struct sched {
 	const struct vtc_backend *be;
@@ -457,6 +459,52 @@ static void watch_phase(struct sched *s)
 	free(scratch);
 }
 
+/* Mean of @k runnable samples 1 ms apart, -1 when the backend cannot tell. */
+static double runnable_now(struct sched *s, int k)
+{
+	const struct timespec ms = {0, 1000000};
+	double sum = 0, x;
+	int n = 0;
+
+	for (int i = 0; s->be->runnable && i < k; i++) {
+		if (s->be->runnable(s->be->ctx, &x) == 0) {
+			sum += x;
+			n++;
+		}
+		if (i + 1 < k)
+			nanosleep(&ms, NULL);
+	}
+	return n ? sum / n : -1;
+}
+
+/* With a window to spend, the full look waits for a quiet guest: busy
+ * guest tasks stall the ping-pong like stacked vCPUs (first boot, when
+ * cloud-init runs the check, is busy for seconds). At most half the window
+ * is spent waiting; then the look goes ahead and the verdict says how busy
+ * the guest was. */
+static void wait_quiet(struct sched *s)
+{
+	struct vtc_results *r = s->out;
+	double start = wall_s(), until = start + SCHED_QUIET_WAIT_SHARE * s->p->budget_s;
+	double sum = 0, x;
+	int n = 0;
+	const struct timespec poll = {0, (long)(SCHED_QUIET_POLL_S * 1e9)};
+
+	if (!s->p->watch || !s->be->runnable)
+		return;
+	while (!(s->stop && *s->stop) && wall_s() < until) {
+		if (s->be->runnable(s->be->ctx, &x) != 0)
+			return;
+		sum += x;
+		n++;
+		if (vtc_results_guest_quiet(x, r->n))
+			break;
+		nanosleep(&poll, NULL);
+	}
+	r->quiet_wait_s = wall_s() - start;
+	r->busy_runnable = n ? sum / n : -1;
+}
+
 static void steal_totals(struct sched *s)
 {
 	struct vtc_results *r = s->out;
@@ -514,9 +562,17 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 	double full_end = s->budget_end;
 
 	s->budget_end = full_end - contention_reserve(p, s->out->n);
+	wait_quiet(s);
 	take_times(s, 0);
+	/* Foreign tasks right around the look (the scheduler's own threads
+	 * exist only inside backend calls). */
+	double before = runnable_now(s, 5);
 	if (latency_phase(s))
 		remeasure_phase(s);
+	double after = runnable_now(s, 5);
+	if (before >= 0 || after >= 0)
+		s->out->foreign_runnable = before >= 0 && after >= 0 ? (before + after) / 2
+					   : before >= 0 ? before : after;
 	/* Contention gets its reserve even when latency ran out of budget:
 	 * partial latency data still names each CPU's closest partner. */
 	if (!s->out->interrupted && p->contention && s->be->throughput) {

@@ -261,7 +261,9 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 	sample_runnable(20, &load_sum, &load_n);
 	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
 				progress, progress_arg, &app->res);
-	if (!rc)
+	/* The scheduler samples foreign tasks around the full look itself;
+	 * around the whole run is the fallback where it could not. */
+	if (!rc && app->res.foreign_runnable < 0)
 		app->res.foreign_runnable = sample_runnable(20, &load_sum, &load_n);
 	vtc_hw_backend_fini(&be);
 	free(extra);

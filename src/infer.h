@@ -81,7 +81,7 @@ struct vtc_inferred {
 	struct vtc_series series;   /* the window: how long, and near modes */
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
-	char reason[200];
+	char reason[320];
 	double coverage;     /* fraction of pairs with usable data */
 	double pass_disagree; /* fraction of pairs whose passes fell in different tiers */
 };

@@ -176,14 +176,15 @@ static json_t *results_tail_json(const struct vtc_results *r)
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
 				    per_cpu_json(r, r->solo_rate[k]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i}}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i, s:f, s:o}}",
 			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
 			 per_cpu_json(r, r->steal_pct), "foreign_runnable",
 			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
 			 r->duration_s,
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted,
 			 "watch", "from_s", r->watch_from_s, "to_s", r->watch_to_s, "settled",
-			 r->watch_settled, "samples", r->n_watch);
+			 r->watch_settled, "samples", r->n_watch, "quiet_wait_s", r->quiet_wait_s,
+			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable));
 }
 
 json_t *vtc_json_from_findings(const struct vtc_findings *fs)

@@ -400,6 +400,12 @@ static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair
 	r->watch_from_s = get_num(ld, win, "from_s");
 	r->watch_to_s = get_num(ld, win, "to_s");
 	get_str(ld, win, "settled", r->watch_settled, sizeof(r->watch_settled));
+	/* Absent in reports of versions that did not wait for a quiet guest. */
+	r->quiet_wait_s = json_object_get(win, "quiet_wait_s") ? get_num(ld, win, "quiet_wait_s") : 0;
+	r->busy_runnable = json_is_number(json_object_get(win, "busy_runnable")) ?
+				   get_num(ld, win, "busy_runnable") : -1;
+	if (!ld->rc && !(r->quiet_wait_s >= 0 && r->quiet_wait_s < 1e7))
+		fail(ld, "quiet_wait_s out of range in", "watch");
 	if (!ld->rc && !(r->watch_from_s >= 0 && r->watch_to_s >= r->watch_from_s &&
 			 r->watch_to_s < 1e7))
 		fail(ld, "window out of range in", "watch");

@@ -67,6 +67,7 @@ int vtc_results_init(struct vtc_results *r, const vtc_cpuset *probed, int passes
 	for (int c = 0; c < r->ncpus_model; c++)
 		r->steal_pct[c] = -1;
 	r->foreign_runnable = -1;
+	r->busy_runnable = -1;
 	return 0;
 }
 

@@ -103,6 +103,9 @@ struct vtc_results {
 	 * ping-pong like stacked vCPUs do; this tells the two apart where the
 	 * hypervisor accounts no steal (TCG, some clouds). */
 	double foreign_runnable;
+	/* Seconds the scheduler waited for a quiet guest before the full look,
+	 * and the mean runnable foreign tasks while it waited (-1 unknown). */
+	double quiet_wait_s, busy_runnable;
 	double duration_s;
 	bool interrupted;    /* SIGINT/SIGTERM: partial data */
 	bool budget_exhausted;
@@ -116,6 +119,16 @@ struct vtc_results {
 	struct vtc_watch_sample *watch;
 	char backend[16];    /* "hw", "sim", "import" */
 };
+
+/* Whether @runnable other guest tasks leave the guest quiet for @n probed
+ * vCPUs: fewer than a quarter of them busy. Busy guest tasks stall the
+ * ping-pong and halve co-runs just like stacked vCPUs; the scheduler waits
+ * for such a moment and inference trusts stalls only then. -1 (unknown) is
+ * neither quiet nor busy. */
+static inline bool vtc_results_guest_quiet(double runnable, int n)
+{
+	return runnable >= 0 && runnable < 0.25 * n;
+}
 
 /* Allocate results for the CPUs in @probed, @passes passes (1..VTC_MAX_PASSES).
  * Pairs are pre-filled with a,b and measured=false. Returns 0, -EINVAL, -ENOMEM. */

@@ -102,7 +102,16 @@ struct fake {
 	 * pair 0-1 reads half its latency while vclock is in a near window. */
 	double vclock, call_s;
 	double near_from[4], near_to[4];
+	int busy_polls, polls; /* runnable: 3 others for the first busy_polls polls */
 };
+
+static int fake_runnable(void *ctx, double *others)
+{
+	struct fake *f = ctx;
+
+	*others = f->polls++ < f->busy_polls ? 3 : 0;
+	return 0;
+}
 
 static bool fake_near(const struct fake *f)
 {
@@ -644,6 +653,40 @@ static void test_watch_ends_when_settled(void **state)
 	vtc_results_free(&r);
 }
 
+/* A busy guest: the full look waits for a quiet moment, and the foreign
+ * tasks sampled around the look are those of that moment. */
+static void test_waits_for_a_quiet_guest(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-3");
+	p.budget_s = 2;
+	p.contention = false;
+	p.watch = true;
+	be.runnable = fake_runnable;
+	f.busy_polls = 10;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_true(r.quiet_wait_s >= 0.08 && r.quiet_wait_s < 1.0);
+	assert_true(r.busy_runnable > 2.5 && r.busy_runnable < 3.0);
+	assert_true(r.foreign_runnable == 0);
+	assert_true(vtc_results_guest_quiet(r.foreign_runnable, r.n));
+	vtc_results_free(&r);
+	/* never quiet: at most half the window is spent waiting */
+	be = fake_backend(&f);
+	be.runnable = fake_runnable;
+	f.busy_polls = 1 << 30;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_true(r.quiet_wait_s >= 0.9 && r.quiet_wait_s < 1.2);
+	assert_true(r.foreign_runnable == 3 && !vtc_results_guest_quiet(3, r.n));
+	assert_true(r.duration_s <= p.budget_s + 0.1);
+	vtc_results_free(&r);
+}
+
 static void test_watch_off_and_stopped(void **state)
 {
 	struct fake f;
@@ -692,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_watch_fills_the_budget),
 		cmocka_unit_test(test_watch_ends_when_settled),
 		cmocka_unit_test(test_watch_off_and_stopped),
+		cmocka_unit_test(test_waits_for_a_quiet_guest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

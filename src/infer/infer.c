@@ -91,9 +91,10 @@ static void all_stalled_reason(const struct infer_work *w, struct vtc_inferred *
 		if (w->pair_stalled[k] && !isnan(w->pair_score[k]) && w->pair_score[k] >= STACK_SCORE_MIN) {
 			snprintf(out->reason, sizeof(out->reason),
 				 "no vCPU pair ran without stalls and v%d,v%d co-ran like one vCPU, "
-				 "without host steal and with %.1f other guest tasks runnable: "
-				 "stacked vCPUs or busy guest tasks; rerun on a quiet guest",
-				 w->res->pairs[k].a, w->res->pairs[k].b, w->res->foreign_runnable);
+				 "without host steal and with %.1f other guest tasks runnable "
+				 "(waited %.1f s for quiet): stacked vCPUs or busy guest tasks; "
+				 "rerun on a quiet guest", w->res->pairs[k].a, w->res->pairs[k].b,
+				 w->res->foreign_runnable, w->res->quiet_wait_s);
 			return;
 		}
 	snprintf(out->reason, sizeof(out->reason), "no vCPU pair measured without stalls");

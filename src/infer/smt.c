@@ -88,7 +88,7 @@ static int smt_evidence(struct infer_work *w, struct vtc_inferred *out, double *
  * data) is not evidence of a busy guest. */
 static bool guest_busy(const struct vtc_results *r)
 {
-	return r->foreign_runnable >= 0.25 * r->n;
+	return r->foreign_runnable >= 0 && !vtc_results_guest_quiet(r->foreign_runnable, r->n);
 }
 
 /* Whether every multi-vCPU group of @g lies inside one advertised SMT group. */
@@ -126,8 +126,9 @@ static void smt_needs_reference(struct infer_work *w, struct vtc_inferred *out,
 	if (guest_busy(w->res))
 		snprintf(out->reason, sizeof(out->reason),
 			 "co-runs slowed like SMT siblings, but %.1f other guest tasks were "
-			 "runnable and no separate-core pair could be measured for reference: "
-			 "rerun on a quiet guest", w->res->foreign_runnable);
+			 "runnable (waited %.1f s for a quiet moment) and no separate-core pair "
+			 "could be measured for reference: rerun on a quiet guest",
+			 w->res->foreign_runnable, w->res->quiet_wait_s);
 	else if (adv && !smt_as_advertised(g, adv))
 		snprintf(out->reason, sizeof(out->reason),
 			 "co-runs slowed like SMT siblings the guest was not told about, but no "

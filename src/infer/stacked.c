@@ -76,7 +76,7 @@ static double corun_steal(const struct infer_work *w, int k)
  * a quarter of the probed vCPUs, on average around probing. */
 static bool guest_quiet(const struct vtc_results *r)
 {
-	return r->foreign_runnable >= 0 && r->foreign_runnable < 0.25 * r->n;
+	return vtc_results_guest_quiet(r->foreign_runnable, r->n);
 }
 
 /* Whether pair @k is stacked: stalled in every pass, and co-running like one
