@@ -745,6 +745,9 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 	rc = find_stacked(inf, plat, adv, out);
 	if (rc == 0 && inf->floating)
 		return find_floating(inf, plat, adv, out);
+	/* Moves seen in the window do not hide what the usual placement is. */
+	if (rc == 0 && inf->series.n_float > 0)
+		rc = find_floating(inf, plat, adv, out);
 	if (rc)
 		return rc;
 	ns = malloc(sizeof(*ns));

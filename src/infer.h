@@ -73,12 +73,16 @@ struct vtc_inferred {
 	bool have_contention;
 	double ctl_same, ctl_far;
 	double cont_noise; /* median control deviation / (far - same); 0 unknown */
-	/* Placement that moved during the run: between passes (fast), or
-	 * seen in the observation window (series: pairs with a near mode). */
+	/* Placement that moved during the full look: the passes disagree or
+	 * the fast tier is not transitive; there is no static topology to
+	 * judge then. */
 	bool floating;
 	int n_fast;
 	struct vtc_fast_pair *fast; /* fast pairs per pass when floating */
-	struct vtc_series series;   /* the window: how long, and near modes */
+	/* The observation window: how long, and pairs seen nearer than usual
+	 * at moments (series.n_float). Their usual placement is still judged
+	 * like a static one; the moves are a finding of their own. */
+	struct vtc_series series;
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
 	char reason[320];

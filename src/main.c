@@ -30,6 +30,7 @@ static volatile int g_stop;
 static void on_signal(int sig)
 {
 	(void)sig;
+	vtc_stop_note_time();
 	g_stop = 1;
 }
 
@@ -37,8 +38,17 @@ static void on_signal(int sig)
  * the time left (a run with a window lasts its whole budget). */
 static void progress_bar(void *arg, const char *phase, double done, double left_s)
 {
+	static int last_pct = -1, last_tenths = -1;
+	static const char *last_phase;
 	int width = 30, filled = (int)(done * width + 0.5);
+	int pct = (int)(done * 100 + 0.5), tenths = (int)(left_s * 10 + 0.5);
 	(void)arg;
+	/* Redraw only when the text changes: rounds come every millisecond. */
+	if (pct == last_pct && tenths == last_tenths && phase == last_phase && done < 1.0)
+		return;
+	last_pct = pct;
+	last_tenths = tenths;
+	last_phase = phase;
 	fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%, %4.1f s left", phase, filled,
 		"##############################", width - filled, "",
 		(int)(done * 100 + 0.5), left_s);

@@ -19,13 +19,15 @@
 #include "src/stop.h"
 
 /* Raised before the write began: an interrupted run still writes its
- * (complete, UNKNOWN) report. Raised during it: the write is abandoned and
- * nothing is put in place. */
+ * (complete, UNKNOWN) report, unless that takes past VTC_STOP_WRITE_GRACE_S
+ * after the signal. Raised during it: the write is abandoned. Either way an
+ * abandoned output is left untouched. */
 static bool g_stop_at_start;
 
 static bool stopped(void)
 {
-	return !g_stop_at_start && vtc_stop_requested();
+	return vtc_stop_requested() &&
+	       (!g_stop_at_start || vtc_stop_age_s() > VTC_STOP_WRITE_GRACE_S);
 }
 
 bool vtc_output_is_stdout(const char *path)

@@ -359,7 +359,7 @@ static void jw_pairs(struct jw *w, const struct vtc_results *r)
 
 	jw_key(w, "pairs");
 	fputc('[', w->f);
-	for (int i = 0; i < r->n_pairs; i++) {
+	for (int i = 0; i < r->n_pairs && !ferror(w->f); i++) {
 		if (!pair_measured(&r->pairs[i], r->n_passes))
 			continue;
 		fprintf(w->f, "%s\n%*s", first ? "" : ",", 2 * (w->depth + 2), "");
@@ -377,7 +377,7 @@ static void jw_watch_samples(struct jw *w, const struct vtc_results *r)
 {
 	jw_key(w, "watch_samples");
 	fputc('[', w->f);
-	for (int i = 0; i < r->n_watch; i++) {
+	for (int i = 0; i < r->n_watch && !ferror(w->f); i++) {
 		const struct vtc_watch_sample *s = &r->watch[i];
 		const struct vtc_pair_result *p = &r->pairs[s->pair];
 		fprintf(w->f, "%s\n%*s[%.4f,%d,%d,", i ? "," : "", 2 * (w->depth + 2), "",

@@ -15,6 +15,8 @@
  * between two modes must be a real ratio and wide against both spreads. */
 #define MODE_GAP_MIN_RATIO 1.25
 #define MODE_GAP_SPREAD_FACTOR 1.5
+/* A near mode holding fewer than 1/RARE_SHARE of the readings is rare. */
+#define RARE_SHARE 100
 /* A pair needs this many measured samples before it has a "usual" mode. */
 #define SERIES_MIN_SAMPLES 12
 /* Near samples closer in time than this belong to one episode: within one
@@ -43,7 +45,10 @@ static double spread(const double *x, int lo, int hi)
 }
 
 /* Index of the last value of the near mode in sorted logs @x, or -1: the
- * widest gap that is a boundary with the near side the smaller one. */
+ * widest gap that is a boundary with the near side the smaller one. A near
+ * side of fewer than one reading in RARE_SHARE must stand out twice as
+ * clearly: a broad usual mode (under emulation, say) reaches down by
+ * itself now and then, as the tiers ask of a lone value. */
 static int near_split(const double *x, int m)
 {
 	double best = 0;
@@ -51,7 +56,9 @@ static int near_split(const double *x, int m)
 
 	for (int i = VTC_SERIES_MIN_NEAR - 1; i + 1 < m && 2 * (i + 1) <= m; i++) {
 		double gap = x[i + 1] - x[i], sp = fmax(spread(x, 0, i + 1), spread(x, i + 1, m));
-		if (gap < log(MODE_GAP_MIN_RATIO) || gap < MODE_GAP_SPREAD_FACTOR * sp)
+		double factor = (double)(i + 1) * RARE_SHARE < m ? 2 * MODE_GAP_SPREAD_FACTOR
+								  : MODE_GAP_SPREAD_FACTOR;
+		if (gap < log(MODE_GAP_MIN_RATIO) || gap < factor * sp)
 			continue;
 		if (gap > best) {
 			best = gap;

@@ -14,4 +14,15 @@ void vtc_stop_set(volatile int *flag);
 /* True once the registered flag is raised. */
 bool vtc_stop_requested(void);
 
+/* Called by the signal handler (async-signal-safe): notes when the stop
+ * came, so late phases can keep to "gone within a second of the signal". */
+void vtc_stop_note_time(void);
+/* Seconds since the stop was noted, 0 when none was. */
+double vtc_stop_age_s(void);
+
+/* An output begun after the stop (the complete, UNKNOWN report of an
+ * interrupted run) is still abandoned this long after the signal, so a
+ * huge report cannot keep the process alive: it is then left untouched. */
+#define VTC_STOP_WRITE_GRACE_S 0.7
+
 #endif

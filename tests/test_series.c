@@ -18,8 +18,8 @@ struct window {
 	double from, to, ns;
 };
 
-static void build(struct vtc_results *r, double secs, double usual, const struct window *w,
-		  int nw)
+static void build_j(struct vtc_results *r, double secs, double usual, const struct window *w,
+		    int nw, double jit)
 {
 	vtc_cpuset cpus;
 	unsigned st = 7;
@@ -35,10 +35,16 @@ static void build(struct vtc_results *r, double secs, double usual, const struct
 		for (int i = 0; i < nw; i++)
 			if (t >= w[i].from && t < w[i].to)
 				ns = w[i].ns;
-		ns *= 1.0 + ((double)(st >> 16 & 0x7fff) / 32768.0 - 0.5) * 0.08;
+		ns *= 1.0 + ((double)(st >> 16 & 0x7fff) / 32768.0 - 0.5) * jit;
 		assert_int_equal(vtc_results_add_watch(r, t, 0, ns), 0);
 	}
 	r->watch_to_s = secs;
+}
+
+static void build(struct vtc_results *r, double secs, double usual, const struct window *w,
+		  int nw)
+{
+	build_j(r, secs, usual, w, nw, 0.08);
 }
 
 static void test_two_episodes_float(void **state)
@@ -126,6 +132,29 @@ static void test_near_majority_is_not_a_float(void **state)
 	vtc_results_free(&r);
 }
 
+/* A broad usual mode (emulation: +-25%) with a handful of readings well
+ * below it: rare readings must stand out twice as clearly, and these are
+ * within reach of the mode's own spread. A clear rare mode still counts. */
+static void test_rare_readings_of_a_broad_mode(void **state)
+{
+	struct window w[] = {{4.0, 4.007, 30}};
+	struct window clear[] = {{4.0, 4.007, 20}};
+	struct vtc_results r;
+	struct vtc_series s;
+	(void)state;
+	build_j(&r, 10, 78, w, 1, 0.5);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 0);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+	build_j(&r, 10, 78, clear, 1, 0.08);
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_int_equal(s.n_float, 1);
+	assert_int_equal(s.f[0].near, 7);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
 static void test_no_window(void **state)
 {
 	struct vtc_results r;
@@ -155,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_slow_mode_is_noise),
 		cmocka_unit_test(test_too_little_is_nothing),
 		cmocka_unit_test(test_near_majority_is_not_a_float),
+		cmocka_unit_test(test_rare_readings_of_a_broad_mode),
 		cmocka_unit_test(test_no_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

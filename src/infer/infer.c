@@ -135,9 +135,6 @@ static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vt
 	}
 	if (rc == 0 && !out->unknown)
 		rc = infer_detect_floating(w, out);
-	/* A pair seen nearer than usual in the window: the host moved it. */
-	if (rc == 0 && !out->unknown && out->series.n_float > 0)
-		out->floating = true;
 	infer_contention_too_noisy(out);
 	if (rc || out->unknown || out->floating)
 		return rc;
