@@ -239,6 +239,14 @@ int main(int argc, char **argv)
 		return VTC_EXIT_UNKNOWN;
 	}
 	app.wall_s = now_s() - t0;
+	/* An interrupted --analyze has nothing to keep (its input is still
+	 * there): it ends at once and leaves every output untouched. */
+	if (g_stop && o.mode == VTC_MODE_ANALYZE) {
+		vtc_cli_error(!json_on_stdout(&o), "interrupted by a signal; --analyze wrote "
+			      "nothing (outputs untouched), rerun it to judge the input");
+		vtc_app_free(&app);
+		return VTC_EXIT_UNKNOWN;
+	}
 	if (g_stop && app.status != VTC_EXIT_UNKNOWN) {
 		/* A signal after the measurements, or during --analyze's
 		 * judgement: the report is written, as UNKNOWN. */

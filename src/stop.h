@@ -23,6 +23,6 @@ double vtc_stop_age_s(void);
 /* An output begun after the stop (the complete, UNKNOWN report of an
  * interrupted run) is still abandoned this long after the signal, so a
  * huge report cannot keep the process alive: it is then left untouched. */
-#define VTC_STOP_WRITE_GRACE_S 0.7
+#define VTC_STOP_WRITE_GRACE_S 0.5
 
 #endif

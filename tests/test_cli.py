@@ -357,6 +357,64 @@ def test_sysroot_without_topology(tmp):
     check(b"\x1b" not in p.stdout and b"\xff" not in p.stdout, "no raw escape reaches the terminal")
 
 
+def big_machine(tmp, n=1024):
+    """A recorded 2-socket machine of n vCPUs (SMT pairs, L3 per 16) and a
+    core-to-core-latency matrix of it: an --analyze that takes seconds."""
+    def lat(a, b):
+        return 8 if a // 2 == b // 2 else 25 if a // 16 == b // 16 else \
+            130 if a // (n // 2) == b // (n // 2) else 260
+    with open(os.path.join(tmp, "big.csv"), "w") as f:
+        for i in range(n):
+            f.write(",".join([str(lat(j, i)) for j in range(i)] + [""] * (n - i)) + "\n")
+    base = os.path.join(tmp, "big", "sys/devices/system/cpu")
+    for c in range(n):
+        sib, pkg = f"{c // 2 * 2}-{c // 2 * 2 + 1}", f"{c // (n // 2) * (n // 2)}-{(c // (n // 2) + 1) * (n // 2) - 1}"
+        top = os.path.join(base, f"cpu{c}/topology")
+        os.makedirs(top)
+        for name, v in (("thread_siblings_list", sib), ("core_siblings_list", pkg),
+                        ("physical_package_id", c // (n // 2)), ("core_id", c // 2)):
+            open(os.path.join(top, name), "w").write(f"{v}\n")
+        for i, (lv, ty, sh) in enumerate(((1, "Data", sib), (2, "Unified", sib),
+                                          (3, "Unified", f"{c // 16 * 16}-{c // 16 * 16 + 15}"))):
+            d = os.path.join(base, f"cpu{c}/cache/index{i}")
+            os.makedirs(d)
+            for name, v in (("level", lv), ("type", ty), ("shared_cpu_list", sh)):
+                open(os.path.join(d, name), "w").write(f"{v}\n")
+    for f in ("online", "present", "possible"):
+        open(os.path.join(base, f), "w").write(f"0-{n - 1}\n")
+    os.makedirs(os.path.join(tmp, "big", "proc"))
+    open(os.path.join(tmp, "big", "proc/cpuinfo"), "w").write(
+        "".join(f"processor\t: {c}\nvendor_id\t: AuthenticAMD\n\n" for c in range(n)))
+    return os.path.join(tmp, "big.csv"), os.path.join(tmp, "big")
+
+
+def test_sigterm_during_analyze(tmp):
+    """Every phase of a long --analyze (reading, judging, writing a 100 MB
+    report) ends within a second of SIGTERM, exit 3, outputs complete or
+    untouched."""
+    matrix, root = big_machine(tmp)
+    out = os.path.join(tmp, "big.json")
+    open(out, "w").write("old")
+    args = [BIN, "--analyze", "--matrix", matrix, "--sysroot", root, "--json", out,
+            "--svg", os.path.join(tmp, "big.svg"), "-q"]
+    t = time.monotonic()
+    subprocess.run(args, capture_output=True, timeout=120)
+    full = time.monotonic() - t
+    for frac in (0.1, 0.4, 0.7, 0.9):
+        open(out, "w").write("old")
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(full * frac)
+        t = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=60)
+        gone = time.monotonic() - t
+        body = open(out).read(3)
+        # (a run that finished just before the signal exits as usual)
+        check((p.returncode == 3 or body == "{\n ") and gone <= 1.0 and body in ("old", "{\n "),
+              f"SIGTERM {frac:.0%} into a {full:.1f} s --analyze: exit 3 within 1 s, report "
+              f"untouched or complete (exit {p.returncode}, {gone:.2f} s, {body!r})")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_basics()
@@ -373,6 +431,7 @@ def main():
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
+        test_sigterm_during_analyze(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
