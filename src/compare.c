@@ -110,20 +110,6 @@ static double pair_ns(const struct ns_cache *c, int a, int b)
 	return c->pm[(long)i * c->n - (long)i * (i + 1) / 2 + (j - i - 1)];
 }
 
-/* Append printf text to a fixed buffer, never overflowing it. */
-static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, len);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 /* A topology to suggest: the probed vCPUs with their cores and sockets
  * (NULL: not known, one per vCPU / one socket). */
 struct layout {
@@ -182,7 +168,7 @@ static size_t suggest(const struct layout *lay, char *buf, size_t len)
 		sockets = 1;
 	if (n % threads)
 		threads = 1;
-	cat(text, sizeof(text), "sockets=%d cores=%d threads=%d", sockets,
+	vtc_finding_catf(text, sizeof(text), "sockets=%d cores=%d threads=%d", sockets,
 	    n / (sockets * threads), threads);
 	if (smt_of)
 		index_igroups(smt_of, lay->smt);
@@ -192,9 +178,9 @@ static size_t suggest(const struct layout *lay, char *buf, size_t len)
 	for (int i = 1; i < no; i++)
 		identity &= order[i] > order[i - 1];
 	if (!identity) {
-		cat(text, sizeof(text), " with vCPU order ");
+		vtc_finding_catf(text, sizeof(text), " with vCPU order ");
 		for (int i = 0; i < no; i++)
-			cat(text, sizeof(text), "%s%d", i ? "," : "", order[i]);
+			vtc_finding_catf(text, sizeof(text), "%s%d", i ? "," : "", order[i]);
 	}
 	free(order);
 	free(smt_of);
@@ -311,7 +297,7 @@ static void set_fix(struct vtc_finding *f, const struct vtc_inferred *inf,
 		for (int q = 0; inf->known[gk] && q < inf->groups[gk].count; q++) {
 			char l[64];
 			vtc_cpulist_format(&inf->groups[gk].g[q].cpus, l, sizeof(l));
-			cat(groups, sizeof(groups), q < 6 ? "%s{%s}" : "%s...", q ? " " : "", l);
+			vtc_finding_catf(groups, sizeof(groups), q < 6 ? "%s{%s}" : "%s...", q ? " " : "", l);
 			if (q >= 6)
 				break;
 		}
@@ -410,17 +396,17 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 				vtc_cpuset_set(&cpus, b);
 				worst = fmax(worst, ns);
 				if (shown++ < 3)
-					cat(ev, sizeof(ev), "%sv%d,v%d advertised SMT siblings: %.1f ns "
+					vtc_finding_catf(ev, sizeof(ev), "%sv%d,v%d advertised SMT siblings: %.1f ns "
 					    "one-way", shown > 1 ? "; " : "", a, b, ns);
 				if (shown <= 3 && !isnan(corun(r, a, b)))
-					cat(ev, sizeof(ev), ", co-run %.2f", corun(r, a, b));
+					vtc_finding_catf(ev, sizeof(ev), ", co-run %.2f", corun(r, a, b));
 			}
 	if (shown == 0)
 		return 0;
 	if (!isnan(sib))
-		cat(ev, sizeof(ev), "; siblings on this host measure %.1f ns", sib);
+		vtc_finding_catf(ev, sizeof(ev), "; siblings on this host measure %.1f ns", sib);
 	else
-		cat(ev, sizeof(ev), "; no pair co-runs like siblings (same-vCPU control %.2f)",
+		vtc_finding_catf(ev, sizeof(ev), "; no pair co-runs like siblings (same-vCPU control %.2f)",
 		    inf->ctl_same);
 	struct vtc_finding *f = vtc_findings_add(out, VTC_FK_PHANTOM_SMT, VTC_SEV_CRITICAL, &cpus,
 						 "%s: %s", adv->source, ev);
@@ -463,7 +449,7 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		vtc_cpuset_or(&cpus, &cpus, &ig->g[q].cpus);
 		ratio = corun(r, a, b);
 		if (shown++ < 2)
-			cat(ev, sizeof(ev), "%s%s", shown > 1 ? "; " : "", ig->g[q].evidence);
+			vtc_finding_catf(ev, sizeof(ev), "%s%s", shown > 1 ? "; " : "", ig->g[q].evidence);
 	}
 	if (shown == 0)
 		return 0;
@@ -513,17 +499,17 @@ static void series_evidence(const struct vtc_series *ser, vtc_cpuset *cpus, char
 		vtc_cpuset_set(cpus, f->b);
 		if (i >= 4)
 			continue;
-		cat(ev, len, "%sv%d-v%d %.0f ns (usually %.0f ns) in %.1f%% of %d samples, "
+		vtc_finding_catf(ev, len, "%sv%d-v%d %.0f ns (usually %.0f ns) in %.1f%% of %d samples, "
 		    "%d episode%s at", i ? "; " : "", f->a, f->b, f->near_ns, f->usual_ns,
 		    100.0 * f->near / f->samples, f->samples, f->episodes,
 		    f->episodes > 1 ? "s" : "");
 		for (int e = 0; e < f->episodes && e < VTC_SERIES_SHOWN_EPISODES; e++)
-			cat(ev, len, "%s %.1f s", e ? "," : "", f->episode_s[e]);
+			vtc_finding_catf(ev, len, "%s %.1f s", e ? "," : "", f->episode_s[e]);
 		if (f->episodes > VTC_SERIES_SHOWN_EPISODES)
-			cat(ev, len, ", ...");
+			vtc_finding_catf(ev, len, ", ...");
 	}
 	if (ser->n_float > 4)
-		cat(ev, len, "; %d more pairs", ser->n_float - 4);
+		vtc_finding_catf(ev, len, "; %d more pairs", ser->n_float - 4);
 }
 
 static int find_floating(const struct vtc_inferred *inf, const struct vtc_platform *plat,
@@ -541,19 +527,19 @@ static int find_floating(const struct vtc_inferred *inf, const struct vtc_platfo
 		vtc_cpuset_set(&cpus, p->a);
 		vtc_cpuset_set(&cpus, p->b);
 		if (i < 16 && p->pass != last)
-			cat(passes, sizeof(passes), "%spass %d:", last < 0 ? "" : "; ", p->pass + 1);
+			vtc_finding_catf(passes, sizeof(passes), "%spass %d:", last < 0 ? "" : "; ", p->pass + 1);
 		if (i < 16)
-			cat(passes, sizeof(passes), "%s v%d-v%d %.0f ns", p->pass == last ? "," : "",
+			vtc_finding_catf(passes, sizeof(passes), "%s v%d-v%d %.0f ns", p->pass == last ? "," : "",
 			    p->a, p->b, p->ns);
 		last = p->pass;
 	}
 	if (ser->n_float > 0) {
-		cat(ev, sizeof(ev), "vCPU placement moved during the %.1f s window: ",
+		vtc_finding_catf(ev, sizeof(ev), "vCPU placement moved during the %.1f s window: ",
 		    ser->window_s);
 		series_evidence(ser, &cpus, ev, sizeof(ev));
-		cat(ev, sizeof(ev), "; not a static topology");
+		vtc_finding_catf(ev, sizeof(ev), "; not a static topology");
 	} else {
-		cat(ev, sizeof(ev), "vCPU placement moved during the run: the fast pairs changed "
+		vtc_finding_catf(ev, sizeof(ev), "vCPU placement moved during the run: the fast pairs changed "
 		    "between passes or were not transitive (%s); not a static topology", passes);
 	}
 	f = vtc_findings_add(out, VTC_FK_FLOATING, VTC_SEV_WARNING, &cpus, "%s", ev);
@@ -579,7 +565,7 @@ static void format_groups(const struct vtc_groups *g, char *buf, size_t len)
 	for (int i = 0; i < g->count; i++) {
 		char l[48];
 		vtc_cpulist_format(&g->set[i], l, sizeof(l));
-		cat(buf, len, "%s{%s}", i ? " " : "", l);
+		vtc_finding_catf(buf, len, "%s{%s}", i ? " " : "", l);
 	}
 }
 

@@ -131,3 +131,15 @@ void vtc_findings_free(struct vtc_findings *fs)
 	free(fs->item);
 	memset(fs, 0, sizeof(*fs));
 }
+
+void vtc_finding_catf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}

@@ -77,6 +77,11 @@ struct vtc_finding *vtc_findings_add(struct vtc_findings *fs, enum vtc_fkind kin
 				     enum vtc_severity sev, const vtc_cpuset *cpus,
 				     const char *evidence_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* Append printf text to the string in @buf (@len bytes), never overflowing
+ * it: evidence, cost and fix texts are built piece by piece. */
+void vtc_finding_catf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Append copies of every finding of @src to @dst. Returns 0 or -ENOMEM. */
 int vtc_findings_append(struct vtc_findings *dst, const struct vtc_findings *src);
 /* Highest severity present, or -1 when there are none. */

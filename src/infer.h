@@ -25,6 +25,10 @@ enum vtc_gkind {
 	VTC_GROUP_KINDS
 };
 
+/* The one name of latency tier @t in every output: 'a' the nearest, 'b',
+ * ... ('?' out of range). */
+char vtc_tier_letter(int t);
+
 /* "smt", "llc", "socket", "stacked" */
 const char *vtc_gkind_name(enum vtc_gkind k);
 

@@ -8,29 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/finding.h"
 #include "src/judge.h"
 
 /* A row needs this many other partners before "reads like the bulk" means
  * anything (three per vCPU of the pair). */
 #define MIN_ROW_OTHERS 6
-
-static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, len);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-static char tier_letter(int t)
-{
-	return t >= 0 && t < 26 ? (char)('a' + t) : '?';
-}
 
 static int groups_push(struct vtc_igroups *g, const vtc_cpuset *cpus, const char *why)
 {
@@ -105,12 +88,12 @@ static void judge_phantom(const struct vtc_evidence *e, const struct vtc_topo *a
 				if (4 * le < all && nearest >= t)
 					continue;
 				if (j->smt_refuted++ < 3)
-					cat(j->phantom_evidence, sizeof(j->phantom_evidence),
+					vtc_finding_catf(j->phantom_evidence, sizeof(j->phantom_evidence),
 					    "%sv%d,v%d %.1f ns (tier %c): %d of their %d other pairs "
 					    "as near, the nearest in tier %c",
 					    j->smt_refuted > 1 ? "; " : "", a, b,
-					    vtc_evidence_ns(e, a, b), tier_letter(t), le, all,
-					    tier_letter(nearest));
+					    vtc_evidence_ns(e, a, b), vtc_tier_letter(t), le, all,
+					    vtc_tier_letter(nearest));
 				vtc_cpuset_set(&j->phantom, a);
 				vtc_cpuset_set(&j->phantom, b);
 				sum += vtc_evidence_ns(e, a, b);
@@ -159,13 +142,13 @@ static int judge_hidden(const struct vtc_evidence *e, const struct vtc_topo *adv
 		vtc_cpuset_or(&j->hidden, &j->hidden, s);
 		vtc_cpulist_format(s, l, sizeof(l));
 		if (j->hidden_units++ < 3)
-			cat(j->hidden_evidence, sizeof(j->hidden_evidence), "%s{%s} %.1f ns",
+			vtc_finding_catf(j->hidden_evidence, sizeof(j->hidden_evidence), "%s{%s} %.1f ns",
 			    j->hidden_units > 1 ? ", " : "", l,
 			    vtc_evidence_ns(e, vtc_cpuset_first(s),
 					    vtc_cpuset_next(s, vtc_cpuset_first(s))));
 	}
 	if (j->hidden_units)
-		cat(j->hidden_evidence, sizeof(j->hidden_evidence),
+		vtc_finding_catf(j->hidden_evidence, sizeof(j->hidden_evidence),
 		    "%s: %d group%s in tier a (%.1f-%.1f ns), every other pair of them "
 		    "%.0f ns or more", j->hidden_units > 3 ? ", ..." : "", j->hidden_units,
 		    j->hidden_units > 1 ? "s" : "", e->tier[0].lo_ns, e->tier[0].hi_ns,
@@ -393,14 +376,14 @@ static void describe_split(const struct vtc_jlevel_result *res, const struct gst
 	char l[96];
 
 	vtc_cpulist_format(&gs->cpus, l, sizeof(l));
-	cat(ev, len, "%s{%s} reads as %d blocks (", *ev ? "; " : "", l, m->count - first_block);
+	vtc_finding_catf(ev, len, "%s{%s} reads as %d blocks (", *ev ? "; " : "", l, m->count - first_block);
 	for (int q = first_block; q < m->count && q < first_block + 4; q++) {
 		vtc_cpulist_format(&m->g[q].cpus, l, sizeof(l));
-		cat(ev, len, "%s{%s}", q > first_block ? " " : "", l);
+		vtc_finding_catf(ev, len, "%s{%s}", q > first_block ? " " : "", l);
 	}
-	cat(ev, len, "%s): %.0f ns inside (tier %c), %.0f ns across (tier %c)",
-	    m->count - first_block > 4 ? " ..." : "", res->in_ns, tier_letter(res->near_tier),
-	    res->across_ns, tier_letter(res->far_tier));
+	vtc_finding_catf(ev, len, "%s): %.0f ns inside (tier %c), %.0f ns across (tier %c)",
+	    m->count - first_block > 4 ? " ..." : "", res->in_ns, vtc_tier_letter(res->near_tier),
+	    res->across_ns, vtc_tier_letter(res->far_tier));
 }
 
 static int judge_split(const struct lvctx *x, struct gstat *gs, int ng,
@@ -454,10 +437,10 @@ static void judge_merged(const struct lvctx *x, const struct gstat *gs, int ng,
 			}
 			vtc_cpulist_format(&gs[p].cpus, lp, sizeof(lp));
 			vtc_cpulist_format(&gs[q].cpus, lq, sizeof(lq));
-			cat(res->evidence, sizeof(res->evidence),
+			vtc_finding_catf(res->evidence, sizeof(res->evidence),
 			    "%s{%s} and {%s} read %.0f ns across (tier %c), no farther than "
 			    "inside them", *res->evidence ? "; " : "", lp, lq, ns,
-			    tier_letter(t));
+			    vtc_tier_letter(t));
 		}
 }
 
@@ -540,11 +523,11 @@ static int judge_scrambled(const struct lvctx *x, const struct gstat *gs, int ng
 								 vtc_cpuset_last(&gs[p].cpus));
 			}
 			vtc_cpulist_format(&gs[p].cpus, l, sizeof(l));
-			cat(res->evidence, sizeof(res->evidence),
+			vtc_finding_catf(res->evidence, sizeof(res->evidence),
 			    "%sv%d,v%d told apart read %.0f ns (tier %c), nearer than the pairs "
 			    "inside {%s} (tier %c)", *res->evidence ? "; " : "", a, b,
-			    vtc_evidence_ns(x->e, a, b), tier_letter(t), l,
-			    tier_letter(gs[p].median));
+			    vtc_evidence_ns(x->e, a, b), vtc_tier_letter(t), l,
+			    vtc_tier_letter(gs[p].median));
 		}
 	}
 	return link < 0 ? 0 : regroup(x, &all, link, res);
@@ -678,10 +661,10 @@ static int judge_numa(const struct lvctx *x, const struct vtc_topo *adv, const v
 					vtc_cpulist_format(&node, l, sizeof(l));
 					vtc_cpulist_format(&part[0], l0, sizeof(l0));
 					vtc_cpulist_format(&part[1], l1, sizeof(l1));
-					cat(res->evidence, sizeof(res->evidence),
+					vtc_finding_catf(res->evidence, sizeof(res->evidence),
 					    "%snode {%s} spans sockets {%s} and {%s}, %.0f ns apart "
 					    "(tier %c)", *res->evidence ? "; " : "", l, l0, l1, ns,
-					    tier_letter(ta));
+					    vtc_tier_letter(ta));
 					res->across_ns = ns;
 					res->far_tier = ta;
 				}

@@ -224,7 +224,7 @@ json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
 	 * (n_tiers <= VTC_INFER_MAX_TIERS, far below 26). */
 	for (int i = 0; i < inf->n_tiers; i++)
 		json_array_append_new(tiers, json_pack("{s:s, s:o, s:o, s:o, s:i}", "name",
-						       (char[]){(char)('a' + i), '\0'}, "lo_ns",
+						       (char[]){vtc_tier_letter(i), '\0'}, "lo_ns",
 						       num(inf->tier[i].lo_ns), "hi_ns",
 						       num(inf->tier[i].hi_ns), "median_ns",
 						       num(inf->tier[i].median_ns), "pairs",

@@ -31,19 +31,6 @@ void vtc_series_free(struct vtc_series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Spread of sorted logs [lo,hi): the interquartile range, half the range
- * for fewer than four values. */
-static double spread(const double *x, int lo, int hi)
-{
-	int m = hi - lo;
-
-	if (m < 2)
-		return 0;
-	if (m < 4)
-		return (x[hi - 1] - x[lo]) / 2;
-	return x[lo + 3 * m / 4] - x[lo + m / 4];
-}
-
 /* Index of the last value of the near mode in sorted logs @x, or -1: the
  * widest gap that is a boundary with the near side the smaller one. A near
  * side of fewer than one reading in RARE_SHARE must stand out twice as
@@ -55,7 +42,9 @@ static int near_split(const double *x, int m)
 	int at = -1;
 
 	for (int i = VTC_SERIES_MIN_NEAR - 1; i + 1 < m && 2 * (i + 1) <= m; i++) {
-		double gap = x[i + 1] - x[i], sp = fmax(spread(x, 0, i + 1), spread(x, i + 1, m));
+		double gap = x[i + 1] - x[i];
+		double sp = fmax(vtc_stats_spread_sorted(x, (size_t)(i + 1)),
+				 vtc_stats_spread_sorted(x + i + 1, (size_t)(m - i - 1)));
 		double factor = (double)(i + 1) * RARE_SHARE < m ? 2 * MODE_GAP_SPREAD_FACTOR
 								  : MODE_GAP_SPREAD_FACTOR;
 		if (gap < log(MODE_GAP_MIN_RATIO) || gap < factor * sp)

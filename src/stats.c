@@ -180,3 +180,12 @@ double vtc_stats_spread(const double *v, size_t n)
 	}
 	return used < 2 ? 1.0 : hi / lo;
 }
+
+double vtc_stats_spread_sorted(const double *x, size_t n)
+{
+	if (n < 2)
+		return 0;
+	if (n < 4)
+		return (x[n - 1] - x[0]) / 2;
+	return x[3 * n / 4] - x[n / 4];
+}

@@ -54,6 +54,11 @@ int vtc_stats_summarize(double *v, size_t n, struct vtc_lat_stats *out);
  * non-finite @rt_ns (a broken clock) yields kmin. */
 uint32_t vtc_stats_adapt_k(double rt_ns, double target_ns, uint32_t kmin, uint32_t kmax);
 
+/* Spread of sorted values: the interquartile range (x[3n/4] - x[n/4]),
+ * half the range for fewer than four values, 0 for fewer than two. The
+ * tiers and the window's modes measure a cluster's width with it. */
+double vtc_stats_spread_sorted(const double *sorted, size_t n);
+
 /* max/min of the positive values in @v; 1.0 when fewer than two. */
 double vtc_stats_spread(const double *v, size_t n);
 

@@ -176,6 +176,11 @@ int vtc_infer(const struct vtc_results *r, const struct vtc_topo *advertised,
 	return rc;
 }
 
+char vtc_tier_letter(int t)
+{
+	return t >= 0 && t < 26 ? (char)('a' + t) : '?';
+}
+
 void vtc_inferred_free(struct vtc_inferred *inf)
 {
 	if (!inf)

@@ -112,18 +112,6 @@ int infer_collect(struct infer_work *w, struct vtc_inferred *out)
 	return 0;
 }
 
-/* Robust spread of sorted log values x[lo..hi). */
-static double spread(const double *x, int lo, int hi)
-{
-	int m = hi - lo;
-
-	if (m < 2)
-		return 0;
-	if (m < 4)
-		return (x[hi - 1] - x[lo]) / 2;
-	return x[lo + 3 * m / 4] - x[lo + m / 4];
-}
-
 /* Whether splitting sorted logs [lo,hi) after index @i is a tier boundary:
  * the gap must be large against the spread on both sides. Returns the gap
  * over the larger spread (higher = clearer), 0 when not a boundary. */
@@ -133,8 +121,8 @@ static double split_score(const double *x, int lo, int hi, int i)
 
 	if (gap < log(GAP_MIN_RATIO))
 		return 0;
-	sl = spread(x, lo, i + 1);
-	sr = spread(x, i + 1, hi);
+	sl = vtc_stats_spread_sorted(x + lo, (size_t)(i + 1 - lo));
+	sr = vtc_stats_spread_sorted(x + i + 1, (size_t)(hi - i - 1));
 	sp = fmax(sl, sr);
 	if (gap < GAP_SPREAD_FACTOR * sp)
 		return 0;
