@@ -23,6 +23,7 @@
 #include "src/platform_sysfs.h"
 #include "src/procstat.h"
 #include "src/report_load.h"
+#include "src/stop.h"
 #include "src/sysfs.h"
 #include "src/topo_cpuid.h"
 #include "src/topo_sysfs.h"
@@ -90,6 +91,8 @@ static int load_sysfs(struct vtc_app *app, const char *sysroot)
 		return set_err(app, rc, "sysfs: cannot use root '%s' (%s); pass an existing "
 			       "directory to --sysroot", sysroot, strerror(-rc));
 	rc = vtc_topo_read_sysfs(&fs, &app->sysfs);
+	if (rc == -EINTR)
+		return set_err(app, rc, "interrupted by a signal while reading %s", fs.root);
 	if (rc == -ENOENT)
 		return set_err(app, rc, "sysfs: %ssys/devices/system/cpu not found; is '%s' a "
 			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
@@ -137,7 +140,12 @@ int vtc_app_load_advertised(struct vtc_app *app, const char *sysroot, const char
 	int rc;
 
 	app->live = strcmp(sysroot, "/") == 0;
-	if ((rc = load_sysfs(app, sysroot)))
+	/* This machine's sysfs reads in milliseconds, and a live run still owes
+	 * a report after a signal; a big recording is what a signal cuts short. */
+	vtc_stop_defer(app->live);
+	rc = load_sysfs(app, sysroot);
+	vtc_stop_defer(false);
+	if (rc)
 		return rc;
 	if (app->live)
 		apply_affinity(&app->sysfs);
@@ -273,6 +281,7 @@ int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
 			       "or run where it is allowed");
 	if (rc)
 		return set_err(app, rc, "probes: measurement failed (%s)", strerror(-rc));
+	app->measured_here = true;
 	app->res.not_probed = app->sysfs.online;
 	for (int c = vtc_cpuset_first(&cpus); c >= 0; c = vtc_cpuset_next(&cpus, c))
 		vtc_cpuset_unset(&app->res.not_probed, c);
@@ -303,7 +312,7 @@ static bool judge_nothing_advertised(struct vtc_app *app)
 	return true;
 }
 
-int vtc_app_judge(struct vtc_app *app)
+static int judge_results(struct vtc_app *app)
 {
 	int rc;
 
@@ -324,10 +333,15 @@ int vtc_app_judge(struct vtc_app *app)
 			 "probing at the budget; the report holds the partial data");
 		return vtc_findings_append(&app->findings, &app->consist);
 	}
+	if (rc == -EINTR || (rc == 0 && vtc_stop_requested()))
+		return set_err(app, -EINTR, "interrupted by a signal while judging");
 	if (rc)
 		return set_err(app, rc, "inference failed on the measurements (%s)",
 			       strerror(-rc));
-	if ((rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings)))
+	rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings);
+	if (rc == -EINTR)
+		return set_err(app, rc, "interrupted by a signal while judging");
+	if (rc)
 		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
 	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
 		return set_err(app, rc, "out of memory");
@@ -335,6 +349,19 @@ int vtc_app_judge(struct vtc_app *app)
 		return 0;
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
 	return 0;
+}
+
+int vtc_app_judge(struct vtc_app *app)
+{
+	int rc;
+
+	/* What this process measured is judged to the end even after a
+	 * signal (a fraction of a second): that report is what the signal
+	 * asked for. Saved reports and matrices are simply read again. */
+	vtc_stop_defer(app->measured_here);
+	rc = judge_results(app);
+	vtc_stop_defer(false);
+	return rc;
 }
 
 int vtc_app_judge_advertised(struct vtc_app *app)

@@ -24,6 +24,7 @@ struct vtc_app {
 	struct vtc_findings consist;  /* sysfs vs CPUID */
 	struct vtc_results res;
 	bool have_results;
+	bool measured_here; /* the results were probed by this process */
 	struct vtc_inferred inf;
 	bool have_inf;
 	struct vtc_findings findings; /* comparison + consistency */

@@ -12,6 +12,7 @@
 #include "src/compare.h"
 #include "src/evidence.h"
 #include "src/judge.h"
+#include "src/stop.h"
 
 enum plat_kind { PLAT_GENERIC, PLAT_KUBEVIRT, PLAT_OPENSTACK, PLAT_LIBVIRT, PLAT_VMWARE };
 
@@ -750,7 +751,7 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 	    adv->level_known[VTC_LEVEL_SMT])
 		rc = find_hidden(inf, r, ns, adv, plat, out);
 	if (rc == 0)
-		rc = judge_findings(inf, r, adv, plat, out);
+		rc = vtc_stop_requested() ? -EINTR : judge_findings(inf, r, adv, plat, out);
 	free(ns->pm);
 	free(ns);
 	return rc;

@@ -75,8 +75,12 @@ static int cannot_write(const char *what, const char *path, int rc, const char *
 {
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "cannot write the %s to %s (%s)%s", what, path,
-		 vtc_output_strerror(rc), hint);
+	if (rc == -EINTR)
+		snprintf(msg, sizeof(msg), "interrupted by a signal: the %s at %s is left as "
+			 "it was", what, path);
+	else
+		snprintf(msg, sizeof(msg), "cannot write the %s to %s (%s)%s", what, path,
+			 vtc_output_strerror(rc), hint);
 	vtc_cli_error(plugin_line, msg);
 	return rc;
 }

@@ -16,9 +16,16 @@ void vtc_stop_set(volatile int *flag)
 	g_flag = flag;
 }
 
+static bool g_deferred;
+
 bool vtc_stop_requested(void)
 {
-	return g_flag && *g_flag;
+	return !g_deferred && g_flag && *g_flag;
+}
+
+void vtc_stop_defer(bool on)
+{
+	g_deferred = on;
 }
 
 void vtc_stop_note_time(void)

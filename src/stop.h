@@ -11,8 +11,14 @@
 
 /* Register the flag (NULL: none; nothing ever stops). */
 void vtc_stop_set(volatile int *flag);
-/* True once the registered flag is raised. */
+/* True once the registered flag is raised (and not deferred). */
 bool vtc_stop_requested(void);
+
+/* While deferred, vtc_stop_requested() says false; the flag itself stays
+ * raised. A live run judges its (partial) measurements to completion even
+ * after a signal: judging takes a fraction of a second, and that report is
+ * what the signal asked for. */
+void vtc_stop_defer(bool on);
 
 /* Called by the signal handler (async-signal-safe): notes when the stop
  * came, so late phases can keep to "gone within a second of the signal". */

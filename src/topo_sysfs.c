@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "src/stop.h"
 #include "src/topo_sysfs.h"
 
 #define CPU_DIR "sys/devices/system/cpu"
@@ -245,6 +246,9 @@ static int read_online_cpus(const struct vtc_sysfs *fs, struct vtc_topo *t)
 	int cpu, rc;
 
 	vtc_cpuset_foreach(cpu, &t->online) {
+		/* thousands of files on a big recorded machine: a signal ends it */
+		if (vtc_stop_requested())
+			return -EINTR;
 		if ((rc = vtc_sysfs_exists(fs, CPU_DIR "/cpu%d/topology", cpu)
 			  ? read_cpu_topology(fs, &t->cpu[cpu], cpu) : 0) < 0)
 			return rc;

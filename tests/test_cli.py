@@ -392,6 +392,8 @@ def test_sigterm_during_analyze(tmp):
     """Every phase of a long --analyze (reading, judging, writing a 100 MB
     report) ends within a second of SIGTERM, exit 3, outputs complete or
     untouched."""
+    # sanitizer builds run every phase ~4x slower; the 1 s is the product's
+    bound = 2.5 if os.environ.get("VTC_SANITIZED", "").strip() else 1.0
     matrix, root = big_machine(tmp)
     out = os.path.join(tmp, "big.json")
     open(out, "w").write("old")
@@ -410,8 +412,8 @@ def test_sigterm_during_analyze(tmp):
         gone = time.monotonic() - t
         body = open(out).read(3)
         # (a run that finished just before the signal exits as usual)
-        check((p.returncode == 3 or body == "{\n ") and gone <= 1.0 and body in ("old", "{\n "),
-              f"SIGTERM {frac:.0%} into a {full:.1f} s --analyze: exit 3 within 1 s, report "
+        check((p.returncode == 3 or body == "{\n ") and gone <= bound and body in ("old", "{\n "),
+              f"SIGTERM {frac:.0%} into a {full:.1f} s --analyze: exit 3 within {bound} s, report "
               f"untouched or complete (exit {p.returncode}, {gone:.2f} s, {body!r})")
 
 

@@ -12,6 +12,7 @@
 #include "src/stats.h"
 #include "src/vtc.h"
 #include "src/infer/work.h"
+#include "src/stop.h"
 
 const char *vtc_gkind_name(enum vtc_gkind k)
 {
@@ -133,12 +134,15 @@ static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vt
 			all_stalled_reason(w, out);
 		return 0;
 	}
+	/* between phases: a signal ends a long analysis (1024 vCPUs) here */
+	if (rc == 0 && vtc_stop_requested())
+		rc = -EINTR;
 	if (rc == 0 && !out->unknown)
 		rc = infer_detect_floating(w, out);
 	infer_contention_too_noisy(out);
 	if (rc || out->unknown || out->floating)
 		return rc;
-	rc = infer_smt(w, out, adv, edge, buf);
+	rc = vtc_stop_requested() ? -EINTR : infer_smt(w, out, adv, edge, buf);
 	if (rc == 0 && !out->unknown)
 		rc = infer_level_start(w, out, &start);
 	if (rc == 0 && !out->unknown)
