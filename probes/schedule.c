@@ -560,9 +560,10 @@ static int plan_rounds(const struct vtc_results *r, struct cont_plan *pl, int fr
 
 /* Solo jobs first (every co-run needs both solo rates), then co-runs. */
 static int plan_make(const struct vtc_results *r, struct cont_plan *pl, const int (*extra)[2],
-		     int n_extra, int *n_solo)
+		     int n_extra)
 {
-	int n = r->n, cap = 2 * n + n_extra + SCHED_CONT_CONTROLS + 2, rc;
+	/* solo n, same-vCPU 1, extras, partners n, controls up to n */
+	int n = r->n, cap = 3 * n + n_extra + 1, rc;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->job = calloc((size_t)cap, sizeof(*pl->job));
@@ -575,7 +576,7 @@ static int plan_make(const struct vtc_results *r, struct cont_plan *pl, const in
 		pl->job[i][0] = r->cpu[i];
 		pl->job[i][1] = -1;
 	}
-	pl->n_jobs = *n_solo = n;
+	pl->n_jobs = n;
 	plan_coruns(r, pl, extra, n_extra);
 	rc = plan_rounds(r, pl, 0, n);
 	return rc ? rc : plan_rounds(r, pl, n, pl->n_jobs);
@@ -657,12 +658,12 @@ static bool run_round(struct sched *s, const struct cont_plan *pl, int rd, int *
 static bool contention_rounds(struct sched *s, const int (*extra)[2], int n_extra)
 {
 	struct cont_plan pl;
-	int n_solo, *idx = NULL, (*pairs)[2] = NULL;
+	int *idx = NULL, (*pairs)[2] = NULL;
 	double *rates = NULL;
 	struct vtc_contention_result *c = NULL;
 	bool go = false;
 
-	if (!plan_make(s->out, &pl, extra, n_extra, &n_solo)) {
+	if (!plan_make(s->out, &pl, extra, n_extra)) {
 		idx = calloc((size_t)pl.n_jobs, sizeof(int));
 		pairs = calloc((size_t)pl.n_jobs, sizeof(*pairs));
 		rates = calloc(2 * (size_t)pl.n_jobs, sizeof(double));

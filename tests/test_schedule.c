@@ -565,6 +565,34 @@ static void test_contention_in_rounds(void **state)
 	vtc_results_free(&r);
 }
 
+/* Small odd sets: up to n median-latency controls (n / 3 rounds down to
+ * a step of 1), every job planned within bounds (ASan checks the plan). */
+static void test_contention_rounds_small_sets(void **state)
+{
+	static const char *const lists[] = {"0-2", "0-4", "0-5", "0-6", "0-8"};
+	const int extra[][2] = {{0, 2}, {1, 2}};
+	(void)state;
+
+	for (size_t i = 0; i < 2 * sizeof(lists) / sizeof(lists[0]); i++) {
+		struct fake f;
+		struct vtc_backend be = fake_backend(&f);
+		struct vtc_probe_params p = quick_params();
+		struct vtc_results r;
+		vtc_cpuset cpus;
+
+		set_cpus(&cpus, lists[i / 2]);
+		f.smt_lat = i % 2; /* else lo + hi: every partner distinct, CPU 0 near all */
+		assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, NULL, &r),
+				 0);
+		assert_false(f.many_overlap);
+		assert_false(f.many_sibling_busy);
+		assert_non_null(vtc_results_contention(&r, 0, 0));
+		assert_non_null(vtc_results_contention(&r, 1, 2));
+		assert_true(r.n_contention <= 1 + 2 + 2 * r.n);
+		vtc_results_free(&r);
+	}
+}
+
 /* --serial, and vCPUs the latency passes saw move, run one job a call. */
 static void test_contention_serial_fallbacks(void **state)
 {
@@ -823,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_contention_candidates_and_steal),
 		cmocka_unit_test(test_contention_in_rounds),
 		cmocka_unit_test(test_contention_serial_fallbacks),
+		cmocka_unit_test(test_contention_rounds_small_sets),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_pin_map),
 		cmocka_unit_test(test_watch_fills_the_budget),
