@@ -29,6 +29,15 @@ struct vtc_backend {
 	 * each side in rate_a/rate_b. Returns 0 or -errno. */
 	int (*throughput)(void *ctx, enum vtc_cont_kind kind, int a, int b,
 			  double *rate_a, double *rate_b);
+	/* Optional (may be NULL: the scheduler then calls throughput one pair
+	 * at a time): loop @kind on @n disjoint jobs at once, every thread
+	 * started together and timed over the same windows. Job i is
+	 * pairs[i][0] solo when pairs[i][1] < 0, else a co-run as above;
+	 * its rates go into rates[2i] and rates[2i+1] (0 for a solo's second
+	 * side). The caller keeps vCPUs that may share a core in separate
+	 * calls. Returns 0 or -errno. */
+	int (*throughput_many)(void *ctx, enum vtc_cont_kind kind, const int (*pairs)[2], int n,
+			       double *rates);
 	/* Cumulative steal and total ticks per CPU id (arrays of ncpus), as in
 	 * /proc/stat. Returns 0 or -errno (-ENOENT: no steal accounting). */
 	int (*cpu_times)(void *ctx, int ncpus, uint64_t *steal, uint64_t *total);

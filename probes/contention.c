@@ -174,11 +174,13 @@ static void cont_release(struct cont_shared *sh)
 	}
 }
 
-/* The window to report: the highest sum of rates (both sides count, so a
- * same-CPU co-run stays ~0.5 whichever way the scheduler split a window),
- * among windows where no thread was preempted by another task of this
- * guest when there is one. Two threads on one CPU (@same) preempt each
- * other by design, so every window counts for them. */
+/* The window to report for one job (@n threads at @ct): the highest sum of
+ * rates (both sides count, so a same-CPU co-run stays ~0.5 whichever way
+ * the scheduler split a window), among windows where no thread of the job
+ * was preempted by another task of this guest when there is one. Two
+ * threads on one CPU (@same) preempt each other by design, so every
+ * window counts for them. Jobs of one call pick their windows apart: only
+ * their own threads decide. */
 static int cont_best(const struct cont_thread *ct, int n, int repeats, bool same)
 {
 	int best = -1;
@@ -196,24 +198,28 @@ static int cont_best(const struct cont_thread *ct, int n, int repeats, bool same
 	return best;
 }
 
-int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms, int repeats,
-		 double *rate_a, double *rate_b)
+static bool cont_args_ok(enum vtc_cont_kind kind, const int (*pairs)[2], int n, double window_ms,
+			 int repeats)
 {
-	struct cont_shared sh = {.nthreads = b < 0 ? 1 : 2, .repeats = repeats,
-				 .window_ns = window_ms * 1e6};
-	struct cont_thread ct[2];
-	pthread_t th[2];
-	int n = sh.nthreads, started = 0, rc = 0, best;
-
-	if ((unsigned)kind >= VTC_CONT_KINDS || a < 0 || !(window_ms > 0) || repeats < 1 ||
-	    repeats > VTC_CONT_MAX_REPEATS)
-		return -EINVAL;
+	if ((unsigned)kind >= VTC_CONT_KINDS || !pairs || n < 1 || !(window_ms > 0) ||
+	    repeats < 1 || repeats > VTC_CONT_MAX_REPEATS)
+		return false;
 	for (int i = 0; i < n; i++)
-		ct[i] = (struct cont_thread){.sh = &sh, .kind = kind, .cpu = i ? b : a};
-	for (; started < n; started++) {
+		if (pairs[i][0] < 0)
+			return false;
+	return true;
+}
+
+/* Start every thread, wait for all; the first error (a thread that could
+ * not start or pin) or 0. */
+static int cont_threads(struct cont_shared *sh, struct cont_thread *ct, pthread_t *th)
+{
+	int started = 0, rc = 0;
+
+	for (; started < sh->nthreads; started++) {
 		rc = -pthread_create(&th[started], NULL, cont_thread_fn, &ct[started]);
 		if (rc) {
-			cont_release(&sh);
+			cont_release(sh);
 			break;
 		}
 	}
@@ -221,11 +227,56 @@ int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms, int re
 		pthread_join(th[i], NULL);
 	for (int i = 0; i < started && !rc; i++)
 		rc = ct[i].err;
+	return rc;
+}
+
+int vtc_cont_run_many(enum vtc_cont_kind kind, const int (*pairs)[2], int n, double window_ms,
+		      int repeats, double *rates)
+{
+	struct cont_shared sh = {.repeats = repeats, .window_ns = window_ms * 1e6};
+	struct cont_thread *ct;
+	pthread_t *th;
+	int rc, t = 0;
+
+	if (!cont_args_ok(kind, pairs, n, window_ms, repeats) || !rates)
+		return -EINVAL;
+	ct = calloc(2 * (size_t)n, sizeof(*ct));
+	th = calloc(2 * (size_t)n, sizeof(*th));
+	if (!ct || !th) {
+		free(ct);
+		free(th);
+		return -ENOMEM;
+	}
+	/* One barrier for all: every job sees the same windows, so jobs of
+	 * one call run at once, as the scheduler meant them to. */
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < (pairs[i][1] < 0 ? 1 : 2); k++)
+			ct[t++] = (struct cont_thread){.sh = &sh, .kind = kind, .cpu = pairs[i][k]};
+	sh.nthreads = t;
+	rc = cont_threads(&sh, ct, th);
+	for (int i = 0, j = 0; !rc && i < n; i++) {
+		int m = pairs[i][1] < 0 ? 1 : 2;
+		int best = cont_best(&ct[j], m, repeats, m == 2 && pairs[i][0] == pairs[i][1]);
+		rates[2 * i] = ct[j].rate[best];
+		rates[2 * i + 1] = m == 2 ? ct[j + 1].rate[best] : 0;
+		j += m;
+	}
+	free(ct);
+	free(th);
+	return rc;
+}
+
+int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms, int repeats,
+		 double *rate_a, double *rate_b)
+{
+	const int pair[1][2] = {{a, b < 0 ? -1 : b}};
+	double rates[2];
+	int rc = vtc_cont_run_many(kind, pair, 1, window_ms, repeats, rates);
+
 	if (rc)
 		return rc;
-	best = cont_best(ct, n, repeats, n == 2 && a == b);
-	*rate_a = ct[0].rate[best];
+	*rate_a = rates[0];
 	if (rate_b)
-		*rate_b = n == 2 ? ct[1].rate[best] : 0;
+		*rate_b = rates[1];
 	return 0;
 }

@@ -22,4 +22,13 @@
 int vtc_cont_run(enum vtc_cont_kind kind, int a, int b, double window_ms, int repeats,
 		 double *rate_a, double *rate_b);
 
+/* Run loop @kind on @n jobs at once: job i is pairs[i][0] alone when
+ * pairs[i][1] < 0, else pairs[i][0] and pairs[i][1] together, as above.
+ * All threads share one start line and the same windows; each job reports
+ * its own best window into rates[2i], rates[2i+1] (0 for a solo's second
+ * side). CPUs are the ones really pinned to; the caller keeps jobs apart
+ * that must not share a core. Returns 0 or -errno as vtc_cont_run. */
+int vtc_cont_run_many(enum vtc_cont_kind kind, const int (*pairs)[2], int n, double window_ms,
+		      int repeats, double *rates);
+
 #endif

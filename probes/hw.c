@@ -42,6 +42,29 @@ static int hw_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b,
 	return vtc_cont_run(kind, a, b, hw->cont_window_ms, hw->cont_repeats, rate_a, rate_b);
 }
 
+/* Jobs of one round, each on the CPUs really pinned to (test override). */
+static int hw_throughput_many(void *ctx, enum vtc_cont_kind kind, const int (*pairs)[2], int n,
+			      double *rates)
+{
+	struct vtc_hw_ctx *hw = ctx;
+	int (*pinned)[2];
+	int rc;
+
+	if (n < 1)
+		return -EINVAL;
+	pinned = calloc((size_t)n, sizeof(*pinned));
+	if (!pinned)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		pinned[i][0] = vtc_pin_map_apply(&hw->pin_map, pairs[i][0]);
+		pinned[i][1] = pairs[i][1] < 0 ? -1 : vtc_pin_map_apply(&hw->pin_map, pairs[i][1]);
+	}
+	rc = vtc_cont_run_many(kind, (const int (*)[2])pinned, n, hw->cont_window_ms,
+			       hw->cont_repeats, rates);
+	free(pinned);
+	return rc;
+}
+
 /* Whole file into hw->stat_buf; /proc files report size 0, so grow. */
 static int read_proc_stat(struct vtc_hw_ctx *hw)
 {
@@ -124,7 +147,8 @@ int vtc_hw_backend_init(struct vtc_backend *be)
 	hw->cont_window_ms = VTC_HW_CONT_WINDOW_MS;
 	hw->cont_repeats = VTC_HW_CONT_REPEATS;
 	*be = (struct vtc_backend){.name = "hw", .ctx = hw, .pingpong = hw_pingpong,
-				   .throughput = hw_throughput, .cpu_times = vtc_hw_cpu_times,
+				   .throughput = hw_throughput,
+				   .throughput_many = hw_throughput_many, .cpu_times = vtc_hw_cpu_times,
 				   .timer_info = hw_timer_info, .runnable = hw_runnable};
 	return 0;
 }

@@ -18,7 +18,9 @@
  * 4th window brought it back to 0.99-1.01. A same-CPU co-run reads ~0.5
  * whatever the window (both sides are summed), so the window only needs
  * to be long next to one chunk (~1 us) and the start line. ~7 ms per
- * call; 3 kinds x (2n + 4) calls: ~2.8 s for n = 64. */
+ * call; one at a time 3 kinds x (2n + 4) calls: ~2.8 s for n = 64; in
+ * rounds (throughput_many) ~21 calls whatever n, each starting up to one
+ * thread per vCPU. */
 #define VTC_HW_CONT_WINDOW_MS 1.5
 #define VTC_HW_CONT_REPEATS 4
 

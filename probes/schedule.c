@@ -10,7 +10,9 @@
  *     (into the extra pass slot params->passes, when one is free);
  *  3. contention: solo rate of each CPU, then co-runs of each CPU's
  *     lowest-latency partner, a few median-latency controls, the same-vCPU
- *     control and the caller's extra pairs: cost stays linear in n;
+ *     control and the caller's extra pairs: jobs linear in n, run in
+ *     rounds of jobs on CPUs that cannot share a core (a handful of rounds
+ *     whatever n), or one at a time in serial mode;
  *  4. watch (params->watch): rounds of short re-measurements until the
  *     budget ends, the observation window, kept as a time series; it ends
  *     early once the series has settled the question (src/series.h);
@@ -37,6 +39,10 @@
 #define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
 #define SCHED_CONT_RUN_EST_S 0.007  /* first guess of one throughput call (hw: 4 x 1.5 ms + start) */
+#define SCHED_CONT_NEAR 1.5         /* x a CPU's nearest latency: may share its core */
+#define SCHED_CONT_FAR 3.0          /* x a CPU's nearest latency: clearly another core */
+#define SCHED_CONT_ROUNDS_EST 16    /* first guess of contention rounds, whatever n */
+#define SCHED_CONT_THREAD_EST_S 40e-6 /* starting one more thread of a round */
 #define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
 #define SCHED_QUIET_POLL_S 0.01     /* how often a busy guest is looked at again */
 #define SCHED_QUIET_WAIT_SHARE 0.5  /* of the window, at most, spent waiting for quiet */
@@ -353,12 +359,12 @@ static int partner(const struct vtc_results *r, int cpu, bool median)
 	return best;
 }
 
-static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra)
+/* One CPU at a time (--serial, or a backend without throughput_many). */
+static bool contention_serial(struct sched *s, const int (*extra)[2], int n_extra)
 {
 	struct vtc_results *r = s->out;
 	int n = r->n, step = n / SCHED_CONT_CONTROLS > 0 ? n / SCHED_CONT_CONTROLS : 1;
 
-	s->est_s = SCHED_CONT_RUN_EST_S;
 	if (!solo_phase(s) || !corun_once(s, r->cpu[0], r->cpu[0]))
 		return false;
 	for (int i = 0; i < n_extra; i++)
@@ -375,6 +381,318 @@ static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra
 			return false;
 	}
 	return true;
+}
+
+/* ---- contention in rounds ------------------------------------------------
+ * Jobs (a solo rate, or a co-run) of one round run at once, so a round
+ * costs about one job. Two vCPUs that may share a core (each one's nearest
+ * partners by latency, stalled pairs included) never run in one round
+ * unless they are the co-run itself: a busy sibling would read as
+ * contention. The controls (same vCPU, median-latency pairs) run in rounds
+ * too, so that they see what the candidates see of a loaded host. */
+
+struct cont_plan {
+	int n_jobs, n_rounds;
+	int (*job)[2];    /* CPU ids; [1] < 0: solo */
+	int *round;       /* round of each job */
+	unsigned char *near; /* n x n by rank: may share a core */
+};
+
+static void plan_free(struct cont_plan *pl)
+{
+	free(pl->job);
+	free(pl->round);
+	free(pl->near);
+}
+
+/* The nearest a pair ever read: its lowest pass median that did not stall
+ * (INFINITY: none); *stalled when a pass stalled (maybe one pCPU). A pair
+ * near in one pass only (vCPUs the host moves) may share a core when the
+ * contention round runs. */
+static double near_latency(const struct vtc_results *r, int a, int b, bool *stalled)
+{
+	const struct vtc_pair_result *pr = vtc_results_pair(r, a, b);
+	double best = INFINITY;
+
+	*stalled = false;
+	for (int i = 0; pr && i < r->n_passes; i++) {
+		const struct vtc_lat_stats *l = &pr->pass[i];
+		*stalled |= l->measured && l->stalled;
+		if (l->measured && !l->stalled && l->samples && l->median_ns < best)
+			best = l->median_ns;
+	}
+	return best;
+}
+
+/* near[i][j]: i and j may share a core: a pass stalled, or j read within
+ * SCHED_CONT_NEAR of i's nearest partner in some pass, or the other way
+ * round. A CPU never measured is near every other. */
+static void plan_near(const struct vtc_results *r, unsigned char *near)
+{
+	int n = r->n;
+	double *lo = malloc(sizeof(double) * (size_t)n);
+	bool st;
+
+	for (int i = 0; i < n * n; i++)
+		near[i] = 1; /* no memory to judge: keep every CPU apart */
+	if (!lo)
+		return;
+	for (int i = 0; i < n; i++) {
+		lo[i] = INFINITY;
+		for (int j = 0; j < n; j++)
+			if (j != i)
+				lo[i] = fmin(lo[i], near_latency(r, r->cpu[i], r->cpu[j], &st));
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			double l = j == i ? 0 : near_latency(r, r->cpu[i], r->cpu[j], &st);
+			near[i * n + j] = i == j || st || l <= SCHED_CONT_NEAR * lo[i] ||
+					  l <= SCHED_CONT_NEAR * lo[j];
+		}
+	free(lo);
+}
+
+/* Pass @ps's reading of pair i,j: its median, INFINITY if not measured
+ * or stalled. */
+static double pass_ns(const struct vtc_results *r, int ps, int i, int j)
+{
+	const struct vtc_pair_result *pr = vtc_results_pair(r, r->cpu[i], r->cpu[j]);
+	const struct vtc_lat_stats *l = pr ? &pr->pass[ps] : NULL;
+
+	return l && l->measured && !l->stalled && l->samples ? l->median_ns : INFINITY;
+}
+
+/* True when one pass read a pair near (within SCHED_CONT_NEAR of either
+ * CPU's nearest reading in any pass) and another read it clearly far
+ * (past SCHED_CONT_FAR): the host moved the vCPUs, and which of them may
+ * share a core during a round is unknown (then contention runs one job at
+ * a time). A pass that stalled says nothing either way. */
+static bool placement_moved(const struct vtc_results *r)
+{
+	int n = r->n;
+	double *lo = malloc(sizeof(double) * (size_t)n);
+	bool moved = false;
+
+	if (!lo)
+		return true;
+	for (int i = 0; i < n; i++) {
+		lo[i] = INFINITY;
+		for (int j = 0; j < n; j++)
+			for (int ps = 0; ps < r->n_passes && j != i; ps++)
+				lo[i] = fmin(lo[i], pass_ns(r, ps, i, j));
+	}
+	for (int i = 0; i < n && !moved; i++)
+		for (int j = i + 1; j < n && !moved; j++) {
+			double ref = fmin(lo[i], lo[j]);
+			int seen = 0; /* bit 0: near in a pass, bit 1: far in one */
+			for (int ps = 0; ps < r->n_passes; ps++) {
+				double l = pass_ns(r, ps, i, j);
+				seen |= l <= SCHED_CONT_NEAR * ref ? 1 : 0;
+				seen |= isfinite(l) && l > SCHED_CONT_FAR * ref ? 2 : 0;
+			}
+			moved = seen == 3;
+		}
+	free(lo);
+	return moved;
+}
+
+/* Append co-run a,b unless unprobed or already planned. */
+static void plan_add(const struct vtc_results *r, struct cont_plan *pl, int a, int b)
+{
+	if (vtc_results_rank(r, a) < 0 || vtc_results_rank(r, b) < 0)
+		return;
+	for (int i = 0; i < pl->n_jobs; i++)
+		if (pl->job[i][1] >= 0 && ((pl->job[i][0] == a && pl->job[i][1] == b) ||
+					   (pl->job[i][0] == b && pl->job[i][1] == a)))
+			return;
+	pl->job[pl->n_jobs][0] = a;
+	pl->job[pl->n_jobs][1] = b;
+	pl->n_jobs++;
+}
+
+/* The co-runs, in the order the serial path runs them. */
+static void plan_coruns(const struct vtc_results *r, struct cont_plan *pl,
+			const int (*extra)[2], int n_extra)
+{
+	int n = r->n, step = n / SCHED_CONT_CONTROLS > 0 ? n / SCHED_CONT_CONTROLS : 1;
+
+	plan_add(r, pl, r->cpu[0], r->cpu[0]);
+	for (int i = 0; i < n_extra; i++)
+		plan_add(r, pl, extra[i][0], extra[i][1]);
+	for (int i = 0; i < n; i++) {
+		int p = partner(r, r->cpu[i], false);
+		if (p >= 0)
+			plan_add(r, pl, r->cpu[i], p);
+	}
+	for (int i = 0; i < n && n > 2; i += step) {
+		int p = partner(r, r->cpu[i], true);
+		if (p >= 0)
+			plan_add(r, pl, r->cpu[i], p);
+	}
+}
+
+/* First fit: each round takes, in order, every job whose CPUs are neither
+ * used nor near a CPU already in the round. Rounds stay few: a CPU is near
+ * only a handful of others. */
+static int plan_rounds(const struct vtc_results *r, struct cont_plan *pl, int from, int to)
+{
+	int n = r->n, left = to - from;
+	unsigned char *busy = calloc((size_t)n, 1);
+
+	if (!busy)
+		return -ENOMEM;
+	for (int i = from; i < to; i++)
+		pl->round[i] = -1;
+	for (int rd = pl->n_rounds; left > 0; rd++, pl->n_rounds++) {
+		memset(busy, 0, (size_t)n);
+		for (int i = from; i < to; i++) {
+			int a = vtc_results_rank(r, pl->job[i][0]);
+			int b = pl->job[i][1] < 0 ? a : vtc_results_rank(r, pl->job[i][1]);
+			if (pl->round[i] >= 0 || busy[a] || busy[b])
+				continue;
+			pl->round[i] = rd;
+			left--;
+			for (int j = 0; j < n; j++)
+				busy[j] |= pl->near[a * n + j] | pl->near[b * n + j];
+		}
+	}
+	free(busy);
+	return 0;
+}
+
+/* Solo jobs first (every co-run needs both solo rates), then co-runs. */
+static int plan_make(const struct vtc_results *r, struct cont_plan *pl, const int (*extra)[2],
+		     int n_extra)
+{
+	/* solo n, same-vCPU 1, extras, partners n, controls up to n */
+	int n = r->n, cap = 3 * n + n_extra + 1, rc;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->job = calloc((size_t)cap, sizeof(*pl->job));
+	pl->round = calloc((size_t)cap, sizeof(int));
+	pl->near = malloc((size_t)n * (size_t)n);
+	if (!pl->job || !pl->round || !pl->near)
+		return -ENOMEM;
+	plan_near(r, pl->near);
+	for (int i = 0; i < n; i++) {
+		pl->job[i][0] = r->cpu[i];
+		pl->job[i][1] = -1;
+	}
+	pl->n_jobs = n;
+	plan_coruns(r, pl, extra, n_extra);
+	rc = plan_rounds(r, pl, 0, n);
+	return rc ? rc : plan_rounds(r, pl, n, pl->n_jobs);
+}
+
+/* One throughput_many call per loop kind on the @m jobs in @idx. */
+static bool round_kind(struct sched *s, const struct cont_plan *pl, const int *idx, int m,
+		       enum vtc_cont_kind k, int (*pairs)[2], double *rates)
+{
+	double t = sched_now(s);
+	int rc;
+
+	if (must_stop(s, s->est_s))
+		return false;
+	for (int i = 0; i < m; i++) {
+		pairs[i][0] = pl->job[idx[i]][0];
+		pairs[i][1] = pl->job[idx[i]][1];
+	}
+	rc = s->be->throughput_many(s->be->ctx, k, (const int (*)[2])pairs, m, rates);
+	s->est_s = sched_now(s) - t;
+	if (rc) {
+		if (!s->first_err)
+			s->first_err = rc;
+		for (int i = 0; i < 2 * m; i++)
+			rates[i] = 0;
+	}
+	return true;
+}
+
+/* Store rates of kind @k: solo rates, or co-run ratios into @c. */
+static void round_store(struct sched *s, const struct cont_plan *pl, const int *idx, int m,
+			enum vtc_cont_kind k, const double *rates, struct vtc_contention_result *c)
+{
+	struct vtc_results *r = s->out;
+
+	for (int i = 0; i < m; i++) {
+		int a = pl->job[idx[i]][0], b = pl->job[idx[i]][1];
+		if (b < 0) {
+			r->solo_rate[k][a] = rates[2 * i];
+			continue;
+		}
+		double sa = r->solo_rate[k][a], sb = r->solo_rate[k][b];
+		bool ok = rates[2 * i] > 0 && sa > 0 && sb > 0;
+		c[i].ratio[k] = ok ? (rates[2 * i] / sa + rates[2 * i + 1] / sb) / 2 : -1;
+		c[i].measured &= ok;
+	}
+}
+
+/* Run round @rd: every loop kind, then record co-runs with their steal. */
+static bool run_round(struct sched *s, const struct cont_plan *pl, int rd, int *idx,
+		      int (*pairs)[2], double *rates, struct vtc_contention_result *c)
+{
+	int m = 0;
+
+	for (int i = 0; i < pl->n_jobs; i++)
+		if (pl->round[i] == rd) {
+			c[m] = (struct vtc_contention_result){.a = pl->job[i][0], .b = pl->job[i][1],
+							      .steal_pct = -1, .measured = true};
+			idx[m++] = i;
+		}
+	take_times(s, 2);
+	for (int k = 0; k < VTC_CONT_KINDS; k++) {
+		if (!round_kind(s, pl, idx, m, k, pairs, rates))
+			return false;
+		round_store(s, pl, idx, m, k, rates, c);
+	}
+	take_times(s, 4);
+	for (int i = 0; i < m; i++) {
+		if (c[i].b >= 0) {
+			double pa = steal_between(s, 2, 4, c[i].a), pb = steal_between(s, 2, 4, c[i].b);
+			c[i].steal_pct = pa > pb ? pa : pb;
+			vtc_results_add_contention(s->out, &c[i]);
+		}
+		progress_step(s);
+	}
+	return true;
+}
+
+static bool contention_rounds(struct sched *s, const int (*extra)[2], int n_extra)
+{
+	struct cont_plan pl;
+	int *idx = NULL, (*pairs)[2] = NULL;
+	double *rates = NULL;
+	struct vtc_contention_result *c = NULL;
+	bool go = false;
+
+	if (!plan_make(s->out, &pl, extra, n_extra)) {
+		idx = calloc((size_t)pl.n_jobs, sizeof(int));
+		pairs = calloc((size_t)pl.n_jobs, sizeof(*pairs));
+		rates = calloc(2 * (size_t)pl.n_jobs, sizeof(double));
+		c = calloc((size_t)pl.n_jobs, sizeof(*c));
+	}
+	if (idx && pairs && rates && c) {
+		go = true;
+		for (int rd = 0; rd < pl.n_rounds && go; rd++)
+			go = run_round(s, &pl, rd, idx, pairs, rates, c);
+	} else if (!s->first_err) {
+		s->first_err = -ENOMEM;
+	}
+	free(idx);
+	free(pairs);
+	free(rates);
+	free(c);
+	plan_free(&pl);
+	return go;
+}
+
+static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra)
+{
+	s->est_s = SCHED_CONT_RUN_EST_S;
+	if ((s->p->serial || !s->be->throughput_many || placement_moved(s->out)) &&
+	    s->be->throughput)
+		return contention_serial(s, extra, n_extra);
+	return contention_rounds(s, extra, n_extra);
 }
 
 /* One round of short re-measurements, appended to the time series at the
@@ -539,13 +857,19 @@ static void sched_free(struct sched *s)
 		free(s->times[i]);
 }
 
-/* Seconds kept back from the latency phases for the contention probes. */
-static double contention_reserve(const struct vtc_probe_params *p, int n)
+/* Seconds kept back from the latency phases for the contention probes:
+ * ~3n calls one at a time, or a few rounds whose calls start ~2 threads
+ * per CPU. */
+static double contention_reserve(const struct sched *s, int n)
 {
+	const struct vtc_probe_params *p = s->p;
 	double est = (double)(3 * n * VTC_CONT_KINDS) * SCHED_CONT_RUN_EST_S;
 
 	if (!p->contention)
 		return 0;
+	if (!p->serial && s->be->throughput_many)
+		est = SCHED_CONT_ROUNDS_EST * VTC_CONT_KINDS *
+		      (SCHED_CONT_RUN_EST_S + 2 * n * SCHED_CONT_THREAD_EST_S);
 	return est < SCHED_CONT_SHARE * p->budget_s ? est : SCHED_CONT_SHARE * p->budget_s;
 }
 
@@ -561,7 +885,7 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 	const struct vtc_probe_params *p = s->p;
 	double full_end = s->budget_end;
 
-	s->budget_end = full_end - contention_reserve(p, s->out->n);
+	s->budget_end = full_end - contention_reserve(s, s->out->n);
 	wait_quiet(s);
 	take_times(s, 0);
 	/* Foreign tasks right around the look (the scheduler's own threads
@@ -575,7 +899,7 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 					   : before >= 0 ? before : after;
 	/* Contention gets its reserve even when latency ran out of budget:
 	 * partial latency data still names each CPU's closest partner. */
-	if (!s->out->interrupted && p->contention && s->be->throughput) {
+	if (!s->out->interrupted && p->contention && (s->be->throughput || s->be->throughput_many)) {
 		s->budget_end = full_end;
 		contention_phase(s, extra, n_extra);
 	}

@@ -173,6 +173,37 @@ static void write_tiers(FILE *f, const struct vtc_inferred *inf)
 	value(f, inf->coverage);
 }
 
+/* Floating pairs written at most (most near samples first): a fleet's
+ * label cardinality stays bounded on a 256-vCPU guest. */
+#define PROM_MAX_PAIRS 32
+
+/* The observation window: how long it watched, its samples, and for each
+ * pair seen nearer than usual the share of its samples that read near (the
+ * time its vCPUs shared a core or cache). Families are always written, so
+ * rules and dashboards may query them; no window reads 0 and no pairs. */
+static void write_window(FILE *f, const struct vtc_results *r, const struct vtc_inferred *inf)
+{
+	const struct vtc_series *ser = inf ? &inf->series : NULL;
+	double len = r->watch_to_s > r->watch_from_s ? r->watch_to_s - r->watch_from_s : 0;
+
+	family(f, "vtopocheck_window_seconds",
+	       "How long the last run watched pair latency after its full look (0: no window).");
+	fputs("vtopocheck_window_seconds", f);
+	value(f, len);
+	family(f, "vtopocheck_watch_samples",
+	       "Pair re-measurements taken during the observation window of the last run.");
+	fputs("vtopocheck_watch_samples", f);
+	value(f, r->n_watch);
+	family(f, "vtopocheck_shared_core_ratio",
+	       "Share of its window samples a vCPU pair read nearer than usual (placed on one "
+	       "core or cache then), for pairs seen so.");
+	for (int i = 0; ser && i < ser->n_float && i < PROM_MAX_PAIRS; i++) {
+		const struct vtc_series_float *fl = &ser->f[i];
+		fprintf(f, "vtopocheck_shared_core_ratio{a=\"%d\",b=\"%d\"}", fl->a, fl->b);
+		value(f, fl->samples > 0 ? (double)fl->near / fl->samples : 0);
+	}
+}
+
 int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_results *r,
 		   const struct vtc_inferred *inf, const struct vtc_findings *fs)
 {
@@ -188,6 +219,8 @@ int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_res
 		write_pairs(f, r);
 	if (inf)
 		write_tiers(f, inf);
+	if (r)
+		write_window(f, r, inf);
 	return ferror(f) ? -EIO : 0;
 }
 

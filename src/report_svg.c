@@ -3,7 +3,8 @@
  *
  * Layout, top to bottom: verdict badge and title, subtitle, column labels,
  * the matrix with row labels on its left, finding tracks and the legend on
- * its right, the findings list below. Sizes are estimated from character
+ * its right, the observation window's time strip (when the run watched),
+ * the findings list below. Sizes are estimated from character
  * counts (0.6 em per glyph is generous for the sans-serif fonts renderers
  * pick), since an SVG writer cannot measure text. */
 #include "config.h"
@@ -31,6 +32,9 @@ enum cell { CELL_NONE = 0, CELL_OK = 1, CELL_STALLED = 2, CELL_SELF = 3 };
 #define TRACK_W 10.0
 #define TRACK_GAP 3.0
 #define GLYPH 0.6 /* glyph width in em, an overestimate for sans-serif */
+#define STRIP_PAIRS 6     /* floating pairs drawn in the time strip */
+#define STRIP_BAND 12.0   /* band height, px */
+#define STRIP_GAP 4.0
 
 struct svg {
 	FILE *f;
@@ -43,6 +47,9 @@ struct svg {
 	double mx, my;          /* matrix origin */
 	double tx, lx;          /* finding tracks and legend x */
 	double list_y;          /* findings list y */
+	double strip_y;         /* time strip y (strip_pairs >= 0: drawn) */
+	int strip_pairs;        /* bands in the strip; -1: no window, no strip */
+	double strip_x0;        /* the bands' left edge: room for "v1023-v1022" */
 	double width, height;
 	int ntracks;
 	double lo, hi;          /* colour scale, ns */
@@ -240,6 +247,16 @@ static void layout(struct svg *s)
 	s->my = ceil(top + lw + 18);
 	list_h = nf ? (s->ntracks + (nf > s->ntracks) + 1.5) * (SMALL_FONT + 5) : 0;
 	s->list_y = s->my + (mw > 330 ? mw : 330) + 24;
+	s->strip_pairs = -1;
+	if (s->r->n_watch > 0 && s->r->watch_to_s > s->r->watch_from_s) {
+		int nfl = s->in->inf ? s->in->inf->series.n_float : 0;
+		s->strip_pairs = nfl < STRIP_PAIRS ? nfl : STRIP_PAIRS;
+		s->strip_y = s->list_y;
+		s->strip_x0 = fmax(s->mx, ceil(20 + 12 * GLYPH * SMALL_FONT));
+		/* caption, bands, time axis, a line for the pairs left out */
+		s->list_y += 2 * (SMALL_FONT + 5) + s->strip_pairs * (STRIP_BAND + STRIP_GAP) +
+			     (SMALL_FONT + 5) * (1 + (nfl > s->strip_pairs)) + 10;
+	}
 	s->height = s->list_y + list_h + 10;
 }
 
@@ -582,6 +599,90 @@ static void write_list(const struct svg *s)
 			y + SMALL_FONT + 5, SMALL_FONT, fs->count - s->ntracks);
 }
 
+/* ---- observation window: time strip ------------------------------------ */
+
+/* x of time @t_s (since the run started) on the strip. */
+static double strip_x(const struct svg *s, double t_s)
+{
+	const struct vtc_results *r = s->r;
+	double w = s->width - 30 - s->strip_x0;
+	double f = (t_s - r->watch_from_s) / (r->watch_to_s - r->watch_from_s);
+
+	return s->strip_x0 + w * (f > 0 ? (f < 1 ? f : 1) : 0);
+}
+
+/* One pair's band: its usual colour over the window, and runs of samples
+ * at or below its near mode's upper edge in the near colour, each run
+ * reaching to the pair's next sample (when it may have moved back). */
+static void strip_band(const struct svg *s, const struct vtc_series_float *fl, double y)
+{
+	const struct vtc_results *r = s->r;
+	const struct vtc_pair_result *pr = vtc_results_pair(r, fl->a, fl->b);
+	int pair = pr ? (int)(pr - r->pairs) : -1;
+	double run0 = -1, x0 = strip_x(s, r->watch_from_s), x1 = strip_x(s, r->watch_to_s);
+	char usual[8], near[8];
+
+	cell_colour(s, fl->usual_ns, usual);
+	cell_colour(s, fl->near_ns, near);
+	fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">v%d-v%d</text>"
+		      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\">"
+		      "<title>v%d-v%d usually %.0f ns, %.0f ns in %d of %d samples</title></rect>\n",
+		s->strip_x0 - 6, y + STRIP_BAND - 2, fl->a, fl->b, x0, y, x1 - x0, STRIP_BAND, usual,
+		fl->a, fl->b, fl->usual_ns, fl->near_ns, fl->near, fl->samples);
+	for (int i = 0; i < r->n_watch && pair >= 0; i++) {
+		const struct vtc_watch_sample *w = &r->watch[i];
+		bool is_near = w->ns > 0 && w->ns <= fl->near_max_ns * (1 + 1e-6);
+		if (w->pair != pair || !(w->ns > 0))
+			continue;
+		if (run0 >= 0 && !is_near) {
+			fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+				      "fill=\"%s\"/>\n", strip_x(s, run0), y,
+				fmax(strip_x(s, w->t_s) - strip_x(s, run0), 1), STRIP_BAND, near);
+			run0 = -1;
+		} else if (run0 < 0 && is_near) {
+			run0 = w->t_s;
+		}
+	}
+	if (run0 >= 0)
+		fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+			      "fill=\"%s\"/>\n", strip_x(s, run0), y,
+			fmax(x1 - strip_x(s, run0), 1), STRIP_BAND, near);
+}
+
+/* The window under the heatmap: a caption, a band per floating pair (most
+ * near samples first), the time axis. Nothing when the run did not watch. */
+static void write_strip(const struct svg *s)
+{
+	const struct vtc_results *r = s->r;
+	const struct vtc_series *ser = s->in->inf ? &s->in->inf->series : NULL;
+	int nfl = ser ? ser->n_float : 0;
+	double y = s->strip_y, len = r->watch_to_s - r->watch_from_s;
+
+	if (s->strip_pairs < 0)
+		return;
+	fprintf(s->f, "<g font-size=\"%.0f\" fill=\"#222222\">\n"
+		      "<text x=\"14\" y=\"%.1f\" font-size=\"%.0f\" font-weight=\"bold\">"
+		      "Observation window: %.1f s, %d samples%s</text>\n",
+		SMALL_FONT, y, SMALL_FONT + 1, len, r->n_watch,
+		r->watch_settled[0] ? " (ended early)" : "");
+	fprintf(s->f, "<text x=\"14\" y=\"%.1f\">%s</text>\n", y + SMALL_FONT + 5,
+		nfl ? "Pairs seen nearer than usual: their usual latency's colour, "
+		      "spells in the near one's (scale at right)"
+		    : "No pair read nearer than usual: the placement held still");
+	y += 2 * (SMALL_FONT + 5) - SMALL_FONT + 4;
+	for (int i = 0; i < s->strip_pairs; i++, y += STRIP_BAND + STRIP_GAP)
+		strip_band(s, &ser->f[i], y);
+	fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\">%.1f s</text>"
+		      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f s after start</text>\n",
+		s->strip_x0, y + SMALL_FONT, r->watch_from_s, strip_x(s, r->watch_to_s),
+		y + SMALL_FONT, r->watch_to_s);
+	if (nfl > s->strip_pairs)
+		fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\">... and %d more pairs (see the text or "
+			      "JSON report)</text>\n", s->strip_x0, y + 2 * SMALL_FONT + 5,
+			nfl - s->strip_pairs);
+	fputs("</g>\n", s->f);
+}
+
 /* ---- legend ------------------------------------------------------------- */
 
 #define BAR_H 200.0
@@ -737,6 +838,7 @@ int vtc_svg_write(FILE *f, const struct vtc_svg_input *in)
 	rc = write_outlines(&s);
 	write_tracks(&s);
 	write_legend(&s);
+	write_strip(&s);
 	write_list(&s);
 	fputs("</svg>\n", f);
 	free(s.scratch);

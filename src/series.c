@@ -96,6 +96,7 @@ static int pair_float(const struct vtc_results *r, const int *idx, int n, double
 	f->near = at + 1;
 	f->near_ns = exp(vtc_stats_median_sorted(x, (size_t)(at + 1)));
 	f->usual_ns = exp(vtc_stats_median_sorted(x + at + 1, (size_t)(n - at - 1)));
+	f->near_max_ns = exp(x[at]);
 	episodes(r, idx, n, x[at], f);
 	return 1;
 }

@@ -24,6 +24,8 @@ struct vtc_series_float {
 	int samples;             /* measured watch samples of the pair */
 	int near;                /* of them in the near mode */
 	double usual_ns, near_ns; /* medians of the two modes */
+	double near_max_ns;      /* the near mode's upper edge: a sample at or
+				  * below it reads near (a report's time strip) */
 	int episodes;            /* runs of near samples between usual ones */
 	double first_s, last_s;  /* first and last near sample, s since start */
 	double episode_s[VTC_SERIES_SHOWN_EPISODES]; /* when the first ones began */

@@ -97,20 +97,26 @@ else
 	echo "  c2clat: not built ($c2c_src, g++)"
 fi
 echo
-# Projection: a round of disjoint pairs costs about one pair (they run
-# concurrently); contention: 3 kinds x (n solo + <= n+4 co-runs) backend
-# calls, each measured here as (with contention - latency) / 12 calls for 2
-# CPUs (6 solo + 6 co-run calls).
-echo "projection (2 passes, rounds of disjoint pairs, per-round cost = per-pair cost):"
-echo "$lat_s $all_s $pair_ms" | awk '{
-	cont_call = ($2 - $1) / 12; if (cont_call < 0) cont_call = 0
-	printf "  %5s %7s %7s %12s %14s %10s\n", "vCPUs", "pairs", "rounds", "latency_s", "contention_s", "total_s"
-	split("16 64 256", ns, " ")
-	for (i = 1; i <= 3; i++) {
-		n = ns[i]; rounds = n % 2 ? n : n - 1
-		lat = 2 * rounds * $3 / 1000
-		cont = 3 * (n + n + 4) * cont_call
-		printf "  %5d %7d %7d %12.2f %14.2f %10.2f\n", n, n * (n - 1) / 2, rounds, lat, cont, lat + cont
-	}
-	print "  (the default budget_s of 10 s caps a run; past it the run keeps partial data)"
-}'
+# Projection: the real scheduler on a modelled SMT guest of each size
+# (vtc-bench plan: backend calls counted, nothing probed). A latency call
+# costs about one pair (its pairs run concurrently); a contention call as
+# measured here, (with contention - latency) / 12 calls for 2 CPUs (6 solo +
+# 6 co-run calls, 2 threads each), plus starting its other threads, taken as
+# 40 us each (a guess, SCHED_CONT_THREAD_EST_S: this 2-vCPU guest cannot
+# time a 256-thread start). Serial: the one-at-a-time contention path.
+echo "projection (2 passes, one full look, no window):"
+printf '  %5s %7s %7s %12s %14s %10s %17s\n' vCPUs pairs rounds latency_s contention_s total_s "serial cont_s"
+for n in 16 64 256; do
+	plan=$("$bench" plan "$n")
+	splan=$(VTC_BENCH_SERIAL=1 "$bench" plan "$n")
+	echo "$n $lat_s $all_s $pair_ms $plan $splan" | awk '{
+		n = $1; cont_call = ($3 - $2) / 12; if (cont_call < 0) cont_call = 0
+		lat_calls = $8; thr_calls = $10; threads = $12; ser_calls = $18
+		lat = lat_calls * $4 / 1000
+		cont = thr_calls * (cont_call + (threads - 2) * 40e-6)
+		printf "  %5d %7d %7d %12.2f %14.2f %10.2f %17.2f\n", n, n * (n - 1) / 2,
+			lat_calls / 2, lat, cont, lat + cont, ser_calls * cont_call
+	}'
+done
+echo "  (the default budget_s of 10 s caps a run; past it the run keeps partial data;"
+echo "   a serial latency phase would take pairs/rounds times its latency_s)"

@@ -446,6 +446,81 @@ static int sim_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, doub
 	return 0;
 }
 
+/* What a thread on pCPU @x loses to the other jobs of a concurrent
+ * contention round: 0.5 sharing the pCPU (stacking, always on, as for
+ * pingpong), the host's SMT ratio next to a busy sibling thread (with
+ * s->interference), else nothing (the loops stay in the core). */
+static double round_share(const struct vtc_sim *s, enum vtc_cont_kind kind,
+			  const int (*pairs)[2], int n, int me, int x)
+{
+	double f = 1;
+
+	for (int j = 0; j < n; j++)
+		for (int k = 0; k < 2 && j != me; k++) {
+			int w = pairs[j][k];
+			if (w < 0)
+				continue;
+			if (s->map[w] == x)
+				f = f < 0.5 ? f : 0.5;
+			else if (s->interference && siblings(s->host, s->map[w], x) &&
+				 s->host->smt_ratio[kind] < f)
+				f = s->host->smt_ratio[kind];
+		}
+	return f;
+}
+
+/* Jobs of one contention round at once, one backend call: the host moves
+ * and accrues steal once per call, as for pingpong. Each job draws its
+ * noise from a stream of its own (seed, kind, vCPUs), so what it reads
+ * does not depend on which round the scheduler packed it into. Ratios as
+ * sim_throughput, then slowed by what the other jobs of the round share
+ * with each side (round_share). */
+static int sim_throughput_many(void *ctx, enum vtc_cont_kind kind, const int (*pairs)[2], int n,
+			       double *rates)
+{
+	struct vtc_sim *s = ctx;
+	unsigned char used[VTC_SIM_MAX_VCPUS] = {0};
+	uint64_t main_rng = s->rng;
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++) {
+			int v = pairs[i][k];
+			if (v >= s->nv || (v < 0 && k == 0) || (unsigned)kind >= VTC_CONT_KINDS ||
+			    (v >= 0 && used[v] && !(k == 1 && v == pairs[i][0])))
+				return -EINVAL; /* a vCPU in two jobs of one call */
+			if (v >= 0)
+				used[v] = 1;
+		}
+	s->calls_throughput++;
+	maybe_move(s, s->last_pass);
+	main_rng = s->rng;
+	for (int i = 0; i < n; i++) {
+		int a = pairs[i][0], b = pairs[i][1];
+		double ratio = 0.98;
+		s->rng = s->seed * 0x2545f4914f6cdd1dULL + 0x632be59bd9b4e019ULL * (uint64_t)(kind + 1) +
+			 (uint64_t)(a + 1) * 1000003u + (uint64_t)(b + 2);
+		if (b < 0) {
+			rates[2 * i] = lognoise(s, 0.01 + 0.02 * s->load);
+			rates[2 * i + 1] = 0;
+			continue;
+		}
+		if (a == b || s->map[a] == s->map[b])
+			ratio = 0.5;
+		else if (siblings(s->host, s->map[a], s->map[b]))
+			ratio = s->host->smt_ratio[kind];
+		rates[2 * i] = ratio * lognoise(s, 0.015 + 0.03 * s->load);
+		rates[2 * i + 1] = ratio * lognoise(s, 0.015 + 0.03 * s->load);
+	}
+	s->rng = main_rng;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++)
+			if (pairs[i][k] >= 0)
+				rates[2 * i + k] *= round_share(s, kind, pairs, n, i,
+								s->map[pairs[i][k]]);
+	advance(s);
+	return 0;
+}
+
 static int sim_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
 {
 	struct vtc_sim *s = ctx;
@@ -464,6 +539,7 @@ void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 	be->ctx = s;
 	be->pingpong = sim_pingpong;
 	be->throughput = sim_throughput;
+	be->throughput_many = sim_throughput_many;
 	be->cpu_times = sim_cpu_times;
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "probes/affinity.h"
+#include "probes/contention.h"
 #include "probes/hw.h"
 #include "src/matrix.h"
 #include "probes/schedule.h"
@@ -249,6 +250,29 @@ static void test_run_stacked(void **state)
 	vtc_hw_backend_fini(&be);
 }
 
+/* Jobs of one round at once: two solos, then a same-vCPU co-run next to
+ * a solo; structural checks only (rates > 0, a solo's second side 0). */
+static void test_throughput_many(void **state)
+{
+	struct vtc_backend be;
+	const int solos[2][2] = {{cpu_a, -1}, {cpu_b, -1}};
+	const int mixed[2][2] = {{cpu_a, cpu_a}, {cpu_b, -1}};
+	const int bad[1][2] = {{-1, -1}};
+	double rates[4];
+	(void)state;
+	backend(&be, false);
+	assert_non_null(be.throughput_many);
+	assert_int_equal(be.throughput_many(be.ctx, VTC_CONT_ALU, solos, 2, rates), 0);
+	assert_true(rates[0] > 0 && rates[2] > 0);
+	assert_true(rates[1] == 0 && rates[3] == 0);
+	assert_int_equal(be.throughput_many(be.ctx, VTC_CONT_L1, mixed, 2, rates), 0);
+	assert_true(rates[0] > 0 && rates[1] > 0 && rates[2] > 0 && rates[3] == 0);
+	assert_int_equal(vtc_cont_run_many(VTC_CONT_L1, bad, 1, 1.0, 1, rates), -EINVAL);
+	assert_int_equal(vtc_cont_run_many(VTC_CONT_L1, solos, 0, 1.0, 1, rates), -EINVAL);
+	assert_int_equal(vtc_cont_run_many(VTC_CONT_KINDS, solos, 2, 1.0, 1, rates), -EINVAL);
+	vtc_hw_backend_fini(&be);
+}
+
 static void test_cpu_times(void **state)
 {
 	struct vtc_backend be;
@@ -304,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_stacked_pair_stalls_within_bound),
 		cmocka_unit_test(test_run_and_contention),
 		cmocka_unit_test(test_run_stacked),
+		cmocka_unit_test(test_throughput_many),
 		cmocka_unit_test(test_cpu_times),
 	};
 

@@ -238,6 +238,10 @@ static void test_metrics_parse_back(void **state)
 	assert_true(sample(out, "vtopocheck_pairs", "{\"state\": \"stalled\"}") == 1);
 	assert_true(sample(out, "vtopocheck_pairs", "{\"state\": \"unmeasured\"}") == 1);
 	assert_true(sample(out, "vtopocheck_pairs", "{\"state\": \"measured\"}") == 4);
+	/* No observation window: 0 s, no samples, no pairs. */
+	assert_true(sample(out, "vtopocheck_window_seconds", "{}") == 0);
+	assert_true(sample(out, "vtopocheck_watch_samples", "{}") == 0);
+	assert_int_equal(count_lines(out, "vtopocheck_shared_core_ratio"), 0);
 	/* The info labels came back exactly, bad bytes as '?', é intact. */
 	assert_non_null(strstr(out, "vtopocheck_info\t{\"backend\": \"sim\", \"cpu_model\": "
 				    "\"AMD \\\"EPYC\\\" 7B13\\\\64-Core\\nx???" "(\\u00e9\", "
@@ -266,7 +270,43 @@ static void test_metrics_without_measurements(void **state)
 	assert_int_equal(count_lines(out, "vtopocheck_findings_by_severity"), 3);
 	assert_int_equal(count_lines(out, "vtopocheck_tier_latency_seconds"), 0);
 	assert_int_equal(count_lines(out, "vtopocheck_pairs"), 0);
+	assert_int_equal(count_lines(out, "vtopocheck_window_seconds"), 0);
 	free(out);
+}
+
+/* A window of 1.5-9.5 s with two pairs seen nearer (a hand-built series,
+ * as src/series.c would fill it). */
+static void test_window_metrics(void **state)
+{
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	struct vtc_series_float fl[2] = {
+		{.a = 0, .b = 2, .samples = 200, .near = 50, .usual_ns = 60, .near_ns = 20},
+		{.a = 1, .b = 3, .samples = 100, .near = 5, .usual_ns = 60, .near_ns = 25},
+	};
+	struct vtc_prom_run run = {.status = VTC_EXIT_WARNING, .end_unix_s = 1};
+	char path[128], *out;
+	(void)state;
+
+	make_results(&r);
+	r.watch_from_s = 1.5;
+	r.watch_to_s = 9.5;
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(vtc_results_add_watch(&r, 1.5 + i * 0.02, i % r.n_pairs, 60), 0);
+	memset(&inf, 0, sizeof(inf));
+	inf.series = (struct vtc_series){.window_s = 8, .n_samples = 300, .n_float = 2, .f = fl};
+	snprintf(path, sizeof(path), "%s/window.prom", tmpdir);
+	write_to(path, &run, &r, &inf, NULL);
+	out = parse_file(path);
+	assert_true(sample(out, "vtopocheck_window_seconds", "{}") == 8);
+	assert_true(sample(out, "vtopocheck_watch_samples", "{}") == 300);
+	assert_true(sample(out, "vtopocheck_shared_core_ratio", "{\"a\": \"0\", \"b\": \"2\"}") ==
+		    0.25);
+	assert_true(sample(out, "vtopocheck_shared_core_ratio", "{\"a\": \"1\", \"b\": \"3\"}") ==
+		    0.05);
+	assert_int_equal(count_lines(out, "vtopocheck_shared_core_ratio"), 2);
+	free(out);
+	vtc_results_free(&r);
 }
 
 static void test_bad_arguments(void **state)
@@ -449,6 +489,7 @@ int main(void)
 	const struct CMUnitTest parsed[] = {
 		cmocka_unit_test(test_metrics_parse_back),
 		cmocka_unit_test(test_metrics_without_measurements),
+		cmocka_unit_test(test_window_metrics),
 		cmocka_unit_test(test_app_run_written_atomically),
 	};
 	int rc = cmocka_run_group_tests_name("report_prom", plain, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "src/compare.h"
 #include "src/matrix.h"
 #include "src/report_svg.h"
+#include "src/series.h"
 #include "tests/sim.h"
 #include "src/verdict.h"
 
@@ -394,6 +395,82 @@ static void test_large_bounded(void **state)
 	}
 }
 
+/* ---- observation window ------------------------------------------------- */
+
+static double near_pair(int a, int b)
+{
+	return a == 0 && b == 1 ? 10 : 100;
+}
+
+/* A 1.0-9.0 s window: every 0.1 s one sample of 0-2 (100 ns) and one of
+ * 2-3, which reads 10 ns from 3.0 to 3.9 s and from 6.0 to 6.4 s. */
+static void add_window(struct vtc_results *r)
+{
+	int p02 = (int)(vtc_results_pair(r, 0, 2) - r->pairs);
+	int p23 = (int)(vtc_results_pair(r, 2, 3) - r->pairs);
+
+	r->watch_from_s = 1.0;
+	r->watch_to_s = 9.0;
+	for (int i = 0; i <= 80; i++) {
+		double t = 1.0 + 0.1 * i;
+		bool near = (i >= 20 && i < 30) || (i >= 50 && i < 55);
+		assert_int_equal(vtc_results_add_watch(r, t, p02, 100 + i % 3), 0);
+		assert_int_equal(vtc_results_add_watch(r, t, p23, near ? 10 + i % 2 : 100 + i % 3),
+				 0);
+	}
+}
+
+static void test_window_strip(void **state)
+{
+	struct vtc_results r;
+	struct vtc_inferred inf;
+	struct vtc_svg_input in = {.status = VTC_EXIT_WARNING, .verdict = "WARNING: floating",
+				   .inf = &inf};
+	char *s;
+	(void)state;
+
+	make_results(&r, "0-3", near_pair);
+	add_window(&r);
+	memset(&inf, 0, sizeof(inf));
+	assert_int_equal(vtc_series_analyze(&r, &inf.series), 0);
+	assert_int_equal(inf.series.n_float, 1);
+	assert_float_equal(inf.series.f[0].near_max_ns, 11, 1e-9);
+	in.res = &r;
+	write_svg("strip", &in);
+	s = read_svg("strip", NULL);
+	assert_non_null(strstr(s, ">Observation window: 8.0 s, 162 samples</text>"));
+	assert_non_null(strstr(s, ">Pairs seen nearer than usual: "));
+	assert_non_null(strstr(s, ">v2-v3</text>"));
+	assert_non_null(strstr(s, "<title>v2-v3 usually 101 ns, 10 ns in 15 of 81 samples</title>"));
+	/* Two near spells (10 ns colour, the scale's fast end), each to the
+	 * next usual sample: 3.0-4.0 s and 6.0-6.5 s of the 8 s strip. */
+	assert_int_equal(count(s, "fill=\"#440154\"/>"), 2);
+	assert_true(count(s, "fill=\"#fde725\"><title>v2-v3") == 1);
+	assert_non_null(strstr(s, ">1.0 s</text>"));
+	assert_non_null(strstr(s, ">9.0 s after start</text>"));
+	free(s);
+	render("strip");
+
+	/* A window in which nothing moved: the caption says so, no band. */
+	vtc_series_free(&inf.series);
+	memset(&inf.series, 0, sizeof(inf.series));
+	write_svg("strip-still", &in);
+	s = read_svg("strip-still", NULL);
+	assert_non_null(strstr(s, ">No pair read nearer than usual: the placement held still"));
+	assert_null(strstr(s, ">v2-v3</text>"));
+	free(s);
+	render("strip-still");
+
+	/* No window: no strip. */
+	r.n_watch = 0;
+	r.watch_from_s = r.watch_to_s = 0;
+	write_svg("strip-none", &in);
+	s = read_svg("strip-none", NULL);
+	assert_null(strstr(s, "Observation window"));
+	free(s);
+	vtc_results_free(&r);
+}
+
 static void test_bad_arguments(void **state)
 {
 	static char *argv[] = {"vtopocheck", NULL};
@@ -435,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_64_vcpus_all_labelled),
 		cmocka_unit_test(test_large_bounded),
+		cmocka_unit_test(test_window_strip),
 	};
 	int rc = cmocka_run_group_tests_name("report_svg", plain, NULL, NULL);
 

@@ -97,6 +97,13 @@ struct fake {
 	bool overlap; /* a CPU appeared twice in one call */
 	int disagree_a, disagree_b; /* pass 1 of this pair reads 4x pass 0 */
 	int cont_calls;
+	/* throughput_many: calls, most jobs in one, a vCPU in two jobs of a
+	 * call, a job next to a busy SMT sibling (the fake's siblings: a/2). */
+	int many_calls, many_max;
+	bool many_overlap, many_sibling_busy;
+	/* Latency by SMT (siblings 10 ns, else 50) instead of lo + hi; with
+	 * smt_moves, odd passes pair 2k+1 with 2k+2 instead (vCPUs moved). */
+	bool smt_lat, smt_moves;
 	uint64_t steal_tick;
 	/* A modelled clock (call_s > 0): each pingpong call takes call_s, and
 	 * pair 0-1 reads half its latency while vclock is in a near window. */
@@ -153,6 +160,10 @@ static int fake_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		o->measured = true;
 		o->samples = 100;
 		o->median_ns = 20.0 + lo + hi;
+		if (f->smt_lat) {
+			int sh = f->smt_moves && jobs[i].pass % 2;
+			o->median_ns = (lo + sh) / 2 == (hi + sh) / 2 ? 10 : 50;
+		}
 		if (lo == f->disagree_a && hi == f->disagree_b && jobs[i].pass == 1)
 			o->median_ns *= 4;
 		if (lo == 0 && hi == 1 && fake_near(f))
@@ -181,6 +192,49 @@ static int fake_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, dou
 	double share = a == b ? 0.5 : (a / 2 == b / 2 ? 0.6 : 1.0);
 	*ra = r * share;
 	*rb = r * share;
+	return 0;
+}
+
+static bool fake_busy_sibling(const int (*pairs)[2], int n, int me, int cpu)
+{
+	for (int j = 0; j < n; j++)
+		for (int k = 0; k < 2 && j != me; k++)
+			if (pairs[j][k] >= 0 && pairs[j][k] / 2 == cpu / 2)
+				return true;
+	return false;
+}
+
+/* Jobs at once, as fake_throughput each; a side next to a busy sibling of
+ * another job reads 0.6 of its rate, so a bad round shows in the ratios. */
+static int fake_throughput_many(void *ctx, enum vtc_cont_kind kind, const int (*pairs)[2], int n,
+				double *rates)
+{
+	struct fake *f = ctx;
+	unsigned char busy[FAKE_MAX] = {0};
+
+	f->many_calls++;
+	f->many_max = n > f->many_max ? n : f->many_max;
+	for (int i = 0; i < n; i++) {
+		int a = pairs[i][0], b = pairs[i][1];
+		if (busy[a] || (b >= 0 && b != a && busy[b]))
+			f->many_overlap = true;
+		busy[a] = 1;
+		if (b >= 0)
+			busy[b] = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		double r = 1.0 + kind, share = 1.0;
+		int a = pairs[i][0], b = pairs[i][1];
+		if (b >= 0)
+			share = a == b ? 0.5 : (a / 2 == b / 2 ? 0.6 : 1.0);
+		rates[2 * i] = r * share;
+		rates[2 * i + 1] = b < 0 ? 0 : r * share;
+		for (int k = 0; k < 2; k++)
+			if (pairs[i][k] >= 0 && fake_busy_sibling(pairs, n, i, pairs[i][k])) {
+				f->many_sibling_busy = true;
+				rates[2 * i + k] *= 0.6;
+			}
+	}
 	return 0;
 }
 
@@ -215,8 +269,9 @@ static struct vtc_backend fake_backend(struct fake *f)
 	memset(f, 0, sizeof(*f));
 	f->disagree_a = f->disagree_b = -1;
 	return (struct vtc_backend){.name = "fake", .ctx = f, .pingpong = fake_pingpong,
-				    .throughput = fake_throughput, .cpu_times = fake_cpu_times,
-				    .timer_info = fake_timer};
+				    .throughput = fake_throughput,
+				    .throughput_many = fake_throughput_many,
+				    .cpu_times = fake_cpu_times, .timer_info = fake_timer};
 }
 
 /* The fake on a modelled clock: a 10 s window takes milliseconds. */
@@ -377,7 +432,7 @@ static void test_budget_keeps_reserve_for_contention(void **state)
 	assert_true(t <= p.budget_s + 0.02);
 	/* Latency stopped early, yet the contention probes still ran. */
 	assert_true(count_measured(&r, 1) < r.n_pairs);
-	assert_true(f.cont_calls > 0);
+	assert_true(f.cont_calls + f.many_calls > 0);
 	assert_non_null(vtc_results_contention(&r, 0, 0));
 	vtc_results_free(&r);
 }
@@ -472,6 +527,113 @@ static void test_contention_candidates_and_steal(void **state)
 	assert_true(r.n_contention <= 1 + 1 + 8 + 3);
 	for (int c = 0; c < 8; c++)
 		assert_float_equal(r.steal_pct[c], 25.0, 1e-9);
+	vtc_results_free(&r);
+}
+
+/* Rounds: the candidates of a 16-vCPU SMT guest (8 cores) in a few calls,
+ * never a vCPU next to a busy sibling, the same ratios as one at a time. */
+static void test_contention_in_rounds(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-15");
+	f.smt_lat = true;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(f.cont_calls, 0);
+	assert_false(f.many_overlap);
+	assert_false(f.many_sibling_busy);
+	/* 2 solo rounds (siblings apart); co-runs: same-vCPU with 7 sibling
+	 * pairs, then 0-1, then one round per control (the fake's median
+	 * partner of each is vCPU 0): 8 rounds of 3 kinds, not 3 x 30 calls. */
+	assert_true(f.many_calls <= 3 * 8);
+	assert_true(f.many_max >= 7);
+	for (int c = 0; c < 16; c++)
+		assert_float_equal(r.solo_rate[VTC_CONT_L1][c], 1.0, 1e-9);
+	for (int c = 0; c < 16; c += 2) {
+		const struct vtc_contention_result *sib = vtc_results_contention(&r, c, c + 1);
+		assert_non_null(sib);
+		assert_true(sib->measured);
+		assert_float_equal(sib->ratio[VTC_CONT_ALU], 0.6, 1e-9);
+	}
+	assert_float_equal(vtc_results_contention(&r, 0, 0)->ratio[VTC_CONT_L2], 0.5, 1e-9);
+	/* Median-latency controls: separate cores, 1.0. */
+	int controls = 0;
+	for (int i = 0; i < r.n_contention; i++) {
+		const struct vtc_contention_result *c = &r.contention[i];
+		if (c->a != c->b && c->a / 2 != c->b / 2) {
+			controls++;
+			assert_float_equal(c->ratio[VTC_CONT_L1], 1.0, 1e-9);
+		}
+	}
+	assert_true(controls >= 3);
+	vtc_results_free(&r);
+}
+
+/* Small odd sets: up to n median-latency controls (n / 3 rounds down to
+ * a step of 1), every job planned within bounds (ASan checks the plan). */
+static void test_contention_rounds_small_sets(void **state)
+{
+	static const char *const lists[] = {"0-2", "0-4", "0-5", "0-6", "0-8"};
+	const int extra[][2] = {{0, 2}, {1, 2}};
+	(void)state;
+
+	for (size_t i = 0; i < 2 * sizeof(lists) / sizeof(lists[0]); i++) {
+		struct fake f;
+		struct vtc_backend be = fake_backend(&f);
+		struct vtc_probe_params p = quick_params();
+		struct vtc_results r;
+		vtc_cpuset cpus;
+
+		set_cpus(&cpus, lists[i / 2]);
+		f.smt_lat = i % 2; /* else lo + hi: every partner distinct, CPU 0 near all */
+		assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, NULL, &r),
+				 0);
+		assert_false(f.many_overlap);
+		assert_false(f.many_sibling_busy);
+		assert_non_null(vtc_results_contention(&r, 0, 0));
+		assert_non_null(vtc_results_contention(&r, 1, 2));
+		assert_true(r.n_contention <= 1 + 2 + 2 * r.n);
+		vtc_results_free(&r);
+	}
+}
+
+/* --serial, and vCPUs the latency passes saw move, run one job a call. */
+static void test_contention_serial_fallbacks(void **state)
+{
+	struct fake f;
+	struct vtc_backend be = fake_backend(&f);
+	struct vtc_probe_params p = quick_params();
+	struct vtc_results r;
+	vtc_cpuset cpus;
+	(void)state;
+
+	set_cpus(&cpus, "0-7");
+	f.smt_lat = true;
+	p.serial = true;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(f.many_calls, 0);
+	assert_true(f.cont_calls >= 3 * (8 + 4));
+	vtc_results_free(&r);
+
+	be = fake_backend(&f);
+	f.smt_lat = f.smt_moves = true;
+	p.serial = false;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(f.many_calls, 0);
+	assert_true(f.cont_calls > 0);
+	vtc_results_free(&r);
+
+	/* A backend without throughput_many: one at a time as before. */
+	be = fake_backend(&f);
+	be.throughput_many = NULL;
+	f.smt_lat = true;
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_true(f.cont_calls > 0);
 	vtc_results_free(&r);
 }
 
@@ -730,6 +892,9 @@ int main(void)
 		cmocka_unit_test(test_signal_ends_frozen_clock),
 		cmocka_unit_test(test_ambiguous_pair_remeasured),
 		cmocka_unit_test(test_contention_candidates_and_steal),
+		cmocka_unit_test(test_contention_in_rounds),
+		cmocka_unit_test(test_contention_serial_fallbacks),
+		cmocka_unit_test(test_contention_rounds_small_sets),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_pin_map),
 		cmocka_unit_test(test_watch_fills_the_budget),
