@@ -37,7 +37,7 @@ struct guest {
 
 static const struct guest guests[] = {{"2 vCPUs", 2}, {"8 vCPUs", 8}};
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
-static const double fast_movers[] = {0.5, 2, 5};  /* the Done-when's rows */
+static const double fast_movers[] = {0.5, 2, 5};  /* issue 15: caught when moving <= 5 s */
 static const double slow_movers[] = {30};
 static const double shares[] = {0.01, 0.10, 0.50};
 static const double windows[] = {2, 5, 10, 30};
