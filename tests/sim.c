@@ -35,7 +35,21 @@
  * draws come from their own stream (rng_int), so the base noise of a
  * concurrent run is the same with the model on or off: a difference
  * between the two is the model's doing (until contention partners, chosen
- * by latency, differ and the streams drift apart). */
+ * by latency, differ and the streams drift apart).
+ *
+ * Time model (only with vtc_sim.clocked): a modelled clock that each call
+ * advances by what the hw backend would take. A pingpong call costs
+ * CALL_START_S (waking and pinning the threads of each pair, warm-up) plus
+ * its slowest pair: samples x sample_target_us, or a stalled pair's
+ * handoffs up to pair_max_ms. A full-look call (200 samples of 20 us) is
+ * ~5 ms; a watch call (8 samples) ~1 ms. A throughput call costs
+ * THROUGHPUT_CALL_S (4 x 1.5 ms loops and their start, as probes/hw.c).
+ *
+ * Dwell model (vtc_sim_init_dwell): vCPUs stay on their home pCPUs except
+ * for dwells, when the host puts one pair on the two threads of one core
+ * (near latency, SMT co-run ratios) and later moves it back. Dwell starts
+ * are a renewal process on the modelled clock, with their own random
+ * stream (rng_move) so the noise of a run does not shift with them. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -173,6 +187,52 @@ static double pair_factor(const struct vtc_sim *s, int x, int y)
 	return exp(0.05 * (2 * u - 1) * 1.7);
 }
 
+#define CALL_START_S 0.0008      /* wake and pin the threads of one call */
+#define THROUGHPUT_CALL_S 0.007  /* hw: 4 x 1.5 ms loops + start */
+
+/* Exponential draw with mean @mean from the dwell model's stream. */
+static double expo(struct vtc_sim *s, double mean)
+{
+	return -mean * log(1 - uni_from(&s->rng_move));
+}
+
+/* Start a dwell: dwell_b onto the SMT sibling of dwell_a's pCPU; a vCPU
+ * at home there takes dwell_b's home pCPU meanwhile. */
+static void share_core(struct vtc_sim *s)
+{
+	int sib = (s->pin[s->dwell_a] + host_cores(s->host)) % host_cpus(s->host);
+
+	for (int v = 0; v < s->nv; v++)
+		if (s->map[v] == sib)
+			s->map[v] = s->pin[s->dwell_b];
+	s->map[s->dwell_b] = sib;
+}
+
+/* Bring the dwell model up to the modelled clock: a long call may see a
+ * dwell both begin and end. Start to start, dwells are share * mean +
+ * Exp((1 - share) * mean) apart: mean move_every_s, and the pair shares
+ * a core for the fraction @share of the time. */
+static void dwell_step(struct vtc_sim *s)
+{
+	for (;;) {
+		if (s->dwell_end_s >= 0) {
+			if (s->clock_s < s->dwell_end_s)
+				return;
+			memcpy(s->map, s->pin, sizeof(int) * (size_t)s->nv);
+			s->next_move_s = s->dwell_end_s + expo(s, (1 - s->share) * s->move_every_s);
+			s->dwell_end_s = -1;
+		} else {
+			if (s->clock_s < s->next_move_s)
+				return;
+			if (s->first_dwell_s < 0)
+				s->first_dwell_s = s->next_move_s;
+			s->dwells++;
+			s->dwell_end_s = s->next_move_s + s->share * s->move_every_s;
+			share_core(s);
+		}
+	}
+}
+
 static void redraw(struct vtc_sim *s)
 {
 	int tmp[VTC_SIM_MAX_VCPUS];
@@ -230,9 +290,40 @@ int vtc_sim_init_floating(struct vtc_sim *s, const struct vtc_sim_host *h, int n
 	return 0;
 }
 
-/* Unpinned vCPUs move: at every new pass, and now and then within one. */
+int vtc_sim_init_dwell(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+		       const int *pin, double load, uint64_t seed, double move_every_s,
+		       double share)
+{
+	int rc = vtc_sim_init_pinned(s, h, nv, pin, load, seed);
+
+	if (rc)
+		return rc;
+	if (nv < 2 || h->threads < 2 || !(move_every_s > 0) || !(share > 0 && share < 1))
+		return -EINVAL;
+	for (int i = 0; i < nv; i++)
+		for (int j = i + 1; j < nv; j++)
+			if (pin[i] == pin[j])
+				return -EINVAL;
+	s->clocked = true;
+	s->move_every_s = move_every_s;
+	s->share = share;
+	s->rng_move = seed * 0xd1342543de82ef95ULL + 0x632be59bu;
+	s->dwell_a = (int)(uni_from(&s->rng_move) * nv);
+	s->dwell_b = (s->dwell_a + 1 + (int)(uni_from(&s->rng_move) * (nv - 1))) % nv;
+	s->dwell_end_s = -1;
+	s->first_dwell_s = -1;
+	s->next_move_s = expo(s, move_every_s);
+	return 0;
+}
+
+/* Unpinned vCPUs move: at every new pass, and now and then within one;
+ * dwell floats by the modelled clock instead. */
 static void maybe_move(struct vtc_sim *s, int pass)
 {
+	if (s->move_every_s > 0) {
+		dwell_step(s);
+		return;
+	}
 	if (!s->floating)
 		return;
 	if (pass != s->last_pass || uni(s) < 0.12)
@@ -387,6 +478,21 @@ static void advance(struct vtc_sim *s)
 	}
 }
 
+/* Modelled seconds of one pingpong call (see the time model above). */
+static double pingpong_s(const struct vtc_pingpong_job *jobs, int n,
+			 const struct vtc_probe_params *p)
+{
+	double longest = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct vtc_lat_stats *o = jobs[i].out;
+		double t = o->stalled ? fmin(p->pair_max_ms * 1e-3, o->stalls * o->handoff_ns * 1e-9)
+				      : (o->samples + o->discarded) * p->sample_target_us * 1e-6;
+		longest = fmax(longest, t);
+	}
+	return CALL_START_S + longest;
+}
+
 static int sim_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 			const struct vtc_probe_params *p)
 {
@@ -416,6 +522,8 @@ static int sim_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		fill_normal(s, a, b, slow, tail, o, p);
 	}
 	advance(s);
+	if (s->clocked)
+		s->clock_s += pingpong_s(jobs, n, p);
 	return 0;
 }
 
@@ -429,6 +537,8 @@ static int sim_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b, doub
 		return -EINVAL;
 	s->calls_throughput++;
 	maybe_move(s, s->last_pass);
+	if (s->clocked)
+		s->clock_s += THROUGHPUT_CALL_S;
 	if (b < 0) {
 		*ra = lognoise(s, 0.01 + 0.02 * s->load);
 		*rb = 0;
@@ -532,6 +642,11 @@ static int sim_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
 	return 0;
 }
 
+static double sim_now(void *ctx)
+{
+	return ((const struct vtc_sim *)ctx)->clock_s;
+}
+
 void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 {
 	memset(be, 0, sizeof(*be));
@@ -541,6 +656,8 @@ void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 	be->throughput = sim_throughput;
 	be->throughput_many = sim_throughput_many;
 	be->cpu_times = sim_cpu_times;
+	if (s->clocked)
+		be->now = sim_now;
 }
 
 int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)[2],

@@ -61,6 +61,25 @@ struct vtc_sim {
 	unsigned long calls_pingpong;   /* backend calls, for cost comparisons */
 	unsigned long jobs_pingpong;    /* pairs measured over those calls */
 	unsigned long calls_throughput;
+	/* Modelled clock: with @clocked the backend has a `now` (seconds of
+	 * clock_s) and every call advances it by what it would take on
+	 * hardware (sim.c: pingpong_s, THROUGHPUT_CALL_S), so a 10 s window
+	 * runs in milliseconds. Off after vtc_sim_init_pinned/_floating, so
+	 * their runs keep the wall clock and their numbers; on after
+	 * vtc_sim_init_dwell. */
+	bool clocked;
+	double clock_s;
+	/* Floating with dwell times (vtc_sim_init_dwell; move_every_s 0: off).
+	 * Dwells begin at exponential intervals (mean move_every_s, start to
+	 * start); each puts dwell_b on the SMT sibling of dwell_a's pCPU for
+	 * share * move_every_s, then both go home (pin[]). */
+	double move_every_s, share;
+	int dwell_a, dwell_b;
+	double next_move_s;             /* when the next dwell begins */
+	double dwell_end_s;             /* end of the current dwell, < 0: none */
+	int dwells;                     /* dwells begun so far */
+	double first_dwell_s;           /* when the first began, < 0: none yet */
+	uint64_t rng_move;              /* draws of the dwell model only */
 	int map[VTC_SIM_MAX_VCPUS];     /* current placement */
 	int last_pass;
 	uint64_t steal[VTC_SIM_MAX_VCPUS], total[VTC_SIM_MAX_VCPUS];
@@ -90,7 +109,18 @@ int vtc_sim_init_pinned(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
 int vtc_sim_init_floating(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
 			  const int *pool, int npool, double load, uint64_t seed);
 
-/* A probe backend (name "sim") over @s. */
+/* @nv vCPUs at home on @pin (distinct pCPUs of an SMT host), floating
+ * with dwell times: from time 0 of the modelled clock, at exponential
+ * intervals with mean @move_every_s (> 0), the host puts one pair (drawn
+ * from @seed, the same pair all run) on the two threads of one core for a
+ * dwell of @share * @move_every_s (0 < share < 1: the share of time the
+ * pair shares a core), then moves it back. Turns the modelled clock on.
+ * Returns 0 or -EINVAL (nv < 2, no SMT, repeated or bad pCPUs). */
+int vtc_sim_init_dwell(struct vtc_sim *s, const struct vtc_sim_host *h, int nv,
+		       const int *pin, double load, uint64_t seed, double move_every_s,
+		       double share);
+
+/* A probe backend (name "sim") over @s; with s->clocked it has `now`. */
 void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be);
 
 /* Measure vCPUs 0..nv-1 through the real scheduler (vtc_probe_run_with)
