@@ -727,8 +727,10 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 
 	if (!inf || !r || !adv || !out)
 		return -EINVAL;
+	/* A full look too noisy to judge says nothing of the topology, but a
+	 * pair the window saw nearer than usual was moved all the same. */
 	if (inf->unknown)
-		return 0;
+		return inf->series.n_float > 0 ? find_floating(inf, plat, adv, out) : 0;
 	rc = find_stacked(inf, plat, adv, out);
 	if (rc == 0 && inf->floating)
 		return find_floating(inf, plat, adv, out);
