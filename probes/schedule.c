@@ -30,17 +30,15 @@
 
 #include "src/procstat.h"
 #include "src/series.h"
+#include "probes/contplan.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
 #include "probes/timer.h"
 #include "src/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
-#define SCHED_CONT_CONTROLS 3       /* median-latency control pairs */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
 #define SCHED_CONT_RUN_EST_S 0.007  /* first guess of one throughput call (hw: 4 x 1.5 ms + start) */
-#define SCHED_CONT_NEAR 1.5         /* x a CPU's nearest latency: may share its core */
-#define SCHED_CONT_FAR 3.0          /* x a CPU's nearest latency: clearly another core */
 #define SCHED_CONT_ROUNDS_EST 16    /* first guess of contention rounds, whatever n */
 #define SCHED_CONT_THREAD_EST_S 40e-6 /* starting one more thread of a round */
 #define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
@@ -322,48 +320,10 @@ static bool corun_once(struct sched *s, int a, int b)
 	return corun(s, a, b);
 }
 
-/* Latency used to rank partners: a stalled pair ranks first (0), an
- * unmeasured one last. */
-static double rank_latency(const struct vtc_results *r, int a, int b)
-{
-	double m = vtc_results_pair_median(r, a, b);
-	const struct vtc_pair_result *pr = vtc_results_pair(r, a, b);
-
-	if (m >= 0)
-		return m;
-	for (int i = 0; pr && i < r->n_passes; i++)
-		if (pr->pass[i].stalled)
-			return 0;
-	return INFINITY;
-}
-
-/* @cpu's partner with the lowest latency (median: the middle one). */
-static int partner(const struct vtc_results *r, int cpu, bool median)
-{
-	double *v = malloc(sizeof(double) * (size_t)r->n);
-	int best = -1, m = 0;
-
-	if (!v)
-		return -1;
-	for (int j = 0; j < r->n; j++)
-		if (r->cpu[j] != cpu && isfinite(rank_latency(r, cpu, r->cpu[j])))
-			v[m++] = rank_latency(r, cpu, r->cpu[j]);
-	if (m) {
-		vtc_stats_sort(v, (size_t)m);
-		double want = median ? v[m / 2] : v[0];
-		for (int j = 0; j < r->n && best < 0; j++)
-			if (r->cpu[j] != cpu && rank_latency(r, cpu, r->cpu[j]) == want)
-				best = r->cpu[j];
-	}
-	free(v);
-	return best;
-}
-
-/* One CPU at a time (--serial, or a backend without throughput_many). */
 static bool contention_serial(struct sched *s, const int (*extra)[2], int n_extra)
 {
 	struct vtc_results *r = s->out;
-	int n = r->n, step = n / SCHED_CONT_CONTROLS > 0 ? n / SCHED_CONT_CONTROLS : 1;
+	int n = r->n, step = n / VTC_CONT_PLAN_CONTROLS > 0 ? n / VTC_CONT_PLAN_CONTROLS : 1;
 
 	if (!solo_phase(s) || !corun_once(s, r->cpu[0], r->cpu[0]))
 		return false;
@@ -371,221 +331,20 @@ static bool contention_serial(struct sched *s, const int (*extra)[2], int n_extr
 		if (!corun_once(s, extra[i][0], extra[i][1]))
 			return false;
 	for (int i = 0; i < n; i++) {
-		int p = partner(r, r->cpu[i], false);
+		int p = vtc_cont_plan_partner(r, r->cpu[i], false);
 		if (p >= 0 && !corun_once(s, r->cpu[i], p))
 			return false;
 	}
 	for (int i = 0; i < n && n > 2; i += step) {
-		int p = partner(r, r->cpu[i], true);
+		int p = vtc_cont_plan_partner(r, r->cpu[i], true);
 		if (p >= 0 && !corun_once(s, r->cpu[i], p))
 			return false;
 	}
 	return true;
 }
 
-/* ---- contention in rounds ------------------------------------------------
- * Jobs (a solo rate, or a co-run) of one round run at once, so a round
- * costs about one job. Two vCPUs that may share a core (each one's nearest
- * partners by latency, stalled pairs included) never run in one round
- * unless they are the co-run itself: a busy sibling would read as
- * contention. The controls (same vCPU, median-latency pairs) run in rounds
- * too, so that they see what the candidates see of a loaded host. */
-
-struct cont_plan {
-	int n_jobs, n_rounds;
-	int (*job)[2];    /* CPU ids; [1] < 0: solo */
-	int *round;       /* round of each job */
-	unsigned char *near; /* n x n by rank: may share a core */
-};
-
-static void plan_free(struct cont_plan *pl)
-{
-	free(pl->job);
-	free(pl->round);
-	free(pl->near);
-}
-
-/* The nearest a pair ever read: its lowest pass median that did not stall
- * (INFINITY: none); *stalled when a pass stalled (maybe one pCPU). A pair
- * near in one pass only (vCPUs the host moves) may share a core when the
- * contention round runs. */
-static double near_latency(const struct vtc_results *r, int a, int b, bool *stalled)
-{
-	const struct vtc_pair_result *pr = vtc_results_pair(r, a, b);
-	double best = INFINITY;
-
-	*stalled = false;
-	for (int i = 0; pr && i < r->n_passes; i++) {
-		const struct vtc_lat_stats *l = &pr->pass[i];
-		*stalled |= l->measured && l->stalled;
-		if (l->measured && !l->stalled && l->samples && l->median_ns < best)
-			best = l->median_ns;
-	}
-	return best;
-}
-
-/* near[i][j]: i and j may share a core: a pass stalled, or j read within
- * SCHED_CONT_NEAR of i's nearest partner in some pass, or the other way
- * round. A CPU never measured is near every other. */
-static void plan_near(const struct vtc_results *r, unsigned char *near)
-{
-	int n = r->n;
-	double *lo = malloc(sizeof(double) * (size_t)n);
-	bool st;
-
-	for (int i = 0; i < n * n; i++)
-		near[i] = 1; /* no memory to judge: keep every CPU apart */
-	if (!lo)
-		return;
-	for (int i = 0; i < n; i++) {
-		lo[i] = INFINITY;
-		for (int j = 0; j < n; j++)
-			if (j != i)
-				lo[i] = fmin(lo[i], near_latency(r, r->cpu[i], r->cpu[j], &st));
-	}
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++) {
-			double l = j == i ? 0 : near_latency(r, r->cpu[i], r->cpu[j], &st);
-			near[i * n + j] = i == j || st || l <= SCHED_CONT_NEAR * lo[i] ||
-					  l <= SCHED_CONT_NEAR * lo[j];
-		}
-	free(lo);
-}
-
-/* Pass @ps's reading of pair i,j: its median, INFINITY if not measured
- * or stalled. */
-static double pass_ns(const struct vtc_results *r, int ps, int i, int j)
-{
-	const struct vtc_pair_result *pr = vtc_results_pair(r, r->cpu[i], r->cpu[j]);
-	const struct vtc_lat_stats *l = pr ? &pr->pass[ps] : NULL;
-
-	return l && l->measured && !l->stalled && l->samples ? l->median_ns : INFINITY;
-}
-
-/* True when one pass read a pair near (within SCHED_CONT_NEAR of either
- * CPU's nearest reading in any pass) and another read it clearly far
- * (past SCHED_CONT_FAR): the host moved the vCPUs, and which of them may
- * share a core during a round is unknown (then contention runs one job at
- * a time). A pass that stalled says nothing either way. */
-static bool placement_moved(const struct vtc_results *r)
-{
-	int n = r->n;
-	double *lo = malloc(sizeof(double) * (size_t)n);
-	bool moved = false;
-
-	if (!lo)
-		return true;
-	for (int i = 0; i < n; i++) {
-		lo[i] = INFINITY;
-		for (int j = 0; j < n; j++)
-			for (int ps = 0; ps < r->n_passes && j != i; ps++)
-				lo[i] = fmin(lo[i], pass_ns(r, ps, i, j));
-	}
-	for (int i = 0; i < n && !moved; i++)
-		for (int j = i + 1; j < n && !moved; j++) {
-			double ref = fmin(lo[i], lo[j]);
-			int seen = 0; /* bit 0: near in a pass, bit 1: far in one */
-			for (int ps = 0; ps < r->n_passes; ps++) {
-				double l = pass_ns(r, ps, i, j);
-				seen |= l <= SCHED_CONT_NEAR * ref ? 1 : 0;
-				seen |= isfinite(l) && l > SCHED_CONT_FAR * ref ? 2 : 0;
-			}
-			moved = seen == 3;
-		}
-	free(lo);
-	return moved;
-}
-
-/* Append co-run a,b unless unprobed or already planned. */
-static void plan_add(const struct vtc_results *r, struct cont_plan *pl, int a, int b)
-{
-	if (vtc_results_rank(r, a) < 0 || vtc_results_rank(r, b) < 0)
-		return;
-	for (int i = 0; i < pl->n_jobs; i++)
-		if (pl->job[i][1] >= 0 && ((pl->job[i][0] == a && pl->job[i][1] == b) ||
-					   (pl->job[i][0] == b && pl->job[i][1] == a)))
-			return;
-	pl->job[pl->n_jobs][0] = a;
-	pl->job[pl->n_jobs][1] = b;
-	pl->n_jobs++;
-}
-
-/* The co-runs, in the order the serial path runs them. */
-static void plan_coruns(const struct vtc_results *r, struct cont_plan *pl,
-			const int (*extra)[2], int n_extra)
-{
-	int n = r->n, step = n / SCHED_CONT_CONTROLS > 0 ? n / SCHED_CONT_CONTROLS : 1;
-
-	plan_add(r, pl, r->cpu[0], r->cpu[0]);
-	for (int i = 0; i < n_extra; i++)
-		plan_add(r, pl, extra[i][0], extra[i][1]);
-	for (int i = 0; i < n; i++) {
-		int p = partner(r, r->cpu[i], false);
-		if (p >= 0)
-			plan_add(r, pl, r->cpu[i], p);
-	}
-	for (int i = 0; i < n && n > 2; i += step) {
-		int p = partner(r, r->cpu[i], true);
-		if (p >= 0)
-			plan_add(r, pl, r->cpu[i], p);
-	}
-}
-
-/* First fit: each round takes, in order, every job whose CPUs are neither
- * used nor near a CPU already in the round. Rounds stay few: a CPU is near
- * only a handful of others. */
-static int plan_rounds(const struct vtc_results *r, struct cont_plan *pl, int from, int to)
-{
-	int n = r->n, left = to - from;
-	unsigned char *busy = calloc((size_t)n, 1);
-
-	if (!busy)
-		return -ENOMEM;
-	for (int i = from; i < to; i++)
-		pl->round[i] = -1;
-	for (int rd = pl->n_rounds; left > 0; rd++, pl->n_rounds++) {
-		memset(busy, 0, (size_t)n);
-		for (int i = from; i < to; i++) {
-			int a = vtc_results_rank(r, pl->job[i][0]);
-			int b = pl->job[i][1] < 0 ? a : vtc_results_rank(r, pl->job[i][1]);
-			if (pl->round[i] >= 0 || busy[a] || busy[b])
-				continue;
-			pl->round[i] = rd;
-			left--;
-			for (int j = 0; j < n; j++)
-				busy[j] |= pl->near[a * n + j] | pl->near[b * n + j];
-		}
-	}
-	free(busy);
-	return 0;
-}
-
-/* Solo jobs first (every co-run needs both solo rates), then co-runs. */
-static int plan_make(const struct vtc_results *r, struct cont_plan *pl, const int (*extra)[2],
-		     int n_extra)
-{
-	/* solo n, same-vCPU 1, extras, partners n, controls up to n */
-	int n = r->n, cap = 3 * n + n_extra + 1, rc;
-
-	memset(pl, 0, sizeof(*pl));
-	pl->job = calloc((size_t)cap, sizeof(*pl->job));
-	pl->round = calloc((size_t)cap, sizeof(int));
-	pl->near = malloc((size_t)n * (size_t)n);
-	if (!pl->job || !pl->round || !pl->near)
-		return -ENOMEM;
-	plan_near(r, pl->near);
-	for (int i = 0; i < n; i++) {
-		pl->job[i][0] = r->cpu[i];
-		pl->job[i][1] = -1;
-	}
-	pl->n_jobs = n;
-	plan_coruns(r, pl, extra, n_extra);
-	rc = plan_rounds(r, pl, 0, n);
-	return rc ? rc : plan_rounds(r, pl, n, pl->n_jobs);
-}
-
 /* One throughput_many call per loop kind on the @m jobs in @idx. */
-static bool round_kind(struct sched *s, const struct cont_plan *pl, const int *idx, int m,
+static bool round_kind(struct sched *s, const struct vtc_cont_plan *pl, const int *idx, int m,
 		       enum vtc_cont_kind k, int (*pairs)[2], double *rates)
 {
 	double t = sched_now(s);
@@ -609,7 +368,7 @@ static bool round_kind(struct sched *s, const struct cont_plan *pl, const int *i
 }
 
 /* Store rates of kind @k: solo rates, or co-run ratios into @c. */
-static void round_store(struct sched *s, const struct cont_plan *pl, const int *idx, int m,
+static void round_store(struct sched *s, const struct vtc_cont_plan *pl, const int *idx, int m,
 			enum vtc_cont_kind k, const double *rates, struct vtc_contention_result *c)
 {
 	struct vtc_results *r = s->out;
@@ -628,7 +387,7 @@ static void round_store(struct sched *s, const struct cont_plan *pl, const int *
 }
 
 /* Run round @rd: every loop kind, then record co-runs with their steal. */
-static bool run_round(struct sched *s, const struct cont_plan *pl, int rd, int *idx,
+static bool run_round(struct sched *s, const struct vtc_cont_plan *pl, int rd, int *idx,
 		      int (*pairs)[2], double *rates, struct vtc_contention_result *c)
 {
 	int m = 0;
@@ -659,13 +418,13 @@ static bool run_round(struct sched *s, const struct cont_plan *pl, int rd, int *
 
 static bool contention_rounds(struct sched *s, const int (*extra)[2], int n_extra)
 {
-	struct cont_plan pl;
+	struct vtc_cont_plan pl;
 	int *idx = NULL, (*pairs)[2] = NULL;
 	double *rates = NULL;
 	struct vtc_contention_result *c = NULL;
 	bool go = false;
 
-	if (!plan_make(s->out, &pl, extra, n_extra)) {
+	if (!vtc_cont_plan_make(s->out, &pl, extra, n_extra)) {
 		idx = calloc((size_t)pl.n_jobs, sizeof(int));
 		pairs = calloc((size_t)pl.n_jobs, sizeof(*pairs));
 		rates = calloc(2 * (size_t)pl.n_jobs, sizeof(double));
@@ -682,14 +441,14 @@ static bool contention_rounds(struct sched *s, const int (*extra)[2], int n_extr
 	free(pairs);
 	free(rates);
 	free(c);
-	plan_free(&pl);
+	vtc_cont_plan_free(&pl);
 	return go;
 }
 
 static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra)
 {
 	s->est_s = SCHED_CONT_RUN_EST_S;
-	if ((s->p->serial || !s->be->throughput_many || placement_moved(s->out)) &&
+	if ((s->p->serial || !s->be->throughput_many || vtc_cont_plan_moved(s->out)) &&
 	    s->be->throughput)
 		return contention_serial(s, extra, n_extra);
 	return contention_rounds(s, extra, n_extra);
