@@ -76,10 +76,17 @@ static double sched_now(const struct sched *s)
 	return s->be->now ? s->be->now(s->be->ctx) : wall_s();
 }
 
+/* The stop flag, raised by a signal handler (or, in tests, another thread):
+ * read atomically, as the watchdog thread reads it too. */
+static bool stop_raised(const struct sched *s)
+{
+	return s->stop && __atomic_load_n(s->stop, __ATOMIC_RELAXED);
+}
+
 /* True when the run must end before a step expected to take @need_s. */
 static bool must_stop(struct sched *s, double need_s)
 {
-	if (s->stop && *s->stop) {
+	if (stop_raised(s)) {
 		s->out->interrupted = true;
 		return true;
 	}
@@ -569,7 +576,7 @@ static void wait_quiet(struct sched *s)
 
 	if (!s->p->watch || !s->be->runnable)
 		return;
-	while (!(s->stop && *s->stop) && wall_s() < until) {
+	while (!stop_raised(s) && wall_s() < until) {
 		if (s->be->runnable(s->be->ctx, &x) != 0)
 			return;
 		sum += x;

@@ -132,7 +132,7 @@ static void *watch(void *arg)
 	const struct timespec tick = {0, 20000000};
 
 	while (!__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE)) {
-		if (w->stop && *w->stop) {
+		if (w->stop && __atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&vtc_timer_abort_flag, 1, __ATOMIC_RELAXED);
 		} else if (mono_s() >= w->end_s) {
 			__atomic_store_n(&w->fired, 1, __ATOMIC_RELEASE);

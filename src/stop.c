@@ -20,7 +20,7 @@ static bool g_deferred;
 
 bool vtc_stop_requested(void)
 {
-	return !g_deferred && g_flag && *g_flag;
+	return !g_deferred && g_flag && __atomic_load_n(g_flag, __ATOMIC_RELAXED);
 }
 
 void vtc_stop_defer(bool on)

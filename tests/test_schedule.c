@@ -172,7 +172,7 @@ static int fake_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		o->p90_ns = o->median_ns + 1;
 	}
 	if (f->stop_after && f->calls >= f->stop_after)
-		*f->stop = 1;
+		__atomic_store_n(f->stop, 1, __ATOMIC_RELAXED);
 	f->vclock += f->call_s;
 	return 0;
 }
@@ -735,7 +735,7 @@ static void *raise_later(void *arg)
 {
 	(void)arg;
 	fake_sleep(100000);
-	g_late_stop = 1; /* what the SIGTERM handler does */
+	__atomic_store_n(&g_late_stop, 1, __ATOMIC_RELAXED); /* what the SIGTERM handler does */
 	return NULL;
 }
 
