@@ -433,7 +433,8 @@ def main():
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
-        test_sigterm_during_analyze(tmp)
+        if not UNTIMED:  # its 1 s bound is wall-clock; emulation is ~10x slower
+            test_sigterm_during_analyze(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
