@@ -452,10 +452,24 @@ static bool contention_rounds(struct sched *s, const int (*extra)[2], int n_extr
 	return go;
 }
 
+static bool any_stalled(const struct vtc_results *r)
+{
+	for (int i = 0; i < r->n_pairs; i++)
+		for (int k = 0; k < r->n_passes; k++)
+			if (r->pairs[i].pass[k].stalled)
+				return true;
+	return false;
+}
+
 static bool contention_phase(struct sched *s, const int (*extra)[2], int n_extra)
 {
 	s->est_s = SCHED_CONT_RUN_EST_S;
-	if ((s->p->serial || !s->be->throughput_many || vtc_cont_plan_moved(s->out)) &&
+	/* Concurrent co-runs need vCPUs that keep to their own CPUs: vCPUs
+	 * the host moves, or stacked ones (a pair that stalled: two vCPUs on
+	 * one host CPU, whose other jobs would share it too), run one job at
+	 * a time. */
+	if ((s->p->serial || !s->be->throughput_many || vtc_cont_plan_moved(s->out) ||
+	     any_stalled(s->out)) &&
 	    s->be->throughput)
 		return contention_serial(s, extra, n_extra);
 	return contention_rounds(s, extra, n_extra);
