@@ -134,7 +134,7 @@ def raw_truth(doc):
         return None
     med = ns[len(ns) // 2]
     clearly = sum(1 for v in ns if v < 0.7 * med)
-    if clearly >= 5:
+    if clearly >= 5 and clearly * 100 >= len(ns):
         return "floating"
     if not any(v < 0.85 * med for v in ns):
         return "pinned"
