@@ -427,6 +427,50 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 	return 0;
 }
 
+/* An observation window at least this long that saw no pair move shows
+ * that the vCPUs stay where the full look found them. */
+#define STABLE_WINDOW_S 1.0
+
+/* Whether the run showed that the vCPUs stay where they were measured:
+ * bare metal (CPU numbers are physical CPUs), or a window of re-measurements
+ * in which no pair moved. Without either, shared cores seen in one look may
+ * be a float that did not move during it (KVM's default: vCPUs float over
+ * the host's threads), and "advertise threads=2" would be wrong advice. */
+static bool placement_shown_stable(const struct vtc_inferred *inf, const struct vtc_results *r,
+				   const struct vtc_platform *plat)
+{
+	if (plat && strcmp(plat->hypervisor, "none") == 0)
+		return true;
+	return r->n_watch > 0 && r->watch_to_s - r->watch_from_s >= STABLE_WINDOW_S &&
+	       inf->series.n_float == 0;
+}
+
+/* Whether the window saw a vCPU of @cpus move (in a pair read nearer than
+ * usual): shared cores of the full look are then a moment of a float,
+ * which the floating finding reports. */
+static bool moved_in_window(const struct vtc_inferred *inf, const vtc_cpuset *cpus)
+{
+	for (int i = 0; i < inf->series.n_float; i++)
+		if (vtc_cpuset_test(cpus, inf->series.f[i].a) ||
+		    vtc_cpuset_test(cpus, inf->series.f[i].b))
+			return true;
+	return false;
+}
+
+/* Hidden SMT on a placement not shown stable: a warning whose fix is to
+ * pin first, never a topology to advertise. */
+static void hidden_unsettled(struct vtc_finding *f)
+{
+	f->severity = VTC_SEV_WARNING;
+	vtc_finding_catf(f->evidence, sizeof(f->evidence),
+	    "; seen in one look only: no observation window and no bare metal show that "
+	    "this placement is stable");
+	snprintf(f->fix, sizeof(f->fix),
+		 "pin each vCPU to its own host CPU (libvirt <vcpupin>, KubeVirt "
+		 "dedicatedCpuPlacement) and rerun with the observation window (no "
+		 "--snapshot); advertise threads only for a placement shown stable");
+}
+
 static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results *r,
 		       const struct ns_cache *ns, const struct vtc_topo *adv,
 		       const struct vtc_platform *plat, struct vtc_findings *out)
@@ -452,7 +496,7 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		if (shown++ < 2)
 			vtc_finding_catf(ev, sizeof(ev), "%s%s", shown > 1 ? "; " : "", ig->g[q].evidence);
 	}
-	if (shown == 0)
+	if (shown == 0 || moved_in_window(inf, &cpus))
 		return 0;
 	double far = cross_group_ns(adv, VTC_LEVEL_SMT, ns, &all);
 	struct vtc_finding *f = vtc_findings_add(
@@ -466,6 +510,8 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		 "(co-run ratio %.2f of solo); other advertised cores are %.1f ns apart",
 		 ratio, far);
 	set_fix(f, inf, plat, adv);
+	if (!placement_shown_stable(inf, r, plat))
+		hidden_unsettled(f);
 	return 0;
 }
 
@@ -636,12 +682,12 @@ static int latency_phantom(const struct vtc_judgement *j, const struct vtc_infer
 }
 
 static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferred *inf,
-			  const struct vtc_topo *adv, const struct vtc_platform *plat,
-			  struct vtc_findings *out)
+			  const struct vtc_results *r, const struct vtc_topo *adv,
+			  const struct vtc_platform *plat, struct vtc_findings *out)
 {
 	struct vtc_finding *f;
 
-	if (vtc_cpuset_empty(&j->hidden))
+	if (vtc_cpuset_empty(&j->hidden) || moved_in_window(inf, &j->hidden))
 		return 0;
 	f = vtc_findings_add(out, VTC_FK_HIDDEN_SMT,
 			     j->hidden_is_smt ? VTC_SEV_CRITICAL : VTC_SEV_WARNING, &j->hidden,
@@ -657,6 +703,8 @@ static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferr
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(or its L2), and the guest scheduler does not know it");
 	set_fix(f, inf, plat, adv);
+	if (!placement_shown_stable(inf, r, plat))
+		hidden_unsettled(f);
 	return 0;
 }
 
@@ -710,7 +758,7 @@ static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 	if (rc == 0 && latency_smt)
 		rc = latency_phantom(&j, inf, adv, plat, out);
 	if (rc == 0 && latency_smt)
-		rc = latency_hidden(&j, inf, adv, plat, out);
+		rc = latency_hidden(&j, inf, r, adv, plat, out);
 	for (int l = 0; rc == 0 && l < VTC_JL_COUNT; l++)
 		rc = level_finding(&j, (enum vtc_jlevel)l, inf, adv, plat, out);
 	vtc_judgement_free(&j);

@@ -152,6 +152,9 @@ int vtc_evidence_init(struct vtc_evidence *e, const struct vtc_results *r,
 	for (int i = 0; i < r->n; i++)
 		for (int j = i + 1; j < r->n; j++) {
 			double ns = vtc_results_pair_median(r, r->cpu[i], r->cpu[j]);
+			/* busy rows and hiccups, as inference corrected them */
+			if (ns > 0 && inf->pair_scale)
+				ns *= inf->pair_scale[tri(r->n, i, j)];
 			e->pair_ns[tri(r->n, i, j)] = ns;
 			e->pair_tier[tri(r->n, i, j)] = (signed char)tier_of(e->tier, e->n_tiers, ns);
 		}

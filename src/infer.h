@@ -16,6 +16,9 @@
 #include "src/topo.h"
 
 #define VTC_INFER_MAX_TIERS 6
+/* The smallest ratio between two latency tiers: values closer than this
+ * are one level (tiers.c), and a difference below it is not evidence. */
+#define VTC_TIER_GAP_MIN 1.25
 
 enum vtc_gkind {
 	VTC_GROUP_SMT,     /* vCPUs on hardware threads of one physical core */
@@ -87,6 +90,23 @@ struct vtc_inferred {
 	 * at moments (series.n_float). Their usual placement is still judged
 	 * like a static one; the moves are a finding of their own. */
 	struct vtc_series series;
+	/* Busy vCPUs: [rank] the factor by which each vCPU's row read slower
+	 * than its twin's (1: not busy, or not measurable); the tiers and the
+	 * evidence use the rows divided by it. NULL before inference. */
+	double *row_scale;
+	int rows_scaled;
+	/* Measurement noise the matrix itself shows: twins (mutually nearest
+	 * vCPUs) see every other vCPU alike, so their rows differ by noise
+	 * only. Median over @twins of the robust sd of one pair's log value
+	 * (0.05: pairs read within ~5% of their level); -1 without twins. */
+	double twin_noise;
+	int twins;
+	/* Pairs read slower than every triangle through a third vCPU allows
+	 * (a hiccup), taken at the triangles' value. */
+	int pairs_outvoted;
+	/* [pair index, as in results->pairs] the factor applied to each pair's
+	 * measured values by both corrections; NULL when none was. */
+	double *pair_scale;
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
 	char reason[320];

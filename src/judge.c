@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,7 @@ struct gstat {
 	vtc_cpuset cpus;
 	int near;      /* lowest tier of its own pairs, -1 none */
 	int median;    /* median tier of its own pairs, -1 none */
+	double mean_ns; /* mean of its own pairs, -1 none */
 };
 
 static int uf_find(int *uf, int x)
@@ -251,8 +253,10 @@ static int hist_median(const int *hist, int n)
 static void group_tiers(const struct lvctx *x, struct gstat *gs)
 {
 	int hist[VTC_INFER_MAX_TIERS + 1] = {0}, a, b, n = 0;
+	double sum = 0;
 
 	gs->near = -1;
+	gs->mean_ns = -1;
 	vtc_cpuset_foreach(a, &gs->cpus)
 		vtc_cpuset_foreach(b, &gs->cpus) {
 			int t = a < b && !finer_pair(x, a, b) ? vtc_evidence_tier(x->e, a, b) : -1;
@@ -260,18 +264,92 @@ static void group_tiers(const struct lvctx *x, struct gstat *gs)
 				continue;
 			hist[t]++;
 			n++;
+			sum += vtc_evidence_ns(x->e, a, b);
+			gs->mean_ns = sum / n;
 			if (gs->near < 0 || t < gs->near)
 				gs->near = t;
 		}
 	gs->median = hist_median(hist, n);
 }
 
-/* Blocks of @gs: joined by finer pairs and by own pairs in its near tier.
- * Returns the number of blocks of two or more vCPUs, or 0 when a block is a
- * chain of near links rather than near inside. */
+/* Links between two blocks: pairs across them, and those in the near tier. */
+struct blinks {
+	int n_blocks;
+	int *near, *total; /* n_blocks x n_blocks */
+};
+
+/* Count the links between the blocks x->uf holds now; x->in[root] is set
+ * to each root's block id. Returns 0 or -ENOMEM. */
+static int count_links(const struct lvctx *x, const struct gstat *gs, struct blinks *l)
+{
+	int a, b, nb = 0;
+
+	vtc_cpuset_foreach(a, &gs->cpus)
+		if (uf_find(x->uf, a) == a)
+			x->in[a] = nb++;
+	l->n_blocks = nb;
+	l->near = calloc((size_t)nb * (size_t)nb + 1, sizeof(*l->near));
+	l->total = calloc((size_t)nb * (size_t)nb + 1, sizeof(*l->total));
+	if (!l->near || !l->total)
+		return -ENOMEM;
+	vtc_cpuset_foreach(a, &gs->cpus)
+		vtc_cpuset_foreach(b, &gs->cpus) {
+			int p = x->in[uf_find(x->uf, a)], q = x->in[uf_find(x->uf, b)], t;
+			if (a >= b || p == q || (t = vtc_evidence_tier(x->e, a, b)) < 0)
+				continue;
+			l->total[p * nb + q]++;
+			l->total[q * nb + p]++;
+			l->near[p * nb + q] += t == gs->near;
+			l->near[q * nb + p] += t == gs->near;
+		}
+	return 0;
+}
+
+/* Join blocks while two of them are linked by a majority of near pairs
+ * (average linkage: one stray near pair among many far ones, which jitter
+ * makes, joins nothing). @root[block] is a vCPU of each block. Returns
+ * false when two blocks are linked by a share of near pairs that is neither
+ * a majority nor a few strays (one eighth or more): no clear blocks. */
+static bool join_linked(const struct lvctx *x, struct blinks *l, const int *root)
+{
+	int nb = l->n_blocks;
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (int p = 0; p < nb; p++)
+			for (int q = p + 1; q < nb; q++) {
+				int near = l->near[p * nb + q], tot = l->total[p * nb + q];
+				if (tot == 0 || root[p] < 0 || root[q] < 0 || 2 * near <= tot)
+					continue;
+				for (int r = 0; r < nb; r++) {
+					l->near[p * nb + r] += l->near[q * nb + r];
+					l->near[r * nb + p] = l->near[p * nb + r];
+					l->total[p * nb + r] += l->total[q * nb + r];
+					l->total[r * nb + p] = l->total[p * nb + r];
+				}
+				x->uf[uf_find(x->uf, root[q])] = uf_find(x->uf, root[p]);
+				((int *)root)[q] = -1;
+				changed = true;
+			}
+	}
+	for (int p = 0; p < nb; p++)
+		for (int q = p + 1; q < nb; q++)
+			if (root[p] >= 0 && root[q] >= 0 &&
+			    8 * l->near[p * nb + q] >= l->total[p * nb + q] && l->near[p * nb + q] > 0)
+				return false;
+	return true;
+}
+
+/* Blocks of @gs: joined by finer pairs, then by a majority of own pairs in
+ * its near tier. Returns the number of blocks of two or more vCPUs, 0 when
+ * the blocks are not clear (a block that is a chain of near links rather
+ * than near inside, or blocks half linked), -ENOMEM. */
 static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 {
-	int *uf = x->uf, a, b, big = 0;
+	int *uf = x->uf, a, b, big = 0, inside = 0, *root;
+	struct blinks l = {0};
+	bool clear;
 
 	vtc_cpuset_foreach(a, &gs->cpus) {
 		uf[a] = a;
@@ -279,18 +357,35 @@ static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 	}
 	vtc_cpuset_foreach(a, &gs->cpus)
 		vtc_cpuset_foreach(b, &gs->cpus)
-			if (a < b && (finer_pair(x, a, b) ||
-				      vtc_evidence_tier(x->e, a, b) == gs->near))
+			if (a < b && finer_pair(x, a, b))
 				uf[uf_find(uf, b)] = uf_find(uf, a);
+	root = malloc(sizeof(*root) * ((size_t)vtc_cpuset_count(&gs->cpus) + 1));
+	if (!root || count_links(x, gs, &l)) {
+		free(root);
+		free(l.near);
+		free(l.total);
+		return -ENOMEM;
+	}
+	vtc_cpuset_foreach(a, &gs->cpus)
+		if (uf_find(uf, a) == a)
+			root[x->in[a]] = a;
+	clear = join_linked(x, &l, root);
+	free(root);
+	free(l.near);
+	free(l.total);
+	if (!clear)
+		return 0;
+	vtc_cpuset_foreach(a, &gs->cpus)
+		x->in[a] = x->near[a] = 0;
 	vtc_cpuset_foreach(a, &gs->cpus)
 		vtc_cpuset_foreach(b, &gs->cpus) {
-			int root = uf_find(uf, a), t;
-			if (a >= b || root != uf_find(uf, b) || finer_pair(x, a, b))
+			int r = uf_find(uf, a), t;
+			if (a >= b || r != uf_find(uf, b) || finer_pair(x, a, b))
 				continue;
 			if ((t = vtc_evidence_tier(x->e, a, b)) < 0)
 				continue;
-			x->in[root]++;
-			x->near[root] += t == gs->near;
+			x->in[r]++;
+			x->near[r] += t == gs->near;
 		}
 	vtc_cpuset_foreach(a, &gs->cpus) {
 		int size = 0;
@@ -301,8 +396,11 @@ static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 		vtc_cpuset_foreach(b, &gs->cpus)
 			size += uf_find(uf, b) == a;
 		big += size >= 2;
+		inside += x->in[a];
 	}
-	return big;
+	/* The near tier must read inside some block: near pairs only across
+	 * blocks are strays of the far tier, not a level. */
+	return inside ? big : 0;
 }
 
 /* Mean ns of the group's own pairs inside blocks and across them. */
@@ -392,9 +490,11 @@ static int judge_split(const struct lvctx *x, struct gstat *gs, int ng,
 	int rc = 0;
 
 	for (int q = 0; rc == 0 && q < ng; q++) {
-		int first = res->measured.count, far;
+		int first = res->measured.count, far, nb;
 		double in, across;
-		if (gs[q].near < 0 || group_blocks(x, &gs[q]) < 2) {
+		if (gs[q].near >= 0 && (nb = group_blocks(x, &gs[q])) < 0)
+			return nb;
+		if (gs[q].near < 0 || nb < 2) {
 			rc = groups_push(&res->measured, &gs[q].cpus, "as advertised");
 			continue;
 		}
@@ -427,6 +527,12 @@ static void judge_merged(const struct lvctx *x, const struct gstat *gs, int ng,
 				continue;
 			t = across_tier(x, &gs[p].cpus, &gs[q].cpus, &ns);
 			if (t < 0 || t > gs[p].median || t > gs[q].median)
+				continue;
+			/* One tier is not "alike" when the levels form a continuum
+			 * (in-socket latencies spread by distance over a ring or
+			 * mesh): pairs across that read a tier gap farther on
+			 * average than inside both groups are not one group. */
+			if (ns > VTC_TIER_GAP_MIN * fmax(gs[p].mean_ns, gs[q].mean_ns))
 				continue;
 			vtc_cpuset_or(&res->merged, &res->merged, &gs[p].cpus);
 			vtc_cpuset_or(&res->merged, &res->merged, &gs[q].cpus);

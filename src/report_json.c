@@ -216,6 +216,25 @@ static json_t *igroups_json(const struct vtc_igroups *gs)
 	return a;
 }
 
+/* How clear the structure was: the noise the twins show and what was
+ * taken out as noise (busy vCPUs' rows, pairs' hiccups). */
+static json_t *noise_json(const struct vtc_inferred *inf)
+{
+	json_t *busy = json_array();
+	int c, rank = 0;
+
+	vtc_cpuset_foreach(c, &inf->cpus) {
+		if (inf->row_scale && inf->row_scale[rank] != 1)
+			json_array_append_new(busy, json_pack("{s:i, s:o}", "cpu", c, "factor",
+							      num(inf->row_scale[rank])));
+		rank++;
+	}
+	return json_pack("{s:o, s:i, s:o, s:i}", "twin_sd",
+			 num(inf->twin_noise >= 0 && inf->twins > 0 ? inf->twin_noise : NAN),
+			 "twins", inf->twins, "busy_vcpus", busy, "pairs_outvoted",
+			 inf->pairs_outvoted);
+}
+
 json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
 {
 	json_t *tiers = json_array(), *groups = json_object(), *fast = json_array();
@@ -237,10 +256,11 @@ json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)
 						      inf->fast[i].pass, "a", inf->fast[i].a,
 						      "b", inf->fast[i].b, "ns",
 						      num(inf->fast[i].ns)));
-	return json_pack("{s:b, s:s, s:o, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:b, s:s, s:o, s:o, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:o, s:o}",
 			 "unknown", inf->unknown, "reason", inf->reason, "coverage",
 			 num(inf->coverage), "pass_disagreement", num(inf->pass_disagree),
-			 "tiers", tiers, "have_contention", inf->have_contention,
+			 "tiers", tiers, "noise", noise_json(inf), "have_contention",
+			 inf->have_contention,
 			 "contention_controls", json_pack("{s:o, s:o}", "same_vcpu",
 							  num(inf->ctl_same), "far_pair",
 							  num(inf->ctl_far)),

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "src/app.h"
+#include "src/finding.h"
 #include "src/matrix.h"
 #include "src/report_text.h"
 
@@ -360,12 +361,45 @@ static void print_cell(FILE *out, const struct vtc_results *r, const struct vtc_
 		fputs("\033[0m", out);
 }
 
-static void print_tier_legend(FILE *out, const struct vtc_inferred *inf)
+/* How clear the tiers were: each gap (ratio of medians), the noise the
+ * twins show, and what was taken out as noise. */
+static void print_clarity(FILE *out, const struct vtc_inferred *inf, int width)
+{
+	char text[1024] = "";
+	int c, rank = 0;
+
+	if (!inf || (inf->n_tiers < 2 && inf->twins == 0 && !inf->pairs_outvoted))
+		return;
+	for (int t = 0; t + 1 < inf->n_tiers; t++)
+		vtc_finding_catf(text, sizeof(text), "%s%c|%c %.1fx", t ? ", " : "tiers ",
+				 vtc_tier_letter(t), vtc_tier_letter(t + 1),
+				 inf->tier[t + 1].median_ns / inf->tier[t].median_ns);
+	if (inf->twins > 0 && inf->twin_noise >= 0)
+		vtc_finding_catf(text, sizeof(text), "%spairs that must read alike differ by %.0f%% "
+				 "(%d twin pairs)", *text ? "; " : "",
+				 100 * (exp(inf->twin_noise) - 1), inf->twins);
+	vtc_cpuset_foreach(c, &inf->cpus) {
+		if (inf->row_scale && inf->row_scale[rank] != 1)
+			vtc_finding_catf(text, sizeof(text), "%sv%d read %.2fx slower to every partner "
+					 "(busy: its row is judged divided by it)", *text ? "; " : "",
+					 c, inf->row_scale[rank]);
+		rank++;
+	}
+	if (inf->pairs_outvoted)
+		vtc_finding_catf(text, sizeof(text), "%s%d pair%s read slower than every triangle "
+				 "allows (a hiccup: judged at the triangles' value)",
+				 *text ? "; " : "", inf->pairs_outvoted,
+				 inf->pairs_outvoted > 1 ? "s" : "");
+	print_wrapped(out, "  clarity: ", text, width);
+}
+
+static void print_tier_legend(FILE *out, const struct vtc_inferred *inf, int width)
 {
 	for (int t = 0; inf && t < inf->n_tiers; t++)
 		fprintf(out, "  tier %c: %.0f-%.0f ns, median %.0f ns, %d pair measurements\n",
 			'a' + t, inf->tier[t].lo_ns, inf->tier[t].hi_ns, inf->tier[t].median_ns,
 			inf->tier[t].n);
+	print_clarity(out, inf, width);
 	fputs("  S: only stalled (handoffs waited for a scheduler), -: not measured\n", out);
 }
 
@@ -395,7 +429,7 @@ static void text_matrix(FILE *out, const struct vtc_results *r, const struct vtc
 	if (r->n > 16 && !full) {
 		fprintf(out, "Latency tiers over %d vCPUs (the full matrix: --full or --matrix):\n",
 			r->n);
-		print_tier_legend(out, inf);
+		print_tier_legend(out, inf, width);
 		return;
 	}
 	fputs("One-way latency, median ns, letter = tier:\n", out);
@@ -406,7 +440,7 @@ static void text_matrix(FILE *out, const struct vtc_results *r, const struct vtc
 			fputc('\n', out);
 		print_matrix_block(out, r, inf, color, from, from + per < r->n ? from + per : r->n);
 	}
-	print_tier_legend(out, inf);
+	print_tier_legend(out, inf, width);
 }
 
 void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,

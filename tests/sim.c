@@ -667,6 +667,7 @@ int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)
 	struct vtc_probe_params p;
 	vtc_cpuset cpus;
 
+	s->clocked |= s->window_s > 0; /* a window is timed on the modelled clock */
 	vtc_sim_backend(s, &be);
 	vtc_cpuset_clear(&cpus);
 	for (int v = 0; v < s->nv; v++)
@@ -675,6 +676,10 @@ int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)
 	p.passes = passes;
 	p.contention = cont;
 	p.serial = s->serial;
+	if (s->window_s > 0) {
+		p.watch = true;
+		p.budget_s = s->window_s;
+	}
 	/* The real scheduler: rounds of disjoint pairs, re-measure of doubtful
 	 * pairs, contention partners and controls, steal over the run. */
 	return vtc_probe_run_with(&be, &cpus, &p, extra, n_extra, NULL, NULL, NULL, out);

@@ -68,6 +68,10 @@ struct vtc_sim {
 	 * their runs keep the wall clock and their numbers; on after
 	 * vtc_sim_init_dwell. */
 	bool clocked;
+	/* > 0: vtc_sim_measure() also runs the observation window, on the
+	 * modelled clock, for a budget of this many seconds (as a default run
+	 * does after its full look). */
+	double window_s;
 	double clock_s;
 	/* Floating with dwell times (vtc_sim_init_dwell; move_every_s 0: off).
 	 * Dwells begin at exponential intervals (mean move_every_s, start to

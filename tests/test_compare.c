@@ -31,10 +31,12 @@ struct run {
 	char why[256];
 };
 
-/* Measure @nv vCPUs pinned on @pin of @h (idle host, seed 1), advertise
+/* Measure @nv vCPUs pinned on @pin of @h (idle host, seed 1) with a 2 s
+ * observation window (@window_s; 0: one look, --snapshot), advertise
  * sockets x cores x threads, and judge on platform @product/@vendor. */
-static void judge(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
-		  int sockets, int cores, int threads, const char *product, const char *hv)
+static void judge_window(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
+			 int sockets, int cores, int threads, const char *product,
+			 const char *hv, double window_s)
 {
 	int extra[VTC_SIM_MAX_VCPUS][2], ne;
 
@@ -43,12 +45,19 @@ static void judge(struct run *x, const struct vtc_sim_host *h, int nv, const int
 	snprintf(x->plat.dmi_product_name, sizeof(x->plat.dmi_product_name), "%s", product);
 	snprintf(x->plat.cpuid_vendor, sizeof(x->plat.cpuid_vendor), "%s", h->vendor);
 	assert_int_equal(vtc_sim_init_pinned(&x->sim, h, nv, pin, VTC_SIM_IDLE, 1), 0);
+	x->sim.window_s = window_s;
 	assert_int_equal(vtc_sim_topo(&x->adv, sockets, cores, threads, 1), 0);
 	ne = vtc_sim_smt_pairs(&x->adv, extra, VTC_SIM_MAX_VCPUS);
 	assert_int_equal(vtc_sim_measure(&x->sim, 2, true, extra, ne, &x->r), 0);
 	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
 	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
 	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
+}
+
+static void judge(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
+		  int sockets, int cores, int threads, const char *product, const char *hv)
+{
+	judge_window(x, h, nv, pin, sockets, cores, threads, product, hv, 2);
 }
 
 static void done(struct run *x)
@@ -110,6 +119,31 @@ static void test_hidden_libvirt_order(void **state)
 	assert_non_null(strstr(f->fix, "sockets=1 cores=2 threads=2 with vCPU order 0,2,1,3"));
 	assert_non_null(strstr(f->cost, "co-run ratio 0."));
 	assert_null(find(&x, VTC_FK_PHANTOM_SMT));
+	done(&x);
+}
+
+/* The same guest in one look (--snapshot): nothing shows that the shared
+ * cores are a placement and not a float that sat still, so the finding is
+ * a warning whose fix is to pin, not a topology to advertise. */
+static void test_hidden_one_look_is_warning(void **state)
+{
+	static const int pin[] = {1, 2, 17, 18};
+	struct run x;
+	const struct vtc_finding *f;
+	(void)state;
+	judge_window(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "Standard PC (Q35 + ICH9, 2009)",
+		     "kvm", 0);
+	assert_int_equal(x.st, VTC_EXIT_WARNING);
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_int_equal(f->severity, VTC_SEV_WARNING);
+	assert_non_null(strstr(f->fix, "pin each vCPU"));
+	assert_null(strstr(f->fix, "threads=2"));
+	assert_non_null(strstr(f->evidence, "seen in one look only"));
+	done(&x);
+	/* bare metal: CPU numbers are physical CPUs, nothing floats */
+	judge_window(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "", "none", 0);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
 	done(&x);
 }
 
@@ -353,6 +387,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_phantom_kubevirt),
 		cmocka_unit_test(test_hidden_libvirt_order),
+		cmocka_unit_test(test_hidden_one_look_is_warning),
 		cmocka_unit_test(test_hidden_openstack),
 		cmocka_unit_test(test_numa_mismatch),
 		cmocka_unit_test(test_amd_split_is_llc),

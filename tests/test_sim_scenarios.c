@@ -37,48 +37,62 @@ struct scenario {
 	int never;            /* enum vtc_fkind that must never appear, or NONE */
 	double min_correct;   /* per load level, share of seeds */
 	double max_wrong;     /* per load level, share of seeds (not UNKNOWN) */
+	/* > 0: the run watches for this budget after its full look (the
+	 * default run's window), which is what tells a float that did not move
+	 * during the full look from a pinned placement; 0: --snapshot. */
+	double window_s;
 };
 
 static const struct scenario scenarios[] = {
 	/* The libvirt/vtune set on a 2S Xeon Silver 4208 (siblings 1/17, 2/18). */
 	{"def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, VTC_FK_FLOATING, VTC_FK_HIDDEN_SMT, 0.75, 0.15},
+	 VTC_EXIT_WARNING, VTC_FK_FLOATING, VTC_FK_HIDDEN_SMT, 0.95, 0, 2},
 	{"pin", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0, 2},
 	{"pin_def", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 4, 1, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0, 2},
+	/* The same guests in one look (--snapshot): nothing tells a float that
+	 * did not move from a pinned placement, so shared cores are a warning
+	 * whose fix is to pin, never CRITICAL "advertise threads=2". A float
+	 * that sat still on separate cores for the whole look reads OK (wrong,
+	 * and invisible in one look: README "Known limitations"), in 1 of 20
+	 * at load 0.90. */
+	{"def_snapshot", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 4, 4, 1, 1, 1, false, NULL,
+	 VTC_EXIT_WARNING, NONE, NONE, 0.90, 0.05, 0},
+	{"pin_def_snapshot", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 4, 1, 1, 1, false, NULL,
+	 VTC_EXIT_WARNING, VTC_FK_HIDDEN_SMT, NONE, 0.90, 0, 0},
 	{"vtune", &vtc_sim_xeon4208, 4, {1, 17, 2, 18}, NULL, 0, 1, 2, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"kubevirt_vtune", &vtc_sim_xeon4208, 4, {0, 2, 1, 3}, NULL, 0, 1, 2, 2, 1, false,
-	 "KubeVirt", VTC_EXIT_CRITICAL, VTC_FK_PHANTOM_SMT, NONE, 0.90, 0},
+	 "KubeVirt", VTC_EXIT_CRITICAL, VTC_FK_PHANTOM_SMT, NONE, 0.90, 0, 0},
 	{"stacked", &vtc_sim_xeon4208, 4, {1, 2, 3, 3}, NULL, 0, 1, 4, 1, 1, false, NULL,
-	 VTC_EXIT_CRITICAL, VTC_FK_STACKED, VTC_FK_HIDDEN_SMT, 0.90, 0},
+	 VTC_EXIT_CRITICAL, VTC_FK_STACKED, VTC_FK_HIDDEN_SMT, 0.90, 0, 0},
 	/* Honest guests: pinned 1:1, advertised as they are. */
 	{"honest_xeon4208", &vtc_sim_xeon4208, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"honest_cascade2s", &vtc_sim_cascade2s, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"honest_epyc", &vtc_sim_epyc, 8, {0}, vtc_sim_place_smt, 0, 1, 4, 2, 1, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"honest_graviton", &vtc_sim_graviton, 8, {0}, vtc_sim_place_cores, 0, 1, 8, 1, 1, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"honest_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, false, NULL,
-	 VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	{"honest_cascade2s_64", &vtc_sim_cascade2s, 64, {0}, vtc_sim_place_smt_split, 0, 2, 16, 2, 1,
-	 false, NULL, VTC_EXIT_OK, NONE, NONE, 0.90, 0},
+	 false, NULL, VTC_EXIT_OK, NONE, NONE, 0.90, 0, 0},
 	/* Larger guests told one socket / one L3 while spread wider. */
 	{"socket_xeon4208_16", &vtc_sim_xeon4208, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false,
-	 NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
+	 NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0, 0},
 	{"socket_cascade2s_32", &vtc_sim_cascade2s, 32, {0}, vtc_sim_place_smt_split, 0, 1, 16, 2, 1,
-	 false, NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
+	 false, NULL, VTC_EXIT_CRITICAL, VTC_FK_SOCKET_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0, 0},
 	{"llc_epyc_16", &vtc_sim_epyc, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, false, NULL,
-	 VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_SOCKET_MISMATCH, 0.90, 0},
+	 VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_SOCKET_MISMATCH, 0.90, 0, 0},
 	/* Imported matrix (no contention): an L3 group of 8 on a no-SMT host
 	 * makes a fast tier; it must not be called hidden SMT. */
 	{"import_l3x8", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 2, true, NULL,
-	 VTC_EXIT_OK, NONE, VTC_FK_HIDDEN_SMT, 0.90, 0},
+	 VTC_EXIT_OK, NONE, VTC_FK_HIDDEN_SMT, 0.90, 0, 0},
 	{"import_l3x8_wrong_l3", &vtc_sim_nosmt_l3x8, 16, {0}, vtc_sim_place_cores, 0, 1, 16, 1, 1, true,
-	 NULL, VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0},
+	 NULL, VTC_EXIT_WARNING, VTC_FK_LLC_MISMATCH, VTC_FK_HIDDEN_SMT, 0.90, 0, 0},
 };
 
 static const double loads[] = {VTC_SIM_IDLE, VTC_SIM_LOADED, VTC_SIM_BUSY};
@@ -107,6 +121,7 @@ static enum outcome run_one(const struct scenario *sc, double load, uint64_t see
 						       load, seed), 0);
 	else
 		assert_int_equal(vtc_sim_init_pinned(&sim, sc->host, sc->nv, pin, load, seed), 0);
+	sim.window_s = sc->window_s;
 	assert_int_equal(vtc_sim_topo(&adv, sc->sockets, sc->cores, sc->threads, sc->l3), 0);
 	nextra = vtc_sim_smt_pairs(&adv, extra, VTC_SIM_MAX_VCPUS);
 	assert_int_equal(vtc_sim_measure(&sim, 2, !sc->no_contention, extra, nextra, &r), 0);
@@ -123,6 +138,7 @@ static enum outcome run_one(const struct scenario *sc, double load, uint64_t see
 		assert_true(fs.item[i].evidence[0] != 0);
 		assert_true(strstr(fs.item[i].fix, "sockets=") ||
 			    strstr(fs.item[i].fix, "advertised layout is right") ||
+			    strstr(fs.item[i].fix, "pin each vCPU") ||
 			    strstr(fs.item[i].fix, "cache per measured group: {"));
 		assert_null(strstr(fs.item[i].evidence, "nan"));
 	}

@@ -133,7 +133,9 @@ int infer_detect_floating(struct infer_work *w, struct vtc_inferred *out)
 		free(slow);
 		return -ENOMEM;
 	}
-	for (int ps = 0; ps < w->npasses && !fl; ps++)
+	/* Noise that spreads one level over two tiers breaks transitivity as
+	 * well as moves do: then only moves seen between passes count. */
+	for (int ps = 0; ps < w->npasses && !fl && !infer_noise_blurs_tiers(out); ps++)
 		fl = pass_intransitive(w, ps, fast, slow, words);
 	free(fast);
 	free(slow);

@@ -119,6 +119,8 @@ static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vt
 
 	if (rc == 0)
 		rc = infer_collect(w, out);
+	if (rc == 0)
+		rc = infer_noise(w, out);
 
 	if (rc == 0 && !out->unknown)
 		rc = infer_label(w, out);
@@ -140,7 +142,7 @@ static int infer_run(struct infer_work *w, const struct vtc_topo *adv, struct vt
 	if (rc == 0 && !out->unknown)
 		rc = infer_detect_floating(w, out);
 	infer_contention_too_noisy(out);
-	if (rc || out->unknown || out->floating)
+	if (rc || out->unknown || out->floating || infer_too_noisy(out))
 		return rc;
 	rc = vtc_stop_requested() ? -EINTR : infer_smt(w, out, adv, edge, buf);
 	if (rc == 0 && !out->unknown)
@@ -192,6 +194,8 @@ void vtc_inferred_free(struct vtc_inferred *inf)
 	for (int k = 0; k < VTC_GROUP_KINDS; k++)
 		free(inf->groups[k].g);
 	free(inf->fast);
+	free(inf->row_scale);
+	free(inf->pair_scale);
 	vtc_series_free(&inf->series);
 	memset(inf, 0, sizeof(*inf));
 }

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,8 @@
 #include "src/vtc.h"
 #include "src/infer/work.h"
 
-/* A tier boundary needs at least this ratio between neighbouring values... */
-#define GAP_MIN_RATIO 1.25
-/* ...and a log gap this many times the larger within-tier spread, so one
+/* A tier boundary needs at least GAP_MIN_RATIO (work.h) between
+ * neighbouring values, and a log gap this many times the larger within-tier spread, so one
  * homogeneous cloud (e.g. 150-250 ns under emulation) is never split. */
 #define GAP_SPREAD_FACTOR 1.5
 /* Below this share of pairs measured, or above this share of pairs whose
@@ -112,25 +112,70 @@ int infer_collect(struct infer_work *w, struct vtc_inferred *out)
 	return 0;
 }
 
+/* Values of each side of a split that may stray into the gap between two
+ * tiers: jitter puts the tails of two clouds of thousands of pairs into
+ * each other's gap even when they are 2x apart, so the gap is measured
+ * between the clouds with their strays left out: up to this share of the
+ * smaller side, from each side (a side of a few values has none: one fast
+ * pair may be a tier, and no cloud may hide a big one's tail). */
+#define GAP_TRIM 0.05
+
+static int trim_of(int nl, int nr)
+{
+	return (int)(GAP_TRIM * (nl < nr ? nl : nr));
+}
+
+/* Values each side needs before a split is judged against the cloud next
+ * to the gap rather than the whole side. */
+#define LOCAL_MIN 8
+
+/* Spread of one side of a split, [lo,hi) of sorted logs: the side's own,
+ * or, when both sides are big enough, that of the values next to the gap,
+ * as many as the smaller side holds, if smaller. A side that holds several
+ * tiers, or a continuum of in-socket latencies (a mesh or ring of CCXs),
+ * has a wide spread that says nothing about the cloud at the gap: 24 SMT
+ * pairs at 8 ns below a continuum of 24-200 ns are still a tier. */
+static double side_spread(const double *x, int lo, int hi, int m, bool lower)
+{
+	double full = vtc_stats_spread_sorted(x + lo, (size_t)(hi - lo));
+
+	if (m < LOCAL_MIN || m >= hi - lo)
+		return full;
+	return fmin(full, vtc_stats_spread_sorted(lower ? x + hi - m : x + lo, (size_t)m));
+}
+
 /* Whether splitting sorted logs [lo,hi) after index @i is a tier boundary:
  * the gap must be large against the spread on both sides. Returns the gap
  * over the larger spread (higher = clearer), 0 when not a boundary. */
 static double split_score(const double *x, int lo, int hi, int i)
 {
-	double gap = x[i + 1] - x[i], sl, sr, sp;
+	int nl = i + 1 - lo, nr = hi - i - 1;
+	double gap = x[i + 1 + trim_of(nl, nr)] - x[i - trim_of(nl, nr)], sl, sr, sp;
 
 	if (gap < log(GAP_MIN_RATIO))
 		return 0;
-	sl = vtc_stats_spread_sorted(x + lo, (size_t)(i + 1 - lo));
-	sr = vtc_stats_spread_sorted(x + i + 1, (size_t)(hi - i - 1));
+	sl = side_spread(x, lo, i + 1, nl < nr ? nl : nr, true);
+	sr = side_spread(x, i + 1, hi, nl < nr ? nl : nr, false);
 	sp = fmax(sl, sr);
 	if (gap < GAP_SPREAD_FACTOR * sp)
 		return 0;
 	/* Noise only ever slows a pair down, so a single fast value may be a
 	 * tier; a single slow one must stand out much more clearly. */
-	if (hi - i - 1 < 2 && gap < 3 * GAP_SPREAD_FACTOR * fmax(sl, log(GAP_MIN_RATIO)))
+	if (nr < 2 && gap < 3 * GAP_SPREAD_FACTOR * fmax(sl, log(GAP_MIN_RATIO)))
 		return 0;
 	return gap / fmax(sp, 1e-3);
+}
+
+/* The boundary of a split found at @i: the widest plain gap among the
+ * values left out as strays on either side (the bottom of the valley). */
+static int valley_bottom(const double *x, int lo, int hi, int i)
+{
+	int t = trim_of(i + 1 - lo, hi - i - 1), from = i - t, to = i + t, best = i;
+
+	for (int j = from; j <= to; j++)
+		if (x[j + 1] - x[j] > x[best + 1] - x[best])
+			best = j;
+	return best;
 }
 
 /* Best split of segment [lo,hi) of sorted logs: the index of the last value
@@ -149,7 +194,7 @@ static int best_split(const double *x, int lo, int hi, double *score_out)
 		}
 	}
 	*score_out = bs;
-	return best;
+	return best < 0 ? -1 : valley_bottom(x, lo, hi, best);
 }
 
 /* Double to an unsigned key in the same order (no NaN here). */
@@ -219,6 +264,60 @@ static int sort_logs(double *x, int m)
 	return 0;
 }
 
+/* Fastest pass of pair @k, -1 none. */
+static double fastest_pass(const struct infer_work *w, int k)
+{
+	double v = -1;
+
+	for (int p = 0; p < w->npasses; p++) {
+		double u = w->pass_ns[k * w->npasses + p];
+		if (u > 0 && (v < 0 || u < v))
+			v = u;
+	}
+	return v;
+}
+
+/* Whether the pairs with a pass at or below @ns pair every vCPU with at
+ * most one partner, and at least two vCPUs with one. @deg: scratch of ncpu
+ * ints. */
+static bool pairs_only(const struct infer_work *w, double ns, int *deg)
+{
+	int pairs = 0;
+
+	memset(deg, 0, sizeof(*deg) * (size_t)w->ncpu);
+	for (int i = 0; i < w->ncpu; i++)
+		for (int j = i + 1; j < w->ncpu; j++) {
+			double v = fastest_pass(w, infer_pair_index(w, i, j));
+			/* @ns went through log and exp: allow for the rounding */
+			if (!(v > 0) || v > ns * (1 + 1e-9))
+				continue;
+			if (++deg[i] > 1 || ++deg[j] > 1)
+				return false;
+			pairs++;
+		}
+	return pairs >= 2;
+}
+
+/* Join neighbouring near tiers that are one level by structure: when the
+ * pairs of both together still pair each vCPU with one partner at most,
+ * they are all core (or L2) siblings and the slower tier is siblings read
+ * slower (one SMT pair at 2x its peers, under a busy moment or a host
+ * quirk), not a level of its own: a level between SMT and the next cache
+ * gives a vCPU several partners. Returns the new cut count, -ENOMEM. */
+static int join_unit_tiers(const struct infer_work *w, const double *x, int *cut, int ncut)
+{
+	int *deg = malloc(sizeof(*deg) * ((size_t)w->ncpu + 1));
+
+	if (!deg)
+		return -ENOMEM;
+	while (ncut > 3 && pairs_only(w, exp(x[cut[2] - 1]), deg)) {
+		memmove(&cut[1], &cut[2], (size_t)(ncut - 2) * sizeof(int));
+		ncut--;
+	}
+	free(deg);
+	return ncut;
+}
+
 static int find_tiers(struct infer_work *w, struct vtc_inferred *out, double *x, int m)
 {
 	int cut[VTC_INFER_MAX_TIERS + 1] = {0, m}, ncut = 2;
@@ -245,6 +344,9 @@ static int find_tiers(struct infer_work *w, struct vtc_inferred *out, double *x,
 		cut[seg + 1] = at + 1;
 		ncut++;
 	}
+	ncut = join_unit_tiers(w, x, cut, ncut);
+	if (ncut < 0)
+		return -ENOMEM;
 	out->n_tiers = ncut - 1;
 	for (int t = 0; t < out->n_tiers; t++) {
 		struct vtc_tier *ti = &out->tier[t];

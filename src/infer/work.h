@@ -23,6 +23,10 @@
 #include "src/results.h"
 #include "src/topo.h"
 
+/* The smallest ratio between two latency tiers (tiers.c); noise.c corrects
+ * nothing smaller than its square root, which moves no pair across one. */
+#define GAP_MIN_RATIO VTC_TIER_GAP_MIN
+
 /* Contention score (0 = like separate cores, 1 = like one vCPU) from which a
  * fast pair counts as sharing a core, and a stalled pair as stacked. */
 #define SMT_SCORE_MIN 0.3
@@ -113,6 +117,14 @@ double infer_group_score(const struct infer_work *w, const struct infer_part *p,
 /* tiers.c: per-pass values and run quality, then latency tiers. */
 int infer_collect(struct infer_work *w, struct vtc_inferred *out);
 int infer_label(struct infer_work *w, struct vtc_inferred *out);
+
+/* noise.c: busy vCPUs' rows divided by their factor (out->row_scale), then
+ * single-pair hiccups outvoted by their triangles (out->pairs_outvoted). */
+int infer_noise(struct infer_work *w, struct vtc_inferred *out);
+/* Whether the twins' noise spreads one level over neighbouring tiers;
+ * infer_too_noisy() also makes the run unknown, with the reason. */
+bool infer_noise_blurs_tiers(const struct vtc_inferred *out);
+bool infer_too_noisy(struct vtc_inferred *out);
 
 /* contention.c: controls and per-pair scores of the co-run probe. */
 bool infer_candidate(const struct infer_work *w, const struct vtc_inferred *out, int k);

@@ -1,0 +1,279 @@
+/* test_noise.c - noise that is not topology (src/infer/noise.c) and the
+ * shapes of real machines that look like it: a busy vCPU's row, a pair's
+ * hiccup, one SMT pair at 2x its peers, in-socket latencies that form a
+ * continuum, and a run too noisy to judge. Each on a small matrix built for
+ * it, through the whole chain (infer -> compare -> verdict) as an imported
+ * matrix is.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "src/compare.h"
+#include "src/infer.h"
+#include "tests/sim.h"
+#include "src/verdict.h"
+
+typedef double (*model_fn)(int a, int b);
+
+struct run {
+	struct vtc_results r;
+	struct vtc_topo adv;
+	struct vtc_inferred inf;
+	struct vtc_findings fs;
+	struct vtc_platform plat;
+	enum vtc_exit st;
+	char why[320];
+};
+
+/* Deterministic jitter of +-jitter_pct/2 percent, a draw per pair. */
+static double jitter_pct = 4;
+
+static double jitter(int a, int b)
+{
+	/* mixed (murmur3's finaliser), so that the draws of twin rows are
+	 * independent: a linear hash shifts one row's draws by a constant */
+	uint32_t h = (uint32_t)a * 73856093u ^ (uint32_t)b * 19349663u;
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return 1.0 + ((double)(h >> 16) / 65536.0 - 0.5) * jitter_pct / 100;
+}
+
+static int busy_cpu = -1;     /* its row reads busy_factor slower */
+static double busy_factor = 1.5;
+static int hiccup_a = -1, hiccup_b = -1; /* this pair reads 4x slower */
+
+static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
+{
+	vtc_cpuset probed;
+
+	vtc_cpuset_clear(&probed);
+	for (int v = 0; v < nv; v++)
+		vtc_cpuset_set(&probed, v);
+	assert_int_equal(vtc_results_init(&x->r, &probed, 1), 0);
+	for (int k = 0; k < x->r.n_pairs; k++) {
+		struct vtc_lat_stats *s = &x->r.pairs[k].pass[0];
+		int a = x->r.pairs[k].a, b = x->r.pairs[k].b;
+		double ns = m(a, b) * jitter(a, b);
+		ns *= a == busy_cpu || b == busy_cpu ? busy_factor : 1;
+		ns *= a == hiccup_a && b == hiccup_b ? 4 : 1;
+		s->measured = true;
+		s->samples = 1;
+		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = ns;
+	}
+	x->r.n_passes = 1;
+	snprintf(x->r.backend, sizeof(x->r.backend), "import");
+	snprintf(x->plat.cpu_vendor, sizeof(x->plat.cpu_vendor), "%s", vendor);
+	snprintf(x->plat.hypervisor, sizeof(x->plat.hypervisor), "none");
+	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
+	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
+	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
+}
+
+static void done(struct run *x)
+{
+	vtc_findings_free(&x->fs);
+	vtc_inferred_free(&x->inf);
+	vtc_topo_free(&x->adv);
+	vtc_results_free(&x->r);
+	memset(x, 0, sizeof(*x));
+	busy_cpu = hiccup_a = hiccup_b = -1;
+	jitter_pct = 4;
+}
+
+static int count(const struct run *x, enum vtc_fkind k)
+{
+	return vtc_findings_count_kind(&x->fs, k);
+}
+
+/* ---- models (vtc_sim_topo numbering: threads of a core adjacent) -------- */
+
+/* One socket of 16 cores x 2 threads (Xeon Gold-like): siblings 7 ns,
+ * every other pair 48 ns. */
+static double gold(int a, int b)
+{
+	return a / 2 == b / 2 ? 7.0 : 48.0;
+}
+
+/* A 32-vCPU mesh without SMT (Graviton-like), 40 ns everywhere. */
+static double mesh(int a, int b)
+{
+	(void)a;
+	(void)b;
+	return 40.0;
+}
+
+/* Zen 2-like: 2 CCX of 4 cores x 2 threads; SMT 6 ns, CCX 25 ns, across
+ * 80 ns; the siblings of core 5 (vCPUs 10, 11) read 13 ns, 2x their peers
+ * and between the SMT and CCX levels. */
+static double zen2_slow_sibling(int a, int b)
+{
+	if (a / 2 == b / 2)
+		return a / 2 == 5 ? 13.0 : 6.0;
+	return a / 8 == b / 8 ? 25.0 : 80.0;
+}
+
+/* Zen 4-like 2 sockets x 6 CCX x 2 cores x 2 threads: SMT 8 ns, CCX 24 ns;
+ * across CCXs of one socket a continuum by distance on the socket's ring
+ * (60-180 ns), as far as across sockets (200 ns) for the farthest. */
+static double zen4_continuum(int a, int b)
+{
+	int ca = a / 4, cb = b / 4;
+
+	if (a / 2 == b / 2)
+		return 8.0;
+	if (ca == cb)
+		return 24.0;
+	if (ca / 6 != cb / 6)
+		return 200.0;
+	return 30.0 + 30.0 * abs(ca - cb);
+}
+
+/* ---- busy vCPUs ---------------------------------------------------------- */
+
+/* A busy vCPU reads 1.5x slower to every partner: its row is corrected
+ * against its twin and the honest host is OK. */
+static void test_busy_row_is_corrected(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 1), 0);
+	busy_cpu = 9;
+	judge_run(&x, 32, gold, "GenuineIntel");
+	assert_int_equal(x.inf.rows_scaled, 1);
+	assert_true(fabs(x.inf.row_scale[9] - 1.5) < 0.05);
+	assert_true(fabs(x.inf.row_scale[8] - 1.0) < 1e-9);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+}
+
+/* The same busy row, siblings hidden: still hidden SMT, and CRITICAL. */
+static void test_busy_row_keeps_a_lie(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
+	busy_cpu = 9;
+	judge_run(&x, 32, gold, "GenuineIntel");
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* A mesh has no twins whose rows agree by structure: a vCPU that reads 2x
+ * to everyone is not "corrected" away (it may sit far, not be busy). */
+static void test_lone_far_row_is_not_corrected(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
+	busy_cpu = 5;
+	busy_factor = 2.0;
+	judge_run(&x, 32, mesh, "ARM");
+	assert_int_equal(x.inf.rows_scaled, 0);
+	busy_factor = 1.5;
+	done(&x);
+}
+
+/* ---- hiccups ------------------------------------------------------------- */
+
+/* One pair of a mesh read 4x slower: outvoted by its triangles, OK. */
+static void test_hiccup_is_outvoted(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
+	hiccup_a = 3;
+	hiccup_b = 17;
+	judge_run(&x, 32, mesh, "ARM");
+	assert_int_equal(x.inf.pairs_outvoted, 1);
+	assert_false(x.inf.floating);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+}
+
+/* ---- shapes of real machines --------------------------------------------- */
+
+/* One SMT pair at 2x its peers is still SMT: honest OK, hidden CRITICAL. */
+static void test_slow_sibling_pair(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 2), 0);
+	judge_run(&x, 16, zen2_slow_sibling, "AuthenticAMD");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_int_equal(x.inf.n_tiers, 3);
+	done(&x);
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 2), 0);
+	judge_run(&x, 16, zen2_slow_sibling, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* In-socket latencies that form a continuum up to the cross-socket value:
+ * honest per-CCX L3s are OK (not merged into one), and one L3 described
+ * over each socket's six CCXs is flagged. */
+static void test_in_socket_continuum(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 12, 2, 6), 0);
+	judge_run(&x, 48, zen4_continuum, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 0);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 12, 2, 1), 0);
+	judge_run(&x, 48, zen4_continuum, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 1);
+	assert_int_equal(x.st, VTC_EXIT_WARNING);
+	done(&x);
+}
+
+/* ---- too noisy ------------------------------------------------------------ */
+
+/* Pairs that must read alike spread by +-40% (uniform): the twins show
+ * it, and the run is UNKNOWN rather than a verdict on blurred levels. */
+static void test_too_noisy_is_unknown(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 1), 0);
+	jitter_pct = 80;
+	judge_run(&x, 32, gold, "GenuineIntel");
+	assert_true(x.inf.twin_noise > 0.5 * log(1.25));
+	assert_int_equal(x.st, VTC_EXIT_UNKNOWN);
+	assert_non_null(strstr(x.inf.reason, "must read alike"));
+	done(&x);
+	/* and the usual 4% is well under it */
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 1), 0);
+	judge_run(&x, 32, gold, "GenuineIntel");
+	assert_true(x.inf.twin_noise > 0 && x.inf.twin_noise < 0.05);
+	assert_int_equal(x.inf.twins, 16);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_busy_row_is_corrected),
+		cmocka_unit_test(test_busy_row_keeps_a_lie),
+		cmocka_unit_test(test_lone_far_row_is_not_corrected),
+		cmocka_unit_test(test_hiccup_is_outvoted),
+		cmocka_unit_test(test_slow_sibling_pair),
+		cmocka_unit_test(test_in_socket_continuum),
+		cmocka_unit_test(test_too_noisy_is_unknown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
