@@ -175,16 +175,41 @@ done:
 	return rc;
 }
 
-/* Whether pair value @v of rank @i stands alone above the rest of the row
- * by a tier gap. */
-static bool row_lone_max(const struct infer_work *w, int i, int skip, double v)
+/* Each row's largest value, the partner holding it, and the next largest:
+ * a pair is a lone maximum of row i when it is top[i] by a tier gap over
+ * next[i]. */
+struct row_top {
+	int *who;
+	double *top, *next;
+};
+
+static int row_tops(const struct infer_work *w, struct row_top *t)
 {
-	for (int j = 0; j < w->ncpu; j++) {
-		double u = j == i || j == skip ? -1 : w->pair_ns[infer_pair_index(w, i, j)];
-		if (u > 0 && u * GAP_MIN_RATIO > v)
-			return false;
+	t->who = malloc(sizeof(*t->who) * ((size_t)w->ncpu + 1));
+	t->top = malloc(sizeof(*t->top) * ((size_t)w->ncpu + 1));
+	t->next = malloc(sizeof(*t->next) * ((size_t)w->ncpu + 1));
+	if (!t->who || !t->top || !t->next)
+		return -ENOMEM;
+	for (int i = 0; i < w->ncpu; i++) {
+		t->who[i] = -1;
+		t->top[i] = t->next[i] = 0;
+		for (int j = 0; j < w->ncpu; j++) {
+			double v = j == i ? -1 : w->pair_ns[infer_pair_index(w, i, j)];
+			if (v > t->top[i]) {
+				t->next[i] = t->top[i];
+				t->top[i] = v;
+				t->who[i] = j;
+			} else if (v > t->next[i]) {
+				t->next[i] = v;
+			}
+		}
 	}
-	return true;
+	return 0;
+}
+
+static bool row_lone_max(const struct row_top *t, int i, int partner)
+{
+	return t->who[i] == partner && t->next[i] * GAP_MIN_RATIO < t->top[i];
 }
 
 /* Median over third vCPUs of the hierarchical bound on pair (@a,@b), -1
@@ -219,26 +244,27 @@ static int pair_set(struct infer_work *w, struct vtc_inferred *out, int k, doubl
 static int hiccups_outvote(struct infer_work *w, struct vtc_inferred *out)
 {
 	double *d = malloc(sizeof(*d) * (size_t)w->ncpu + 1);
+	struct row_top t = {0};
+	int rc = d ? row_tops(w, &t) : -ENOMEM;
 
-	if (!d)
-		return -ENOMEM;
-	for (int a = 0; a < w->ncpu; a++)
-		for (int b = a + 1; b < w->ncpu; b++) {
-			int k = infer_pair_index(w, a, b);
-			double v = w->pair_ns[k], bound;
-			if (!(v > 0) || !row_lone_max(w, a, b, v) || !row_lone_max(w, b, a, v))
-				continue;
-			bound = triangle_bound(w, a, b, d);
-			if (bound > 0 && bound * GAP_MIN_RATIO < v) {
-				if (pair_set(w, out, k, bound)) {
-					free(d);
-					return -ENOMEM;
-				}
-				out->pairs_outvoted++;
-			}
+	/* a lone maximum of both rows is its row's top: one candidate per row */
+	for (int a = 0; rc == 0 && a < w->ncpu; a++) {
+		int b = t.who[a], k;
+		double bound;
+		if (b <= a || !row_lone_max(&t, a, b) || !row_lone_max(&t, b, a))
+			continue;
+		k = infer_pair_index(w, a, b);
+		bound = triangle_bound(w, a, b, d);
+		if (bound > 0 && bound * GAP_MIN_RATIO < w->pair_ns[k]) {
+			rc = pair_set(w, out, k, bound);
+			out->pairs_outvoted++;
 		}
+	}
+	free(t.who);
+	free(t.top);
+	free(t.next);
 	free(d);
-	return 0;
+	return rc;
 }
 
 int infer_noise(struct infer_work *w, struct vtc_inferred *out)
