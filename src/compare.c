@@ -730,6 +730,49 @@ static void adopt_judgement(struct vtc_inferred *inf, struct vtc_judgement *j, b
 	inf->llc_socket_ambiguous = false;
 }
 
+/* Relation of ranks @i, @j: the finest of the judged groups in @of
+ * (smt, llc, socket; -1 unknown) they share, 3 none. */
+static int relation(const int *of, int n, int i, int j)
+{
+	for (int l = 0; l < 3; l++)
+		if (of[l * n + i] >= 0 && of[l * n + i] == of[l * n + j])
+			return l;
+	return 3;
+}
+
+/* How many pairs read in another tier than most pairs of their relation
+ * (same core, cache, socket, or nothing): the pairs the groups found do not
+ * explain. Returns 0 or -ENOMEM. */
+static int count_disagreeing(struct vtc_inferred *inf, const struct vtc_evidence *e)
+{
+	static const enum vtc_gkind lv[3] = {VTC_GROUP_SMT, VTC_GROUP_LLC, VTC_GROUP_SOCKET};
+	int hist[4][VTC_INFER_MAX_TIERS] = {{0}}, top[4] = {0}, n = e->n;
+	int *of = malloc(sizeof(*of) * 3 * ((size_t)n + 1));
+
+	if (!of)
+		return -ENOMEM;
+	for (int l = 0; l < 3; l++)
+		for (int i = 0; i < n; i++)
+			of[l * n + i] = inf->known[lv[l]] ? vtc_inferred_find(inf, lv[l], e->cpu[i]) : -1;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				int t = vtc_evidence_tier(e, e->cpu[i], e->cpu[j]), r;
+				if (t < 0 || t >= VTC_INFER_MAX_TIERS)
+					continue;
+				r = relation(of, n, i, j);
+				if (pass == 0) {
+					hist[r][t]++;
+					top[r] = hist[r][t] > hist[r][top[r]] ? t : top[r];
+					inf->pairs_related++;
+				} else {
+					inf->pairs_disagreeing += t != top[r];
+				}
+			}
+	free(of);
+	return 0;
+}
+
 static bool plat_x86_smt(const struct vtc_platform *p)
 {
 	static const char *const v[] = {"GenuineIntel", "AuthenticAMD", "HygonGenuine"};
@@ -755,6 +798,8 @@ static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 	/* fixes suggest the judged topology: adopt it first */
 	if (rc == 0)
 		adopt_judgement(inf, &j, latency_smt, &e);
+	if (rc == 0)
+		rc = count_disagreeing(inf, &e);
 	if (rc == 0 && latency_smt)
 		rc = latency_phantom(&j, inf, adv, plat, out);
 	if (rc == 0 && latency_smt)

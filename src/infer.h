@@ -107,6 +107,11 @@ struct vtc_inferred {
 	/* [pair index, as in results->pairs] the factor applied to each pair's
 	 * measured values by both corrections; NULL when none was. */
 	double *pair_scale;
+	/* Of @pairs_related pairs with a tier, those that read in another tier
+	 * than most pairs of their relation in the judged groups (same core,
+	 * cache, socket, or none): what the groups found do not explain (set
+	 * by vtc_compare). */
+	int pairs_related, pairs_disagreeing;
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
 	char reason[320];

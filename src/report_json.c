@@ -229,10 +229,11 @@ static json_t *noise_json(const struct vtc_inferred *inf)
 							      num(inf->row_scale[rank])));
 		rank++;
 	}
-	return json_pack("{s:o, s:i, s:o, s:i}", "twin_sd",
+	return json_pack("{s:o, s:i, s:o, s:i, s:i, s:i}", "twin_sd",
 			 num(inf->twin_noise >= 0 && inf->twins > 0 ? inf->twin_noise : NAN),
 			 "twins", inf->twins, "busy_vcpus", busy, "pairs_outvoted",
-			 inf->pairs_outvoted);
+			 inf->pairs_outvoted, "pairs_related", inf->pairs_related,
+			 "pairs_disagreeing", inf->pairs_disagreeing);
 }
 
 json_t *vtc_json_from_inferred(const struct vtc_inferred *inf)

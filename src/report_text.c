@@ -374,7 +374,10 @@ static void print_clarity(FILE *out, const struct vtc_inferred *inf, int width)
 		vtc_finding_catf(text, sizeof(text), "%s%c|%c %.1fx", t ? ", " : "tiers ",
 				 vtc_tier_letter(t), vtc_tier_letter(t + 1),
 				 inf->tier[t + 1].median_ns / inf->tier[t].median_ns);
-	if (inf->twins > 0 && inf->twin_noise >= 0)
+	if (inf->twins > 0 && inf->twin_noise >= 0 && exp(inf->twin_noise) < 1.01)
+		vtc_finding_catf(text, sizeof(text), "%spairs that must read alike differ by under "
+				 "1%% (%d twin pairs)", *text ? "; " : "", inf->twins);
+	else if (inf->twins > 0 && inf->twin_noise >= 0)
 		vtc_finding_catf(text, sizeof(text), "%spairs that must read alike differ by %.0f%% "
 				 "(%d twin pairs)", *text ? "; " : "",
 				 100 * (exp(inf->twin_noise) - 1), inf->twins);
@@ -385,6 +388,10 @@ static void print_clarity(FILE *out, const struct vtc_inferred *inf, int width)
 					 c, inf->row_scale[rank]);
 		rank++;
 	}
+	if (inf->pairs_related)
+		vtc_finding_catf(text, sizeof(text), "%s%d of %d pairs read in another tier than "
+				 "most pairs of their relation (same core, cache, socket or none)",
+				 *text ? "; " : "", inf->pairs_disagreeing, inf->pairs_related);
 	if (inf->pairs_outvoted)
 		vtc_finding_catf(text, sizeof(text), "%s%d pair%s read slower than every triangle "
 				 "allows (a hiccup: judged at the triangles' value)",

@@ -153,6 +153,9 @@ static void test_busy_row_is_corrected(void **state)
 	assert_int_equal(x.inf.rows_scaled, 1);
 	assert_true(fabs(x.inf.row_scale[9] - 1.5) < 0.05);
 	assert_true(fabs(x.inf.row_scale[8] - 1.0) < 1e-9);
+	/* every pair is then explained by the groups found */
+	assert_int_equal(x.inf.pairs_related, 32 * 31 / 2);
+	assert_int_equal(x.inf.pairs_disagreeing, 0);
 	assert_int_equal(x.st, VTC_EXIT_OK);
 	done(&x);
 }
