@@ -12,6 +12,7 @@
 #include "src/compare.h"
 #include "src/evidence.h"
 #include "src/judge.h"
+#include "src/vtc.h"
 #include "src/stop.h"
 
 enum plat_kind { PLAT_GENERIC, PLAT_KUBEVIRT, PLAT_OPENSTACK, PLAT_LIBVIRT, PLAT_VMWARE };
@@ -730,6 +731,23 @@ static void adopt_judgement(struct vtc_inferred *inf, struct vtc_judgement *j, b
 	inf->llc_socket_ambiguous = false;
 }
 
+/* A pair in the nearest tier while most pairs of its relation read
+ * farther: nearer than anything the judged groups explain (one fast pair,
+ * a float that sat still for the look). Noise only slows pairs, so far
+ * strays are not counted here. */
+static void note_unexplained_near(struct vtc_inferred *inf, const struct vtc_evidence *e, int i,
+				  int j, int t, int usual)
+{
+	if (t != 0 || usual <= 0)
+		return;
+	if (inf->unexplained_near++ == 0) {
+		inf->unexplained_a = e->cpu[i];
+		inf->unexplained_b = e->cpu[j];
+		inf->unexplained_ratio = inf->tier[usual].median_ns /
+					 vtc_evidence_ns(e, e->cpu[i], e->cpu[j]);
+	}
+}
+
 /* Relation of ranks @i, @j: the finest of the judged groups in @of
  * (smt, llc, socket; -1 unknown) they share, 3 none. */
 static int relation(const int *of, int n, int i, int j)
@@ -765,12 +783,78 @@ static int count_disagreeing(struct vtc_inferred *inf, const struct vtc_evidence
 					hist[r][t]++;
 					top[r] = hist[r][t] > hist[r][top[r]] ? t : top[r];
 					inf->pairs_related++;
-				} else {
-					inf->pairs_disagreeing += t != top[r];
+				} else if (t != top[r]) {
+					inf->pairs_disagreeing++;
+					note_unexplained_near(inf, e, i, j, t, top[r]);
 				}
 			}
 	free(of);
 	return 0;
+}
+
+/* Whether @g holds @s whole in one group. */
+static bool inside_one(const struct vtc_groups *g, const vtc_cpuset *s)
+{
+	for (int q = 0; q < g->count; q++)
+		if (vtc_cpuset_subset(s, &g->set[q]))
+			return true;
+	return false;
+}
+
+/* Whether @level is advertised with a group of two or more probed vCPUs
+ * that is more than one group of the finer level @finer (-1 none): a
+ * relation the guest is told about that the run can test (a socket that is
+ * one L3 says nothing the L3 did not). */
+static bool told(const struct vtc_topo *adv, enum vtc_level level, int finer,
+		 const vtc_cpuset *cpus)
+{
+	if (!adv->level_known[level])
+		return false;
+	for (int q = 0; q < adv->groups[level].count; q++) {
+		vtc_cpuset in;
+		vtc_cpuset_and(&in, &adv->groups[level].set[q], cpus);
+		if (vtc_cpuset_count(&in) > 1 &&
+		    (finer < 0 || !adv->level_known[finer] || !inside_one(&adv->groups[finer], &in)))
+			return true;
+	}
+	return false;
+}
+
+/* The relations the guest is told about that the run could not test, for
+ * the verdict: an OK covers only what was tested. */
+static void note_untested(struct vtc_inferred *inf, const struct vtc_judgement *j,
+			  bool latency_smt, const struct vtc_topo *adv)
+{
+	static const struct {
+		enum vtc_level level, finer;
+		enum vtc_jlevel jl;
+		const char *name;
+	} lv[] = {{VTC_LEVEL_L3, VTC_LEVEL_L2, VTC_JL_LLC, "last-level caches"},
+		  {VTC_LEVEL_PACKAGE, VTC_LEVEL_L3, VTC_JL_SOCKET, "sockets"},
+		  {VTC_LEVEL_NUMA, VTC_LEVEL_PACKAGE, VTC_JL_NUMA, "NUMA nodes"}};
+
+	inf->untested[0] = 0;
+	inf->n_told = inf->n_untested = 0;
+	if (told(adv, VTC_LEVEL_SMT, -1, &inf->cpus)) {
+		inf->n_told++;
+		if (latency_smt ? !j->smt_judged : !inf->known[VTC_GROUP_SMT]) {
+			inf->n_untested++;
+			vtc_finding_catf(inf->untested, sizeof(inf->untested),
+			    "SMT siblings (%s)", latency_smt ? "too few of their pairs measured, "
+			    "or too few other partners per vCPU to refute them" : "no co-run result");
+		}
+	}
+	for (size_t l = 0; l < VTC_ARRAY_SIZE(lv); l++) {
+		if (!told(adv, lv[l].level, (int)lv[l].finer, &inf->cpus))
+			continue;
+		inf->n_told++;
+		if (j->lvl[lv[l].jl].judged)
+			continue;
+		inf->n_untested++;
+		vtc_finding_catf(inf->untested, sizeof(inf->untested), "%s%s (none of their "
+		    "pairs beyond the finer level measured)", *inf->untested ? ", " : "",
+		    lv[l].name);
+	}
 }
 
 static bool plat_x86_smt(const struct vtc_platform *p)
@@ -800,6 +884,8 @@ static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 		adopt_judgement(inf, &j, latency_smt, &e);
 	if (rc == 0)
 		rc = count_disagreeing(inf, &e);
+	if (rc == 0)
+		note_untested(inf, &j, latency_smt, adv);
 	if (rc == 0 && latency_smt)
 		rc = latency_phantom(&j, inf, adv, plat, out);
 	if (rc == 0 && latency_smt)

@@ -112,6 +112,17 @@ struct vtc_inferred {
 	 * cache, socket, or none): what the groups found do not explain (set
 	 * by vtc_compare). */
 	int pairs_related, pairs_disagreeing;
+	/* Of those, pairs in the nearest tier while most of their relation
+	 * read farther (the first: @unexplained_a,b, @unexplained_ratio times
+	 * nearer): nothing found explains them, so the run is no OK. */
+	int unexplained_near, unexplained_a, unexplained_b;
+	double unexplained_ratio;
+	/* Relations the guest is told about (SMT, LLC, socket, NUMA groups of
+	 * two or more vCPUs) and those the run could not test, named in
+	 * @untested ("" none); set by vtc_compare. An OK covers only the
+	 * tested ones, and with nothing tested the run is UNKNOWN. */
+	int n_told, n_untested;
+	char untested[240];
 	/* Quality: too noisy or too little data to say anything. */
 	bool unknown;
 	char reason[320];

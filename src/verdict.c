@@ -17,6 +17,36 @@ static const struct vtc_finding *headline(const struct vtc_findings *fs)
 	return best;
 }
 
+/* OK means tested and consistent: pairs nearer than anything found
+ * explains, or nothing the guest is told tested, are UNKNOWN; relations
+ * left untested are named. */
+static enum vtc_exit ok_or_untested(const struct vtc_inferred *inf, char *reason, size_t len)
+{
+	char window[48] = "";
+
+	if (inf && inf->unexplained_near > 0) {
+		snprintf(reason, len, "UNKNOWN: v%d,v%d read %.1fx nearer than the rest of their "
+			 "relation (%d such pair%s), which no advertised or measured group "
+			 "explains: a float that sat still, or one pair's accident; rerun, or pin "
+			 "the vCPUs", inf->unexplained_a, inf->unexplained_b,
+			 inf->unexplained_ratio, inf->unexplained_near,
+			 inf->unexplained_near > 1 ? "s" : "");
+		return VTC_EXIT_UNKNOWN;
+	}
+	if (inf && inf->n_told > 0 && inf->n_untested == inf->n_told) {
+		snprintf(reason, len, "UNKNOWN: nothing the guest is told could be tested: %s",
+			 inf->untested);
+		return VTC_EXIT_UNKNOWN;
+	}
+	/* An OK rules out only what the window could have seen. */
+	if (inf && inf->series.window_s > 0)
+		snprintf(window, sizeof(window), " over a %.1f s window", inf->series.window_s);
+	snprintf(reason, len, "OK: the advertised topology matches what was measured%s%s%s",
+		 window, inf && inf->n_untested ? "; not tested: " : "",
+		 inf && inf->n_untested ? inf->untested : "");
+	return VTC_EXIT_OK;
+}
+
 enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findings *fs,
 			  char *reason, size_t len)
 {
@@ -36,15 +66,8 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 			 inf ? inf->reason : "nothing was measured");
 		return VTC_EXIT_UNKNOWN;
 	}
-	if (!f || sev < VTC_SEV_WARNING) {
-		/* An OK rules out only what the window could have seen. */
-		if (inf && inf->series.window_s > 0)
-			snprintf(reason, len, "OK: the advertised topology matches what was "
-				 "measured over a %.1f s window", inf->series.window_s);
-		else
-			snprintf(reason, len, "OK: the advertised topology matches what was measured");
-		return VTC_EXIT_OK;
-	}
+	if (!f || sev < VTC_SEV_WARNING)
+		return ok_or_untested(inf, reason, len);
 	vtc_cpulist_format(&f->cpus, cpus, sizeof(cpus));
 	if (!cpus[0])
 		snprintf(cpus, sizeof(cpus), "(all)");

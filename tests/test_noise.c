@@ -1,8 +1,9 @@
 /* test_noise.c - noise that is not topology (src/infer/noise.c) and the
  * shapes of real machines that look like it: a busy vCPU's row, a pair's
  * hiccup, one SMT pair at 2x its peers, in-socket latencies that form a
- * continuum, and a run too noisy to judge. Each on a small matrix built for
- * it, through the whole chain (infer -> compare -> verdict) as an imported
+ * continuum, and a run too noisy to judge; and what an OK may claim on
+ * such data (tested and consistent). Each on a small matrix built for it,
+ * through the whole chain (infer -> compare -> verdict) as an imported
  * matrix is.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <math.h>
@@ -67,6 +68,8 @@ static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
 		double ns = m(a, b) * jitter(a, b);
 		ns *= a == busy_cpu || b == busy_cpu ? busy_factor : 1;
 		ns *= a == hiccup_a && b == hiccup_b ? 4 : 1;
+		if (ns < 0)
+			continue; /* the model leaves this pair unmeasured */
 		s->measured = true;
 		s->samples = 1;
 		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = ns;
@@ -137,6 +140,26 @@ static double zen4_continuum(int a, int b)
 	if (ca / 6 != cb / 6)
 		return 200.0;
 	return 30.0 + 30.0 * abs(ca - cb);
+}
+
+/* Four vCPUs alike at 60 ns but one pair at 20 ns. */
+static double one_near_pair(int a, int b)
+{
+	return a == 1 && b == 2 ? 20.0 : 60.0;
+}
+
+/* Four vCPUs alike at 60 ns. */
+static double flat60(int a, int b)
+{
+	(void)a;
+	(void)b;
+	return 60.0;
+}
+
+/* gold() with every sibling pair left unmeasured. */
+static double gold_no_siblings(int a, int b)
+{
+	return a / 2 == b / 2 ? -1 : gold(a, b);
 }
 
 /* ---- busy vCPUs ---------------------------------------------------------- */
@@ -267,6 +290,50 @@ static void test_too_noisy_is_unknown(void **state)
 	done(&x);
 }
 
+/* ---- OK means tested and consistent ---------------------------------- */
+
+/* One pair 3x nearer than every other, on four separate cores: nothing
+ * found explains it, so no OK (and one pair is no level to report). */
+static void test_unexplained_near_pair_is_no_ok(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 4, 1, 1), 0);
+	judge_run(&x, 4, one_near_pair, "GenuineIntel");
+	assert_int_equal(x.inf.unexplained_near, 1);
+	assert_int_equal(x.inf.unexplained_a, 1);
+	assert_int_equal(x.inf.unexplained_b, 2);
+	assert_int_equal(x.st, VTC_EXIT_UNKNOWN);
+	done(&x);
+}
+
+/* Advertised SMT pairs on 4 vCPUs that all read alike: too few partners to
+ * refute the siblings, so the OK names them as not tested. */
+static void test_untested_smt_is_named(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 2, 2, 1), 0);
+	judge_run(&x, 4, flat60, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_int_equal(x.inf.n_untested, 1);
+	assert_non_null(strstr(x.why, "not tested: SMT siblings"));
+	done(&x);
+}
+
+/* Every advertised sibling pair unmeasured: SMT is not tested, said so. */
+static void test_unmeasured_siblings_are_named(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
+	judge_run(&x, 16, gold_no_siblings, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_non_null(strstr(x.inf.untested, "SMT siblings"));
+	assert_non_null(strstr(x.why, "not tested: SMT siblings"));
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +344,9 @@ int main(void)
 		cmocka_unit_test(test_slow_sibling_pair),
 		cmocka_unit_test(test_in_socket_continuum),
 		cmocka_unit_test(test_too_noisy_is_unknown),
+		cmocka_unit_test(test_unexplained_near_pair_is_no_ok),
+		cmocka_unit_test(test_untested_smt_is_named),
+		cmocka_unit_test(test_unmeasured_siblings_are_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
