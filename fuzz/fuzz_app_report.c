@@ -1,13 +1,13 @@
 /* fuzz_app_report.c - vtopocheck --analyze REPORT end to end: the saved
- * report loader (src/app.h vtc_app_load_report), the judgement and the
+ * report loader (src/cli/app.h vtc_app_load_report), the judgement and the
  * report it writes, on a report file holding the fuzz input.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "src/app.h"
-#include "src/report_json.h"
-#include "src/report_text.h"
+#include "src/cli/app.h"
+#include "src/report/report_json.h"
+#include "src/report/report_text.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,7 +15,7 @@
  *     whatever n), or one at a time in serial mode;
  *  4. watch (params->watch): rounds of short re-measurements until the
  *     budget ends, the observation window, kept as a time series; it ends
- *     early once the series has settled the question (src/series.h);
+ *     early once the series has settled the question (src/analysis/series.h);
  *  5. per-CPU steal over the whole run.
  * The budget and the stop flag are checked before every backend call; a
  * backend call is itself bounded by params->pair_max_ms. */
@@ -28,13 +28,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/procstat.h"
-#include "src/series.h"
+#include "src/advertised/procstat.h"
+#include "src/analysis/series.h"
 #include "probes/contplan.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
-#include "probes/timer.h"
-#include "src/stats.h"
+#include "probes/hw/timer.h"
+#include "src/analysis/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */

@@ -4,7 +4,7 @@
 #define VTC_SCHEDULE_H
 
 #include "probes/backend.h"
-#include "src/results.h"
+#include "src/analysis/results.h"
 
 #define VTC_WATCHDOG_GRACE_S 0.5
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "probes/affinity.h"
+#include "probes/hw/affinity.h"
 
 int __real_sched_getaffinity(pid_t pid, size_t size, cpu_set_t *mask);
 int __wrap_sched_getaffinity(pid_t pid, size_t size, cpu_set_t *mask);

@@ -13,12 +13,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/compare.h"
-#include "src/infer.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
 #include "tests/sim.h"
-#include "src/sysfs.h"
-#include "src/topo_sysfs.h"
-#include "src/verdict.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
+#include "src/analysis/verdict.h"
 
 struct run {
 	struct vtc_sim sim;

@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/consist.h"
-#include "src/cpuid.h"
-#include "src/platform_sysfs.h"
-#include "src/sysfs.h"
-#include "src/topo_cpuid.h"
-#include "src/topo_sysfs.h"
+#include "src/advertised/consist.h"
+#include "src/advertised/cpuid.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_cpuid.h"
+#include "src/advertised/topo_sysfs.h"
 
 #define KIND VTC_FK_CPUID_SYSFS_DISAGREE
 

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/consist.h"
-#include "src/cpuid.h"
-#include "probes/cpuid_live.h"
-#include "src/platform.h"
-#include "src/topo_cpuid.h"
+#include "src/advertised/consist.h"
+#include "src/advertised/cpuid.h"
+#include "probes/hw/cpuid_live.h"
+#include "src/advertised/platform.h"
+#include "src/advertised/topo_cpuid.h"
 
 /* ---- failure injection for pinning (linked with --wrap) ----------------- */
 

@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/output.h"
-#include "src/report_json.h"
-#include "src/report_load.h"
+#include "src/cli/app.h"
+#include "src/report/output.h"
+#include "src/report/report_json.h"
+#include "src/report/report_load.h"
 
 static void make_topo(struct vtc_topo *t)
 {

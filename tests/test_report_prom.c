@@ -18,14 +18,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/output.h"
-#include "src/compare.h"
-#include "src/matrix.h"
-#include "src/report_escape.h"
-#include "src/report_prom.h"
+#include "src/cli/app.h"
+#include "src/report/output.h"
+#include "src/analysis/compare.h"
+#include "src/report/matrix.h"
+#include "src/report/report_escape.h"
+#include "src/report/report_prom.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 static const char *python; /* an interpreter that has prometheus_client */
 
@@ -275,7 +275,7 @@ static void test_metrics_without_measurements(void **state)
 }
 
 /* A window of 1.5-9.5 s with two pairs seen nearer (a hand-built series,
- * as src/series.c would fill it). */
+ * as src/analysis/series.c would fill it). */
 static void test_window_metrics(void **state)
 {
 	struct vtc_results r;

@@ -18,13 +18,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/compare.h"
-#include "src/matrix.h"
-#include "src/report_svg.h"
-#include "src/series.h"
+#include "src/cli/app.h"
+#include "src/analysis/compare.h"
+#include "src/report/matrix.h"
+#include "src/report/report_svg.h"
+#include "src/analysis/series.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 static char tmpdir[64];
 static bool have_rsvg;

@@ -35,13 +35,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/compare.h"
-#include "src/infer.h"
-#include "src/matrix_import.h"
-#include "src/report_json.h"
-#include "src/report_load.h"
-#include "src/verdict.h"
+#include "src/cli/app.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
+#include "src/report/matrix_import.h"
+#include "src/report/report_json.h"
+#include "src/report/report_load.h"
+#include "src/analysis/verdict.h"
 
 #define NV_MAX 1024
 #define THREADS 2

@@ -16,10 +16,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "probes/affinity.h"
+#include "probes/hw/affinity.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
-#include "probes/timer.h"
+#include "probes/hw/timer.h"
 
 /* ---- rounds ------------------------------------------------------------ */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/series.h"
+#include "src/analysis/series.h"
 
 /* Two vCPUs (one pair, index 0) sampled every ms for @secs seconds; the
  * latency is @usual with +-4% jitter, except inside [from,to) windows. */

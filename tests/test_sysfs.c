@@ -20,9 +20,9 @@
 #include <dirent.h>
 #include <cmocka.h>
 
-#include "src/platform_sysfs.h"
-#include "src/sysfs.h"
-#include "src/topo_sysfs.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
 #include "src/vtc.h"
 
 /* ---- helpers ------------------------------------------------------------ */

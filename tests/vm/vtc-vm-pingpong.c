@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/arch/arch.h"
+#include "probes/hw/arch/arch.h"
 
 #define MAX_SAMPLES 4000
 
