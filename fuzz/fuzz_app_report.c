@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *argv[] = { "vtopocheck", "--analyze", "report.json", NULL };
 	static char path[4200];
 	static FILE *null;
-	struct vtc_app app;
+	struct vtc_run app;
 
 	if (!null) {
 		snprintf(path, sizeof(path), "%s/report.json", fuzz_scratch());
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fuzz_write_file(fuzz_scratch(), "report.json", data, size) != 0)
 		abort();
-	vtc_app_init(&app, 3, argv);
+	vtc_run_init(&app, 3, argv);
 	/* Through the same bounded, regular-file-only reader and claim checks
 	 * as the CLI: a loaded report never probes a CPU it does not list. */
 	if (vtc_app_load_report(&app, path) == 0 && vtc_app_judge(&app) == 0) {
@@ -37,6 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vtc_text_topo(null, &app.sysfs);
 		vtc_text_findings(null, &app.findings);
 	}
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 	return 0;
 }

@@ -33,7 +33,7 @@
 #include "probes/contplan.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
-#include "probes/hw/timer.h"
+#include "probes/watchdog.h"
 #include "src/analysis/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */

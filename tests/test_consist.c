@@ -332,41 +332,6 @@ static void test_cloud_fc16_agrees(void **state)
 	remove_dir(cdir);
 }
 
-/* This machine: the kernel read the same CPUID at boot, so its SMT and
- * package groups must match the live decode. */
-static void test_live_agrees(void **state)
-{
-	struct vtc_sysfs fs;
-	struct vtc_cpuid_src *s;
-	struct vtc_topo a, b;
-	struct vtc_platform p;
-	struct vtc_findings out = { 0 };
-
-	(void)state;
-	if (vtc_cpuid_open(NULL, &s) == -ENOTSUP)
-		skip(); /* no CPUID on this architecture */
-	assert_non_null(s);
-	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
-	memset(&p, 0, sizeof(p));
-	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
-	vtc_cpuid_close(s);
-	assert_int_equal(vtc_sysfs_init(&fs, "/"), 0);
-	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
-	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
-	vtc_platform_identify(&p);
-	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
-	for (int i = 0; i < out.count; i++) {
-		print_message("%s\n", out.item[i].evidence);
-		assert_null(strstr(out.item[i].evidence, "smt groups"));
-		assert_null(strstr(out.item[i].evidence, "package groups"));
-	}
-	print_message("live: hypervisor %s (%s), %d finding(s)\n", p.hypervisor,
-		      p.hypervisor_evidence, out.count);
-	vtc_findings_free(&out);
-	vtc_topo_free(&a);
-	vtc_topo_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,7 +343,6 @@ int main(void)
 		cmocka_unit_test(test_l3_leak_counts),
 		cmocka_unit_test(test_l3_leak_fixture),
 		cmocka_unit_test(test_cloud_fc16_agrees),
-		cmocka_unit_test(test_live_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

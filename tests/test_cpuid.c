@@ -20,8 +20,12 @@
 
 #include "src/advertised/consist.h"
 #include "src/advertised/cpuid.h"
+#include "probes/hw/arch/arch.h"
 #include "probes/hw/cpuid_live.h"
 #include "src/advertised/platform.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
 #include "src/advertised/topo_cpuid.h"
 
 /* ---- failure injection for pinning (linked with --wrap) ----------------- */
@@ -988,11 +992,11 @@ static void test_live(void **state)
 
 	(void)state;
 	if (!vtc_arch_has_cpuid()) {
-		assert_int_equal(vtc_cpuid_open(NULL, &s), -ENOTSUP);
+		assert_int_equal(vtc_cpuid_live_open(&s), -ENOTSUP);
 		skip();
 	}
 	assert_int_equal(get_mask(&before), 0);
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(get_mask(&after), 0);
 	assert_true(vtc_cpuset_equal(&before, &after)); /* mask restored */
 	assert_true(vtc_cpuid_is_live(s));
@@ -1045,7 +1049,7 @@ static void test_live_this_machine(void **state)
 	    !vtc_cpuset_test(&mask, 1) || !kernel_group(0, "thread_siblings_list", &k) ||
 	    vtc_cpuset_count(&k) != 1)
 		skip(); /* only meaningful on a 2-vCPU guest without SMT */
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(vtc_topo_cpuid_read(s, &t), 0);
 	assert_string_equal(groups_str(&t, VTC_LEVEL_SMT), "0|1");
 	assert_int_equal(t.groups[VTC_LEVEL_SMT].count, 2);
@@ -1067,7 +1071,7 @@ static void test_live_pin_errors(void **state)
 		struct vtc_cpuid_src *s = (void *)1;
 
 		pin_fail_errno = errs[i];
-		assert_int_equal(vtc_cpuid_open(NULL, &s), -errs[i]);
+		assert_int_equal(vtc_cpuid_live_open(&s), -errs[i]);
 		assert_null(s);
 		assert_int_equal(get_mask(&after), 0);
 		assert_true(vtc_cpuset_equal(&before, &after));
@@ -1091,7 +1095,7 @@ static void test_live_here(void **state)
 	assert_true(vtc_cpuid_is_live(here));
 	assert_int_equal(vtc_cpuset_count(vtc_cpuid_cpus(here)), 1);
 	assert_true(vtc_cpuset_test(vtc_cpuid_cpus(here), cpu));
-	assert_int_equal(vtc_cpuid_open(NULL, &all), 0);
+	assert_int_equal(vtc_cpuid_live_open(&all), 0);
 	int first = vtc_cpuset_first(vtc_cpuid_cpus(all));
 	assert_int_equal(vtc_cpuid_tsc_hz(here, cpu, &s1), vtc_cpuid_tsc_hz(all, first, &s2));
 	assert_string_equal(s1, s2);
@@ -1112,7 +1116,7 @@ static void test_live_roundtrip(void **state)
 	if (!vtc_arch_has_cpuid())
 		skip();
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(vtc_topo_cpuid_read(s, &live), 0);
 	vtc_cpuset_foreach(cpu, vtc_cpuid_cpus(s)) {
 		FILE *f;
@@ -1135,9 +1139,57 @@ static void test_live_roundtrip(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* This machine: the kernel read the same CPUID at boot, so its SMT and
+ * package groups must match the live decode. */
+/* The decoder opens recordings only; the live source is cpuid_live's. */
+static void test_open_needs_a_dump(void **state)
+{
+	struct vtc_cpuid_src *s = (struct vtc_cpuid_src *)1;
+
+	(void)state;
+	assert_int_equal(vtc_cpuid_open(NULL, &s), -EINVAL);
+	assert_null(s);
+	assert_int_equal(vtc_cpuid_open("", &s), -EINVAL);
+}
+
+static void test_live_agrees_with_sysfs(void **state)
+{
+	struct vtc_sysfs fs;
+	struct vtc_cpuid_src *s;
+	struct vtc_topo a, b;
+	struct vtc_platform p;
+	struct vtc_findings out = { 0 };
+
+	(void)state;
+	if (vtc_cpuid_live_open(&s) == -ENOTSUP)
+		skip(); /* no CPUID on this architecture */
+	assert_non_null(s);
+	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+	vtc_cpuid_close(s);
+	assert_int_equal(vtc_sysfs_init(&fs, "/"), 0);
+	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
+	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
+	vtc_platform_identify(&p);
+	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
+	for (int i = 0; i < out.count; i++) {
+		print_message("%s\n", out.item[i].evidence);
+		assert_null(strstr(out.item[i].evidence, "smt groups"));
+		assert_null(strstr(out.item[i].evidence, "package groups"));
+	}
+	print_message("live: hypervisor %s (%s), %d finding(s)\n", p.hypervisor,
+		      p.hypervisor_evidence, out.count);
+	vtc_findings_free(&out);
+	vtc_topo_free(&a);
+	vtc_topo_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_needs_a_dump),
+		cmocka_unit_test(test_live_agrees_with_sysfs),
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_malformed_dumps),
 		cmocka_unit_test(test_dump_error_location),

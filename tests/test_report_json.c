@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
 #include "src/report/report_load.h"
@@ -171,9 +171,9 @@ static void test_topo_hostile(void **state)
 
 /* A run that measured @r only (NULL: nothing): the rest of its report is
  * null or empty. @r is shared, not copied: free the run with free(). */
-static struct vtc_app *run_with(const struct vtc_results *r)
+static struct vtc_run *run_with(const struct vtc_results *r)
 {
-	struct vtc_app *app = calloc(1, sizeof(*app));
+	struct vtc_run *app = calloc(1, sizeof(*app));
 
 	assert_non_null(app);
 	if (r) {
@@ -198,7 +198,7 @@ static char *slurp(const char *path)
 static void test_atomic_write(void **state)
 {
 	char dir[] = "/tmp/vtc-json-XXXXXX", path[256];
-	struct vtc_app *app = run_with(NULL);
+	struct vtc_run *app = run_with(NULL);
 	json_t *back;
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -226,7 +226,7 @@ static void test_layout_is_janssons(void **state)
 {
 	char dir[] = "/tmp/vtc-layout-XXXXXX", path[256];
 	struct vtc_results r;
-	struct vtc_app *app;
+	struct vtc_run *app;
 	char *text, *again;
 	json_t *back;
 	(void)state;
@@ -261,7 +261,7 @@ static void test_streamed_report(void **state)
 	char dir[] = "/tmp/vtc-stream-XXXXXX", path[256], err[160] = "";
 	struct vtc_results r, back;
 	struct vtc_pair_stash stash;
-	struct vtc_app *app;
+	struct vtc_run *app;
 	json_t *loaded;
 	(void)state;
 	assert_non_null(mkdtemp(dir));

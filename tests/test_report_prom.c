@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/analysis/compare.h"
 #include "src/report/matrix.h"
@@ -336,14 +336,14 @@ static void test_app_run_written_atomically(void **state)
 {
 	static char *argv[] = {"vtopocheck", NULL};
 	const int pin[4] = {1, 1, 3, 5};
-	struct vtc_app app;
+	struct vtc_run app;
 	struct vtc_sim sim;
 	char path[128], labels[160], *out;
 	int stalled = 0, crit = 0;
 	double ns;
 	(void)state;
 
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	assert_int_equal(vtc_sim_init_pinned(&sim, &vtc_sim_xeon4208, 4, pin, VTC_SIM_IDLE, 7), 0);
 	assert_int_equal(vtc_sim_topo(&app.sysfs, 1, 4, 1, 1), 0);
 	app.have_sysfs = true;
@@ -381,7 +381,7 @@ static void test_app_run_written_atomically(void **state)
 	assert_true(fabs(sample(out, "vtopocheck_last_run_timestamp_seconds", "{}") -
 			 (double)time(NULL)) < 60);
 	free(out);
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 /* ---- atomic writes ------------------------------------------------------ */

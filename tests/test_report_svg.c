@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/analysis/compare.h"
 #include "src/report/matrix.h"
 #include "src/report/report_svg.h"
@@ -224,7 +224,7 @@ static void test_stalled_and_unmeasured_marks(void **state)
 /* 8 vCPUs advertised as 2 sockets x 2 cores x 2 threads on a 2-socket Xeon
  * 4208: vCPUs 0,1 really SMT siblings; 2,3 advertised siblings but on
  * different sockets; 6,7 stacked on one host CPU. */
-static void judge_sim(struct vtc_app *app)
+static void judge_sim(struct vtc_run *app)
 {
 	const struct vtc_sim_host *h = &vtc_sim_xeon4208;
 	int pin[8] = {vtc_sim_pcpu(h, 0, 0, 0), vtc_sim_pcpu(h, 0, 0, 1),
@@ -249,13 +249,13 @@ static void judge_sim(struct vtc_app *app)
 static void test_sim_run(void **state)
 {
 	static char *argv[] = {"vtopocheck", NULL};
-	struct vtc_app app;
+	struct vtc_run app;
 	char path[160], want[96], *s;
 	int stalled = 0;
 	double ns;
 	(void)state;
 
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	judge_sim(&app);
 	print_message("verdict: %s (%d findings)\n", app.reason, app.findings.count);
 	snprintf(path, sizeof(path), "%s/sim.svg", tmpdir);
@@ -285,7 +285,7 @@ static void test_sim_run(void **state)
 	}
 	free(s);
 	render("sim");
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 /* ---- text, size, errors ------------------------------------------------- */
@@ -476,7 +476,7 @@ static void test_bad_arguments(void **state)
 	static char *argv[] = {"vtopocheck", NULL};
 	struct vtc_results r;
 	struct vtc_svg_input in = {.status = VTC_EXIT_OK};
-	struct vtc_app app;
+	struct vtc_run app;
 	FILE *f = tmpfile();
 	(void)state;
 
@@ -494,10 +494,10 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(vtc_svg_write(NULL, &in), -EINVAL);
 	fclose(f);
 	vtc_results_free(&r);
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	assert_int_equal(vtc_svg_write_app(&app, "x.svg"), -ENODATA); /* nothing measured */
 	assert_int_equal(vtc_svg_write_app(NULL, "x.svg"), -EINVAL);
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 int main(void)

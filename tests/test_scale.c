@@ -35,7 +35,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/analysis/compare.h"
 #include "src/analysis/infer.h"
 #include "src/report/matrix_import.h"
@@ -350,7 +350,7 @@ static int json_phase(struct phase *ph)
 	char dir[] = "/tmp/vtc-scale-XXXXXX", path[64], err[160];
 	struct vtc_results r, back;
 	struct vtc_pair_stash stash;
-	struct vtc_app *app = calloc(1, sizeof(*app));
+	struct vtc_run *app = calloc(1, sizeof(*app));
 	struct stat st;
 	json_t *doc;
 	double t0;

@@ -16,10 +16,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "probes/hw/affinity.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
-#include "probes/hw/timer.h"
+#include "probes/watchdog.h"
 
 /* ---- rounds ------------------------------------------------------------ */
 
@@ -664,34 +663,6 @@ static void test_errors(void **state)
 	vtc_results_free(&r);
 }
 
-/* ---- pin override parser ------------------------------------------------- */
-
-static void test_pin_map(void **state)
-{
-	struct vtc_pin_map m;
-	(void)state;
-	assert_int_equal(vtc_pin_map_parse("1:0", &m), 0);
-	assert_int_equal(m.n, 1);
-	assert_int_equal(vtc_pin_map_apply(&m, 1), 0);
-	assert_int_equal(vtc_pin_map_apply(&m, 0), 0);
-	assert_int_equal(vtc_pin_map_apply(&m, 5), 5);
-	assert_int_equal(vtc_pin_map_parse("1:0,3:2,4095:7", &m), 0);
-	assert_int_equal(vtc_pin_map_apply(&m, 3), 2);
-	assert_int_equal(vtc_pin_map_apply(&m, 4095), 7);
-	assert_int_equal(vtc_pin_map_parse("", &m), 0);
-	assert_int_equal(m.n, 0);
-	assert_int_equal(vtc_pin_map_parse(NULL, &m), 0);
-	assert_int_equal(vtc_pin_map_apply(NULL, 9), 9);
-	const char *bad[] = {"1", "1:", ":0", "1:0,", "a:b", "1-0", "1:0;2:3", " 1:0", "-1:0"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(vtc_pin_map_parse(bad[i], &m), -EINVAL);
-	assert_int_equal(vtc_pin_map_parse("4096:0", &m), -ERANGE);
-	assert_int_equal(vtc_pin_map_parse("0:99999999999999999999", &m), -ERANGE);
-	assert_int_equal(vtc_pin_map_parse("0:1,1:2,2:3,3:4,4:5,5:6,6:7,7:8,8:9,9:10,"
-					   "10:11,11:12,12:13,13:14,14:15,15:16,16:17", &m),
-			 -ERANGE);
-}
-
 /* A backend timing with a counter that stopped (qemu user-mode, a TSC gone
  * wrong): its own pair bound never comes, only the watchdog ends a call. */
 static int frozen_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
@@ -896,7 +867,6 @@ int main(void)
 		cmocka_unit_test(test_contention_serial_fallbacks),
 		cmocka_unit_test(test_contention_rounds_small_sets),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_pin_map),
 		cmocka_unit_test(test_watch_fills_the_budget),
 		cmocka_unit_test(test_watch_ends_when_settled),
 		cmocka_unit_test(test_watch_off_and_stopped),

@@ -6,6 +6,7 @@
 #include <sched.h>
 
 #include "probes/hw/affinity.h"
+#include "probes/hw/arch/arch.h"
 #include "probes/hw/cpuid_live.h"
 
 /* Leaves whose subleaves we decode, and how their enumeration ends (a zero

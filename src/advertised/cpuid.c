@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "src/advertised/cpuid.h"
-#include "probes/hw/cpuid_live.h"
 
 
 struct rec {
@@ -331,13 +330,13 @@ int vtc_cpuid_write_dump(const struct vtc_cpuid_src *s, int cpu, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The one place that picks the source: the live instruction (probes/,
- * which pins the caller to each CPU) or a recording. */
+/* A recording only: the live instruction is probes/hw/cpuid_live.c's, and
+ * the caller (src/cli/app.c) chooses between the two. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out)
 {
 	*out = NULL;
 	err_where[0] = '\0';
 	if (!dump_dir || !*dump_dir)
-		return vtc_cpuid_live_open(out);
+		return -EINVAL;
 	return open_dump(dump_dir, out);
 }

@@ -15,24 +15,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "probes/hw/arch/arch.h"
 #include "src/advertised/cpuset.h"
 
 struct vtc_cpuid_src;
+
+/* One CPUID call's registers (inputs or outputs); the live instruction
+ * (probes/hw/arch/) fills the same struct. */
+struct vtc_cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
 
 /* Input-register mask bits of a record (hwloc's dump format): which inputs
  * select the answer. A record without ECX answers every subleaf. */
 #define VTC_CPUID_MASK_EAX 0x1u
 #define VTC_CPUID_MASK_ECX 0x4u
 
-/* Choose the source: @dump_dir NULL (or "") runs CPUID live on every CPU of
- * the caller's affinity mask (pinning the calling thread to each in turn,
- * then restoring its mask); otherwise read the hwloc dump files
- * @dump_dir/pu<N> (N = Linux CPU number; other files are ignored).
- * Returns 0 and *out, or -ENOTSUP (live on a non-x86 build), -EPERM/-EINVAL
- * (pinning refused, returned as is), -ENOENT (no pu<N> files), -EINVAL
- * (malformed dump line, or a pu<N> file without leaf 0), -ERANGE (N >= VTC_CPUSET_MAX), -ENOMEM, or another
- * -errno from reading the directory. */
+/* Read the hwloc dump files @dump_dir/pu<N> (N = Linux CPU number; other
+ * files are ignored). The live source is vtc_cpuid_live_open()
+ * (probes/hw/cpuid_live.h); the caller chooses one of the two.
+ * Returns 0 and *out, or -EINVAL (@dump_dir NULL or "", a malformed dump
+ * line, or a pu<N> file without leaf 0), -ENOENT (no pu<N> files), -ERANGE
+ * (N >= VTC_CPUSET_MAX), -ENOMEM, or another -errno from reading the
+ * directory. */
 int vtc_cpuid_open(const char *dump_dir, struct vtc_cpuid_src **out);
 /* After vtc_cpuid_open failed on a dump: the pu<N> file and, for a
  * malformed line, its number and what was wrong ("DIR/pu3:7: not ..."),

@@ -17,6 +17,7 @@
 #include "src/analysis/compare.h"
 #include "src/advertised/consist.h"
 #include "src/advertised/cpuid.h"
+#include "probes/hw/cpuid_live.h"
 #include "probes/hw/hw.h"
 #include "src/report/input.h"
 #include "src/report/matrix_import.h"
@@ -29,10 +30,10 @@
 #include "src/advertised/topo_sysfs.h"
 #include "src/analysis/verdict.h"
 
-static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,35 +41,6 @@ static int set_err(struct vtc_app *app, int rc, const char *fmt, ...)
 	vsnprintf(app->err, sizeof(app->err), fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-void vtc_app_init(struct vtc_app *app, int argc, char **argv)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t len = 0;
-
-	memset(app, 0, sizeof(*app));
-	app->status = VTC_EXIT_UNKNOWN;
-	gmtime_r(&now, &tm);
-	strftime(app->started, sizeof(app->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	for (int i = 0; i < argc && len < sizeof(app->args); i++)
-		len += (size_t)snprintf(app->args + len, sizeof(app->args) - len, "%s%s",
-					i ? " " : "", argv[i]);
-}
-
-void vtc_app_free(struct vtc_app *app)
-{
-	if (app->have_sysfs)
-		vtc_topo_free(&app->sysfs);
-	if (app->have_cpuid)
-		vtc_topo_free(&app->cpuid);
-	vtc_findings_free(&app->consist);
-	vtc_findings_free(&app->findings);
-	vtc_results_free(&app->res);
-	if (app->have_inf)
-		vtc_inferred_free(&app->inf);
-	memset(app, 0, sizeof(*app));
 }
 
 /* In a container or a Kubernetes pod the process may use fewer CPUs than are
@@ -82,7 +54,7 @@ static void apply_affinity(struct vtc_topo *t)
 	vtc_cpuset_and(&t->allowed, &mask, &t->online);
 }
 
-static int load_sysfs(struct vtc_app *app, const char *sysroot)
+static int load_sysfs(struct vtc_run *app, const char *sysroot)
 {
 	struct vtc_sysfs fs;
 	int rc;
@@ -110,10 +82,12 @@ static int load_sysfs(struct vtc_app *app, const char *sysroot)
 
 /* CPUID is optional: a missing or unusable source is no reason to stop,
  * except a dump the user asked for explicitly. */
-static int load_cpuid(struct vtc_app *app, const char *dump)
+static int load_cpuid(struct vtc_run *app, const char *dump)
 {
 	struct vtc_cpuid_src *src = NULL;
-	int rc = vtc_cpuid_open(dump, &src);
+	/* The one place that picks the source: the live instruction (which
+	 * pins this thread to each CPU in turn) or a recording. */
+	int rc = dump && *dump ? vtc_cpuid_open(dump, &src) : vtc_cpuid_live_open(&src);
 
 	if (rc == -ENOTSUP && !dump)
 		return 0;
@@ -135,7 +109,7 @@ static int load_cpuid(struct vtc_app *app, const char *dump)
 	return 0;
 }
 
-int vtc_app_load_advertised(struct vtc_app *app, const char *sysroot, const char *cpuid_dump)
+int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char *cpuid_dump)
 {
 	int rc;
 
@@ -190,7 +164,7 @@ static int advertised_pairs(const struct vtc_topo *t, const vtc_cpuset *cpus, in
 	return n;
 }
 
-static int probe_set(struct vtc_app *app, const vtc_cpuset *only, vtc_cpuset *cpus)
+static int probe_set(struct vtc_run *app, const vtc_cpuset *only, vtc_cpuset *cpus)
 {
 	vtc_cpuset_and(cpus, &app->sysfs.allowed, &app->sysfs.online);
 	if (only) {
@@ -243,7 +217,7 @@ static double sample_runnable(int samples, double *sum, int *n)
 	return *n ? *sum / *n : -1;
 }
 
-int vtc_app_measure(struct vtc_app *app, const vtc_cpuset *only,
+int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 		    const struct vtc_probe_params *params, volatile int *stop,
 		    vtc_progress_fn progress, void *progress_arg)
 {
@@ -301,7 +275,7 @@ static bool knows_nothing(const struct vtc_topo *t)
 
 /* "could not tell" instead of "OK: matches" when neither source says
  * anything about the layout. True when it decided. */
-static bool judge_nothing_advertised(struct vtc_app *app)
+static bool judge_nothing_advertised(struct vtc_run *app)
 {
 	if (!knows_nothing(&app->sysfs) || (app->have_cpuid && !knows_nothing(&app->cpuid)))
 		return false;
@@ -312,7 +286,7 @@ static bool judge_nothing_advertised(struct vtc_app *app)
 	return true;
 }
 
-static int judge_results(struct vtc_app *app)
+static int judge_results(struct vtc_run *app)
 {
 	int rc;
 
@@ -351,7 +325,7 @@ static int judge_results(struct vtc_app *app)
 	return 0;
 }
 
-int vtc_app_judge(struct vtc_app *app)
+int vtc_app_judge(struct vtc_run *app)
 {
 	int rc;
 
@@ -364,7 +338,7 @@ int vtc_app_judge(struct vtc_app *app)
 	return rc;
 }
 
-int vtc_app_judge_advertised(struct vtc_app *app)
+int vtc_app_judge_advertised(struct vtc_run *app)
 {
 	int sev = vtc_findings_max_severity(&app->consist);
 
@@ -394,7 +368,7 @@ int vtc_app_judge_advertised(struct vtc_app *app)
  * Checked before loading them, as the loader sizes the results by the
  * probed set: n(n-1)/2 pair slots, 2.7 GB for a "0-4095" edited into a
  * two-CPU report. An unparsable set is left to the loader to report. */
-static int check_probed(struct vtc_app *app, const json_t *meas, const char *path)
+static int check_probed(struct vtc_run *app, const json_t *meas, const char *path)
 {
 	const char *text = json_string_value(json_object_get(meas, "probed"));
 	char online[128];
@@ -408,7 +382,7 @@ static int check_probed(struct vtc_app *app, const json_t *meas, const char *pat
 		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
 }
 
-static int load_section(struct vtc_app *app, const json_t *doc,
+static int load_section(struct vtc_run *app, const json_t *doc,
 			const struct vtc_pair_stash *stash, const char *path)
 {
 	const json_t *adv = json_object_get(doc, "advertised");
@@ -440,7 +414,7 @@ static int load_section(struct vtc_app *app, const json_t *doc,
 	return 0;
 }
 
-int vtc_app_load_report(struct vtc_app *app, const char *path)
+int vtc_app_load_report(struct vtc_run *app, const char *path)
 {
 	struct vtc_pair_stash stash;
 	const json_t *schema;
@@ -468,7 +442,7 @@ int vtc_app_load_report(struct vtc_app *app, const char *path)
 	return rc;
 }
 
-int vtc_app_import_matrix(struct vtc_app *app, const char *path)
+int vtc_app_import_matrix(struct vtc_run *app, const char *path)
 {
 	char err[300] = "";
 	FILE *f;

@@ -112,7 +112,7 @@ static int check_output_paths(const struct vtc_cli_opts *o)
 	return 0;
 }
 
-static int write_files(struct vtc_app *app, const struct vtc_cli_opts *o)
+static int write_files(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	static const char hint[] = "; choose a writable path";
 	int rc, bad = 0;
@@ -140,7 +140,7 @@ static int write_files(struct vtc_app *app, const struct vtc_cli_opts *o)
 }
 
 /* -q: the files first, so that the one line can say whether they failed. */
-static int emit_plugin(struct vtc_app *app, const struct vtc_cli_opts *o)
+static int emit_plugin(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	if (write_files(app, o)) {
 		vtc_plugin_unknown(stdout, "judged, but an output file could not be written "
@@ -151,7 +151,7 @@ static int emit_plugin(struct vtc_app *app, const struct vtc_cli_opts *o)
 	return 0;
 }
 
-static int emit(struct vtc_app *app, const struct vtc_cli_opts *o)
+static int emit(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	bool to_stdout = json_on_stdout(o);
 
@@ -186,7 +186,7 @@ static void install_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-static int run(struct vtc_app *app, const struct vtc_cli_opts *o)
+static int run(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	bool bar = !o->quiet && isatty(STDERR_FILENO);
 	int rc;
@@ -215,7 +215,7 @@ static int finish_output(void)
 
 int main(int argc, char **argv)
 {
-	struct vtc_app app;
+	struct vtc_run app;
 	struct vtc_cli_opts o;
 	double t0 = now_s();
 	int rc, status;
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (check_output_paths(&o))
 		return VTC_EXIT_UNKNOWN;
-	vtc_app_init(&app, argc, argv);
+	vtc_run_init(&app, argc, argv);
 	if ((rc = run(&app, &o)) == 0) {
 		rc = o.mode == VTC_MODE_ADVERTISED ? vtc_app_judge_advertised(&app)
 					       : vtc_app_judge(&app);
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 			snprintf(app.reason, sizeof(app.reason), "UNKNOWN: %.300s", app.err);
 			vtc_prom_write_app(&app, o.prom_path);
 		}
-		vtc_app_free(&app);
+		vtc_run_free(&app);
 		return VTC_EXIT_UNKNOWN;
 	}
 	app.wall_s = now_s() - t0;
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
 	if (g_stop && o.mode == VTC_MODE_ANALYZE) {
 		vtc_cli_error(!json_on_stdout(&o), "interrupted by a signal; --analyze wrote "
 			      "nothing (outputs untouched), rerun it to judge the input");
-		vtc_app_free(&app);
+		vtc_run_free(&app);
 		return VTC_EXIT_UNKNOWN;
 	}
 	if (g_stop && app.status != VTC_EXIT_UNKNOWN) {
@@ -264,6 +264,6 @@ int main(int argc, char **argv)
 	else if (o.have_fail_on && status != VTC_EXIT_UNKNOWN &&
 		 !vtc_verdict_fails(app.status, o.fail_on))
 		status = VTC_EXIT_OK;
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 	return status;
 }

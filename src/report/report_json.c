@@ -10,8 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "src/cli/app.h"
-#include "probes/hw/arch/arch.h"
+#include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
 
@@ -448,14 +447,14 @@ static json_t *tool_json(void)
 	if (uname(&u) != 0)
 		memset(&u, 0, sizeof(u));
 	return json_pack("{s:s, s:s, s:s, s:s}", "name", PACKAGE_NAME, "version",
-			 PACKAGE_VERSION, "build", VTC_BUILD_DATE[0] ? VTC_BUILD_DATE " " VTC_ARCH_NAME : VTC_ARCH_NAME,
+			 PACKAGE_VERSION, "build", VTC_BUILD_DATE[0] ? VTC_BUILD_DATE " " VTC_BUILD_ARCH : VTC_BUILD_ARCH,
 			 "host_machine", u.machine);
 }
 
 /* Every member but the pairs, built before a byte is written: a failure
  * (out of memory, a string that is not UTF-8) leaves no half report. */
 struct doc {
-	const struct vtc_app *app;
+	const struct vtc_run *app;
 	json_t *head;                  /* schema .. advertised */
 	json_t *meas_head, *meas_tail; /* around the pairs; NULL: not measured */
 	json_t *tail;                  /* inferred .. verdict */
@@ -469,7 +468,7 @@ static void doc_free(struct doc *d)
 	json_decref(d->tail);
 }
 
-static int doc_build(struct doc *d, const struct vtc_app *app)
+static int doc_build(struct doc *d, const struct vtc_run *app)
 {
 	memset(d, 0, sizeof(*d));
 	d->app = app;
@@ -513,7 +512,7 @@ static int doc_write(FILE *f, void *arg)
 	return finish(&w);
 }
 
-int vtc_json_dump_app(FILE *f, const struct vtc_app *app)
+int vtc_json_dump_app(FILE *f, const struct vtc_run *app)
 {
 	struct doc d;
 	int rc;
@@ -525,7 +524,7 @@ int vtc_json_dump_app(FILE *f, const struct vtc_app *app)
 	return rc;
 }
 
-int vtc_json_write_app(const struct vtc_app *app, const char *path)
+int vtc_json_write_app(const struct vtc_run *app, const char *path)
 {
 	struct doc d;
 	int rc;

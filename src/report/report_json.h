@@ -1,5 +1,5 @@
 /* report_json.h - the JSON report (schema "vtopocheck.report/1"): built from
- * one run (struct vtc_app) and written in order, the measured pairs
+ * one run (struct vtc_run) and written in order, the measured pairs
  * streamed. report_load reads it back.
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
@@ -21,7 +21,7 @@
 
 #define VTC_REPORT_SCHEMA "vtopocheck.report/1"
 
-struct vtc_app;
+struct vtc_run;
 
 /* The report's sections as jansson values (NULL on ENOMEM). */
 json_t *vtc_json_from_topo(const struct vtc_topo *t);
@@ -39,10 +39,10 @@ json_t *vtc_json_from_results(const struct vtc_results *r);
  * order, and its measurements.pairs array one pair per line. */
 
 /* Write the whole report of @app to @f. Returns 0, -ENOMEM or -EIO. */
-int vtc_json_dump_app(FILE *f, const struct vtc_app *app);
+int vtc_json_dump_app(FILE *f, const struct vtc_run *app);
 
 /* Write the whole report of @app to @path atomically ("-" = stdout; see
  * vtc_output_write_atomic). Returns 0 or -errno. */
-int vtc_json_write_app(const struct vtc_app *app, const char *path);
+int vtc_json_write_app(const struct vtc_run *app, const char *path);
 
 #endif

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <string.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/report_plugin.h"
 
 static const char *const status_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
@@ -32,7 +32,7 @@ static void put_text(FILE *out, const char *s)
 }
 
 /* Labels and units follow the guidelines: 'label'=value[UOM];warn;crit;min;max. */
-static void perfdata(FILE *out, const struct vtc_app *app)
+static void perfdata(FILE *out, const struct vtc_run *app)
 {
 	static const char *const sev[] = {"info", "warning", "critical"};
 
@@ -50,7 +50,7 @@ static void perfdata(FILE *out, const struct vtc_app *app)
 		fprintf(out, " tier%d_latency=%.3fus;;;0", t, app->inf.tier[t].median_ns / 1e3);
 }
 
-void vtc_plugin_line(FILE *out, const struct vtc_app *app)
+void vtc_plugin_line(FILE *out, const struct vtc_run *app)
 {
 	fprintf(out, "%s - ", vtc_plugin_status_name(app->status));
 	put_text(out, reason_text(app->reason));

@@ -9,7 +9,7 @@
 
 #include "src/vtc.h"
 
-struct vtc_app;
+struct vtc_run;
 
 /* Name of @status as the plugin line and the exit status table spell it:
  * "OK", "WARNING", "CRITICAL", "UNKNOWN". */
@@ -18,7 +18,7 @@ const char *vtc_plugin_status_name(enum vtc_exit status);
 /* "STATUS - reason | perfdata" for a judged run: findings by severity,
  * vCPUs measured, coverage and each latency tier's median (microseconds,
  * tier 0 the fastest). */
-void vtc_plugin_line(FILE *out, const struct vtc_app *app);
+void vtc_plugin_line(FILE *out, const struct vtc_run *app);
 
 /* "UNKNOWN - @why" for a run that could not be judged (no perfdata: there
  * is nothing measured to report). */

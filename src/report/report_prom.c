@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/report/matrix.h"
 #include "src/report/report_escape.h"
@@ -225,20 +225,20 @@ int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_res
 }
 
 struct app_job {
-	const struct vtc_app *app;
+	const struct vtc_run *app;
 	struct vtc_prom_run run;
 };
 
 static int app_writer(FILE *f, void *arg)
 {
 	const struct app_job *job = arg;
-	const struct vtc_app *app = job->app;
+	const struct vtc_run *app = job->app;
 
 	return vtc_prom_write(f, &job->run, app->have_results ? &app->res : NULL,
 			      app->have_inf ? &app->inf : NULL, &app->findings);
 }
 
-int vtc_prom_write_app(const struct vtc_app *app, const char *path)
+int vtc_prom_write_app(const struct vtc_run *app, const char *path)
 {
 	struct app_job job = {.app = app};
 	struct timespec now;

@@ -32,7 +32,7 @@
 #include "src/analysis/results.h"
 #include "src/vtc.h"
 
-struct vtc_app;
+struct vtc_run;
 
 /* What the metrics say about the run besides results and findings.
  * NULL strings are written as "". */
@@ -55,6 +55,6 @@ int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_res
  * file in the same directory + rename; "-" = stdout), ending now.
  * Give @path a ".prom" name inside node_exporter's
  * --collector.textfile.directory. Returns 0 or -errno. */
-int vtc_prom_write_app(const struct vtc_app *app, const char *path);
+int vtc_prom_write_app(const struct vtc_run *app, const char *path);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/report/matrix.h"
 #include "src/report/report_escape.h"
@@ -852,7 +852,7 @@ static int app_writer(FILE *f, void *arg)
 	return vtc_svg_write(f, arg);
 }
 
-int vtc_svg_write_app(const struct vtc_app *app, const char *path)
+int vtc_svg_write_app(const struct vtc_run *app, const char *path)
 {
 	struct vtc_svg_input in;
 

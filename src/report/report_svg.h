@@ -32,7 +32,7 @@
 #define VTC_SVG_MAX_ROWS 128   /* displayed rows/columns at most */
 #define VTC_SVG_MAX_TRACKS 16  /* findings drawn as tracks and listed */
 
-struct vtc_app;
+struct vtc_run;
 
 struct vtc_svg_input {
 	const struct vtc_results *res;   /* required, at least one probed CPU */
@@ -52,6 +52,6 @@ int vtc_svg_write(FILE *f, const struct vtc_svg_input *in);
  * outlining the sysfs model (CPUID when sysfs is absent).
  * Returns 0, -ENODATA when the run measured nothing (--advertised), or
  * -errno from vtc_svg_write and the file operations. */
-int vtc_svg_write_app(const struct vtc_app *app, const char *path);
+int vtc_svg_write_app(const struct vtc_run *app, const char *path);
 
 #endif

@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "src/cli/app.h"
+#include "src/report/run.h"
 #include "src/report/matrix.h"
 #include "src/report/report_text.h"
 
@@ -564,7 +564,7 @@ static bool sides_of_inferred(const struct vtc_igroups *g, struct side_list *l)
 
 /* The advertised (sysfs) and the measured groups of each kind, side by side,
  * each list wrapped in its own column. */
-static void print_groups_side_by_side(FILE *out, const struct vtc_app *app, int width)
+static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int width)
 {
 	static const struct { enum vtc_level level; enum vtc_gkind kind; } rows[] = {
 		{VTC_LEVEL_SMT, VTC_GROUP_SMT},
@@ -601,7 +601,7 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_app *app, int 
 			    "is in --json and --advertised)", SIDE_MAX_LINES);
 }
 
-static void text_run_header(FILE *out, const struct vtc_app *app, int width)
+static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 {
 	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
 		print_paraf(out, width, 2, "Imported a matrix of %d vCPUs (one value per pair, "
@@ -620,7 +620,7 @@ static void text_run_header(FILE *out, const struct vtc_app *app, int width)
 	}
 }
 
-void vtc_text_run(FILE *out, const struct vtc_app *app, bool quiet, bool color, bool full)
+void vtc_text_run(FILE *out, const struct vtc_run *app, bool quiet, bool color, bool full)
 {
 	int width = vtc_text_width(out);
 
@@ -639,7 +639,7 @@ void vtc_text_run(FILE *out, const struct vtc_app *app, bool quiet, bool color, 
 	text_findings(out, &app->findings, width);
 }
 
-void vtc_text_advertised(FILE *out, const struct vtc_app *app, bool quiet)
+void vtc_text_advertised(FILE *out, const struct vtc_run *app, bool quiet)
 {
 	int width = vtc_text_width(out);
 

@@ -36,16 +36,16 @@ void vtc_text_findings(FILE *out, const struct vtc_findings *fs);
 void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
 		     bool color, bool full);
 
-struct vtc_app;
+struct vtc_run;
 
 /* The report of a run that measured (or imported, or loaded) latencies: the
  * verdict line, then unless @quiet the platform, what was measured, the
  * advertised and measured groups side by side, the matrix (see
  * vtc_text_matrix for @color and @full) and the findings. */
-void vtc_text_run(FILE *out, const struct vtc_app *app, bool quiet, bool color, bool full);
+void vtc_text_run(FILE *out, const struct vtc_run *app, bool quiet, bool color, bool full);
 
 /* The report of --advertised: the verdict line, then unless @quiet the
  * platform, the sysfs and CPUID models and their consistency findings. */
-void vtc_text_advertised(FILE *out, const struct vtc_app *app, bool quiet);
+void vtc_text_advertised(FILE *out, const struct vtc_run *app, bool quiet);
 
 #endif

@@ -7,9 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vtc_cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
+/* struct vtc_cpuid_regs: the decoder's register set, filled here. */
+#include "src/advertised/cpuid.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include "probes/hw/arch/x86.h"
