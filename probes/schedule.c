@@ -516,12 +516,12 @@ static bool watch_round(struct sched *s, const struct vtc_probe_params *wp, int 
 static bool watch_settled(struct sched *s)
 {
 	struct vtc_series ser;
+	const char *why;
 	bool done = false;
 
 	s->out->watch_to_s = sched_now(s) - s->t0;
-	if (vtc_series_analyze(s->out, &ser) == 0 && vtc_series_settled(&ser)) {
-		snprintf(s->out->watch_settled, sizeof(s->out->watch_settled),
-			 "floating: a pair was seen nearer in two episodes");
+	if (vtc_series_analyze(s->out, &ser) == 0 && (why = vtc_series_settled_reason(&ser))) {
+		snprintf(s->out->watch_settled, sizeof(s->out->watch_settled), "%s", why);
 		done = true;
 	}
 	vtc_series_free(&ser);
@@ -557,22 +557,29 @@ static void watch_phase(struct sched *s)
 	free(scratch);
 }
 
-/* Mean of @k runnable samples 1 ms apart, -1 when the backend cannot tell. */
-static double runnable_now(struct sched *s, int k)
+double vtc_probe_runnable_mean(const struct vtc_backend *be, int k, double *sum, int *n)
 {
 	const struct timespec ms = {0, 1000000};
-	double sum = 0, x;
-	int n = 0;
+	double x;
 
-	for (int i = 0; s->be->runnable && i < k; i++) {
-		if (s->be->runnable(s->be->ctx, &x) == 0) {
-			sum += x;
-			n++;
+	for (int i = 0; be->runnable && i < k; i++) {
+		if (be->runnable(be->ctx, &x) == 0) {
+			*sum += x;
+			(*n)++;
 		}
 		if (i + 1 < k)
 			nanosleep(&ms, NULL);
 	}
-	return n ? sum / n : -1;
+	return *n ? *sum / *n : -1;
+}
+
+/* Mean of @k runnable samples 1 ms apart, -1 when the backend cannot tell. */
+static double runnable_now(struct sched *s, int k)
+{
+	double sum = 0;
+	int n = 0;
+
+	return vtc_probe_runnable_mean(s->be, k, &sum, &n);
 }
 
 /* With a window to spend, the full look waits for a quiet guest: busy

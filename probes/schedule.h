@@ -39,4 +39,11 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		       int n_extra, volatile int *stop, vtc_progress_fn progress,
 		       void *progress_arg, struct vtc_results *out);
 
+/* Sample @be's runnable count (how many guest tasks besides this process
+ * are runnable) @k times 1 ms apart, adding each answer to *@sum and *@n,
+ * and return the running mean *@sum / *@n, or -1 while *@n is 0 (no
+ * runnable callback, or it could not tell). Call it only while no probe
+ * thread exists. */
+double vtc_probe_runnable_mean(const struct vtc_backend *be, int k, double *sum, int *n);
+
 #endif

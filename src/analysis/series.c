@@ -196,3 +196,8 @@ bool vtc_series_settled(const struct vtc_series *s)
 			return true;
 	return false;
 }
+
+const char *vtc_series_settled_reason(const struct vtc_series *s)
+{
+	return vtc_series_settled(s) ? "floating: a pair was seen nearer in two episodes" : NULL;
+}

@@ -52,5 +52,8 @@ void vtc_series_free(struct vtc_series *s);
  * in its near mode in at least two separate episodes (floating proven;
  * watching longer adds nothing to the verdict). */
 bool vtc_series_settled(const struct vtc_series *s);
+/* Why the window ended early, in the report's words (results.watch_settled),
+ * or NULL when vtc_series_settled() is false. */
+const char *vtc_series_settled_reason(const struct vtc_series *s);
 
 #endif

@@ -22,7 +22,6 @@
 #include "src/report/input.h"
 #include "src/report/matrix_import.h"
 #include "src/advertised/platform_sysfs.h"
-#include "src/advertised/procstat.h"
 #include "src/report/report_load.h"
 #include "src/stop.h"
 #include "src/advertised/sysfs.h"
@@ -183,40 +182,6 @@ static int probe_set(struct vtc_run *app, const vtc_cpuset *only, vtc_cpuset *cp
 	return 0;
 }
 
-/* Runnable tasks other than the reader itself, from proc/loadavg's
- * "running/total" field below @fs's root; -1 when unreadable. */
-static int runnable_others(const struct vtc_sysfs *fs)
-{
-	char buf[256];
-	int running, total;
-
-	if (vtc_sysfs_read_str(fs, buf, sizeof(buf), "proc/loadavg") < 0 ||
-	    vtc_procstat_parse_loadavg(buf, &running, &total) < 0)
-		return -1;
-	return running > 0 ? running - 1 : -1;
-}
-
-/* Mean runnable foreign tasks over @samples samples 1 ms apart, taken while
- * none of our probe threads exist (before or after probing). Only a live
- * run probes (vtc_app_measure refuses a --sysroot), so the root is "/". */
-static double sample_runnable(int samples, double *sum, int *n)
-{
-	const struct timespec ms = {0, 1000000};
-	struct vtc_sysfs fs;
-
-	if (vtc_sysfs_init(&fs, "/") < 0)
-		return *n ? *sum / *n : -1;
-	for (int i = 0; i < samples; i++) {
-		int r = runnable_others(&fs);
-		if (r >= 0) {
-			*sum += r;
-			(*n)++;
-		}
-		nanosleep(&ms, NULL);
-	}
-	return *n ? *sum / *n : -1;
-}
-
 int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 		    const struct vtc_probe_params *params, volatile int *stop,
 		    vtc_progress_fn progress, void *progress_arg)
@@ -238,15 +203,17 @@ int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 		return set_err(app, rc, "probes: cannot set up the timer or pinning (%s)",
 			       strerror(-rc));
 	}
+	/* Runnable foreign tasks, sampled through the backend while none of
+	 * our probe threads exist (before probing, and after as a fallback). */
 	double load_sum = 0;
 	int load_n = 0;
-	sample_runnable(20, &load_sum, &load_n);
+	vtc_probe_runnable_mean(&be, 20, &load_sum, &load_n);
 	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
 				progress, progress_arg, &app->res);
 	/* The scheduler samples foreign tasks around the full look itself;
 	 * around the whole run is the fallback where it could not. */
 	if (!rc && app->res.foreign_runnable < 0)
-		app->res.foreign_runnable = sample_runnable(20, &load_sum, &load_n);
+		app->res.foreign_runnable = vtc_probe_runnable_mean(&be, 20, &load_sum, &load_n);
 	vtc_hw_backend_fini(&be);
 	free(extra);
 	if (rc == -EPERM)
