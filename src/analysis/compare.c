@@ -103,12 +103,7 @@ static double pair_ns(const struct ns_cache *c, int a, int b)
 
 	if (i < 0 || j < 0 || i == j)
 		return -1;
-	if (i > j) {
-		int t = i;
-		i = j;
-		j = t;
-	}
-	return c->pm[(long)i * c->n - (long)i * (i + 1) / 2 + (j - i - 1)];
+	return c->pm[vtc_pair_index(c->n, i, j)];
 }
 
 /* A topology to suggest: the probed vCPUs with their cores and sockets

@@ -8,16 +8,7 @@
 #include <string.h>
 
 #include "src/analysis/evidence.h"
-
-static long tri(int n, int i, int j)
-{
-	if (i > j) {
-		int t = i;
-		i = j;
-		j = t;
-	}
-	return (long)i * n - (long)i * (i + 1) / 2 + (j - i - 1);
-}
+#include "src/analysis/unionfind.h"
 
 /* The tier holding @ns, or for a value in a gap between two tiers the one
  * nearer on a log scale (tiers were found as gaps on that scale). */
@@ -54,13 +45,6 @@ void vtc_evidence_free(struct vtc_evidence *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static int uf_find(int *uf, int x)
-{
-	while (uf[x] != x)
-		x = uf[x] = uf[uf[x]];
-	return x;
-}
-
 /* Components of tier 0 must be cliques of 2..MAX_UNIT, at least two of
  * them: then tier 0 is sharing of cores or small caches. One pair alone,
  * one CPU's row, or a tier as wide as a cache level is not. */
@@ -77,8 +61,8 @@ static bool units_valid(const struct vtc_evidence *e, const int *uf, const int *
 	}
 	for (int i = 0; i < e->n; i++)
 		for (int j = i + 1; j < e->n; j++)
-			if (uf_find((int *)uf, i) == uf_find((int *)uf, j) &&
-			    size[uf_find((int *)uf, i)] >= 2 && e->pair_tier[tri(e->n, i, j)] != 0)
+			if (vtc_uf_find((int *)uf, i) == vtc_uf_find((int *)uf, j) &&
+			    size[vtc_uf_find((int *)uf, i)] >= 2 && e->pair_tier[vtc_pair_index(e->n, i, j)] != 0)
 				return false;
 	return comps >= 2;
 }
@@ -96,8 +80,8 @@ static int find_units(struct vtc_evidence *e)
 	}
 	for (int i = 0; e->n_tiers > 1 && i < e->n; i++)
 		for (int j = i + 1; j < e->n; j++) {
-			int a = uf_find(uf, i), b = uf_find(uf, j);
-			if (e->pair_tier[tri(e->n, i, j)] != 0 || a == b)
+			int a = vtc_uf_find(uf, i), b = vtc_uf_find(uf, j);
+			if (e->pair_tier[vtc_pair_index(e->n, i, j)] != 0 || a == b)
 				continue;
 			uf[b] = a;
 			size[a] += size[b];
@@ -109,7 +93,7 @@ static int find_units(struct vtc_evidence *e)
 			return -ENOMEM;
 		}
 		for (int i = 0; i < e->n; i++) {
-			int root = uf_find(uf, i);
+			int root = vtc_uf_find(uf, i);
 			if (size[root] < 2)
 				continue;
 			if (e->unit[root] < 0)
@@ -152,8 +136,8 @@ int vtc_evidence_init(struct vtc_evidence *e, const struct vtc_results *r,
 	for (int i = 0; i < r->n; i++)
 		for (int j = i + 1; j < r->n; j++) {
 			double ns = vtc_results_pair_median(r, r->cpu[i], r->cpu[j]);
-			e->pair_ns[tri(r->n, i, j)] = ns;
-			e->pair_tier[tri(r->n, i, j)] = (signed char)tier_of(e->tier, e->n_tiers, ns);
+			e->pair_ns[vtc_pair_index(r->n, i, j)] = ns;
+			e->pair_tier[vtc_pair_index(r->n, i, j)] = (signed char)tier_of(e->tier, e->n_tiers, ns);
 		}
 	return find_units(e);
 }
@@ -164,7 +148,7 @@ static long pair_at(const struct vtc_evidence *e, int a, int b)
 		return -1;
 	if (e->rank[a] < 0 || e->rank[b] < 0)
 		return -1;
-	return tri(e->n, e->rank[a], e->rank[b]);
+	return vtc_pair_index(e->n, e->rank[a], e->rank[b]);
 }
 
 int vtc_evidence_tier(const struct vtc_evidence *e, int a, int b)

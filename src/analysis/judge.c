@@ -10,6 +10,7 @@
 
 #include "src/analysis/finding.h"
 #include "src/analysis/judge.h"
+#include "src/analysis/unionfind.h"
 
 /* A row needs this many other partners before "reads like the bulk" means
  * anything (three per vCPU of the pair). */
@@ -228,13 +229,6 @@ struct gstat {
 	int median;    /* median tier of its own pairs, -1 none */
 };
 
-static int uf_find(int *uf, int x)
-{
-	while (uf[x] != x)
-		x = uf[x] = uf[uf[x]];
-	return x;
-}
-
 static int hist_median(const int *hist, int n)
 {
 	int acc = 0;
@@ -281,11 +275,11 @@ static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 		vtc_cpuset_foreach(b, &gs->cpus)
 			if (a < b && (finer_pair(x, a, b) ||
 				      vtc_evidence_tier(x->e, a, b) == gs->near))
-				uf[uf_find(uf, b)] = uf_find(uf, a);
+				uf[vtc_uf_find(uf, b)] = vtc_uf_find(uf, a);
 	vtc_cpuset_foreach(a, &gs->cpus)
 		vtc_cpuset_foreach(b, &gs->cpus) {
-			int root = uf_find(uf, a), t;
-			if (a >= b || root != uf_find(uf, b) || finer_pair(x, a, b))
+			int root = vtc_uf_find(uf, a), t;
+			if (a >= b || root != vtc_uf_find(uf, b) || finer_pair(x, a, b))
 				continue;
 			if ((t = vtc_evidence_tier(x->e, a, b)) < 0)
 				continue;
@@ -294,12 +288,12 @@ static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 		}
 	vtc_cpuset_foreach(a, &gs->cpus) {
 		int size = 0;
-		if (uf_find(uf, a) != a)
+		if (vtc_uf_find(uf, a) != a)
 			continue;
 		if (2 * x->near[a] < x->in[a])
 			return 0;
 		vtc_cpuset_foreach(b, &gs->cpus)
-			size += uf_find(uf, b) == a;
+			size += vtc_uf_find(uf, b) == a;
 		big += size >= 2;
 	}
 	return big;
@@ -318,7 +312,7 @@ static void block_means(const struct lvctx *x, const struct gstat *gs, double *i
 			double ns = a < b && !finer_pair(x, a, b) ? vtc_evidence_ns(x->e, a, b) : -1;
 			if (ns <= 0)
 				continue;
-			if (uf_find(x->uf, a) == uf_find(x->uf, b)) {
+			if (vtc_uf_find(x->uf, a) == vtc_uf_find(x->uf, b)) {
 				si += ns;
 				ni++;
 				continue;
@@ -338,11 +332,11 @@ static int push_blocks(struct vtc_igroups *m, const struct gstat *gs, int *uf)
 
 	vtc_cpuset_foreach(a, &gs->cpus) {
 		vtc_cpuset s;
-		if (rc || uf_find(uf, a) != a)
+		if (rc || vtc_uf_find(uf, a) != a)
 			continue;
 		vtc_cpuset_clear(&s);
 		vtc_cpuset_foreach(b, &gs->cpus)
-			if (uf_find(uf, b) == a)
+			if (vtc_uf_find(uf, b) == a)
 				vtc_cpuset_set(&s, b);
 		rc = groups_push(m, &s, "split by latency");
 	}
@@ -488,7 +482,7 @@ static int regroup(const struct lvctx *x, const vtc_cpuset *all, int tier,
 		vtc_cpuset_foreach(b, all) {
 			int t = a < b ? vtc_evidence_tier(x->e, a, b) : -1;
 			if (a < b && (finer_pair(x, a, b) || (t >= 0 && t <= tier)))
-				x->uf[uf_find(x->uf, b)] = uf_find(x->uf, a);
+				x->uf[vtc_uf_find(x->uf, b)] = vtc_uf_find(x->uf, a);
 		}
 	free(res->measured.g);
 	memset(&res->measured, 0, sizeof(res->measured));

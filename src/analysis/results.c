@@ -107,14 +107,7 @@ struct vtc_pair_result *vtc_results_pair(const struct vtc_results *r, int a, int
 
 	if (i < 0 || j < 0 || i == j)
 		return NULL;
-	if (i > j) {
-		int t = i;
-		i = j;
-		j = t;
-	}
-	/* Triangular index of (i, j), i < j, in row-major order. */
-	long idx = (long)i * r->n - (long)i * (i + 1) / 2 + (j - i - 1);
-	return &r->pairs[idx];
+	return &r->pairs[vtc_pair_index(r->n, i, j)];
 }
 
 int vtc_results_add_contention(struct vtc_results *r, const struct vtc_contention_result *c)

@@ -120,6 +120,19 @@ struct vtc_results {
 	char backend[16];    /* "hw", "sim", "import" */
 };
 
+/* Slot of the unordered pair of ranks (@i, @j), i != j, both below @n, in
+ * the row-major upper triangle: (0,1) (0,2) .. (0,n-1) (1,2) ... The one
+ * definition of the pair order of results.pairs and every per-pair array. */
+static inline long vtc_pair_index(int n, int i, int j)
+{
+	if (i > j) {
+		int t = i;
+		i = j;
+		j = t;
+	}
+	return (long)i * n - (long)i * (i + 1) / 2 + (j - i - 1);
+}
+
 /* Whether @runnable other guest tasks leave the guest quiet for @n probed
  * vCPUs: fewer than a quarter of them busy. Busy guest tasks stall the
  * ping-pong and halve co-runs just like stacked vCPUs; the scheduler waits

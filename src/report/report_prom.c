@@ -157,14 +157,14 @@ static void write_tiers(FILE *f, const struct vtc_inferred *inf)
 	family(f, "vtopocheck_tier_latency_seconds",
 	       "Median one-way latency of each inferred latency tier, a the fastest.");
 	for (int t = 0; t < inf->n_tiers; t++) {
-		snprintf(tier, sizeof(tier), "%c", 'a' + t);
+		snprintf(tier, sizeof(tier), "%c", vtc_tier_letter(t));
 		sample1(f, "vtopocheck_tier_latency_seconds", "tier", tier,
 			inf->tier[t].median_ns * 1e-9);
 	}
 	family(f, "vtopocheck_tier_measurements",
 	       "Pair measurements (one per pair per pass) in each inferred latency tier.");
 	for (int t = 0; t < inf->n_tiers; t++) {
-		snprintf(tier, sizeof(tier), "%c", 'a' + t);
+		snprintf(tier, sizeof(tier), "%c", vtc_tier_letter(t));
 		sample1(f, "vtopocheck_tier_measurements", "tier", tier, inf->tier[t].n);
 	}
 	family(f, "vtopocheck_measurement_coverage_ratio",

@@ -758,7 +758,7 @@ static void write_tiers(const struct svg *s)
 		fmt_ns(ti->median_ns, buf, sizeof(buf));
 		fprintf(s->f, "<path d=\"M%.1f %.1fh-4V%.1fh4\" fill=\"none\" stroke=\"#444444\"/>"
 			      "<text x=\"%.1f\" y=\"%.1f\">tier %c: %s</text>\n",
-			x, y0, y1, x + 3, (y0 + y1) / 2 + 3.5, 'a' + t, buf);
+			x, y0, y1, x + 3, (y0 + y1) / 2 + 3.5, vtc_tier_letter(t), buf);
 	}
 }
 

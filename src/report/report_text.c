@@ -355,7 +355,7 @@ static void print_cell(FILE *out, const struct vtc_results *r, const struct vtc_
 	t = tier_of(inf, ns);
 	if (color && t >= 0)
 		fputs(tier_colors[t % 6], out);
-	fprintf(out, " %4.0f%c", ns, t >= 0 ? 'a' + t : ' ');
+	fprintf(out, " %4.0f%c", ns, t >= 0 ? vtc_tier_letter(t) : ' ');
 	if (color && t >= 0)
 		fputs("\033[0m", out);
 }
@@ -364,7 +364,7 @@ static void print_tier_legend(FILE *out, const struct vtc_inferred *inf)
 {
 	for (int t = 0; inf && t < inf->n_tiers; t++)
 		fprintf(out, "  tier %c: %.0f-%.0f ns, median %.0f ns, %d pair measurements\n",
-			'a' + t, inf->tier[t].lo_ns, inf->tier[t].hi_ns, inf->tier[t].median_ns,
+			vtc_tier_letter(t), inf->tier[t].lo_ns, inf->tier[t].hi_ns, inf->tier[t].median_ns,
 			inf->tier[t].n);
 	fputs("  S: only stalled (handoffs waited for a scheduler), -: not measured\n", out);
 }

@@ -135,14 +135,14 @@ int infer_levels(struct infer_work *w, struct vtc_inferred *out, int start, doub
 			vtc_cpuset_foreach(c, &g->g[q].cpus) {
 				int i = vtc_results_rank(w->res, c);
 				if (i >= 0 && first >= 0)
-					infer_uf_union(w->uf_parent, first, i);
+					vtc_uf_union(w->uf_parent, first, i);
 				else if (i >= 0)
 					first = i;
 			}
 		}
 	}
 	for (int i = 0; i < w->ncpu; i++)
-		lab[i] = infer_uf_find(w->uf_parent, i);
+		lab[i] = vtc_uf_find(w->uf_parent, i);
 	units = prev = count_labels(w, lab);
 	memcpy(unit, lab, (size_t)w->ncpu * sizeof(*lab));
 	for (int t = start; rc == 0 && t + 1 < out->n_tiers; t++) {

@@ -12,23 +12,6 @@
 #include "src/vtc.h"
 #include "src/analysis/infer/work.h"
 
-int infer_uf_find(int *uf, int x)
-{
-	while (uf[x] != x) {
-		uf[x] = uf[uf[x]];
-		x = uf[x];
-	}
-	return x;
-}
-
-void infer_uf_union(int *uf, int a, int b)
-{
-	a = infer_uf_find(uf, a);
-	b = infer_uf_find(uf, b);
-	if (a != b)
-		uf[a < b ? b : a] = a < b ? a : b;
-}
-
 void infer_uf_reset(struct infer_work *w)
 {
 	for (int i = 0; i < w->ncpu; i++)
@@ -108,7 +91,7 @@ bool infer_uf_groups(struct infer_work *w, struct vtc_igroups *g, const bool *ed
 		at[i] = -1;
 	/* Groups in the order of their lowest rank (the root). */
 	for (int i = 0; i < w->ncpu; i++) {
-		int root = infer_uf_find(w->uf_parent, i);
+		int root = vtc_uf_find(w->uf_parent, i);
 		if (at[root] < 0) {
 			at[root] = g->count++;
 			memset(&g->g[at[root]], 0, sizeof(g->g[at[root]]));

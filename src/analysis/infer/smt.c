@@ -165,7 +165,7 @@ int infer_smt(struct infer_work *w, struct vtc_inferred *out, const struct vtc_t
 			else
 				edge[k] = out->n_tiers >= 2 && w->pair_tier[k] == 0;
 			if (edge[k])
-				infer_uf_union(w->uf_parent, i, j);
+				vtc_uf_union(w->uf_parent, i, j);
 		}
 	if (out->have_contention || out->n_tiers >= 2)
 		known = infer_uf_groups(w, g, edge, true, SMT_MAX);

@@ -222,7 +222,7 @@ int infer_stacked(struct infer_work *w, struct vtc_inferred *out, bool *edge, do
 	for (int k = 0; k < w->npairs; k++) {
 		edge[k] = stacked_edge(w, k);
 		if (edge[k])
-			infer_uf_union(w->uf_parent, vtc_results_rank(r, r->pairs[k].a),
+			vtc_uf_union(w->uf_parent, vtc_results_rank(r, r->pairs[k].a),
 				 vtc_results_rank(r, r->pairs[k].b));
 	}
 	infer_uf_groups(w, g, edge, false, w->ncpu);

@@ -22,6 +22,7 @@
 #include "src/analysis/infer.h"
 #include "src/analysis/results.h"
 #include "src/advertised/topo.h"
+#include "src/analysis/unionfind.h"
 
 /* Contention score (0 = like separate cores, 1 = like one vCPU) from which a
  * fast pair counts as sharing a core, and a stalled pair as stacked. */
@@ -86,18 +87,11 @@ struct infer_part {
  * innermost loops. */
 static inline int infer_pair_index(const struct infer_work *w, int i, int j)
 {
-	if (i > j) {
-		int t = i;
-		i = j;
-		j = t;
-	}
-	return i * w->ncpu - i * (i + 1) / 2 + (j - i - 1);
+	return (int)vtc_pair_index(w->ncpu, i, j);
 }
 
-/* part.c: union-find over ranks and partitions of them. Functions that
- * allocate return 0 or -ENOMEM. */
-int infer_uf_find(int *uf, int x);
-void infer_uf_union(int *uf, int a, int b);
+/* part.c: union-find over ranks (src/analysis/unionfind.h) and partitions
+ * of them. Functions that allocate return 0 or -ENOMEM. */
 void infer_uf_reset(struct infer_work *w);
 void infer_part_free(struct infer_part *p);
 void infer_part_index(const struct infer_work *w, struct infer_part *p);
