@@ -145,8 +145,7 @@ static int check_cache_leak(const struct vtc_topo *c, const struct vtc_platform 
 			    struct vtc_findings *out)
 {
 	int pkg = c->ids_sharing[VTC_LEVEL_PACKAGE];
-	bool amd = p && (strcmp(p->cpuid_vendor, "AuthenticAMD") == 0 ||
-			 strcmp(p->cpuid_vendor, "HygonGenuine") == 0);
+	bool amd = vtc_vendor_amd_like(vtc_platform_vendor(p));
 
 	for (int l = VTC_LEVEL_L1D; l <= VTC_LEVEL_L3; l++) {
 		int n = c->ids_sharing[l], cpus = 0, first = vtc_cpuset_first(&c->online);

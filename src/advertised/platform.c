@@ -190,3 +190,27 @@ bool vtc_platform_tsc_invariant(const struct vtc_platform *p)
 {
 	return p->cpuid_invariant_tsc || (p->flag_constant_tsc && p->flag_nonstop_tsc);
 }
+
+enum vtc_vendor vtc_vendor_from_signature(const char *sig)
+{
+	static const struct { const char *sig; enum vtc_vendor v; } known[] = {
+		{ "GenuineIntel", VTC_VENDOR_INTEL },
+		{ "AuthenticAMD", VTC_VENDOR_AMD },
+		{ "HygonGenuine", VTC_VENDOR_HYGON },
+	};
+
+	for (size_t i = 0; sig && i < VTC_ARRAY_SIZE(known); i++)
+		if (strcmp(sig, known[i].sig) == 0)
+			return known[i].v;
+	return VTC_VENDOR_OTHER;
+}
+
+enum vtc_vendor vtc_platform_vendor(const struct vtc_platform *p)
+{
+	enum vtc_vendor v;
+
+	if (!p)
+		return VTC_VENDOR_OTHER;
+	v = vtc_vendor_from_signature(p->cpuid_vendor);
+	return v != VTC_VENDOR_OTHER ? v : vtc_vendor_from_signature(p->cpu_vendor);
+}

@@ -31,6 +31,34 @@ struct vtc_platform {
 	char hypervisor_evidence[96]; /* which source said so */
 };
 
+/* The CPU vendor, the one place its strings are compared. Arm and every
+ * other vendor are VTC_VENDOR_OTHER: no rule tells them apart yet. */
+enum vtc_vendor {
+	VTC_VENDOR_OTHER = 0,
+	VTC_VENDOR_INTEL, /* GenuineIntel */
+	VTC_VENDOR_AMD,   /* AuthenticAMD */
+	VTC_VENDOR_HYGON, /* HygonGenuine: AMD's Zen topology leaves */
+};
+
+/* The vendor a CPUID leaf 0 signature (or cpuinfo's vendor_id, the same
+ * string) names; NULL or unknown is VTC_VENDOR_OTHER. */
+enum vtc_vendor vtc_vendor_from_signature(const char *sig);
+/* The platform's vendor: CPUID's leaf 0 where it names a known one, else
+ * /proc/cpuinfo's vendor_id; VTC_VENDOR_OTHER for @p NULL. */
+enum vtc_vendor vtc_platform_vendor(const struct vtc_platform *p);
+
+/* AMD's topology and cache leaves (0x8000001E, AMD leaf 4 numbering). */
+static inline bool vtc_vendor_amd_like(enum vtc_vendor v)
+{
+	return v == VTC_VENDOR_AMD || v == VTC_VENDOR_HYGON;
+}
+
+/* An x86 vendor (SMT siblings share a core's L1/L2 the known way). */
+static inline bool vtc_vendor_x86(enum vtc_vendor v)
+{
+	return v == VTC_VENDOR_INTEL || vtc_vendor_amd_like(v);
+}
+
 /* Decide the hypervisor from CPUID signature, /sys/hypervisor, DMI and the
  * cpuinfo hypervisor flag, in that order of trust. */
 void vtc_platform_identify(struct vtc_platform *p);

@@ -49,10 +49,6 @@ static void vendor_of(const struct vtc_cpuid_src *s, int cpu, char out[13])
 	out[12] = '\0';
 }
 
-static bool amd_like(const char *vendor)
-{
-	return strcmp(vendor, "AuthenticAMD") == 0 || strcmp(vendor, "HygonGenuine") == 0;
-}
 
 static int family_of(uint32_t leaf1_eax)
 {
@@ -195,7 +191,7 @@ static void decode_cpu(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 	for (int l = 0; l < VTC_LEVEL_COUNT; l++)
 		d->cache_shift[l] = -1;
 	vendor_of(s, cpu, vendor);
-	amd = amd_like(vendor);
+	amd = vtc_vendor_amd_like(vtc_vendor_from_signature(vendor));
 	topoext = amd && ((q(s, cpu, 0x80000001, 0).ecx >> 22) & 1);
 	x2 = (max >= 0x1f && decode_x2apic_leaf(s, cpu, 0x1f, d)) ||
 	     (max >= 0xb && decode_x2apic_leaf(s, cpu, 0xb, d));

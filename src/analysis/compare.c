@@ -31,13 +31,6 @@ static enum plat_kind plat_kind(const struct vtc_platform *p)
 	return PLAT_GENERIC;
 }
 
-static bool plat_amd(const struct vtc_platform *p)
-{
-	return p && (strcmp(p->cpuid_vendor, "AuthenticAMD") == 0 ||
-		     strcmp(p->cpu_vendor, "AuthenticAMD") == 0 ||
-		     strcmp(p->cpuid_vendor, "HygonGenuine") == 0);
-}
-
 /* Group index of every CPU, as vtc_groups_find() / vtc_inferred_find()
  * give it (the first group holding it, -1 none), filled once so that loops
  * over all pairs look groups up in O(1) instead of searching every group
@@ -677,28 +670,19 @@ static void adopt_judgement(struct vtc_inferred *inf, struct vtc_judgement *j, b
 	inf->llc_socket_ambiguous = false;
 }
 
-static bool plat_x86_smt(const struct vtc_platform *p)
-{
-	static const char *const v[] = {"GenuineIntel", "AuthenticAMD", "HygonGenuine"};
-
-	for (size_t i = 0; p && i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(p->cpuid_vendor, v[i]) == 0 || strcmp(p->cpu_vendor, v[i]) == 0)
-			return true;
-	return false;
-}
-
 static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 			  const struct vtc_topo *adv, const struct vtc_platform *plat,
 			  struct vtc_findings *out)
 {
 	bool latency_smt = !inf->have_contention;
+	enum vtc_vendor vendor = vtc_platform_vendor(plat);
 	struct vtc_evidence e;
 	struct vtc_judgement j;
 	int rc = vtc_evidence_init(&e, r, inf);
 
 	if (rc == 0)
-		rc = vtc_judge(&e, adv, &inf->cpus, latency_smt, plat_x86_smt(plat),
-			       !plat_amd(plat), &j);
+		rc = vtc_judge(&e, adv, &inf->cpus, latency_smt, vtc_vendor_x86(vendor),
+			       vendor == VTC_VENDOR_INTEL, &j);
 	/* fixes suggest the judged topology: adopt it first */
 	if (rc == 0)
 		adopt_judgement(inf, &j, latency_smt, &e);
