@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <urcu/uatomic.h>
 
 #include "src/advertised/procstat.h"
 #include "src/analysis/series.h"
@@ -80,7 +81,7 @@ static double sched_now(const struct sched *s)
  * read atomically, as the watchdog thread reads it too. */
 static bool stop_raised(const struct sched *s)
 {
-	return s->stop && __atomic_load_n(s->stop, __ATOMIC_RELAXED);
+	return s->stop && uatomic_read(s->stop);
 }
 
 /* True when the run must end before a step expected to take @need_s. */

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <urcu/uatomic.h>
 
 #include "probes/watchdog.h"
 
@@ -23,12 +24,12 @@ static void *watch(void *arg)
 	struct vtc_watchdog *w = arg;
 	const struct timespec tick = {0, 20000000};
 
-	while (!__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE)) {
-		if (w->stop && __atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&vtc_timer_abort_flag, 1, __ATOMIC_RELAXED);
+	while (!uatomic_read(&w->quit)) {
+		if (w->stop && uatomic_read(w->stop)) {
+			uatomic_set(&vtc_timer_abort_flag, 1);
 		} else if (mono_s() >= w->end_s) {
-			__atomic_store_n(&w->fired, 1, __ATOMIC_RELEASE);
-			__atomic_store_n(&vtc_timer_abort_flag, 1, __ATOMIC_RELAXED);
+			uatomic_set(&w->fired, 1);
+			uatomic_set(&vtc_timer_abort_flag, 1);
 		}
 		clock_nanosleep(CLOCK_MONOTONIC, 0, &tick, NULL);
 	}
@@ -43,7 +44,7 @@ int vtc_watchdog_start(struct vtc_watchdog *w, double limit_s, volatile int *sto
 	memset(w, 0, sizeof(*w));
 	w->end_s = mono_s() + limit_s;
 	w->stop = stop;
-	__atomic_store_n(&vtc_timer_abort_flag, 0, __ATOMIC_RELAXED);
+	uatomic_set(&vtc_timer_abort_flag, 0);
 	/* Signals stay with the threads that handle them as before. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -59,8 +60,10 @@ bool vtc_watchdog_stop(struct vtc_watchdog *w)
 {
 	if (!w->running)
 		return false;
-	__atomic_store_n(&w->quit, 1, __ATOMIC_RELEASE);
+	uatomic_set(&w->quit, 1);
 	pthread_join(w->thread, NULL);
 	w->running = false;
-	return __atomic_load_n(&w->fired, __ATOMIC_ACQUIRE) != 0;
+	/* pthread_join orders the thread's store to fired before this read;
+	 * quit and the flags carry no other data, so no fence is needed. */
+	return uatomic_read(&w->fired) != 0;
 }

@@ -15,13 +15,14 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <urcu/uatomic.h>
 
 /* Raised by the watchdog; read by the probe loops. */
 extern int vtc_timer_abort_flag;
 
 static inline bool vtc_timer_aborted(void)
 {
-	return __atomic_load_n(&vtc_timer_abort_flag, __ATOMIC_RELAXED) != 0;
+	return uatomic_read(&vtc_timer_abort_flag) != 0;
 }
 
 struct vtc_watchdog {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <urcu/uatomic.h>
 
 #include "probes/rounds.h"
 #include "probes/schedule.h"
@@ -171,7 +172,7 @@ static int fake_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		o->p90_ns = o->median_ns + 1;
 	}
 	if (f->stop_after && f->calls >= f->stop_after)
-		__atomic_store_n(f->stop, 1, __ATOMIC_RELAXED);
+		uatomic_set(f->stop, 1);
 	f->vclock += f->call_s;
 	return 0;
 }
@@ -706,7 +707,7 @@ static void *raise_later(void *arg)
 {
 	(void)arg;
 	fake_sleep(100000);
-	__atomic_store_n(&g_late_stop, 1, __ATOMIC_RELAXED); /* what the SIGTERM handler does */
+	uatomic_set(&g_late_stop, 1); /* what the SIGTERM handler does */
 	return NULL;
 }
 

@@ -36,9 +36,4 @@ static inline uint64_t vtc_arch_cycles_cpu(unsigned *cpu)
 	return vtc_arch_cycles();
 }
 
-static inline void vtc_arch_relax(void)
-{
-	__asm__ __volatile__("yield" ::: "memory");
-}
-
 #endif

@@ -1,5 +1,5 @@
 /* arch.h - the one place that picks architecture code: CPUID, the cycle
- * counter and spin relax. Everything else includes this and stays portable.
+ * counter. Everything else includes this and stays portable.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef VTC_ARCH_H
 #define VTC_ARCH_H
@@ -26,7 +26,8 @@
  *   uint64_t vtc_arch_cycles(void);      ordered read (no earlier load passes it)
  *   uint64_t vtc_arch_cycles_cpu(unsigned *cpu);  rdtscp: counter + CPU number
  *                                                  (cpu = ~0u if unsupported)
- *   void vtc_arch_relax(void);           spin-wait hint (PAUSE/YIELD)
+ * The spin-wait hint is liburcu's caa_cpu_relax() (<urcu/arch.h>), the one
+ * used everywhere.
  */
 
 #endif

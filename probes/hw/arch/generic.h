@@ -34,8 +34,4 @@ static inline uint64_t vtc_arch_cycles_cpu(unsigned *cpu)
 	return 0;
 }
 
-static inline void vtc_arch_relax(void)
-{
-}
-
 #endif

@@ -46,9 +46,4 @@ static inline uint64_t vtc_arch_cycles_cpu(unsigned *cpu)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static inline void vtc_arch_relax(void)
-{
-	__builtin_ia32_pause();
-}
-
 #endif
