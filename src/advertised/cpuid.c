@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "src/advertised/cpuid.h"
+#include "src/grow.h"
 
 
 struct rec {
@@ -34,14 +35,11 @@ struct vtc_cpuid_src {
 static int recs_add(struct cpu_recs *c, uint32_t mask, const struct vtc_cpuid_regs *in,
 		    const struct vtc_cpuid_regs *out)
 {
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 64;
-		struct rec *n = realloc(c->r, (size_t)cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		c->r = n;
-		c->cap = cap;
-	}
+	struct rec *n = vtc_grow(c->r, &c->cap, c->n, sizeof(*n), 64);
+
+	if (!n)
+		return -ENOMEM;
+	c->r = n;
 	c->r[c->n++] = (struct rec){ .mask = mask, .in = *in, .out = *out };
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/analysis/finding.h"
+#include "src/grow.h"
 
 const char *vtc_severity_name(enum vtc_severity s)
 {
@@ -73,17 +74,13 @@ struct vtc_finding *vtc_findings_add(struct vtc_findings *fs, enum vtc_fkind kin
 				     enum vtc_severity sev, const vtc_cpuset *cpus,
 				     const char *evidence_fmt, ...)
 {
+	struct vtc_finding *n = vtc_grow(fs->item, &fs->cap, fs->count, sizeof(*n), 8);
 	struct vtc_finding *f;
 	va_list ap;
 
-	if (fs->count == fs->cap) {
-		int cap = fs->cap ? fs->cap * 2 : 8;
-		struct vtc_finding *n = realloc(fs->item, (size_t)cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		fs->item = n;
-		fs->cap = cap;
-	}
+	if (!n)
+		return NULL;
+	fs->item = n;
 	f = &fs->item[fs->count++];
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/analysis/results.h"
+#include "src/grow.h"
 #include "src/analysis/stats.h"
 
 const char *vtc_cont_kind_name(enum vtc_cont_kind k)
@@ -112,14 +113,11 @@ struct vtc_pair_result *vtc_results_pair(const struct vtc_results *r, int a, int
 
 int vtc_results_add_contention(struct vtc_results *r, const struct vtc_contention_result *c)
 {
-	if (r->n_contention == r->cap_contention) {
-		int cap = r->cap_contention ? r->cap_contention * 2 : 16;
-		void *n = realloc(r->contention, (size_t)cap * sizeof(*c));
-		if (!n)
-			return -ENOMEM;
-		r->contention = n;
-		r->cap_contention = cap;
-	}
+	void *n = vtc_grow(r->contention, &r->cap_contention, r->n_contention, sizeof(*c), 16);
+
+	if (!n)
+		return -ENOMEM;
+	r->contention = n;
 	r->contention[r->n_contention++] = *c;
 	return 0;
 }
@@ -157,14 +155,11 @@ int vtc_results_add_watch(struct vtc_results *r, double t_s, int pair, double ns
 		return -EINVAL;
 	if (r->n_watch >= VTC_WATCH_MAX_SAMPLES)
 		return -ENOSPC;
-	if (r->n_watch == r->cap_watch) {
-		int cap = r->cap_watch ? 2 * r->cap_watch : 4096;
-		struct vtc_watch_sample *w = realloc(r->watch, sizeof(*w) * (size_t)cap);
-		if (!w)
-			return -ENOMEM;
-		r->watch = w;
-		r->cap_watch = cap;
-	}
+	struct vtc_watch_sample *w = vtc_grow(r->watch, &r->cap_watch, r->n_watch, sizeof(*w), 4096);
+
+	if (!w)
+		return -ENOMEM;
+	r->watch = w;
 	r->watch[r->n_watch++] = (struct vtc_watch_sample){(float)t_s, (float)ns, pair};
 	return 0;
 }

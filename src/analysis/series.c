@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "src/analysis/series.h"
+#include "src/grow.h"
 #include "src/analysis/stats.h"
 
 /* The same boundary rule as latency tiers (src/analysis/infer/tiers.c): the gap
@@ -170,15 +171,12 @@ int vtc_series_analyze(const struct vtc_results *r, struct vtc_series *out)
 			continue;
 		f.a = r->pairs[k].a;
 		f.b = r->pairs[k].b;
-		if (out->n_float == cap) {
-			struct vtc_series_float *g = realloc(out->f, sizeof(*g) * (size_t)cap * 2);
-			if (!g) {
-				rc = -ENOMEM;
-				break;
-			}
-			out->f = g;
-			cap *= 2;
+		struct vtc_series_float *g = vtc_grow(out->f, &cap, out->n_float, sizeof(*g), 16);
+		if (!g) {
+			rc = -ENOMEM;
+			break;
 		}
+		out->f = g;
 		out->f[out->n_float++] = f;
 	}
 	if (rc == 0)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "src/cli/app.h"
+#include "src/grow.h"
 #include "probes/hw/affinity.h"
 #include "src/analysis/compare.h"
 #include "src/advertised/consist.h"
@@ -145,15 +146,12 @@ static int advertised_pairs(const struct vtc_topo *t, const vtc_cpuset *cpus, in
 			vtc_cpuset_foreach(b, &g->set[i]) {
 				if (b <= a || !vtc_cpuset_test(cpus, a) || !vtc_cpuset_test(cpus, b))
 					continue;
-				if (n == cap) {
-					cap = cap ? cap * 2 : 16;
-					void *nv = realloc(v, (size_t)cap * sizeof(*v));
-					if (!nv) {
-						free(v);
-						return -ENOMEM;
-					}
-					v = nv;
+				void *nv = vtc_grow(v, &cap, n, sizeof(*v), 16);
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
 				}
+				v = nv;
 				v[n][0] = a;
 				v[n][1] = b;
 				n++;

@@ -11,6 +11,7 @@
 
 #include "src/report/input.h"
 #include "src/report/report_load.h"
+#include "src/grow.h"
 #include "src/stop.h"
 #include "src/vtc.h"
 
@@ -547,14 +548,11 @@ static size_t find_array(const char *b, size_t len, const char *key)
 
 static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *sp)
 {
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 256;
-		void *np = realloc(s->p, (size_t)cap * sizeof(*s->p));
-		if (!np)
-			return -ENOMEM;
-		s->p = np;
-		s->cap = cap;
-	}
+	void *np = vtc_grow(s->p, &s->cap, s->n, sizeof(*s->p), 256);
+
+	if (!np)
+		return -ENOMEM;
+	s->p = np;
 	s->p[s->n++] = *sp;
 	return 0;
 }
@@ -588,14 +586,11 @@ static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair
 		return fail(ld, "sample out of range in", "watch_samples");
 	if (stash->n_watch >= VTC_WATCH_MAX_SAMPLES)
 		return fail(ld, "too many samples in", "watch_samples");
-	if (stash->n_watch == stash->cap_watch) {
-		int cap = stash->cap_watch ? stash->cap_watch * 2 : 1024;
-		void *nw = realloc(stash->w, (size_t)cap * sizeof(*stash->w));
-		if (!nw)
-			return ld->rc = -ENOMEM;
-		stash->w = nw;
-		stash->cap_watch = cap;
-	}
+	void *nw = vtc_grow(stash->w, &stash->cap_watch, stash->n_watch, sizeof(*stash->w), 1024);
+
+	if (!nw)
+		return ld->rc = -ENOMEM;
+	stash->w = nw;
 	stash->w[stash->n_watch++] = w;
 	return 0;
 }

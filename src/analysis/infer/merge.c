@@ -10,6 +10,7 @@
 
 #include "src/analysis/stats.h"
 #include "src/analysis/infer/work.h"
+#include "src/grow.h"
 
 /* Group merging for one level. The pair values between two current groups
  * (labels a < b, slot infer_pair_index(a, b)) are kept sorted, so merging groups a and
@@ -57,16 +58,12 @@ static int heap_push(struct merger *m, int a, int b)
 {
 	struct mcand c = {slot_median(&m->slot[infer_pair_index(m->w, a, b)]), a, b, m->ver[a],
 			  m->ver[b]};
+	struct mcand *h = vtc_grow(m->heap, &m->capheap, m->nheap, sizeof(*h), 1024);
 	int i;
 
-	if (m->nheap == m->capheap) {
-		int cap = m->capheap ? 2 * m->capheap : 1024;
-		struct mcand *h = realloc(m->heap, (size_t)cap * sizeof(*h));
-		if (!h)
-			return -ENOMEM;
-		m->heap = h;
-		m->capheap = cap;
-	}
+	if (!h)
+		return -ENOMEM;
+	m->heap = h;
 	for (i = m->nheap++; i > 0 && cand_before(&c, &m->heap[(i - 1) / 2]); i = (i - 1) / 2)
 		m->heap[i] = m->heap[(i - 1) / 2];
 	m->heap[i] = c;
