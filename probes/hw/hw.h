@@ -9,18 +9,8 @@
 
 /* One contention measurement = the best of VTC_HW_CONT_REPEATS windows of
  * VTC_HW_CONT_WINDOW_MS each, in one set of threads, preferring windows in
- * which no thread was preempted by another task of this guest. Measured
- * here: single 4 ms solo L1 runs varied 3.5x back to back (other tenants
- * on the host); the best of 3 made same-vCPU ratios 0.49-0.51 and
- * separate-vCPU ratios 0.96-1.02 on a quiet guest, but at guest load 7
- * the separate pair read 0.78 (both threads rarely ran a whole window
- * together); skipping windows with involuntary context switches and a
- * 4th window brought it back to 0.99-1.01. A same-CPU co-run reads ~0.5
- * whatever the window (both sides are summed), so the window only needs
- * to be long next to one chunk (~1 us) and the start line. ~7 ms per
- * call; one at a time 3 kinds x (2n + 4) calls: ~2.8 s for n = 64; in
- * rounds (throughput_many) ~21 calls whatever n, each starting up to one
- * thread per vCPU. */
+ * which no thread was preempted by another task of this guest. How these
+ * were chosen: probes/README.md, "Contention windows". */
 #define VTC_HW_CONT_WINDOW_MS 1.5
 #define VTC_HW_CONT_REPEATS 4
 

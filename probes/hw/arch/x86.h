@@ -10,9 +10,7 @@ static inline bool vtc_arch_has_cpuid(void)
 	return true;
 }
 
-/* Inline asm rather than the compiler's <cpuid.h>: the same code for gcc and
- * clang, and one instruction to read. (Project headers are included by
- * directory, "src/advertised/cpuid.h", so nothing shadows <cpuid.h> any more.) */
+/* Inline asm, not <cpuid.h>: probes/README.md, "Architecture code". */
 static inline void vtc_arch_cpuid(uint32_t leaf, uint32_t subleaf, struct vtc_cpuid_regs *r)
 {
 	__asm__ __volatile__("cpuid"
