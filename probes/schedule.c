@@ -46,6 +46,16 @@
 #define SCHED_QUIET_POLL_S 0.01     /* how often a busy guest is looked at again */
 #define SCHED_QUIET_WAIT_SHARE 0.5  /* of the window, at most, spent waiting for quiet */
 
+/* Cumulative steal and total ticks of every CPU (index: CPU id), as the
+ * backend's cpu_times reads them at one moment. */
+struct cpu_ticks {
+	uint64_t *steal, *total;
+};
+
+/* When the ticks were taken: at the start of the run (whole-run steal), and
+ * before and after one co-run or round (the steal it suffered). */
+enum ticks_at { TICKS_RUN_START, TICKS_BEFORE, TICKS_AFTER, TICKS_COUNT };
+
 struct sched {
 	const struct vtc_backend *be;
 	const struct vtc_probe_params *p;
@@ -59,7 +69,7 @@ struct sched {
 	double last_progress;
 	struct vtc_pingpong_job *jobs;
 	int *ra, *rb;
-	uint64_t *times[6]; /* steal/total: run start, phase start, phase end */
+	struct cpu_ticks ticks[TICKS_COUNT];
 	bool have_times;
 };
 
@@ -250,20 +260,22 @@ static bool remeasure_phase(struct sched *s)
 	return go;
 }
 
-/* Snapshot steal/total ticks into slot @slot (0, 2 or 4). */
-static void take_times(struct sched *s, int slot)
+/* Snapshot every CPU's steal/total ticks into s->ticks[@at]. */
+static void take_times(struct sched *s, enum ticks_at at)
 {
 	if (s->have_times &&
-	    s->be->cpu_times(s->be->ctx, s->out->ncpus_model, s->times[slot], s->times[slot + 1]))
+	    s->be->cpu_times(s->be->ctx, s->out->ncpus_model, s->ticks[at].steal, s->ticks[at].total))
 		s->have_times = false;
 }
 
-static double steal_between(const struct sched *s, int from, int to, int cpu)
+/* Steal percentage of @cpu between two snapshots, -1 without them. */
+static double steal_between(const struct sched *s, enum ticks_at from, enum ticks_at to, int cpu)
 {
+	const struct cpu_ticks *f = &s->ticks[from], *e = &s->ticks[to];
+
 	if (!s->have_times)
 		return -1;
-	return vtc_procstat_steal_pct(s->times[from][cpu], s->times[from + 1][cpu],
-				      s->times[to][cpu], s->times[to + 1][cpu]);
+	return vtc_procstat_steal_pct(f->steal[cpu], f->total[cpu], e->steal[cpu], e->total[cpu]);
 }
 
 static bool solo_phase(struct sched *s)
@@ -293,7 +305,7 @@ static bool corun(struct sched *s, int a, int b)
 	struct vtc_contention_result c = {.a = a, .b = b, .steal_pct = -1};
 	bool ok = true;
 
-	take_times(s, 2);
+	take_times(s, TICKS_BEFORE);
 	for (int k = 0; k < VTC_CONT_KINDS; k++) {
 		double ra = 0, rb = 0, sa = r->solo_rate[k][a], sb = r->solo_rate[k][b], t = sched_now(s);
 		if (must_stop(s, 2 * s->est_s))
@@ -309,8 +321,8 @@ static bool corun(struct sched *s, int a, int b)
 		}
 		c.ratio[k] = (ra / sa + rb / sb) / 2;
 	}
-	take_times(s, 4);
-	double pa = steal_between(s, 2, 4, a), pb = steal_between(s, 2, 4, b);
+	take_times(s, TICKS_AFTER);
+	double pa = steal_between(s, TICKS_BEFORE, TICKS_AFTER, a), pb = steal_between(s, TICKS_BEFORE, TICKS_AFTER, b);
 	c.steal_pct = pa > pb ? pa : pb;
 	c.measured = ok;
 	vtc_results_add_contention(r, &c);
@@ -406,16 +418,16 @@ static bool run_round(struct sched *s, const struct vtc_cont_plan *pl, int rd, i
 							      .steal_pct = -1, .measured = true};
 			idx[m++] = i;
 		}
-	take_times(s, 2);
+	take_times(s, TICKS_BEFORE);
 	for (int k = 0; k < VTC_CONT_KINDS; k++) {
 		if (!round_kind(s, pl, idx, m, k, pairs, rates))
 			return false;
 		round_store(s, pl, idx, m, k, rates, c);
 	}
-	take_times(s, 4);
+	take_times(s, TICKS_AFTER);
 	for (int i = 0; i < m; i++) {
 		if (c[i].b >= 0) {
-			double pa = steal_between(s, 2, 4, c[i].a), pb = steal_between(s, 2, 4, c[i].b);
+			double pa = steal_between(s, TICKS_BEFORE, TICKS_AFTER, c[i].a), pb = steal_between(s, TICKS_BEFORE, TICKS_AFTER, c[i].b);
 			c[i].steal_pct = pa > pb ? pa : pb;
 			vtc_results_add_contention(s->out, &c[i]);
 		}
@@ -522,7 +534,7 @@ static bool watch_settled(struct sched *s)
 
 	s->out->watch_to_s = sched_now(s) - s->t0;
 	if (vtc_series_analyze(s->out, &ser) == 0 && (why = vtc_series_settled_reason(&ser))) {
-		snprintf(s->out->watch_settled, sizeof(s->out->watch_settled), "%s", why);
+		snprintf(s->out->watch_end_reason, sizeof(s->out->watch_end_reason), "%s", why);
 		done = true;
 	}
 	vtc_series_free(&ser);
@@ -615,9 +627,9 @@ static void steal_totals(struct sched *s)
 {
 	struct vtc_results *r = s->out;
 
-	take_times(s, 2);
+	take_times(s, TICKS_AFTER);
 	for (int i = 0; i < r->n; i++)
-		r->steal_pct[r->cpu[i]] = steal_between(s, 0, 2, r->cpu[i]);
+		r->steal_pct[r->cpu[i]] = steal_between(s, TICKS_RUN_START, TICKS_AFTER, r->cpu[i]);
 }
 
 static int sched_alloc(struct sched *s)
@@ -629,8 +641,9 @@ static int sched_alloc(struct sched *s)
 	s->rb = calloc(n, sizeof(int));
 	if (!s->jobs || !s->ra || !s->rb)
 		return -ENOMEM;
-	for (int i = 0; i < 6; i++)
-		if (!(s->times[i] = calloc(nc, sizeof(uint64_t))))
+	for (int i = 0; i < TICKS_COUNT; i++)
+		if (!(s->ticks[i].steal = calloc(nc, sizeof(uint64_t))) ||
+		    !(s->ticks[i].total = calloc(nc, sizeof(uint64_t))))
 			return -ENOMEM;
 	s->have_times = s->be->cpu_times != NULL;
 	return 0;
@@ -641,8 +654,10 @@ static void sched_free(struct sched *s)
 	free(s->jobs);
 	free(s->ra);
 	free(s->rb);
-	for (int i = 0; i < 6; i++)
-		free(s->times[i]);
+	for (int i = 0; i < TICKS_COUNT; i++) {
+		free(s->ticks[i].steal);
+		free(s->ticks[i].total);
+	}
 }
 
 /* Seconds kept back from the latency phases for the contention probes:
@@ -675,7 +690,7 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 
 	s->budget_end = full_end - contention_reserve(s, s->out->n);
 	wait_quiet(s);
-	take_times(s, 0);
+	take_times(s, TICKS_RUN_START);
 	/* Foreign tasks right around the look (the scheduler's own threads
 	 * exist only inside backend calls). */
 	double before = runnable_now(s, 5);

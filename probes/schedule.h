@@ -18,7 +18,7 @@ typedef void (*vtc_progress_fn)(void *arg, const char *phase, double done, doubl
  * unless params->serial), then the contention probes when params->contention,
  * and per-CPU steal. With params->watch, rounds of short re-measurements then
  * fill the rest of the budget (the observation window, out->watch), ending
- * early once the series has settled (out->watch_settled). @out is initialised here (vtc_results_init) and owned by
+ * early once the series has settled (out->watch_end_reason). @out is initialised here (vtc_results_init) and owned by
  * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
  * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
  * (out->interrupted). A wall-clock watchdog (timer.h) ends backend calls

@@ -756,7 +756,7 @@ static void test_watch_fills_the_budget(void **state)
 	assert_true(r.watch_to_s > 9.9 && r.watch_to_s <= 10.0);
 	assert_true(r.duration_s <= p.budget_s);
 	assert_false(r.budget_exhausted); /* the look was complete */
-	assert_string_equal(r.watch_settled, "");
+	assert_string_equal(r.watch_end_reason, "");
 	/* 3 rounds of 2 pairs, one call each per round: ~2 samples per ms */
 	assert_true(r.n_watch > 19000 && r.n_watch <= 20000);
 	for (int i = 1; i < r.n_watch; i++)
@@ -782,7 +782,7 @@ static void test_watch_ends_when_settled(void **state)
 	f.near_from[0] = 2.0, f.near_to[0] = 2.05;
 	f.near_from[1] = 3.0, f.near_to[1] = 3.05;
 	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
-	assert_true(r.watch_settled[0] != '\0');
+	assert_string_equal(r.watch_end_reason, "floating: a pair was seen nearer in two episodes");
 	assert_true(r.watch_to_s > 3.0 && r.watch_to_s < 4.0);
 	vtc_results_free(&r);
 }

@@ -15,9 +15,11 @@
 /* Leaf 0x1F/0xB level types (ECX[15:8]). */
 enum { LT_SMT = 1, LT_CORE = 2, LT_MODULE = 3, LT_TILE = 4, LT_DIE = 5 };
 
+/* One CPU decoded from its CPUID records: APIC id, the shifts that cut it
+ * into thread / core / die / package ids, and its caches. */
 struct dec {
 	uint32_t apic;
-	int smt, pkg;           /* APIC-id shifts: core id, package id */
+	int core_shift, pkg_shift; /* APIC id >> core_shift: core; >> pkg_shift: package */
 	int cluster_lo, die_lo; /* module / die instance = apic >> this; -1 none */
 	bool die_known;
 	int node;               /* AMD node id, -1 unknown */
@@ -26,8 +28,9 @@ struct dec {
 	long cache_kib[VTC_LEVEL_COUNT];
 };
 
-static struct vtc_cpuid_regs q(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
-			       uint32_t sub)
+/* One CPUID answer for @cpu, as its records give it. */
+static struct vtc_cpuid_regs cpuid_q(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
+				     uint32_t sub)
 {
 	struct vtc_cpuid_regs r;
 	vtc_cpuid_query(s, cpu, leaf, sub, &r); /* cpu comes from the source's set */
@@ -42,7 +45,7 @@ static int ceil_log2(uint32_t v)
 
 static void vendor_of(const struct vtc_cpuid_src *s, int cpu, char out[13])
 {
-	struct vtc_cpuid_regs r = q(s, cpu, 0, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, 0, 0);
 	memcpy(out, &r.ebx, 4);
 	memcpy(out + 4, &r.edx, 4);
 	memcpy(out + 8, &r.ecx, 4);
@@ -61,7 +64,7 @@ static int family_of(uint32_t leaf1_eax)
 static bool decode_x2apic_leaf(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
 			       struct dec *d)
 {
-	struct vtc_cpuid_regs r = q(s, cpu, leaf, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, leaf, 0);
 	int prev = 0;
 
 	if (r.ebx == 0)
@@ -70,20 +73,20 @@ static bool decode_x2apic_leaf(const struct vtc_cpuid_src *s, int cpu, uint32_t 
 	for (uint32_t sub = 0; sub < 16; sub++) {
 		int type, shift;
 
-		r = q(s, cpu, leaf, sub);
+		r = cpuid_q(s, cpu, leaf, sub);
 		type = (r.ecx >> 8) & 0xff;
 		if (type == 0)
 			break;
 		shift = (int)(r.eax & 0x1f);
 		if (type == LT_SMT)
-			d->smt = shift;
+			d->core_shift = shift;
 		else if (type == LT_MODULE)
 			d->cluster_lo = prev; /* CPUs of one module agree above the core bits */
 		else if (type == LT_DIE)
 			d->die_lo = prev;
 		prev = shift;
 	}
-	d->pkg = prev; /* the last level's shift leads to the package id */
+	d->pkg_shift = prev; /* the last level's shift leads to the package id */
 	return true;
 }
 
@@ -92,14 +95,14 @@ static bool decode_x2apic_leaf(const struct vtc_cpuid_src *s, int cpu, uint32_t 
  * hwloc report. */
 static void decode_amd_die(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 {
-	struct vtc_cpuid_regs r = q(s, cpu, 0x80000026, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, 0x80000026, 0);
 
 	if (r.ebx == 0)
 		return;
 	for (uint32_t sub = 0; sub < 8; sub++) {
 		int type;
 
-		r = q(s, cpu, 0x80000026, sub);
+		r = cpuid_q(s, cpu, 0x80000026, sub);
 		type = (r.ecx >> 8) & 0xff;
 		if (type == 0)
 			break;
@@ -111,7 +114,7 @@ static void decode_amd_die(const struct vtc_cpuid_src *s, int cpu, struct dec *d
 static void decode_amd_node(const struct vtc_cpuid_src *s, int cpu, struct dec *d,
 			    bool topoext, int family)
 {
-	struct vtc_cpuid_regs r = q(s, cpu, 0x8000001e, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, 0x8000001e, 0);
 	int nodes = (int)((r.ecx >> 8) & 7) + 1;
 
 	/* Zen 1 and Hygon have several dies, each its own memory node, per
@@ -125,17 +128,17 @@ static void decode_amd_node(const struct vtc_cpuid_src *s, int cpu, struct dec *
 static void decode_amd(const struct vtc_cpuid_src *s, int cpu, struct dec *d, bool topoext,
 		       int family)
 {
-	struct vtc_cpuid_regs r = q(s, cpu, 0x80000008, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, 0x80000008, 0);
 	int bits = (int)((r.ecx >> 12) & 0xf);
 
-	d->apic = q(s, cpu, 1, 0).ebx >> 24;
-	d->pkg = bits ? bits : ceil_log2((r.ecx & 0xff) + 1);
+	d->apic = cpuid_q(s, cpu, 1, 0).ebx >> 24;
+	d->pkg_shift = bits ? bits : ceil_log2((r.ecx & 0xff) + 1);
 	if (topoext) {
-		r = q(s, cpu, 0x8000001e, 0);
+		r = cpuid_q(s, cpu, 0x8000001e, 0);
 		d->apic = r.eax;
 		/* Before family 17h EBX[15:8] counts cores per compute unit. */
 		if (family >= 0x17)
-			d->smt = ceil_log2(((r.ebx >> 8) & 0xff) + 1);
+			d->core_shift = ceil_log2(((r.ebx >> 8) & 0xff) + 1);
 	}
 }
 
@@ -143,15 +146,15 @@ static void decode_amd(const struct vtc_cpuid_src *s, int cpu, struct dec *d, bo
  * HTT), leaf 4 cores per package, as Linux's detect_ht() does. */
 static void decode_legacy(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 {
-	struct vtc_cpuid_regs r1 = q(s, cpu, 1, 0), r4 = q(s, cpu, 4, 0);
+	struct vtc_cpuid_regs r1 = cpuid_q(s, cpu, 1, 0), r4 = cpuid_q(s, cpu, 4, 0);
 	uint32_t logical = (r1.edx >> 28) & 1 ? (r1.ebx >> 16) & 0xff : 1;
 	uint32_t cores = (r4.eax & 0x1f) ? ((r4.eax >> 26) & 0x3f) + 1 : 1;
 
 	if (logical == 0)
 		logical = 1;
 	d->apic = r1.ebx >> 24;
-	d->pkg = ceil_log2(logical);
-	d->smt = logical > cores ? ceil_log2(logical / cores) : 0;
+	d->pkg_shift = ceil_log2(logical);
+	d->core_shift = logical > cores ? ceil_log2(logical / cores) : 0;
 }
 
 /* Leaf 4 / 0x8000001D: one subleaf per cache, EAX[25:14] = max ids sharing
@@ -159,7 +162,7 @@ static void decode_legacy(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 static void decode_caches(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf, struct dec *d)
 {
 	for (uint32_t sub = 0; sub < 32; sub++) {
-		struct vtc_cpuid_regs r = q(s, cpu, leaf, sub);
+		struct vtc_cpuid_regs r = cpuid_q(s, cpu, leaf, sub);
 		int type = (int)(r.eax & 0x1f), level = (int)((r.eax >> 5) & 7);
 		enum vtc_level l;
 		uint32_t share;
@@ -182,8 +185,8 @@ static void decode_caches(const struct vtc_cpuid_src *s, int cpu, uint32_t leaf,
 static void decode_cpu(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 {
 	char vendor[13];
-	uint32_t max = q(s, cpu, 0, 0).eax;
-	int family = family_of(q(s, cpu, 1, 0).eax);
+	uint32_t max = cpuid_q(s, cpu, 0, 0).eax;
+	int family = family_of(cpuid_q(s, cpu, 1, 0).eax);
 	bool amd, topoext, x2;
 
 	memset(d, 0, sizeof(*d));
@@ -192,7 +195,7 @@ static void decode_cpu(const struct vtc_cpuid_src *s, int cpu, struct dec *d)
 		d->cache_shift[l] = -1;
 	vendor_of(s, cpu, vendor);
 	amd = vtc_vendor_amd_like(vtc_vendor_from_signature(vendor));
-	topoext = amd && ((q(s, cpu, 0x80000001, 0).ecx >> 22) & 1);
+	topoext = amd && ((cpuid_q(s, cpu, 0x80000001, 0).ecx >> 22) & 1);
 	x2 = (max >= 0x1f && decode_x2apic_leaf(s, cpu, 0x1f, d)) ||
 	     (max >= 0xb && decode_x2apic_leaf(s, cpu, 0xb, d));
 	if (!x2 && amd)
@@ -223,15 +226,15 @@ static int64_t level_key(const struct dec *d, enum vtc_level l)
 {
 	switch (l) {
 	case VTC_LEVEL_SMT:
-		return shift_key(d->apic, d->smt);
+		return shift_key(d->apic, d->core_shift);
 	case VTC_LEVEL_CLUSTER:
 		return shift_key(d->apic, d->cluster_lo);
 	case VTC_LEVEL_DIE:
-		return d->die_known ? shift_key(d->apic, d->die_lo >= 0 ? d->die_lo : d->pkg) : -1;
+		return d->die_known ? shift_key(d->apic, d->die_lo >= 0 ? d->die_lo : d->pkg_shift) : -1;
 	case VTC_LEVEL_PACKAGE:
-		return shift_key(d->apic, d->pkg);
+		return shift_key(d->apic, d->pkg_shift);
 	case VTC_LEVEL_NUMA:
-		return d->node < 0 ? -1 : ((int64_t)(d->apic >> d->pkg) << 16) | d->node;
+		return d->node < 0 ? -1 : ((int64_t)(d->apic >> d->pkg_shift) << 16) | d->node;
 	default:
 		return shift_key(d->apic, d->cache_shift[l]);
 	}
@@ -239,13 +242,13 @@ static int64_t level_key(const struct dec *d, enum vtc_level l)
 
 static void fill_cpu(struct vtc_topo_cpu *c, const struct dec *d)
 {
-	uint32_t in_pkg = d->pkg >= 32 ? d->apic : d->apic & ((1u << d->pkg) - 1);
+	uint32_t in_pkg = d->pkg_shift >= 32 ? d->apic : d->apic & ((1u << d->pkg_shift) - 1);
 
 	c->possible = c->present = c->online = true;
 	c->x2apic_id = d->apic;
-	c->thread_id = (int)(d->apic & ((1u << d->smt) - 1));
-	c->core_id = (int)(in_pkg >> d->smt);
-	c->package_id = d->pkg >= 32 ? 0 : (int)(d->apic >> d->pkg);
+	c->thread_id = (int)(d->apic & ((1u << d->core_shift) - 1));
+	c->core_id = (int)(in_pkg >> d->core_shift);
+	c->package_id = d->pkg_shift >= 32 ? 0 : (int)(d->apic >> d->pkg_shift);
 	if (d->cluster_lo >= 0)
 		c->cluster_id = (int)(in_pkg >> d->cluster_lo);
 	if (d->die_known)
@@ -288,11 +291,11 @@ static void fill_spans(struct vtc_topo *t, const struct dec *d)
 		const struct dec *x = &d[cpu];
 		int *span = t->ids_sharing;
 
-		span[VTC_LEVEL_SMT] = max_int(span[VTC_LEVEL_SMT], span_of(x->smt));
-		span[VTC_LEVEL_PACKAGE] = max_int(span[VTC_LEVEL_PACKAGE], span_of(x->pkg));
+		span[VTC_LEVEL_SMT] = max_int(span[VTC_LEVEL_SMT], span_of(x->core_shift));
+		span[VTC_LEVEL_PACKAGE] = max_int(span[VTC_LEVEL_PACKAGE], span_of(x->pkg_shift));
 		if (x->die_known)
 			span[VTC_LEVEL_DIE] = max_int(span[VTC_LEVEL_DIE],
-						      span_of(x->die_lo >= 0 ? x->die_lo : x->pkg));
+						      span_of(x->die_lo >= 0 ? x->die_lo : x->pkg_shift));
 		for (int l = VTC_LEVEL_L1D; l <= VTC_LEVEL_L3; l++)
 			span[l] = max_int(span[l], x->cache_share[l]);
 	}
@@ -333,7 +336,7 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t)
 static uint32_t hv_signature(const struct vtc_cpuid_src *s, int cpu, uint32_t base,
 			     char sig[13])
 {
-	struct vtc_cpuid_regs r = q(s, cpu, base, 0);
+	struct vtc_cpuid_regs r = cpuid_q(s, cpu, base, 0);
 
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
@@ -353,7 +356,7 @@ static uint32_t hv_block(const struct vtc_cpuid_src *s, int cpu, char sig[13], u
 
 	sig[0] = '\0';
 	*max = 0;
-	if (!((q(s, cpu, 1, 0).ecx >> 31) & 1))
+	if (!((cpuid_q(s, cpu, 1, 0).ecx >> 31) & 1))
 		return 0;
 	m = hv_signature(s, cpu, 0x40000000, sig);
 	if (strcmp(sig, "KVMKVMKVM") == 0 || strcmp(sig, "VMwareVMware") == 0) {
@@ -382,7 +385,7 @@ uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **s
 	 * guest's 0x15/0x16 may be the host's model values, not what the
 	 * hypervisor scales the guest TSC to. */
 	if (base && max >= base + 0x10) {
-		r = q(s, cpu, base + 0x10, 0);
+		r = cpuid_q(s, cpu, base + 0x10, 0);
 		if (r.eax) {
 			*source = "cpuid-0x40000010";
 			return (uint64_t)r.eax * 1000;
@@ -390,12 +393,12 @@ uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **s
 	}
 	/* Leaf 0x15: TSC = crystal (ECX Hz) * EBX / EAX. Some Intel parts
 	 * leave ECX 0; then the base frequency of 0x16 is the better guess. */
-	r = q(s, cpu, 0x15, 0);
+	r = cpuid_q(s, cpu, 0x15, 0);
 	if (r.eax && r.ebx && r.ecx) {
 		*source = "cpuid-0x15";
 		return (uint64_t)r.ecx * r.ebx / r.eax;
 	}
-	r = q(s, cpu, 0x16, 0);
+	r = cpuid_q(s, cpu, 0x16, 0);
 	if (r.eax & 0xffff) {
 		*source = "cpuid-0x16";
 		return (uint64_t)(r.eax & 0xffff) * 1000000;
@@ -406,7 +409,7 @@ uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **s
 
 bool vtc_cpuid_invariant_tsc(const struct vtc_cpuid_src *s, int cpu)
 {
-	return (q(s, cpu, 0x80000007, 0).edx >> 8) & 1;
+	return (cpuid_q(s, cpu, 0x80000007, 0).edx >> 8) & 1;
 }
 
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p)
@@ -421,7 +424,7 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
 	p->cpuid_available = true;
 	vendor_of(src, cpu, vendor);
 	snprintf(p->cpuid_vendor, sizeof(p->cpuid_vendor), "%s", vendor);
-	p->cpuid_hypervisor = (q(src, cpu, 1, 0).ecx >> 31) & 1;
+	p->cpuid_hypervisor = (cpuid_q(src, cpu, 1, 0).ecx >> 31) & 1;
 	hv_block(src, cpu, sig, &max);
 	snprintf(p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor), "%s", sig);
 	p->cpuid_invariant_tsc = vtc_cpuid_invariant_tsc(src, cpu);

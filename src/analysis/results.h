@@ -114,7 +114,7 @@ struct vtc_results {
 	 * the run started; both 0 when the run did not watch), why it ended
 	 * early ("" when it ran to the end of the budget), and the samples. */
 	double watch_from_s, watch_to_s;
-	char watch_settled[64];
+	char watch_end_reason[64];
 	int n_watch, cap_watch;
 	struct vtc_watch_sample *watch;
 	char backend[16];    /* "hw", "sim", "import" */

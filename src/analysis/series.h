@@ -52,7 +52,7 @@ void vtc_series_free(struct vtc_series *s);
  * in its near mode in at least two separate episodes (floating proven;
  * watching longer adds nothing to the verdict). */
 bool vtc_series_settled(const struct vtc_series *s);
-/* Why the window ended early, in the report's words (results.watch_settled),
+/* Why the window ended early, in the report's words (results.watch_end_reason),
  * or NULL when vtc_series_settled() is false. */
 const char *vtc_series_settled_reason(const struct vtc_series *s);
 

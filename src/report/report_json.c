@@ -182,7 +182,7 @@ static json_t *results_tail_json(const struct vtc_results *r)
 			 r->duration_s,
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted,
 			 "watch", "from_s", r->watch_from_s, "to_s", r->watch_to_s, "settled",
-			 r->watch_settled, "samples", r->n_watch, "quiet_wait_s", r->quiet_wait_s,
+			 r->watch_end_reason, "samples", r->n_watch, "quiet_wait_s", r->quiet_wait_s,
 			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable));
 }
 

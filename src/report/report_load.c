@@ -400,7 +400,7 @@ static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair
 		return;
 	r->watch_from_s = get_num(ld, win, "from_s");
 	r->watch_to_s = get_num(ld, win, "to_s");
-	get_str(ld, win, "settled", r->watch_settled, sizeof(r->watch_settled));
+	get_str(ld, win, "settled", r->watch_end_reason, sizeof(r->watch_end_reason));
 	/* Absent in reports of versions that did not wait for a quiet guest. */
 	r->quiet_wait_s = json_object_get(win, "quiet_wait_s") ? get_num(ld, win, "quiet_wait_s") : 0;
 	r->busy_runnable = json_is_number(json_object_get(win, "busy_runnable")) ?

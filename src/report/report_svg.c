@@ -664,7 +664,7 @@ static void write_strip(const struct svg *s)
 		      "<text x=\"14\" y=\"%.1f\" font-size=\"%.0f\" font-weight=\"bold\">"
 		      "Observation window: %.1f s, %d samples%s</text>\n",
 		SMALL_FONT, y, SMALL_FONT + 1, len, r->n_watch,
-		r->watch_settled[0] ? " (ended early)" : "");
+		r->watch_end_reason[0] ? " (ended early)" : "");
 	fprintf(s->f, "<text x=\"14\" y=\"%.1f\">%s</text>\n", y + SMALL_FONT + 5,
 		nfl ? "Pairs seen nearer than usual: their usual latency's colour, "
 		      "spells in the near one's (scale at right)"

@@ -615,8 +615,8 @@ static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 		if (app->res.watch_to_s > app->res.watch_from_s)
 			print_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
 				    "re-measurements%s%s", app->res.watch_to_s - app->res.watch_from_s,
-				    app->res.n_watch, app->res.watch_settled[0] ? "; ended early, " : "",
-				    app->res.watch_settled);
+				    app->res.n_watch, app->res.watch_end_reason[0] ? "; ended early, " : "",
+				    app->res.watch_end_reason);
 	}
 }
 
