@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
 #include "src/advertised/consist.h"
 #include "src/advertised/cpuid.h"
 #include "src/advertised/platform_sysfs.h"
@@ -259,16 +260,6 @@ static void test_l3_leak_fixture(void **state)
 	vtc_topo_free(&b);
 }
 
-static const char *corpus(void)
-{
-	const char *c = getenv("VTC_CORPUS");
-	struct stat st;
-
-	if (!c || !*c || stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	return c;
-}
-
 /* Unpack @archive (from the corpus) into the mkdtemp directory @dir. */
 static void unpack(const char *archive, char dir[32])
 {
@@ -276,7 +267,7 @@ static void unpack(const char *archive, char dir[32])
 
 	snprintf(dir, 32, "/tmp/vtc-consist-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "tar -xf '%s/%s' -C '%s' --no-same-owner", corpus(), archive,
+	snprintf(cmd, sizeof(cmd), "tar -xf '%s/%s' -C '%s' --no-same-owner", vtc_test_corpus(), archive,
 		 dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -300,7 +291,7 @@ static void test_cloud_fc16_agrees(void **state)
 	struct vtc_findings out = { 0 };
 
 	(void)state;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
 	unpack("cloud-vm/fc16-emr.sysroot.tar.gz", sdir);
 	unpack("cloud-vm/fc16-emr.cpuid.tar.gz", cdir);

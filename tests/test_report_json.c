@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
 #include "src/report/run.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
@@ -183,18 +184,6 @@ static struct vtc_run *run_with(const struct vtc_results *r)
 	return app;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-
-	assert_non_null(f);
-	assert_true(getdelim(&buf, &cap, '\0', f) > 0);
-	fclose(f);
-	return buf;
-}
-
 static void test_atomic_write(void **state)
 {
 	char dir[] = "/tmp/vtc-json-XXXXXX", path[256];
@@ -238,7 +227,7 @@ static void test_layout_is_janssons(void **state)
 	r.duration_s = 1.0 / 3;
 	app = run_with(&r);
 	assert_int_equal(vtc_json_write_app(app, path), 0);
-	text = slurp(path);
+	text = vtc_test_slurp(path, NULL);
 	back = json_loads(text, 0, NULL);
 	assert_non_null(back);
 	again = json_dumps(back, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
 #include "src/report/run.h"
 #include "src/analysis/compare.h"
 #include "src/report/matrix.h"
@@ -42,26 +43,6 @@ static int teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	return system(cmd);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
 }
 
 static int count(const char *hay, const char *needle)
@@ -96,7 +77,7 @@ static void render(const char *name)
 	assert_memory_equal(hdr, "\x89PNG\r\n\x1a\n", 8);
 	pw = (unsigned)hdr[16] << 24 | hdr[17] << 16 | hdr[18] << 8 | hdr[19];
 	ph = (unsigned)hdr[20] << 24 | hdr[21] << 16 | hdr[22] << 8 | hdr[23];
-	s = slurp(svg, NULL);
+	s = vtc_test_slurp(svg, NULL);
 	p = strstr(s, "<svg ");
 	assert_non_null(p);
 	assert_int_equal(sscanf(strstr(p, "width=\""), "width=\"%u\" height=\"%u\"", &w, &h), 2);
@@ -126,7 +107,7 @@ static char *read_svg(const char *name, size_t *len)
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/%s.svg", tmpdir, name);
-	return slurp(path, len);
+	return vtc_test_slurp(path, len);
 }
 
 /* Results for CPUs @list, one pass, every pair at @ns(a, b) (< 0: stalled,
