@@ -1,13 +1,13 @@
 /* fuzz_app_report.c - vtopocheck --analyze REPORT end to end: the saved
- * report loader (src/app.h vtc_app_load_report), the judgement and the
+ * report loader (src/cli/app.h vtc_app_load_report), the judgement and the
  * report it writes, on a report file holding the fuzz input.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "src/app.h"
-#include "src/report_json.h"
-#include "src/report_text.h"
+#include "src/cli/app.h"
+#include "src/report/report_json.h"
+#include "src/report/report_text.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *argv[] = { "vtopocheck", "--analyze", "report.json", NULL };
 	static char path[4200];
 	static FILE *null;
-	struct vtc_app app;
+	struct vtc_run app;
 
 	if (!null) {
 		snprintf(path, sizeof(path), "%s/report.json", fuzz_scratch());
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fuzz_write_file(fuzz_scratch(), "report.json", data, size) != 0)
 		abort();
-	vtc_app_init(&app, 3, argv);
+	vtc_run_init(&app, 3, argv);
 	/* Through the same bounded, regular-file-only reader and claim checks
 	 * as the CLI: a loaded report never probes a CPU it does not list. */
 	if (vtc_app_load_report(&app, path) == 0 && vtc_app_judge(&app) == 0) {
@@ -37,6 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vtc_text_topo(null, &app.sysfs);
 		vtc_text_findings(null, &app.findings);
 	}
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* fuzz_cpuid_dump.c - the CPUID dump loader (src/cpuid.h), the topology
- * decoder and the platform facts that read it (src/topo_cpuid.h), and the
+/* fuzz_cpuid_dump.c - the CPUID dump loader (src/advertised/cpuid.h), the topology
+ * decoder and the platform facts that read it (src/advertised/topo_cpuid.h), and the
  * dump writer, on a dump directory the fuzz input builds: records
  * [slot][len16][bytes] (fuzz/util.h), slot = a file of the table below.
  * SPDX-License-Identifier: GPL-2.0-or-later */
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/report_text.h"
-#include "src/topo_cpuid.h"
+#include "src/report/report_text.h"
+#include "src/advertised/topo_cpuid.h"
 #include "src/vtc.h"
 #include "fuzz/util.h"
 

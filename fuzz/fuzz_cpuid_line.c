@@ -1,8 +1,8 @@
-/* fuzz_cpuid_line.c - one line of a recorded CPUID dump (src/cpuid.h).
+/* fuzz_cpuid_line.c - one line of a recorded CPUID dump (src/advertised/cpuid.h).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 
-#include "src/cpuid.h"
+#include "src/advertised/cpuid.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,11 +1,11 @@
-/* fuzz_cpuinfo.c - the /proc/cpuinfo parser (src/platform_sysfs.h) and the
+/* fuzz_cpuinfo.c - the /proc/cpuinfo parser (src/advertised/platform_sysfs.h) and the
  * hypervisor identification that reads its results.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/platform_sysfs.h"
+#include "src/advertised/platform_sysfs.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,11 +1,11 @@
-/* fuzz_cpulist.c - cpulist and hex mask parsers (src/cpuset.h).
+/* fuzz_cpulist.c - cpulist and hex mask parsers (src/advertised/cpuset.h).
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Besides "no crash", checks the property the rest of the code relies on:
  * whatever parses, formats back to a cpulist that parses to the same set. */
 #include <stdlib.h>
 
-#include "src/cpuset.h"
+#include "src/advertised/cpuset.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,15 +1,15 @@
 /* fuzz_matrix_import.c - the c2clat / core-to-core-latency matrix importer
- * (src/matrix_import.h), and inference and the matrix report on what it
+ * (src/report/matrix_import.h), and inference and the matrix report on what it
  * imported (vtopocheck --analyze --matrix FILE).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "src/infer.h"
-#include "src/matrix_import.h"
-#include "src/report_json.h"
-#include "src/report_load.h"
-#include "src/report_text.h"
+#include "src/analysis/infer.h"
+#include "src/report/matrix_import.h"
+#include "src/report/report_json.h"
+#include "src/report/report_load.h"
+#include "src/report/report_text.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

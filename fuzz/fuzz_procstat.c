@@ -1,8 +1,8 @@
-/* fuzz_procstat.c - the /proc/stat parser (src/procstat.h).
+/* fuzz_procstat.c - the /proc/stat parser (src/advertised/procstat.h).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 
-#include "src/procstat.h"
+#include "src/advertised/procstat.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

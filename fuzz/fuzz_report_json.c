@@ -1,4 +1,4 @@
-/* fuzz_report_json.c - the JSON report loaders (src/report_load.h) after
+/* fuzz_report_json.c - the JSON report loaders (src/report/report_load.h) after
  * json_loadb, and everything --analyze feeds their output to: inference,
  * comparison, verdict, the JSON and text reports.
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/compare.h"
-#include "src/report_json.h"
-#include "src/report_load.h"
-#include "src/report_text.h"
-#include "src/verdict.h"
+#include "src/analysis/compare.h"
+#include "src/report/report_json.h"
+#include "src/report/report_load.h"
+#include "src/report/report_text.h"
+#include "src/analysis/verdict.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

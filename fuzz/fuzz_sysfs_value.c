@@ -1,10 +1,10 @@
-/* fuzz_sysfs_value.c - the sysfs/procfs value readers (src/sysfs.h) on one
+/* fuzz_sysfs_value.c - the sysfs/procfs value readers (src/advertised/sysfs.h) on one
  * file whose bytes are the fuzz input: string, integer, cpulist and mask.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/sysfs.h"
+#include "src/advertised/sysfs.h"
 #include "fuzz/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

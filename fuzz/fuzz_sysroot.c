@@ -1,5 +1,5 @@
-/* fuzz_sysroot.c - the sysfs topology source (src/topo_sysfs.h) and the
- * platform facts from procfs (src/platform_sysfs.h), on a tiny sysroot that
+/* fuzz_sysroot.c - the sysfs topology source (src/advertised/topo_sysfs.h) and the
+ * platform facts from procfs (src/advertised/platform_sysfs.h), on a tiny sysroot that
  * the fuzz input builds: records [slot][len16][bytes] (fuzz/util.h), slot =
  * a file of the table below. The table order is fixed: fuzz/make-seeds
  * writes the seeds with the same list. The text report of what was read
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/platform_sysfs.h"
-#include "src/report_text.h"
-#include "src/topo_sysfs.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/report/report_text.h"
+#include "src/advertised/topo_sysfs.h"
 #include "src/vtc.h"
 #include "fuzz/util.h"
 

@@ -1,14 +1,14 @@
 /* backend.h - the seam between the probe scheduler and what measures.
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * The real backend (probes/hw.c) pins threads and times cache-line handoffs;
+ * The real backend (probes/hw/hw.c) pins threads and times cache-line handoffs;
  * the host simulator (tests/sim.c) synthesizes the same statistics from a
  * model of a physical host. The scheduler (probes/schedule.c) only talks to
  * this interface, so scheduling, budgets and retries are tested on both. */
 #ifndef VTC_BACKEND_H
 #define VTC_BACKEND_H
 
-#include "src/results.h"
+#include "src/analysis/results.h"
 
 struct vtc_pingpong_job {
 	int a, b;                   /* the pair; a's thread times round trips */

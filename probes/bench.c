@@ -22,10 +22,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "probes/affinity.h"
-#include "probes/contention.h"
-#include "probes/hw.h"
-#include "src/matrix.h"
+#include "probes/hw/affinity.h"
+#include "probes/hw/contention.h"
+#include "probes/hw/hw.h"
+#include "src/report/matrix.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "probes/contplan.h"
-#include "src/stats.h"
+#include "src/analysis/stats.h"
 
 /* Ratios of a pair's latency to a CPU's nearest one, not nanoseconds. */
 #define SCHED_CONT_NEAR 1.5 /* x a CPU's nearest latency: may share its core */

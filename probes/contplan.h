@@ -13,7 +13,7 @@
 #define VTC_CONTPLAN_H
 
 #include <stdbool.h>
-#include "src/results.h"
+#include "src/analysis/results.h"
 
 #define VTC_CONT_PLAN_CONTROLS 3 /* median-latency control pairs */
 

@@ -15,7 +15,7 @@
  *     whatever n), or one at a time in serial mode;
  *  4. watch (params->watch): rounds of short re-measurements until the
  *     budget ends, the observation window, kept as a time series; it ends
- *     early once the series has settled the question (src/series.h);
+ *     early once the series has settled the question (src/analysis/series.h);
  *  5. per-CPU steal over the whole run.
  * The budget and the stop flag are checked before every backend call; a
  * backend call is itself bounded by params->pair_max_ms. */
@@ -27,14 +27,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <urcu/uatomic.h>
 
-#include "src/procstat.h"
-#include "src/series.h"
+#include "src/advertised/procstat.h"
+#include "src/analysis/series.h"
 #include "probes/contplan.h"
 #include "probes/rounds.h"
 #include "probes/schedule.h"
-#include "probes/timer.h"
-#include "src/stats.h"
+#include "probes/watchdog.h"
+#include "src/analysis/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
 #define SCHED_CONT_SHARE 0.3        /* of the budget, at most, kept for contention */
@@ -44,6 +45,16 @@
 #define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
 #define SCHED_QUIET_POLL_S 0.01     /* how often a busy guest is looked at again */
 #define SCHED_QUIET_WAIT_SHARE 0.5  /* of the window, at most, spent waiting for quiet */
+
+/* Cumulative steal and total ticks of every CPU (index: CPU id), as the
+ * backend's cpu_times reads them at one moment. */
+struct cpu_ticks {
+	uint64_t *steal, *total;
+};
+
+/* When the ticks were taken: at the start of the run (whole-run steal), and
+ * before and after one co-run or round (the steal it suffered). */
+enum ticks_at { TICKS_RUN_START, TICKS_BEFORE, TICKS_AFTER, TICKS_COUNT };
 
 struct sched {
 	const struct vtc_backend *be;
@@ -58,7 +69,7 @@ struct sched {
 	double last_progress;
 	struct vtc_pingpong_job *jobs;
 	int *ra, *rb;
-	uint64_t *times[6]; /* steal/total: run start, phase start, phase end */
+	struct cpu_ticks ticks[TICKS_COUNT];
 	bool have_times;
 };
 
@@ -80,7 +91,7 @@ static double sched_now(const struct sched *s)
  * read atomically, as the watchdog thread reads it too. */
 static bool stop_raised(const struct sched *s)
 {
-	return s->stop && __atomic_load_n(s->stop, __ATOMIC_RELAXED);
+	return s->stop && uatomic_read(s->stop);
 }
 
 /* True when the run must end before a step expected to take @need_s. */
@@ -249,20 +260,22 @@ static bool remeasure_phase(struct sched *s)
 	return go;
 }
 
-/* Snapshot steal/total ticks into slot @slot (0, 2 or 4). */
-static void take_times(struct sched *s, int slot)
+/* Snapshot every CPU's steal/total ticks into s->ticks[@at]. */
+static void take_times(struct sched *s, enum ticks_at at)
 {
 	if (s->have_times &&
-	    s->be->cpu_times(s->be->ctx, s->out->ncpus_model, s->times[slot], s->times[slot + 1]))
+	    s->be->cpu_times(s->be->ctx, s->out->ncpus_model, s->ticks[at].steal, s->ticks[at].total))
 		s->have_times = false;
 }
 
-static double steal_between(const struct sched *s, int from, int to, int cpu)
+/* Steal percentage of @cpu between two snapshots, -1 without them. */
+static double steal_between(const struct sched *s, enum ticks_at from, enum ticks_at to, int cpu)
 {
+	const struct cpu_ticks *f = &s->ticks[from], *e = &s->ticks[to];
+
 	if (!s->have_times)
 		return -1;
-	return vtc_procstat_steal_pct(s->times[from][cpu], s->times[from + 1][cpu],
-				      s->times[to][cpu], s->times[to + 1][cpu]);
+	return vtc_procstat_steal_pct(f->steal[cpu], f->total[cpu], e->steal[cpu], e->total[cpu]);
 }
 
 static bool solo_phase(struct sched *s)
@@ -292,7 +305,7 @@ static bool corun(struct sched *s, int a, int b)
 	struct vtc_contention_result c = {.a = a, .b = b, .steal_pct = -1};
 	bool ok = true;
 
-	take_times(s, 2);
+	take_times(s, TICKS_BEFORE);
 	for (int k = 0; k < VTC_CONT_KINDS; k++) {
 		double ra = 0, rb = 0, sa = r->solo_rate[k][a], sb = r->solo_rate[k][b], t = sched_now(s);
 		if (must_stop(s, 2 * s->est_s))
@@ -308,8 +321,8 @@ static bool corun(struct sched *s, int a, int b)
 		}
 		c.ratio[k] = (ra / sa + rb / sb) / 2;
 	}
-	take_times(s, 4);
-	double pa = steal_between(s, 2, 4, a), pb = steal_between(s, 2, 4, b);
+	take_times(s, TICKS_AFTER);
+	double pa = steal_between(s, TICKS_BEFORE, TICKS_AFTER, a), pb = steal_between(s, TICKS_BEFORE, TICKS_AFTER, b);
 	c.steal_pct = pa > pb ? pa : pb;
 	c.measured = ok;
 	vtc_results_add_contention(r, &c);
@@ -405,16 +418,16 @@ static bool run_round(struct sched *s, const struct vtc_cont_plan *pl, int rd, i
 							      .steal_pct = -1, .measured = true};
 			idx[m++] = i;
 		}
-	take_times(s, 2);
+	take_times(s, TICKS_BEFORE);
 	for (int k = 0; k < VTC_CONT_KINDS; k++) {
 		if (!round_kind(s, pl, idx, m, k, pairs, rates))
 			return false;
 		round_store(s, pl, idx, m, k, rates, c);
 	}
-	take_times(s, 4);
+	take_times(s, TICKS_AFTER);
 	for (int i = 0; i < m; i++) {
 		if (c[i].b >= 0) {
-			double pa = steal_between(s, 2, 4, c[i].a), pb = steal_between(s, 2, 4, c[i].b);
+			double pa = steal_between(s, TICKS_BEFORE, TICKS_AFTER, c[i].a), pb = steal_between(s, TICKS_BEFORE, TICKS_AFTER, c[i].b);
 			c[i].steal_pct = pa > pb ? pa : pb;
 			vtc_results_add_contention(s->out, &c[i]);
 		}
@@ -516,12 +529,12 @@ static bool watch_round(struct sched *s, const struct vtc_probe_params *wp, int 
 static bool watch_settled(struct sched *s)
 {
 	struct vtc_series ser;
+	const char *why;
 	bool done = false;
 
 	s->out->watch_to_s = sched_now(s) - s->t0;
-	if (vtc_series_analyze(s->out, &ser) == 0 && vtc_series_settled(&ser)) {
-		snprintf(s->out->watch_settled, sizeof(s->out->watch_settled),
-			 "floating: a pair was seen nearer in two episodes");
+	if (vtc_series_analyze(s->out, &ser) == 0 && (why = vtc_series_settled_reason(&ser))) {
+		snprintf(s->out->watch_end_reason, sizeof(s->out->watch_end_reason), "%s", why);
 		done = true;
 	}
 	vtc_series_free(&ser);
@@ -557,22 +570,29 @@ static void watch_phase(struct sched *s)
 	free(scratch);
 }
 
-/* Mean of @k runnable samples 1 ms apart, -1 when the backend cannot tell. */
-static double runnable_now(struct sched *s, int k)
+double vtc_probe_runnable_mean(const struct vtc_backend *be, int k, double *sum, int *n)
 {
 	const struct timespec ms = {0, 1000000};
-	double sum = 0, x;
-	int n = 0;
+	double x;
 
-	for (int i = 0; s->be->runnable && i < k; i++) {
-		if (s->be->runnable(s->be->ctx, &x) == 0) {
-			sum += x;
-			n++;
+	for (int i = 0; be->runnable && i < k; i++) {
+		if (be->runnable(be->ctx, &x) == 0) {
+			*sum += x;
+			(*n)++;
 		}
 		if (i + 1 < k)
 			nanosleep(&ms, NULL);
 	}
-	return n ? sum / n : -1;
+	return *n ? *sum / *n : -1;
+}
+
+/* Mean of @k runnable samples 1 ms apart, -1 when the backend cannot tell. */
+static double runnable_now(struct sched *s, int k)
+{
+	double sum = 0;
+	int n = 0;
+
+	return vtc_probe_runnable_mean(s->be, k, &sum, &n);
 }
 
 /* With a window to spend, the full look waits for a quiet guest: busy
@@ -607,9 +627,9 @@ static void steal_totals(struct sched *s)
 {
 	struct vtc_results *r = s->out;
 
-	take_times(s, 2);
+	take_times(s, TICKS_AFTER);
 	for (int i = 0; i < r->n; i++)
-		r->steal_pct[r->cpu[i]] = steal_between(s, 0, 2, r->cpu[i]);
+		r->steal_pct[r->cpu[i]] = steal_between(s, TICKS_RUN_START, TICKS_AFTER, r->cpu[i]);
 }
 
 static int sched_alloc(struct sched *s)
@@ -621,8 +641,9 @@ static int sched_alloc(struct sched *s)
 	s->rb = calloc(n, sizeof(int));
 	if (!s->jobs || !s->ra || !s->rb)
 		return -ENOMEM;
-	for (int i = 0; i < 6; i++)
-		if (!(s->times[i] = calloc(nc, sizeof(uint64_t))))
+	for (int i = 0; i < TICKS_COUNT; i++)
+		if (!(s->ticks[i].steal = calloc(nc, sizeof(uint64_t))) ||
+		    !(s->ticks[i].total = calloc(nc, sizeof(uint64_t))))
 			return -ENOMEM;
 	s->have_times = s->be->cpu_times != NULL;
 	return 0;
@@ -633,8 +654,10 @@ static void sched_free(struct sched *s)
 	free(s->jobs);
 	free(s->ra);
 	free(s->rb);
-	for (int i = 0; i < 6; i++)
-		free(s->times[i]);
+	for (int i = 0; i < TICKS_COUNT; i++) {
+		free(s->ticks[i].steal);
+		free(s->ticks[i].total);
+	}
 }
 
 /* Seconds kept back from the latency phases for the contention probes:
@@ -667,7 +690,7 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 
 	s->budget_end = full_end - contention_reserve(s, s->out->n);
 	wait_quiet(s);
-	take_times(s, 0);
+	take_times(s, TICKS_RUN_START);
 	/* Foreign tasks right around the look (the scheduler's own threads
 	 * exist only inside backend calls). */
 	double before = runnable_now(s, 5);

@@ -4,7 +4,7 @@
 #define VTC_SCHEDULE_H
 
 #include "probes/backend.h"
-#include "src/results.h"
+#include "src/analysis/results.h"
 
 #define VTC_WATCHDOG_GRACE_S 0.5
 
@@ -18,7 +18,7 @@ typedef void (*vtc_progress_fn)(void *arg, const char *phase, double done, doubl
  * unless params->serial), then the contention probes when params->contention,
  * and per-CPU steal. With params->watch, rounds of short re-measurements then
  * fill the rest of the budget (the observation window, out->watch), ending
- * early once the series has settled (out->watch_settled). @out is initialised here (vtc_results_init) and owned by
+ * early once the series has settled (out->watch_end_reason). @out is initialised here (vtc_results_init) and owned by
  * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
  * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
  * (out->interrupted). A wall-clock watchdog (timer.h) ends backend calls
@@ -38,5 +38,12 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		       const struct vtc_probe_params *params, const int (*extra)[2],
 		       int n_extra, volatile int *stop, vtc_progress_fn progress,
 		       void *progress_arg, struct vtc_results *out);
+
+/* Sample @be's runnable count (how many guest tasks besides this process
+ * are runnable) @k times 1 ms apart, adding each answer to *@sum and *@n,
+ * and return the running mean *@sum / *@n, or -1 while *@n is 0 (no
+ * runnable callback, or it could not tell). Call it only while no probe
+ * thread exists. */
+double vtc_probe_runnable_mean(const struct vtc_backend *be, int k, double *sum, int *n);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <time.h>
+#include <urcu/uatomic.h>
 
 #include "src/stop.h"
 
@@ -20,7 +21,7 @@ static bool g_deferred;
 
 bool vtc_stop_requested(void)
 {
-	return !g_deferred && g_flag && __atomic_load_n(g_flag, __ATOMIC_RELAXED);
+	return !g_deferred && g_flag && uatomic_read(g_flag);
 }
 
 void vtc_stop_defer(bool on)

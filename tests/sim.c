@@ -15,7 +15,7 @@
  * The rest only when vtc_sim.interference is set. Modelled assumptions:
  *  - Busy SMT sibling: when the other hardware thread of a pCPU of this
  *    pair runs a vCPU of another job, that thread spins in a bare load loop
- *    (probes/pingpong.c: no PAUSE in the timed spin) and competes for the
+ *    (probes/hw/pingpong.c: no PAUSE in the timed spin) and competes for the
  *    core's load ports, fill buffers and pipeline. Each such side multiplies
  *    the median by 1.15-1.40 (both sides compound: up to 1.96x) and widens
  *    the tail (p90) by a further 0-25% per side. Deliberately on the
@@ -43,7 +43,7 @@
  * its slowest pair: samples x sample_target_us, or a stalled pair's
  * handoffs up to pair_max_ms. A full-look call (200 samples of 20 us) is
  * ~5 ms; a watch call (8 samples) ~1 ms. A throughput call costs
- * THROUGHPUT_CALL_S (4 x 1.5 ms loops and their start, as probes/hw.c).
+ * THROUGHPUT_CALL_S (4 x 1.5 ms loops and their start, as probes/hw/hw.c).
  *
  * Dwell model (vtc_sim_init_dwell): vCPUs stay on their home pCPUs except
  * for dwells, when the host puts one pair on the two threads of one core

@@ -13,9 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "probes/backend.h"
-#include "src/platform.h"
-#include "src/results.h"
-#include "src/topo.h"
+#include "src/advertised/platform.h"
+#include "src/analysis/results.h"
+#include "src/advertised/topo.h"
 
 #define VTC_SIM_MAX_VCPUS 128
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "probes/affinity.h"
+#include "probes/hw/affinity.h"
 
 int __real_sched_getaffinity(pid_t pid, size_t size, cpu_set_t *mask);
 int __wrap_sched_getaffinity(pid_t pid, size_t size, cpu_set_t *mask);
@@ -99,9 +99,38 @@ static void test_this_machine(void **state)
 	assert_true(vtc_cpuset_equal(&s, &after));
 }
 
+/* ---- pin override parser ------------------------------------------------- */
+
+static void test_pin_map(void **state)
+{
+	struct vtc_pin_map m;
+	(void)state;
+	assert_int_equal(vtc_pin_map_parse("1:0", &m), 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(vtc_pin_map_apply(&m, 1), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 0), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 5), 5);
+	assert_int_equal(vtc_pin_map_parse("1:0,3:2,4095:7", &m), 0);
+	assert_int_equal(vtc_pin_map_apply(&m, 3), 2);
+	assert_int_equal(vtc_pin_map_apply(&m, 4095), 7);
+	assert_int_equal(vtc_pin_map_parse("", &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(vtc_pin_map_parse(NULL, &m), 0);
+	assert_int_equal(vtc_pin_map_apply(NULL, 9), 9);
+	const char *bad[] = {"1", "1:", ":0", "1:0,", "a:b", "1-0", "1:0;2:3", " 1:0", "-1:0"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(vtc_pin_map_parse(bad[i], &m), -EINVAL);
+	assert_int_equal(vtc_pin_map_parse("4096:0", &m), -ERANGE);
+	assert_int_equal(vtc_pin_map_parse("0:99999999999999999999", &m), -ERANGE);
+	assert_int_equal(vtc_pin_map_parse("0:1,1:2,2:3,3:4,4:5,5:6,6:7,7:8,8:9,9:10,"
+					   "10:11,11:12,12:13,13:14,14:15,15:16,16:17", &m),
+			 -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pin_map),
 		cmocka_unit_test(test_above_1024),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_this_machine),

@@ -225,6 +225,12 @@ def test_matrix_import(tmp):
     rc, out, _ = run(["--analyze", "--matrix", path, "--json", "-"])
     doc = json.loads(out)
     valid(doc, "report 5")
+    # Two outcomes: the matrix is judged against the advertised topology of
+    # whatever machine runs the test. OK (0) where it advertises CPUs 0 and
+    # 1 as separate cores (this development VM does); UNKNOWN (3) where
+    # the judge cannot decide from latency alone (an imported matrix has no
+    # contention data, e.g. to confirm advertised SMT siblings). A WARNING
+    # or CRITICAL would be a wrong finding.
     check(rc in (0, 3) and doc["measurements"]["backend"] == "import",
           f"--analyze --matrix on this machine's topology (exit {rc})")
     open(path, "w").write(" CPU 0 1 2\n 0 0 4 4\n 1 4 0 4\n 2 4 4 0\n")

@@ -1,4 +1,5 @@
-/* test_compare.c - findings, fixes per platform, suggested topology, verdict.
+/* test_compare.c - findings, fixes per platform, suggested topology (the
+ * verdict they lead to: test_verdict.c).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
 #include <errno.h>
@@ -13,12 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/compare.h"
-#include "src/infer.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
 #include "tests/sim.h"
-#include "src/sysfs.h"
-#include "src/topo_sysfs.h"
-#include "src/verdict.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
+#include "src/analysis/verdict.h"
 
 struct run {
 	struct vtc_sim sim;
@@ -237,48 +238,6 @@ static void test_unknown_and_invalid(void **state)
 	vtc_topo_free(&adv);
 }
 
-static void test_verdict_levels(void **state)
-{
-	struct vtc_inferred inf;
-	struct vtc_findings fs = {0};
-	vtc_cpuset c;
-	char why[200];
-	(void)state;
-	memset(&inf, 0, sizeof(inf));
-	vtc_cpulist_parse("0-1", &c);
-	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_OK);
-	assert_non_null(strstr(why, "OK"));
-	vtc_findings_add(&fs, VTC_FK_LLC_MISMATCH, VTC_SEV_INFO, &c, "x");
-	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_OK);
-	vtc_findings_add(&fs, VTC_FK_FLOATING, VTC_SEV_WARNING, &c, "x");
-	assert_int_equal(vtc_verdict(&inf, &fs, why, sizeof(why)), VTC_EXIT_WARNING);
-	assert_string_equal(why, "WARNING: vCPUs 0-1 are not pinned: the host moved them during "
-				 "the run (floating) (+1 more finding)");
-	vtc_findings_add(&fs, VTC_FK_STACKED, VTC_SEV_CRITICAL, &c, "x");
-	assert_int_equal(vtc_verdict(&inf, &fs, why, 9), VTC_EXIT_CRITICAL);
-	assert_string_equal(why, "CRITICAL");
-	vtc_findings_free(&fs);
-}
-
-static void test_fail_on(void **state)
-{
-	enum vtc_fail_on p;
-	(void)state;
-	assert_int_equal(vtc_verdict_parse_fail_on("warning", &p), 0);
-	assert_int_equal(p, VTC_FAIL_WARNING);
-	assert_true(vtc_verdict_fails(VTC_EXIT_WARNING, p));
-	assert_true(vtc_verdict_fails(VTC_EXIT_CRITICAL, p));
-	assert_false(vtc_verdict_fails(VTC_EXIT_OK, p));
-	assert_false(vtc_verdict_fails(VTC_EXIT_UNKNOWN, p));
-	assert_int_equal(vtc_verdict_parse_fail_on("critical", &p), 0);
-	assert_false(vtc_verdict_fails(VTC_EXIT_WARNING, p));
-	assert_true(vtc_verdict_fails(VTC_EXIT_CRITICAL, p));
-	assert_int_equal(vtc_verdict_parse_fail_on("never", &p), 0);
-	assert_false(vtc_verdict_fails(VTC_EXIT_CRITICAL, p));
-	assert_int_equal(vtc_verdict_parse_fail_on("Critical", &p), -EINVAL);
-	assert_int_equal(vtc_verdict_parse_fail_on(NULL, &p), -EINVAL);
-}
-
 /* Unpack a corpus archive into a fresh mkdtemp directory; @root gets the
  * single directory it holds. Returns 0, or -1 when the corpus is missing. */
 static int unpack(const char *archive, char *dir, size_t dlen, char *root, size_t rlen)
@@ -392,8 +351,6 @@ int main(void)
 		cmocka_unit_test(test_numa_mismatch),
 		cmocka_unit_test(test_amd_split_is_llc),
 		cmocka_unit_test(test_unknown_and_invalid),
-		cmocka_unit_test(test_verdict_levels),
-		cmocka_unit_test(test_fail_on),
 		cmocka_unit_test(test_recorded_interleaved_sysfs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

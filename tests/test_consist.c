@@ -14,12 +14,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/consist.h"
-#include "src/cpuid.h"
-#include "src/platform_sysfs.h"
-#include "src/sysfs.h"
-#include "src/topo_cpuid.h"
-#include "src/topo_sysfs.h"
+#include "tests/testutil.h"
+#include "src/advertised/consist.h"
+#include "src/advertised/cpuid.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_cpuid.h"
+#include "src/advertised/topo_sysfs.h"
 
 #define KIND VTC_FK_CPUID_SYSFS_DISAGREE
 
@@ -259,16 +260,6 @@ static void test_l3_leak_fixture(void **state)
 	vtc_topo_free(&b);
 }
 
-static const char *corpus(void)
-{
-	const char *c = getenv("VTC_CORPUS");
-	struct stat st;
-
-	if (!c || !*c || stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	return c;
-}
-
 /* Unpack @archive (from the corpus) into the mkdtemp directory @dir. */
 static void unpack(const char *archive, char dir[32])
 {
@@ -276,7 +267,7 @@ static void unpack(const char *archive, char dir[32])
 
 	snprintf(dir, 32, "/tmp/vtc-consist-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "tar -xf '%s/%s' -C '%s' --no-same-owner", corpus(), archive,
+	snprintf(cmd, sizeof(cmd), "tar -xf '%s/%s' -C '%s' --no-same-owner", vtc_test_corpus(), archive,
 		 dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -300,7 +291,7 @@ static void test_cloud_fc16_agrees(void **state)
 	struct vtc_findings out = { 0 };
 
 	(void)state;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
 	unpack("cloud-vm/fc16-emr.sysroot.tar.gz", sdir);
 	unpack("cloud-vm/fc16-emr.cpuid.tar.gz", cdir);
@@ -332,41 +323,6 @@ static void test_cloud_fc16_agrees(void **state)
 	remove_dir(cdir);
 }
 
-/* This machine: the kernel read the same CPUID at boot, so its SMT and
- * package groups must match the live decode. */
-static void test_live_agrees(void **state)
-{
-	struct vtc_sysfs fs;
-	struct vtc_cpuid_src *s;
-	struct vtc_topo a, b;
-	struct vtc_platform p;
-	struct vtc_findings out = { 0 };
-
-	(void)state;
-	if (vtc_cpuid_open(NULL, &s) == -ENOTSUP)
-		skip(); /* no CPUID on this architecture */
-	assert_non_null(s);
-	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
-	memset(&p, 0, sizeof(p));
-	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
-	vtc_cpuid_close(s);
-	assert_int_equal(vtc_sysfs_init(&fs, "/"), 0);
-	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
-	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
-	vtc_platform_identify(&p);
-	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
-	for (int i = 0; i < out.count; i++) {
-		print_message("%s\n", out.item[i].evidence);
-		assert_null(strstr(out.item[i].evidence, "smt groups"));
-		assert_null(strstr(out.item[i].evidence, "package groups"));
-	}
-	print_message("live: hypervisor %s (%s), %d finding(s)\n", p.hypervisor,
-		      p.hypervisor_evidence, out.count);
-	vtc_findings_free(&out);
-	vtc_topo_free(&a);
-	vtc_topo_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,7 +334,6 @@ int main(void)
 		cmocka_unit_test(test_l3_leak_counts),
 		cmocka_unit_test(test_l3_leak_fixture),
 		cmocka_unit_test(test_cloud_fc16_agrees),
-		cmocka_unit_test(test_live_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,11 +18,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/consist.h"
-#include "src/cpuid.h"
-#include "probes/cpuid_live.h"
-#include "src/platform.h"
-#include "src/topo_cpuid.h"
+#include "tests/testutil.h"
+#include "src/advertised/consist.h"
+#include "src/advertised/cpuid.h"
+#include "probes/hw/arch/arch.h"
+#include "probes/hw/cpuid_live.h"
+#include "src/advertised/platform.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
+#include "src/advertised/topo_cpuid.h"
 
 /* ---- failure injection for pinning (linked with --wrap) ----------------- */
 
@@ -43,25 +48,9 @@ int __wrap_sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static const char *srcdir(void)
-{
-	const char *s = getenv("VTC_SRCDIR");
-	return s && *s ? s : ".";
-}
-
-static const char *corpus(void)
-{
-	const char *c = getenv("VTC_CORPUS");
-	struct stat st;
-
-	if (!c || !*c || stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	return c;
-}
-
 static void fixture(char *buf, size_t size, const char *name)
 {
-	snprintf(buf, size, "%s/tests/data/%s", srcdir(), name);
+	snprintf(buf, size, "%s/tests/data/%s", vtc_test_srcdir(), name);
 }
 
 static void fmt(const vtc_cpuset *s, char *buf, size_t size)
@@ -82,43 +71,6 @@ static const char *groups_str(const struct vtc_topo *t, enum vtc_level l)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "|" : "", one);
 	}
 	return buf;
-}
-
-struct unpacked {
-	char dir[64];
-	char root[PATH_MAX];
-};
-
-/* Unpack @archive into a fresh mkdtemp directory; @root = its one top dir. */
-static void unpack(const char *archive, struct unpacked *u)
-{
-	char cmd[PATH_MAX + 128];
-	struct dirent *de;
-	DIR *d;
-	int found = 0;
-
-	snprintf(u->dir, sizeof(u->dir), "/tmp/vtc-cpuid-XXXXXX");
-	assert_non_null(mkdtemp(u->dir));
-	snprintf(cmd, sizeof(cmd), "tar -xf '%s' -C '%s' --no-same-owner", archive, u->dir);
-	assert_int_equal(system(cmd), 0);
-	d = opendir(u->dir);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(u->root, sizeof(u->root), "%s/%s", u->dir, de->d_name);
-		found++;
-	}
-	closedir(d);
-	assert_int_equal(found, 1);
-}
-
-static void unpacked_free(struct unpacked *u)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", u->dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", u->dir);
 }
 
 static void decode_dir(const char *dir, struct vtc_topo *t, struct vtc_platform *p)
@@ -455,29 +407,11 @@ static char *attr(const char *tag, const char *name, char *buf, size_t size)
 	return buf;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Minimal hwloc XML reader: a stack of open <object>s; each PU records, per
  * compared type, the serial number of the innermost enclosing object. */
 static void xml_read(const char *path, struct xml_topo *x)
 {
-	char *text = slurp(path), *p = text;
+	char *text = vtc_test_slurp(path, NULL), *p = text;
 	int stack[64], depth = 0, serial = 0;
 	int type_of[4096]; /* serial -> xml_types index, -1 other */
 
@@ -574,13 +508,13 @@ static int compare_level(const char *name, const struct xml_topo *x, size_t k,
 static int check_hwloc_case(const char *dir, const char *name)
 {
 	char path[PATH_MAX + 300];
-	struct unpacked u;
+	struct vtc_test_unpacked u;
 	struct xml_topo x;
 	struct vtc_topo t;
 	int failed = 0;
 
 	snprintf(path, sizeof(path), "%s/%s.tar.bz2", dir, name);
-	unpack(path, &u);
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, NULL);
 	snprintf(path, sizeof(path), "%s/%s.xml", dir, name);
 	xml_read(path, &x);
@@ -622,7 +556,7 @@ static int check_hwloc_case(const char *dir, const char *name)
 		      failed ? " FAILED" : "");
 	xml_free(&x);
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 	return failed;
 }
 
@@ -634,9 +568,9 @@ static void test_corpus_hwloc_x86(void **state)
 	int cases = 0, failed = 0;
 
 	(void)state;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
-	snprintf(dir, sizeof(dir), "%s/hwloc-x86-cpuid", corpus());
+	snprintf(dir, sizeof(dir), "%s/hwloc-x86-cpuid", vtc_test_corpus());
 	d = opendir(dir);
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL) {
@@ -660,16 +594,16 @@ static void test_corpus_hwloc_x86(void **state)
 static void test_corpus_details(void **state)
 {
 	char path[PATH_MAX];
-	struct unpacked u;
+	struct vtc_test_unpacked u;
 	struct vtc_topo t;
 	struct vtc_platform p;
 
 	(void)state;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
 	snprintf(path, sizeof(path), "%s/hwloc-x86-cpuid/Intel-CPUID.1F-Qemu-2p3d3c2t.tar.bz2",
-		 corpus());
-	unpack(path, &u);
+		 vtc_test_corpus());
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, &p);
 	assert_int_equal(t.groups[VTC_LEVEL_DIE].count, 6);
 	assert_int_equal(t.groups[VTC_LEVEL_SMT].count, 18);
@@ -678,23 +612,23 @@ static void test_corpus_details(void **state)
 	assert_int_equal(t.cpu[35].package_id, 1);
 	assert_string_equal(p.cpuid_vendor, "GenuineIntel");
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 
 	/* Zen 4: twelve CCDs per package from 0x80000026. */
 	snprintf(path, sizeof(path), "%s/hwloc-x86-cpuid/AMD-19h-Zen4-2xEpyc-9654.tar.bz2",
-		 corpus());
-	unpack(path, &u);
+		 vtc_test_corpus());
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, &p);
 	assert_int_equal(t.groups[VTC_LEVEL_DIE].count, 24);
 	assert_false(t.level_known[VTC_LEVEL_NUMA]);
 	assert_int_equal(t.ids_sharing[VTC_LEVEL_PACKAGE], 256);
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 
 	/* Zen 1: four dies per package, each its own node in 0x8000001E. */
 	snprintf(path, sizeof(path), "%s/hwloc-x86-cpuid/AMD-17h-Zen-2xEpyc-7451.tar.bz2",
-		 corpus());
-	unpack(path, &u);
+		 vtc_test_corpus());
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, &p);
 	assert_true(t.level_known[VTC_LEVEL_NUMA]);
 	assert_int_equal(t.groups[VTC_LEVEL_NUMA].count, 8);
@@ -703,12 +637,12 @@ static void test_corpus_details(void **state)
 	assert_string_equal(p.cpuid_vendor, "AuthenticAMD");
 	assert_false(p.cpuid_hypervisor);
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 
 	/* Raptor Lake: P-core L2 per core, E-core L2 per module of four. */
 	snprintf(path, sizeof(path), "%s/hwloc-x86-cpuid/Intel-RaptorLake-Corei7-1370P.tar.bz2",
-		 corpus());
-	unpack(path, &u);
+		 vtc_test_corpus());
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, &p);
 	assert_int_equal(t.groups[VTC_LEVEL_L2].count, 8);
 	assert_int_equal(t.groups[VTC_LEVEL_SMT].count, 14);
@@ -716,22 +650,22 @@ static void test_corpus_details(void **state)
 	assert_int_equal(t.ids_sharing[VTC_LEVEL_L2], 8);
 	assert_int_equal(t.ids_sharing[VTC_LEVEL_PACKAGE], 128);
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 }
 
 /* A Firecracker/KVM guest: 16 single-thread cores, KVM only in CPUID. */
 static void test_cloud_fc16(void **state)
 {
 	char path[PATH_MAX];
-	struct unpacked u;
+	struct vtc_test_unpacked u;
 	struct vtc_topo t;
 	struct vtc_platform p;
 
 	(void)state;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
-	snprintf(path, sizeof(path), "%s/cloud-vm/fc16-emr.cpuid.tar.gz", corpus());
-	unpack(path, &u);
+	snprintf(path, sizeof(path), "%s/cloud-vm/fc16-emr.cpuid.tar.gz", vtc_test_corpus());
+	assert_int_equal(vtc_test_unpack(path, true, &u), 0);
 	decode_dir(u.root, &t, &p);
 	assert_int_equal(vtc_cpuset_count(&t.online), 16);
 	assert_int_equal(t.groups[VTC_LEVEL_SMT].count, 16);
@@ -746,7 +680,7 @@ static void test_cloud_fc16(void **state)
 	assert_string_equal(p.hypervisor, "kvm");
 	assert_non_null(strstr(p.hypervisor_evidence, "CPUID hypervisor signature"));
 	vtc_topo_free(&t);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 }
 
 /* ---- hypervisor identity ------------------------------------------------------ */
@@ -988,11 +922,11 @@ static void test_live(void **state)
 
 	(void)state;
 	if (!vtc_arch_has_cpuid()) {
-		assert_int_equal(vtc_cpuid_open(NULL, &s), -ENOTSUP);
+		assert_int_equal(vtc_cpuid_live_open(&s), -ENOTSUP);
 		skip();
 	}
 	assert_int_equal(get_mask(&before), 0);
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(get_mask(&after), 0);
 	assert_true(vtc_cpuset_equal(&before, &after)); /* mask restored */
 	assert_true(vtc_cpuid_is_live(s));
@@ -1045,7 +979,7 @@ static void test_live_this_machine(void **state)
 	    !vtc_cpuset_test(&mask, 1) || !kernel_group(0, "thread_siblings_list", &k) ||
 	    vtc_cpuset_count(&k) != 1)
 		skip(); /* only meaningful on a 2-vCPU guest without SMT */
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(vtc_topo_cpuid_read(s, &t), 0);
 	assert_string_equal(groups_str(&t, VTC_LEVEL_SMT), "0|1");
 	assert_int_equal(t.groups[VTC_LEVEL_SMT].count, 2);
@@ -1067,7 +1001,7 @@ static void test_live_pin_errors(void **state)
 		struct vtc_cpuid_src *s = (void *)1;
 
 		pin_fail_errno = errs[i];
-		assert_int_equal(vtc_cpuid_open(NULL, &s), -errs[i]);
+		assert_int_equal(vtc_cpuid_live_open(&s), -errs[i]);
 		assert_null(s);
 		assert_int_equal(get_mask(&after), 0);
 		assert_true(vtc_cpuset_equal(&before, &after));
@@ -1091,7 +1025,7 @@ static void test_live_here(void **state)
 	assert_true(vtc_cpuid_is_live(here));
 	assert_int_equal(vtc_cpuset_count(vtc_cpuid_cpus(here)), 1);
 	assert_true(vtc_cpuset_test(vtc_cpuid_cpus(here), cpu));
-	assert_int_equal(vtc_cpuid_open(NULL, &all), 0);
+	assert_int_equal(vtc_cpuid_live_open(&all), 0);
 	int first = vtc_cpuset_first(vtc_cpuid_cpus(all));
 	assert_int_equal(vtc_cpuid_tsc_hz(here, cpu, &s1), vtc_cpuid_tsc_hz(all, first, &s2));
 	assert_string_equal(s1, s2);
@@ -1112,7 +1046,7 @@ static void test_live_roundtrip(void **state)
 	if (!vtc_arch_has_cpuid())
 		skip();
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(vtc_cpuid_open(NULL, &s), 0);
+	assert_int_equal(vtc_cpuid_live_open(&s), 0);
 	assert_int_equal(vtc_topo_cpuid_read(s, &live), 0);
 	vtc_cpuset_foreach(cpu, vtc_cpuid_cpus(s)) {
 		FILE *f;
@@ -1135,9 +1069,57 @@ static void test_live_roundtrip(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* This machine: the kernel read the same CPUID at boot, so its SMT and
+ * package groups must match the live decode. */
+/* The decoder opens recordings only; the live source is cpuid_live's. */
+static void test_open_needs_a_dump(void **state)
+{
+	struct vtc_cpuid_src *s = (struct vtc_cpuid_src *)1;
+
+	(void)state;
+	assert_int_equal(vtc_cpuid_open(NULL, &s), -EINVAL);
+	assert_null(s);
+	assert_int_equal(vtc_cpuid_open("", &s), -EINVAL);
+}
+
+static void test_live_agrees_with_sysfs(void **state)
+{
+	struct vtc_sysfs fs;
+	struct vtc_cpuid_src *s;
+	struct vtc_topo a, b;
+	struct vtc_platform p;
+	struct vtc_findings out = { 0 };
+
+	(void)state;
+	if (vtc_cpuid_live_open(&s) == -ENOTSUP)
+		skip(); /* no CPUID on this architecture */
+	assert_non_null(s);
+	assert_int_equal(vtc_topo_cpuid_read(s, &b), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+	vtc_cpuid_close(s);
+	assert_int_equal(vtc_sysfs_init(&fs, "/"), 0);
+	assert_int_equal(vtc_topo_read_sysfs(&fs, &a), 0);
+	assert_int_equal(vtc_platform_read_sysfs(&fs, &p), 0);
+	vtc_platform_identify(&p);
+	assert_int_equal(vtc_consist_check(&a, &b, &p, &out), 0);
+	for (int i = 0; i < out.count; i++) {
+		print_message("%s\n", out.item[i].evidence);
+		assert_null(strstr(out.item[i].evidence, "smt groups"));
+		assert_null(strstr(out.item[i].evidence, "package groups"));
+	}
+	print_message("live: hypervisor %s (%s), %d finding(s)\n", p.hypervisor,
+		      p.hypervisor_evidence, out.count);
+	vtc_findings_free(&out);
+	vtc_topo_free(&a);
+	vtc_topo_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_needs_a_dump),
+		cmocka_unit_test(test_live_agrees_with_sysfs),
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_malformed_dumps),
 		cmocka_unit_test(test_dump_error_location),

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/cpuset.h"
+#include "src/advertised/cpuset.h"
 
 static void roundtrip(const char *in, const char *want)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/finding.h"
+#include "src/analysis/finding.h"
 #include "src/vtc.h"
 
 /* The names are the reports' vocabulary (JSON "kind", the Prometheus label,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/infer.h"
+#include "src/analysis/infer.h"
 #include "tests/sim.h"
 
 static void mk(struct vtc_results *r, int n, int passes)

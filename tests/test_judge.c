@@ -12,12 +12,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/compare.h"
-#include "src/evidence.h"
-#include "src/infer.h"
-#include "src/judge.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/evidence.h"
+#include "src/analysis/infer.h"
+#include "src/analysis/judge.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 typedef double (*model_fn)(int a, int b);
 

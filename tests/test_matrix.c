@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/matrix.h"
+#include "src/report/matrix.h"
 
 static void set_pass(struct vtc_results *r, int a, int b, int pass, double med, bool stalled)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/matrix.h"
-#include "src/matrix_import.h"
+#include "src/report/matrix.h"
+#include "src/report/matrix_import.h"
 
 static int import_text(const char *text, struct vtc_results *r, char *err, size_t n)
 {

@@ -1,4 +1,4 @@
-/* test_output.c - what each kind of output path means (src/output.c):
+/* test_output.c - what each kind of output path means (src/report/output.c):
  * regular file, link, device, stdout, collisions, leftovers, errors.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/output.h"
+#include "src/report/output.h"
 #include "src/stop.h"
 
 static char tmpdir[64];

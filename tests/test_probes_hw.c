@@ -17,10 +17,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "probes/affinity.h"
-#include "probes/contention.h"
-#include "probes/hw.h"
-#include "src/matrix.h"
+#include "probes/hw/affinity.h"
+#include "probes/hw/contention.h"
+#include "probes/hw/hw.h"
+#include "src/report/matrix.h"
 #include "probes/schedule.h"
 
 static int cpu_a, cpu_b; /* allowed CPUs, on separate cores if sysfs knows two */

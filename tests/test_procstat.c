@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "src/procstat.h"
+#include "src/advertised/procstat.h"
 
 static const char *kvm_guest =
 	"cpu  1660 0 2177 96567 309 0 33 8 0 0\n"

@@ -18,14 +18,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/output.h"
-#include "src/compare.h"
-#include "src/matrix.h"
-#include "src/report_escape.h"
-#include "src/report_prom.h"
+#include "src/report/run.h"
+#include "src/report/output.h"
+#include "src/analysis/compare.h"
+#include "src/report/matrix.h"
+#include "src/report/report_escape.h"
+#include "src/report/report_prom.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 static const char *python; /* an interpreter that has prometheus_client */
 
@@ -275,7 +275,7 @@ static void test_metrics_without_measurements(void **state)
 }
 
 /* A window of 1.5-9.5 s with two pairs seen nearer (a hand-built series,
- * as src/series.c would fill it). */
+ * as src/analysis/series.c would fill it). */
 static void test_window_metrics(void **state)
 {
 	struct vtc_results r;
@@ -336,14 +336,14 @@ static void test_app_run_written_atomically(void **state)
 {
 	static char *argv[] = {"vtopocheck", NULL};
 	const int pin[4] = {1, 1, 3, 5};
-	struct vtc_app app;
+	struct vtc_run app;
 	struct vtc_sim sim;
 	char path[128], labels[160], *out;
 	int stalled = 0, crit = 0;
 	double ns;
 	(void)state;
 
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	assert_int_equal(vtc_sim_init_pinned(&sim, &vtc_sim_xeon4208, 4, pin, VTC_SIM_IDLE, 7), 0);
 	assert_int_equal(vtc_sim_topo(&app.sysfs, 1, 4, 1, 1), 0);
 	app.have_sysfs = true;
@@ -381,7 +381,7 @@ static void test_app_run_written_atomically(void **state)
 	assert_true(fabs(sample(out, "vtopocheck_last_run_timestamp_seconds", "{}") -
 			 (double)time(NULL)) < 60);
 	free(out);
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 /* ---- atomic writes ------------------------------------------------------ */

@@ -18,13 +18,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/compare.h"
-#include "src/matrix.h"
-#include "src/report_svg.h"
-#include "src/series.h"
+#include "tests/testutil.h"
+#include "src/report/run.h"
+#include "src/analysis/compare.h"
+#include "src/report/matrix.h"
+#include "src/report/report_svg.h"
+#include "src/analysis/series.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 static char tmpdir[64];
 static bool have_rsvg;
@@ -42,26 +43,6 @@ static int teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	return system(cmd);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
 }
 
 static int count(const char *hay, const char *needle)
@@ -96,7 +77,7 @@ static void render(const char *name)
 	assert_memory_equal(hdr, "\x89PNG\r\n\x1a\n", 8);
 	pw = (unsigned)hdr[16] << 24 | hdr[17] << 16 | hdr[18] << 8 | hdr[19];
 	ph = (unsigned)hdr[20] << 24 | hdr[21] << 16 | hdr[22] << 8 | hdr[23];
-	s = slurp(svg, NULL);
+	s = vtc_test_slurp(svg, NULL);
 	p = strstr(s, "<svg ");
 	assert_non_null(p);
 	assert_int_equal(sscanf(strstr(p, "width=\""), "width=\"%u\" height=\"%u\"", &w, &h), 2);
@@ -126,7 +107,7 @@ static char *read_svg(const char *name, size_t *len)
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/%s.svg", tmpdir, name);
-	return slurp(path, len);
+	return vtc_test_slurp(path, len);
 }
 
 /* Results for CPUs @list, one pass, every pair at @ns(a, b) (< 0: stalled,
@@ -224,7 +205,7 @@ static void test_stalled_and_unmeasured_marks(void **state)
 /* 8 vCPUs advertised as 2 sockets x 2 cores x 2 threads on a 2-socket Xeon
  * 4208: vCPUs 0,1 really SMT siblings; 2,3 advertised siblings but on
  * different sockets; 6,7 stacked on one host CPU. */
-static void judge_sim(struct vtc_app *app)
+static void judge_sim(struct vtc_run *app)
 {
 	const struct vtc_sim_host *h = &vtc_sim_xeon4208;
 	int pin[8] = {vtc_sim_pcpu(h, 0, 0, 0), vtc_sim_pcpu(h, 0, 0, 1),
@@ -249,13 +230,13 @@ static void judge_sim(struct vtc_app *app)
 static void test_sim_run(void **state)
 {
 	static char *argv[] = {"vtopocheck", NULL};
-	struct vtc_app app;
+	struct vtc_run app;
 	char path[160], want[96], *s;
 	int stalled = 0;
 	double ns;
 	(void)state;
 
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	judge_sim(&app);
 	print_message("verdict: %s (%d findings)\n", app.reason, app.findings.count);
 	snprintf(path, sizeof(path), "%s/sim.svg", tmpdir);
@@ -285,7 +266,7 @@ static void test_sim_run(void **state)
 	}
 	free(s);
 	render("sim");
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 /* ---- text, size, errors ------------------------------------------------- */
@@ -476,7 +457,7 @@ static void test_bad_arguments(void **state)
 	static char *argv[] = {"vtopocheck", NULL};
 	struct vtc_results r;
 	struct vtc_svg_input in = {.status = VTC_EXIT_OK};
-	struct vtc_app app;
+	struct vtc_run app;
 	FILE *f = tmpfile();
 	(void)state;
 
@@ -494,10 +475,10 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(vtc_svg_write(NULL, &in), -EINVAL);
 	fclose(f);
 	vtc_results_free(&r);
-	vtc_app_init(&app, 1, argv);
+	vtc_run_init(&app, 1, argv);
 	assert_int_equal(vtc_svg_write_app(&app, "x.svg"), -ENODATA); /* nothing measured */
 	assert_int_equal(vtc_svg_write_app(NULL, "x.svg"), -EINVAL);
-	vtc_app_free(&app);
+	vtc_run_free(&app);
 }
 
 int main(void)

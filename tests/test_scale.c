@@ -35,13 +35,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/app.h"
-#include "src/compare.h"
-#include "src/infer.h"
-#include "src/matrix_import.h"
-#include "src/report_json.h"
-#include "src/report_load.h"
-#include "src/verdict.h"
+#include "src/report/run.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
+#include "src/report/matrix_import.h"
+#include "src/report/report_json.h"
+#include "src/report/report_load.h"
+#include "src/analysis/verdict.h"
 
 #define NV_MAX 1024
 #define THREADS 2
@@ -350,7 +350,7 @@ static int json_phase(struct phase *ph)
 	char dir[] = "/tmp/vtc-scale-XXXXXX", path[64], err[160];
 	struct vtc_results r, back;
 	struct vtc_pair_stash stash;
-	struct vtc_app *app = calloc(1, sizeof(*app));
+	struct vtc_run *app = calloc(1, sizeof(*app));
 	struct stat st;
 	json_t *doc;
 	double t0;

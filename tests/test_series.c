@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/series.h"
+#include "src/analysis/series.h"
 
 /* Two vCPUs (one pair, index 0) sampled every ms for @secs seconds; the
  * latency is @usual with +-4% jitter, except inside [from,to) windows. */
@@ -65,6 +65,8 @@ static void test_two_episodes_float(void **state)
 	assert_true(fabs(s.f[0].near_ns - 28) < 2 && fabs(s.f[0].usual_ns - 57) < 2);
 	assert_true(fabs(s.window_s - 9.9) < 1e-9);
 	assert_true(vtc_series_settled(&s));
+	assert_string_equal(vtc_series_settled_reason(&s),
+			    "floating: a pair was seen nearer in two episodes");
 	vtc_series_free(&s);
 	vtc_results_free(&r);
 }
@@ -82,6 +84,7 @@ static void test_one_episode(void **state)
 	assert_int_equal(s.n_float, 1);
 	assert_int_equal(s.f[0].episodes, 1);
 	assert_false(vtc_series_settled(&s));
+	assert_null(vtc_series_settled_reason(&s));
 	vtc_series_free(&s);
 	vtc_results_free(&r);
 }

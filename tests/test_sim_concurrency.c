@@ -23,10 +23,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/compare.h"
-#include "src/infer.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
 #include "tests/sim.h"
-#include "src/verdict.h"
+#include "src/analysis/verdict.h"
 
 #define SEEDS 20
 #define PASSES 2

@@ -22,9 +22,9 @@
 #include <cmocka.h>
 
 #include "probes/schedule.h"
-#include "src/compare.h"
-#include "src/infer.h"
-#include "src/verdict.h"
+#include "src/analysis/compare.h"
+#include "src/analysis/infer.h"
+#include "src/analysis/verdict.h"
 #include "tests/sim.h"
 
 #define SEEDS 20

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/stats.h"
+#include "src/analysis/stats.h"
 
 static void test_percentile_interpolates(void **state)
 {

@@ -20,34 +20,17 @@
 #include <dirent.h>
 #include <cmocka.h>
 
-#include "src/platform_sysfs.h"
-#include "src/sysfs.h"
-#include "src/topo_sysfs.h"
+#include "tests/testutil.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_sysfs.h"
 #include "src/vtc.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static const char *srcdir(void)
-{
-	const char *s = getenv("VTC_SRCDIR");
-	return s && *s ? s : ".";
-}
-
-static const char *corpus(void)
-{
-	static char path[PATH_MAX];
-	const char *c = getenv("VTC_CORPUS");
-	struct stat st;
-
-	if (!c || !*c || stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	snprintf(path, sizeof(path), "%s", c);
-	return path;
-}
-
 static void fixture_root(char *buf, size_t size, const char *name)
 {
-	snprintf(buf, size, "%s/tests/data/%s", srcdir(), name);
+	snprintf(buf, size, "%s/tests/data/%s", vtc_test_srcdir(), name);
 }
 
 /* Read a fixture; returns the reader's status and leaves @t to free. */
@@ -117,25 +100,13 @@ static int write_file(const char *dir, const char *name, const char *text)
 
 /* ---- the prefixed reader ------------------------------------------------ */
 
-/* Scratch space: $TMPDIR, else tmpfs, since archives of big machines hold
- * 10-16k files and creating them on a disk-backed /tmp took 10 s each. */
-static const char *scratch_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	if (t && *t)
-		return t;
-	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
-
 struct tmp { char dir[256]; struct vtc_sysfs fs; };
 
 static int tmp_setup(void **state)
 {
 	static struct tmp tmp;
 
-	if ((size_t)snprintf(tmp.dir, sizeof(tmp.dir), "%s/vtc-sysfs-XXXXXX", scratch_dir()) >=
+	if ((size_t)snprintf(tmp.dir, sizeof(tmp.dir), "%s/vtc-sysfs-XXXXXX", vtc_test_scratch_dir()) >=
 	    sizeof(tmp.dir) || !mkdtemp(tmp.dir))
 		return -1;
 	if (vtc_sysfs_init(&tmp.fs, tmp.dir) < 0)
@@ -425,7 +396,7 @@ static void test_bad_ids(void **state)
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(cases); i++) {
 		struct vtc_topo t;
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys' && cp -r '%s/tests/data/sysfs-offline-cpu/sys' '%s/'"
-			 " && chmod -R u+w '%s/sys'", tmp->dir, srcdir(), tmp->dir, tmp->dir);
+			 " && chmod -R u+w '%s/sys'", tmp->dir, vtc_test_srcdir(), tmp->dir, tmp->dir);
 		assert_int_equal(system(cmd), 0);
 		assert_int_equal(vtc_topo_read_sysfs(&tmp->fs, &t), 0);
 		vtc_topo_free(&t);
@@ -437,51 +408,6 @@ static void test_bad_ids(void **state)
 }
 
 /* ---- recorded machines -------------------------------------------------- */
-
-/* An unpacked archive: @dir is the mkdtemp directory, @root the single
- * directory the archive holds (its name need not be the case name:
- * 20s390-2g6s4c.tar.bz2 holds 20s390-2g2g2s4co/). */
-struct unpacked { char dir[256], root[PATH_MAX]; };
-
-static int unpack(const char *archive, struct unpacked *u)
-{
-	char cmd[2 * PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	int found = 0;
-
-	if ((size_t)snprintf(u->dir, sizeof(u->dir), "%s/vtc-sysfs-corpus-XXXXXX", scratch_dir()) >=
-	    sizeof(u->dir))
-		return -ENAMETOOLONG;
-	if (!mkdtemp(u->dir))
-		return -errno;
-	/* device files and ownership of the recording are irrelevant here */
-	snprintf(cmd, sizeof(cmd), "tar -xf '%s' -C '%s' --no-same-owner 2>/dev/null",
-		 archive, u->dir);
-	if (system(cmd) != 0)
-		print_message("tar reported problems unpacking %s (continuing)\n", archive);
-	if (!(d = opendir(u->dir)))
-		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(u->root, sizeof(u->root), "%s/%s", u->dir, de->d_name);
-		found++;
-	}
-	closedir(d);
-	return found == 1 ? 0 : -EINVAL;
-}
-
-static void unpacked_free(struct unpacked *u)
-{
-	char cmd[2 * PATH_MAX + 64];
-
-	if (!u->dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", u->dir, u->dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", u->dir);
-}
 
 static int cmp_lowest(const void *a, const void *b)
 {
@@ -672,7 +598,7 @@ static int check_invariants(const char *corpus_name, const char *name, const str
 static int check_case(const char *dir, const char *corpus_name, char *line)
 {
 	char *f[5], *save = NULL, archive[PATH_MAX + 64];
-	struct unpacked u = { .dir = "" };
+	struct vtc_test_unpacked u = { .dir = "" };
 	struct vtc_sysfs fs;
 	struct vtc_topo t;
 	int n = 0, bad = 0, rc;
@@ -684,10 +610,10 @@ static int check_case(const char *dir, const char *corpus_name, char *line)
 	snprintf(archive, sizeof(archive), "%s/%s.tar.bz2", dir, f[0]);
 	if (access(archive, R_OK) != 0)
 		snprintf(archive, sizeof(archive), "%s/%s.tar.gz", dir, f[0]);
-	if ((rc = unpack(archive, &u)) < 0 || (rc = vtc_sysfs_init(&fs, u.root)) < 0 ||
+	if ((rc = vtc_test_unpack(archive, false, &u)) < 0 || (rc = vtc_sysfs_init(&fs, u.root)) < 0 ||
 	    (rc = vtc_topo_read_sysfs(&fs, &t)) < 0) {
 		print_error("%s/%s: %s\n", corpus_name, f[0], strerror(-rc));
-		unpacked_free(&u);
+		vtc_test_unpacked_free(&u);
 		return 1;
 	}
 	if (vtc_cpuset_count(&t.online) != atoi(f[1])) {
@@ -700,7 +626,7 @@ static int check_case(const char *dir, const char *corpus_name, char *line)
 	bad += check_invariants(corpus_name, f[0], &t);
 	vtc_topo_free(&t);
 	bad += check_platform(corpus_name, f[0], &fs);
-	unpacked_free(&u);
+	vtc_test_unpacked_free(&u);
 	return bad ? 1 : 0;
 }
 
@@ -711,9 +637,9 @@ static void check_manifest(const char *sub)
 	int cases = 0, failed = 0;
 	FILE *f;
 
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
-	snprintf(dir, sizeof(dir), "%s/%s", corpus(), sub);
+	snprintf(dir, sizeof(dir), "%s/%s", vtc_test_corpus(), sub);
 	snprintf(path, sizeof(path), "%s/expected.tsv", dir);
 	f = fopen(path, "r");
 	assert_non_null(f);
@@ -747,32 +673,32 @@ static void test_corpus_lscpu(void **state)
  * one package, one node, one L3; KVM visible only in CPUID, not in sysfs. */
 static int cloud_setup(void **state)
 {
-	static struct unpacked u;
+	static struct vtc_test_unpacked u;
 	char archive[PATH_MAX];
 
 	u.dir[0] = '\0';
 	*state = &u;
-	if (!corpus())
+	if (!vtc_test_corpus())
 		return 0;
-	snprintf(archive, sizeof(archive), "%s/cloud-vm/fc16-emr.sysroot.tar.gz", corpus());
-	return unpack(archive, &u) == 0 ? 0 : -1;
+	snprintf(archive, sizeof(archive), "%s/cloud-vm/fc16-emr.sysroot.tar.gz", vtc_test_corpus());
+	return vtc_test_unpack(archive, false, &u) == 0 ? 0 : -1;
 }
 
 /* Runs even when the test fails an assertion, so nothing is left behind. */
 static int cloud_teardown(void **state)
 {
-	unpacked_free(*state);
+	vtc_test_unpacked_free(*state);
 	return 0;
 }
 
 static void test_cloud_vm(void **state)
 {
-	struct unpacked *u = *state;
+	struct vtc_test_unpacked *u = *state;
 	struct vtc_sysfs fs;
 	struct vtc_platform p;
 	struct vtc_topo t;
 
-	if (!corpus())
+	if (!vtc_test_corpus())
 		skip();
 	assert_int_equal(vtc_sysfs_init(&fs, u->root), 0);
 	assert_false(fs.live);
@@ -921,7 +847,7 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
-	if (failed == 0 && !corpus()) {
+	if (failed == 0 && !vtc_test_corpus()) {
 		fprintf(stderr, "VTC_CORPUS is not set or not a directory: recorded machines "
 			"not checked\n");
 		return 77;

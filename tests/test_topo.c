@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "src/topo.h"
+#include "src/advertised/topo.h"
 
 static int64_t core_key(const struct vtc_topo_cpu *c)
 {

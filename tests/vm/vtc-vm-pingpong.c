@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/arch/arch.h"
+#include <urcu/arch.h>
+
+#include "probes/hw/arch/arch.h"
 
 #define MAX_SAMPLES 4000
 
@@ -57,7 +59,7 @@ static void *pong(void *arg)
 		while (atomic_load_explicit(&line.turn, memory_order_acquire) != 1) {
 			if (atomic_load_explicit(&line.stop, memory_order_relaxed))
 				return NULL;
-			vtc_arch_relax();
+			caa_cpu_relax();
 		}
 		atomic_store_explicit(&line.turn, 0, memory_order_release);
 	}
@@ -88,7 +90,7 @@ static int measure(int a, int b, double ms, double *rtt, int *n, double *median)
 
 		atomic_store_explicit(&line.turn, 1, memory_order_release);
 		while (atomic_load_explicit(&line.turn, memory_order_acquire) != 0)
-			vtc_arch_relax();
+			caa_cpu_relax();
 		rtt[(*n)++] = now_ns() - t0;
 	}
 	atomic_store(&line.stop, 1);

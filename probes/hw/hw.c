@@ -1,0 +1,166 @@
+/* hw.c - the real backend: pinned threads on this machine's CPUs.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probes/hw/contention.h"
+#include "probes/hw/hw.h"
+#include "probes/hw/pingpong.h"
+#include "src/advertised/procstat.h"
+
+static int hw_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
+		       const struct vtc_probe_params *params)
+{
+	struct vtc_hw_ctx *hw = ctx;
+	struct vtc_pp_pair *pairs = calloc((size_t)n, sizeof(*pairs));
+	int rc;
+
+	if (!pairs)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		pairs[i].cpu_a = vtc_pin_map_apply(&hw->pin_map, jobs[i].a);
+		pairs[i].cpu_b = vtc_pin_map_apply(&hw->pin_map, jobs[i].b);
+		pairs[i].out = jobs[i].out;
+	}
+	rc = vtc_pp_run(&hw->timer, pairs, n, params);
+	free(pairs);
+	return rc;
+}
+
+static int hw_throughput(void *ctx, enum vtc_cont_kind kind, int a, int b,
+			 double *rate_a, double *rate_b)
+{
+	struct vtc_hw_ctx *hw = ctx;
+
+	a = vtc_pin_map_apply(&hw->pin_map, a);
+	if (b >= 0)
+		b = vtc_pin_map_apply(&hw->pin_map, b);
+	return vtc_cont_run(kind, a, b, hw->cont_window_ms, hw->cont_repeats, rate_a, rate_b);
+}
+
+/* Jobs of one round, each on the CPUs really pinned to (test override). */
+static int hw_throughput_many(void *ctx, enum vtc_cont_kind kind, const int (*pairs)[2], int n,
+			      double *rates)
+{
+	struct vtc_hw_ctx *hw = ctx;
+	int (*pinned)[2];
+	int rc;
+
+	if (n < 1)
+		return -EINVAL;
+	pinned = calloc((size_t)n, sizeof(*pinned));
+	if (!pinned)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		pinned[i][0] = vtc_pin_map_apply(&hw->pin_map, pairs[i][0]);
+		pinned[i][1] = pairs[i][1] < 0 ? -1 : vtc_pin_map_apply(&hw->pin_map, pairs[i][1]);
+	}
+	rc = vtc_cont_run_many(kind, (const int (*)[2])pinned, n, hw->cont_window_ms,
+			       hw->cont_repeats, rates);
+	free(pinned);
+	return rc;
+}
+
+/* Whole file into hw->stat_buf; /proc files report size 0, so grow. */
+static int read_proc_stat(struct vtc_hw_ctx *hw)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	size_t len = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (hw->stat_cap - len < 2) {
+			size_t cap = hw->stat_cap ? hw->stat_cap * 2 : 16384;
+			char *nb = realloc(hw->stat_buf, cap);
+			if (!nb) {
+				fclose(f);
+				return -ENOMEM;
+			}
+			hw->stat_buf = nb;
+			hw->stat_cap = cap;
+		}
+		size_t got = fread(hw->stat_buf + len, 1, hw->stat_cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	int err = ferror(f) ? -EIO : 0;
+	fclose(f);
+	hw->stat_buf[len] = '\0';
+	return err;
+}
+
+int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
+{
+	struct vtc_hw_ctx *hw = ctx;
+	int rc = read_proc_stat(hw);
+
+	return rc ? rc : vtc_procstat_parse(hw->stat_buf, ncpus, steal, total);
+}
+
+/* proc/loadavg's running count, less this thread (the only one of ours
+ * between backend calls). */
+static int hw_runnable(void *ctx, double *others)
+{
+	char buf[256];
+	FILE *f = fopen("/proc/loadavg", "r");
+	int running, total, rc = -EIO;
+
+	(void)ctx;
+	if (!f)
+		return -errno;
+	if (fgets(buf, sizeof(buf), f) && vtc_procstat_parse_loadavg(buf, &running, &total) == 0 &&
+	    running > 0) {
+		*others = running - 1;
+		rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
+static int hw_timer_info(void *ctx, struct vtc_timer_info *out)
+{
+	*out = ((struct vtc_hw_ctx *)ctx)->timer.info;
+	return 0;
+}
+
+int vtc_hw_backend_init(struct vtc_backend *be)
+{
+	struct vtc_hw_ctx *hw = calloc(1, sizeof(*hw));
+	int rc;
+
+	memset(be, 0, sizeof(*be));
+	if (!hw)
+		return -ENOMEM;
+	rc = vtc_pin_map_parse(getenv(VTC_PIN_OVERRIDE_ENV), &hw->pin_map);
+	if (!rc)
+		rc = vtc_timer_init(&hw->timer);
+	if (rc) {
+		free(hw);
+		return rc == -ERANGE ? -EINVAL : rc;
+	}
+	hw->cont_window_ms = VTC_HW_CONT_WINDOW_MS;
+	hw->cont_repeats = VTC_HW_CONT_REPEATS;
+	*be = (struct vtc_backend){.name = "hw", .ctx = hw, .pingpong = hw_pingpong,
+				   .throughput = hw_throughput,
+				   .throughput_many = hw_throughput_many, .cpu_times = vtc_hw_cpu_times,
+				   .timer_info = hw_timer_info, .runnable = hw_runnable};
+	return 0;
+}
+
+void vtc_hw_backend_fini(struct vtc_backend *be)
+{
+	struct vtc_hw_ctx *hw = be ? be->ctx : NULL;
+
+	if (hw) {
+		free(hw->stat_buf);
+		free(hw);
+	}
+	if (be)
+		memset(be, 0, sizeof(*be));
+}

@@ -1,0 +1,431 @@
+/* app.c - one run of vtopocheck: advertised model, measurement, judgement.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <time.h>
+
+#include "src/cli/app.h"
+#include "src/grow.h"
+#include "probes/hw/affinity.h"
+#include "src/analysis/compare.h"
+#include "src/advertised/consist.h"
+#include "src/advertised/cpuid.h"
+#include "probes/hw/cpuid_live.h"
+#include "probes/hw/hw.h"
+#include "src/report/input.h"
+#include "src/report/matrix_import.h"
+#include "src/advertised/platform_sysfs.h"
+#include "src/report/report_load.h"
+#include "src/stop.h"
+#include "src/advertised/sysfs.h"
+#include "src/advertised/topo_cpuid.h"
+#include "src/advertised/topo_sysfs.h"
+#include "src/analysis/verdict.h"
+
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->err, sizeof(app->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* In a container or a Kubernetes pod the process may use fewer CPUs than are
+ * online: probing is limited to those, the rest are reported as such. */
+static void apply_affinity(struct vtc_topo *t)
+{
+	vtc_cpuset mask;
+
+	if (vtc_affinity_allowed(&mask) != 0)
+		return;
+	vtc_cpuset_and(&t->allowed, &mask, &t->online);
+}
+
+static int load_sysfs(struct vtc_run *app, const char *sysroot)
+{
+	struct vtc_sysfs fs;
+	int rc;
+
+	if ((rc = vtc_sysfs_init(&fs, sysroot)))
+		return set_err(app, rc, "sysfs: cannot use root '%s' (%s); pass an existing "
+			       "directory to --sysroot", sysroot, strerror(-rc));
+	rc = vtc_topo_read_sysfs(&fs, &app->sysfs);
+	if (rc == -EINTR)
+		return set_err(app, rc, "interrupted by a signal while reading %s", fs.root);
+	if (rc == -ENOENT)
+		return set_err(app, rc, "sysfs: %ssys/devices/system/cpu not found; is '%s' a "
+			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
+			       fs.root, sysroot);
+	if (rc)
+		return set_err(app, rc, "sysfs: cannot read the CPU topology: %s (%s); the file "
+			       "is malformed or unreadable", vtc_sysfs_last_error()[0] ?
+			       vtc_sysfs_last_error() : fs.root, strerror(-rc));
+	app->have_sysfs = true;
+	if ((rc = vtc_platform_read_sysfs(&fs, &app->plat)))
+		return set_err(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
+			       strerror(-rc));
+	return 0;
+}
+
+/* CPUID is optional: a missing or unusable source is no reason to stop,
+ * except a dump the user asked for explicitly. */
+static int load_cpuid(struct vtc_run *app, const char *dump)
+{
+	struct vtc_cpuid_src *src = NULL;
+	/* The one place that picks the source: the live instruction (which
+	 * pins this thread to each CPU in turn) or a recording. */
+	int rc = dump && *dump ? vtc_cpuid_open(dump, &src) : vtc_cpuid_live_open(&src);
+
+	if (rc == -ENOTSUP && !dump)
+		return 0;
+	/* A dump names the file and line at fault when one is. */
+	if (rc && dump && vtc_cpuid_last_error()[0])
+		dump = vtc_cpuid_last_error();
+	if (rc)
+		return set_err(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
+			       dump ? "dump " : "on this machine", dump ? dump : "",
+			       strerror(-rc), dump ? "; expected hwloc-style pu<N> files" : "");
+	rc = vtc_topo_cpuid_read(src, &app->cpuid);
+	if (!rc) {
+		app->have_cpuid = true;
+		rc = vtc_platform_read_cpuid(src, &app->plat);
+	}
+	vtc_cpuid_close(src);
+	if (rc)
+		return set_err(app, rc, "cpuid: cannot decode the topology (%s)", strerror(-rc));
+	return 0;
+}
+
+int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char *cpuid_dump)
+{
+	int rc;
+
+	app->live = strcmp(sysroot, "/") == 0;
+	/* This machine's sysfs reads in milliseconds, and a live run still owes
+	 * a report after a signal; a big recording is what a signal cuts short. */
+	vtc_stop_defer(app->live);
+	rc = load_sysfs(app, sysroot);
+	vtc_stop_defer(false);
+	if (rc)
+		return rc;
+	if (app->live)
+		apply_affinity(&app->sysfs);
+	/* A recorded machine has no live CPUID: only a dump can stand in. */
+	if ((app->live || cpuid_dump) && (rc = load_cpuid(app, cpuid_dump)))
+		return rc;
+	vtc_platform_identify(&app->plat);
+	if (app->have_cpuid &&
+	    (rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist)))
+		return set_err(app, rc, "consistency check failed (%s)", strerror(-rc));
+	return 0;
+}
+
+/* Advertised SMT siblings are contention candidates whatever their latency:
+ * that is where phantom SMT (the KubeVirt threads: 2 case) hides. */
+static int advertised_pairs(const struct vtc_topo *t, const vtc_cpuset *cpus, int (**out)[2])
+{
+	const struct vtc_groups *g = &t->groups[VTC_LEVEL_SMT];
+	int n = 0, cap = 0, a, b;
+	int (*v)[2] = NULL;
+
+	for (int i = 0; t->level_known[VTC_LEVEL_SMT] && i < g->count; i++)
+		vtc_cpuset_foreach(a, &g->set[i]) {
+			vtc_cpuset_foreach(b, &g->set[i]) {
+				if (b <= a || !vtc_cpuset_test(cpus, a) || !vtc_cpuset_test(cpus, b))
+					continue;
+				void *nv = vtc_grow(v, &cap, n, sizeof(*v), 16);
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+				v[n][0] = a;
+				v[n][1] = b;
+				n++;
+			}
+		}
+	*out = v;
+	return n;
+}
+
+static int probe_set(struct vtc_run *app, const vtc_cpuset *only, vtc_cpuset *cpus)
+{
+	vtc_cpuset_and(cpus, &app->sysfs.allowed, &app->sysfs.online);
+	if (only) {
+		if (!vtc_cpuset_subset(only, &app->sysfs.online))
+			return set_err(app, -EINVAL, "--cpus names CPUs that are not online; "
+				       "see /sys/devices/system/cpu/online");
+		if (!vtc_cpuset_subset(only, &app->sysfs.allowed))
+			return set_err(app, -EINVAL, "--cpus names CPUs outside this process's "
+				       "allowed cpuset; see 'taskset -p $$'");
+		*cpus = *only;
+	}
+	if (vtc_cpuset_count(cpus) < 2)
+		return set_err(app, -EINVAL, "only %d CPU can be probed (online and allowed); "
+			       "at least 2 are needed: run outside 'taskset -c N' or a 1-CPU "
+			       "cpuset", vtc_cpuset_count(cpus));
+	return 0;
+}
+
+int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
+		    const struct vtc_probe_params *params, volatile int *stop,
+		    vtc_progress_fn progress, void *progress_arg)
+{
+	struct vtc_backend be;
+	vtc_cpuset cpus;
+	int (*extra)[2] = NULL;
+	int n_extra, rc;
+
+	if (!app->live)
+		return set_err(app, -EINVAL, "cannot probe a recorded machine (--sysroot); use "
+			       "--advertised, or --analyze with a report or matrix");
+	if ((rc = probe_set(app, only, &cpus)))
+		return rc;
+	if ((n_extra = advertised_pairs(&app->sysfs, &cpus, &extra)) < 0)
+		return set_err(app, n_extra, "out of memory");
+	if ((rc = vtc_hw_backend_init(&be))) {
+		free(extra);
+		return set_err(app, rc, "probes: cannot set up the timer or pinning (%s)",
+			       strerror(-rc));
+	}
+	/* Runnable foreign tasks, sampled through the backend while none of
+	 * our probe threads exist (before probing, and after as a fallback). */
+	double load_sum = 0;
+	int load_n = 0;
+	vtc_probe_runnable_mean(&be, 20, &load_sum, &load_n);
+	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
+				progress, progress_arg, &app->res);
+	/* The scheduler samples foreign tasks around the full look itself;
+	 * around the whole run is the fallback where it could not. */
+	if (!rc && app->res.foreign_runnable < 0)
+		app->res.foreign_runnable = vtc_probe_runnable_mean(&be, 20, &load_sum, &load_n);
+	vtc_hw_backend_fini(&be);
+	free(extra);
+	if (rc == -EPERM)
+		return set_err(app, rc, "probes: pinning a thread to a CPU was refused (EPERM); "
+			       "a seccomp or cgroup policy forbids sched_setaffinity: allow it "
+			       "or run where it is allowed");
+	if (rc)
+		return set_err(app, rc, "probes: measurement failed (%s)", strerror(-rc));
+	app->measured_here = true;
+	app->res.not_probed = app->sysfs.online;
+	for (int c = vtc_cpuset_first(&cpus); c >= 0; c = vtc_cpuset_next(&cpus, c))
+		vtc_cpuset_unset(&app->res.not_probed, c);
+	app->have_results = true;
+	return 0;
+}
+
+/* A sysfs with no topology/ or cache/ directories (some containers, a
+ * partial capture) advertises nothing to agree or disagree with. */
+static bool knows_nothing(const struct vtc_topo *t)
+{
+	for (int l = 0; l < VTC_LEVEL_COUNT; l++)
+		if (t->level_known[l])
+			return false;
+	return true;
+}
+
+/* "could not tell" instead of "OK: matches" when neither source says
+ * anything about the layout. True when it decided. */
+static bool judge_nothing_advertised(struct vtc_run *app)
+{
+	if (!knows_nothing(&app->sysfs) || (app->have_cpuid && !knows_nothing(&app->cpuid)))
+		return false;
+	app->status = VTC_EXIT_UNKNOWN;
+	snprintf(app->reason, sizeof(app->reason), "UNKNOWN: could not tell: sysfs has no "
+		 "topology or cache directories%s, so nothing is advertised to check",
+		 app->have_cpuid ? " and CPUID none of its leaves" : "");
+	return true;
+}
+
+static int judge_results(struct vtc_run *app)
+{
+	int rc;
+
+	vtc_findings_free(&app->findings);
+	if (app->have_inf)
+		vtc_inferred_free(&app->inf);
+	app->have_inf = true;
+	rc = vtc_infer(&app->res, &app->sysfs, &app->inf);
+	/* An interrupted run still gets a complete report: whatever inference
+	 * makes of the partial data is kept, the verdict is UNKNOWN. */
+	if (app->res.interrupted || app->res.watchdog) {
+		app->status = VTC_EXIT_UNKNOWN;
+		snprintf(app->reason, sizeof(app->reason), "%s", app->res.interrupted ?
+			 "UNKNOWN: interrupted before the measurement finished; the report "
+			 "holds the partial data" :
+			 "UNKNOWN: the probes' cycle counter did not keep pace with the wall "
+			 "clock (stopped or slow, as under emulation); the watchdog ended "
+			 "probing at the budget; the report holds the partial data");
+		return vtc_findings_append(&app->findings, &app->consist);
+	}
+	if (rc == -EINTR || (rc == 0 && vtc_stop_requested()))
+		return set_err(app, -EINTR, "interrupted by a signal while judging");
+	if (rc)
+		return set_err(app, rc, "inference failed on the measurements (%s)",
+			       strerror(-rc));
+	rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings);
+	if (rc == -EINTR)
+		return set_err(app, rc, "interrupted by a signal while judging");
+	if (rc)
+		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
+	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
+		return set_err(app, rc, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
+	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
+	return 0;
+}
+
+int vtc_app_judge(struct vtc_run *app)
+{
+	int rc;
+
+	/* What this process measured is judged to the end even after a
+	 * signal (a fraction of a second): that report is what the signal
+	 * asked for. Saved reports and matrices are simply read again. */
+	vtc_stop_defer(app->measured_here);
+	rc = judge_results(app);
+	vtc_stop_defer(false);
+	return rc;
+}
+
+int vtc_app_judge_advertised(struct vtc_run *app)
+{
+	int sev = vtc_findings_max_severity(&app->consist);
+
+	vtc_findings_free(&app->findings);
+	if (vtc_findings_append(&app->findings, &app->consist))
+		return set_err(app, -ENOMEM, "out of memory");
+	if (judge_nothing_advertised(app))
+		return 0;
+	if (sev >= VTC_SEV_WARNING) {
+		snprintf(app->reason, sizeof(app->reason),
+			 "WARNING: the advertised sources disagree (%d finding%s)",
+			 app->consist.count, app->consist.count > 1 ? "s" : "");
+		app->status = sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
+		return 0;
+	}
+	snprintf(app->reason, sizeof(app->reason),
+		 "OK: sysfs%s agree%s (advertised topology only; nothing measured)",
+		 app->have_cpuid ? " and CPUID" : "", app->have_cpuid ? "" : "s with itself");
+	app->status = VTC_EXIT_OK;
+	return 0;
+}
+
+/* ---- a saved report (--analyze) ----------------------------------------- */
+
+/* The measurements must be of CPUs the report's own advertised model has
+ * online (a live run probes no others; the matrix import checks the same).
+ * Checked before loading them, as the loader sizes the results by the
+ * probed set: n(n-1)/2 pair slots, 2.7 GB for a "0-4095" edited into a
+ * two-CPU report. An unparsable set is left to the loader to report. */
+static int check_probed(struct vtc_run *app, const json_t *meas, const char *path)
+{
+	const char *text = json_string_value(json_object_get(meas, "probed"));
+	char online[128];
+	vtc_cpuset probed;
+
+	if (!text || vtc_cpulist_parse(text, &probed) != 0 ||
+	    vtc_cpuset_subset(&probed, &app->sysfs.online))
+		return 0;
+	vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
+	return set_err(app, -EINVAL, "%s: bad 'measurements' section: probed CPUs %.64s are "
+		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
+}
+
+static int load_section(struct vtc_run *app, const json_t *doc,
+			const struct vtc_pair_stash *stash, const char *path)
+{
+	const json_t *adv = json_object_get(doc, "advertised");
+	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
+	const json_t *meas = json_object_get(doc, "measurements");
+	char err[160] = "";
+	int rc;
+
+	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
+				       sizeof(err))))
+		return set_err(app, rc, "%s: bad 'platform' section: %s", path, err);
+	if (!json_is_object(sys) || (rc = vtc_json_to_topo(sys, &app->sysfs, err, sizeof(err))))
+		return set_err(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
+			       err[0] ? err : "missing");
+	app->have_sysfs = true;
+	if (json_is_object(cpu)) {
+		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
+			return set_err(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
+		app->have_cpuid = true;
+	}
+	if (!json_is_object(meas))
+		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
+			       "made with --advertised); nothing to analyze", path);
+	if ((rc = check_probed(app, meas, path)))
+		return rc;
+	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
+		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
+	app->have_results = true;
+	return 0;
+}
+
+int vtc_app_load_report(struct vtc_run *app, const char *path)
+{
+	struct vtc_pair_stash stash;
+	const json_t *schema;
+	char err[160] = "";
+	json_t *doc;
+	int rc;
+
+	if ((rc = vtc_report_read(path, &doc, &stash, err, sizeof(err))))
+		return set_err(app, rc, "%s: not a readable JSON report (%s)",
+			       path, err[0] ? err : strerror(-rc));
+	schema = json_object_get(doc, "schema");
+	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
+		set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
+			"'%s' only", path,
+			json_is_string(schema) ? json_string_value(schema) : "(none)",
+			VTC_REPORT_SCHEMA);
+		rc = -EPROTO;
+	} else {
+		rc = load_section(app, doc, &stash, path);
+	}
+	if (!rc && app->have_cpuid)
+		rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist);
+	vtc_pair_stash_free(&stash);
+	json_decref(doc);
+	return rc;
+}
+
+int vtc_app_import_matrix(struct vtc_run *app, const char *path)
+{
+	char err[300] = "";
+	FILE *f;
+	int rc = vtc_input_open(path, VTC_INPUT_MATRIX_MAX, &f);
+
+	if (rc)
+		return set_err(app, rc, "%s: cannot read the matrix (%s); give a c2clat or "
+			       "core-to-core-latency matrix file", path, vtc_input_strerror(rc));
+	rc = vtc_matrix_import_within(f, &app->sysfs.online, &app->res, err, sizeof(err));
+	fclose(f);
+	if (rc == -ENXIO)
+		return set_err(app, rc, "%s: %s; give the measured machine's sysfs with "
+			       "--sysroot DIR", path, err);
+	if (rc == -EINTR)
+		return set_err(app, rc, "%s: interrupted while reading the matrix", path);
+	if (rc)
+		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
+			       path, err[0] ? err : strerror(-rc));
+	app->have_results = true;
+	return 0;
+}

@@ -1,0 +1,666 @@
+/* report_load.c - load a JSON report (--analyze): its sections back into
+ * the model, with the measured pairs read one at a time.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/report/input.h"
+#include "src/report/report_load.h"
+#include "src/grow.h"
+#include "src/stop.h"
+#include "src/vtc.h"
+
+/* ---- loading ----------------------------------------------------------- */
+
+/* Loading reports written by other versions or edited by hand: every access
+ * checks the type, and the first problem is described in err. */
+struct loader {
+	char *err;
+	size_t errlen;
+	int rc;
+	unsigned char *seen; /* pair slots already filled, one bit each */
+};
+
+static int fail(struct loader *ld, const char *what, const char *field)
+{
+	if (ld->rc == 0) {
+		snprintf(ld->err, ld->errlen, "%s '%s'", what, field);
+		ld->rc = -EINVAL;
+	}
+	return ld->rc;
+}
+
+static const json_t *member(struct loader *ld, const json_t *o, const char *key, int type)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (!v) {
+		fail(ld, "missing field", key);
+		return NULL;
+	}
+	if (type >= 0 && (int)json_typeof(v) != type &&
+	    !(type == JSON_REAL && (json_is_integer(v) || json_is_null(v))) &&
+	    !(type == JSON_TRUE && json_is_boolean(v))) {
+		fail(ld, "wrong type for field", key);
+		return NULL;
+	}
+	return v;
+}
+
+static double get_num(struct loader *ld, const json_t *o, const char *key)
+{
+	const json_t *v = member(ld, o, key, JSON_REAL);
+	return v && !json_is_null(v) ? json_number_value(v) : NAN;
+}
+
+static long long get_int(struct loader *ld, const json_t *o, const char *key,
+			 long long lo, long long hi)
+{
+	const json_t *v = member(ld, o, key, JSON_INTEGER);
+	long long x;
+
+	if (!v)
+		return lo;
+	x = json_integer_value(v);
+	if (x < lo || x > hi) {
+		fail(ld, "value out of range in field", key);
+		return lo;
+	}
+	return x;
+}
+
+/* Unknown values are null (older reports wrote -1 or 0, still read). */
+static long long get_int_or(struct loader *ld, const json_t *o, const char *key,
+			    long long lo, long long hi, long long unknown)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	return v && json_is_null(v) ? unknown : get_int(ld, o, key, lo, hi);
+}
+
+static bool get_bool(struct loader *ld, const json_t *o, const char *key)
+{
+	const json_t *v = member(ld, o, key, JSON_TRUE);
+	return v && json_is_true(v);
+}
+
+static void get_str(struct loader *ld, const json_t *o, const char *key, char *dst, size_t n)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (!v || !json_is_null(v))
+		v = member(ld, o, key, JSON_STRING);
+	else
+		v = NULL; /* null: unknown */
+	snprintf(dst, n, "%s", v ? json_string_value(v) : "");
+}
+
+static void get_cpulist(struct loader *ld, const json_t *o, const char *key, vtc_cpuset *s)
+{
+	const json_t *v = member(ld, o, key, JSON_STRING);
+
+	vtc_cpuset_clear(s);
+	if (v && vtc_cpulist_parse(json_string_value(v), s))
+		fail(ld, "malformed cpu list in field", key);
+}
+
+static void load_cpu(struct loader *ld, const json_t *c, struct vtc_topo *t)
+{
+	int id = (int)get_int(ld, c, "cpu", 0, t->ncpus - 1);
+	struct vtc_topo_cpu *p = &t->cpu[id];
+
+	if (ld->rc)
+		return;
+	p->possible = true;
+	p->present = get_bool(ld, c, "present");
+	p->online = get_bool(ld, c, "online");
+	p->thread_id = (int)get_int_or(ld, c, "thread_id", -1, INT32_MAX, -1);
+	p->core_id = (int)get_int_or(ld, c, "core_id", -1, INT32_MAX, -1);
+	p->cluster_id = (int)get_int_or(ld, c, "cluster_id", -1, INT32_MAX, -1);
+	p->die_id = (int)get_int_or(ld, c, "die_id", -1, INT32_MAX, -1);
+	p->package_id = (int)get_int_or(ld, c, "package_id", -1, INT32_MAX, -1);
+	p->numa_node = (int)get_int_or(ld, c, "numa_node", -1, INT32_MAX, -1);
+	p->x2apic_id = get_int_or(ld, c, "x2apic_id", -1, UINT32_MAX, -1);
+}
+
+/* Groups become sibling sets again; vtc_topo_build_groups re-derives and
+ * re-validates the partition. */
+static void load_level(struct loader *ld, const json_t *lv, struct vtc_topo *t, int l)
+{
+	const json_t *groups = member(ld, lv, "groups", JSON_ARRAY);
+	size_t i;
+	const json_t *g;
+
+	t->cache_kib[l] = (long)get_int_or(ld, lv, "cache_kib", 0, 1LL << 40, 0);
+	if (!groups || !get_bool(ld, lv, "known"))
+		return;
+	json_array_foreach(groups, i, g) {
+		vtc_cpuset s;
+		int cpu;
+		if (!json_is_string(g) || vtc_cpulist_parse(json_string_value(g), &s)) {
+			fail(ld, "malformed group in level", vtc_level_name((enum vtc_level)l));
+			return;
+		}
+		vtc_cpuset_foreach(cpu, &s) {
+			if (cpu < t->ncpus)
+				t->cpu[cpu].siblings[l] = s;
+		}
+	}
+}
+
+/* Every CPU set must fit in ncpus: everything sized later (the results of
+ * the probed CPUs, n(n-1)/2 pair slots) is sized from these claims. */
+static void check_beyond(struct loader *ld, const struct vtc_topo *t, int ncpus)
+{
+	static const char *names[] = {"possible", "present", "online", "allowed"};
+	const vtc_cpuset *sets[] = {&t->possible, &t->present, &t->online, &t->allowed};
+
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(sets) && !ld->rc; i++)
+		if (vtc_cpuset_last(sets[i]) >= ncpus)
+			fail(ld, "cpu beyond ncpus in field", names[i]);
+}
+
+/* An online CPU must have its own entry in "cpus": a claim of 4096 online
+ * CPUs then costs the report 4096 entries, not one edited string. */
+static void check_listed(struct loader *ld, const struct vtc_topo *t)
+{
+	int c;
+
+	if (ld->rc)
+		return;
+	vtc_cpuset_foreach(c, &t->online) {
+		if (!t->cpu[c].possible) {
+			fail(ld, "online cpu without an entry in", "cpus");
+			return;
+		}
+	}
+}
+
+int vtc_json_to_topo(const json_t *j, struct vtc_topo *t, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0, NULL};
+	char source[16];
+	const json_t *cpus, *levels, *c;
+	size_t i;
+	int ncpus, rc;
+
+	get_str(&ld, j, "source", source, sizeof(source));
+	ncpus = (int)get_int(&ld, j, "ncpus", 1, VTC_CPUSET_MAX);
+	cpus = member(&ld, j, "cpus", JSON_ARRAY);
+	levels = member(&ld, j, "levels", JSON_OBJECT);
+	if (ld.rc)
+		return ld.rc;
+	if ((rc = vtc_topo_init(t, source, ncpus)))
+		return rc;
+	get_cpulist(&ld, j, "possible", &t->possible);
+	get_cpulist(&ld, j, "present", &t->present);
+	get_cpulist(&ld, j, "online", &t->online);
+	get_cpulist(&ld, j, "allowed", &t->allowed);
+	check_beyond(&ld, t, ncpus);
+	json_array_foreach(cpus, i, c) {
+		if (!ld.rc)
+			load_cpu(&ld, c, t);
+	}
+	check_listed(&ld, t);
+	for (int l = 0; l < VTC_LEVEL_COUNT && !ld.rc; l++) {
+		const json_t *lv = member(&ld, levels, vtc_level_name((enum vtc_level)l),
+					  JSON_OBJECT);
+		if (lv)
+			load_level(&ld, lv, t, l);
+	}
+	if (!ld.rc && (rc = vtc_topo_build_groups(t)))
+		ld.rc = rc;
+	if (ld.rc)
+		vtc_topo_free(t);
+	return ld.rc;
+}
+
+int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0, NULL};
+	const json_t *flags = member(&ld, j, "cpuinfo_flags", JSON_OBJECT);
+
+	memset(p, 0, sizeof(*p));
+	get_str(&ld, j, "cpu_vendor", p->cpu_vendor, sizeof(p->cpu_vendor));
+	get_str(&ld, j, "model_name", p->model_name, sizeof(p->model_name));
+	if (flags) {
+		p->flag_constant_tsc = get_bool(&ld, flags, "constant_tsc");
+		p->flag_nonstop_tsc = get_bool(&ld, flags, "nonstop_tsc");
+		p->flag_hypervisor = get_bool(&ld, flags, "hypervisor");
+		p->flag_ht = get_bool(&ld, flags, "ht");
+	}
+	p->cpuid_available = get_bool(&ld, j, "cpuid_available");
+	get_str(&ld, j, "cpuid_vendor", p->cpuid_vendor, sizeof(p->cpuid_vendor));
+	get_str(&ld, j, "hv_cpuid_vendor", p->hv_cpuid_vendor, sizeof(p->hv_cpuid_vendor));
+	p->cpuid_invariant_tsc = get_bool(&ld, j, "cpuid_invariant_tsc");
+	p->tsc_khz = (uint64_t)get_int_or(&ld, j, "tsc_khz", 0, INT64_MAX, 0);
+	get_str(&ld, j, "tsc_khz_source", p->tsc_khz_source, sizeof(p->tsc_khz_source));
+	get_str(&ld, j, "sys_hypervisor_type", p->sys_hypervisor_type,
+		sizeof(p->sys_hypervisor_type));
+	get_str(&ld, j, "dmi_sys_vendor", p->dmi_sys_vendor, sizeof(p->dmi_sys_vendor));
+	get_str(&ld, j, "dmi_product_name", p->dmi_product_name, sizeof(p->dmi_product_name));
+	get_str(&ld, j, "kernel_release", p->kernel_release, sizeof(p->kernel_release));
+	get_str(&ld, j, "hypervisor", p->hypervisor, sizeof(p->hypervisor));
+	get_str(&ld, j, "hypervisor_evidence", p->hypervisor_evidence,
+		sizeof(p->hypervisor_evidence));
+	vtc_platform_sanitize(p); /* an edited report may hold escape sequences */
+	return ld.rc;
+}
+
+static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
+{
+	s->measured = get_bool(ld, o, "measured");
+	s->stalled = get_bool(ld, o, "stalled");
+	s->samples = (uint32_t)get_int(ld, o, "samples", 0, UINT32_MAX);
+	s->discarded = (uint32_t)get_int(ld, o, "discarded", 0, UINT32_MAX);
+	s->stalls = (uint32_t)get_int(ld, o, "stalls", 0, UINT32_MAX);
+	s->round_trips = (uint32_t)get_int(ld, o, "round_trips", 0, UINT32_MAX);
+	s->min_ns = get_num(ld, o, "min_ns");
+	s->p10_ns = get_num(ld, o, "p10_ns");
+	s->median_ns = get_num(ld, o, "median_ns");
+	s->p90_ns = get_num(ld, o, "p90_ns");
+	s->handoff_ns = get_num(ld, o, "handoff_ns");
+	s->t_start_s = get_num(ld, o, "t_start_s");
+	if (s->measured && s->samples > 0 && !(s->median_ns > 0))
+		fail(ld, "measured pair without a positive median in field", "median_ns");
+}
+
+/* One pair object, parsed before the results it belongs to exist (the
+ * streaming reader meets the pairs before the rest of the document). */
+static void parse_pair(struct loader *ld, const json_t *o, struct vtc_stashed_pair *sp)
+{
+	const json_t *passes = member(ld, o, "passes", JSON_ARRAY);
+
+	sp->p.a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
+	sp->p.b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
+	if (ld->rc)
+		return;
+	sp->npass = (int)json_array_size(passes);
+	if (sp->npass < 1 || sp->npass > VTC_MAX_PASSES) {
+		fail(ld, "wrong pass count in", "pairs");
+		return;
+	}
+	for (int i = 0; i < sp->npass && !ld->rc; i++)
+		load_lat(ld, json_array_get(passes, (size_t)i), &sp->p.pass[i]);
+}
+
+static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
+		       struct vtc_results *r)
+{
+	struct vtc_pair_result *p = vtc_results_pair(r, sp->p.a, sp->p.b);
+
+	size_t k;
+
+	if (!p || sp->npass != r->n_passes) {
+		fail(ld, "pair not among probed cpus or wrong pass count in", "pairs");
+		return;
+	}
+	/* Two entries for one pair (in either order) cannot both be true. */
+	k = (size_t)(p - r->pairs);
+	if (ld->seen && (ld->seen[k / 8] & (1u << (k % 8)))) {
+		fail(ld, "duplicate pair in", "pairs");
+		return;
+	}
+	if (ld->seen)
+		ld->seen[k / 8] |= (unsigned char)(1u << (k % 8));
+	memcpy(p->pass, sp->p.pass, sizeof(p->pass));
+}
+
+static void load_pair(struct loader *ld, const json_t *o, struct vtc_results *r)
+{
+	struct vtc_stashed_pair sp;
+
+	memset(&sp, 0, sizeof(sp));
+	parse_pair(ld, o, &sp);
+	if (!ld->rc)
+		place_pair(ld, &sp, r);
+}
+
+static void load_contention(struct loader *ld, const json_t *o, struct vtc_results *r)
+{
+	struct vtc_contention_result c = {0};
+	const json_t *ratio = member(ld, o, "ratio", JSON_OBJECT);
+
+	c.a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
+	c.b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
+	c.measured = get_bool(ld, o, "measured");
+	c.steal_pct = get_num(ld, o, "steal_pct");
+	for (int k = 0; k < VTC_CONT_KINDS && ratio; k++)
+		c.ratio[k] = get_num(ld, ratio, vtc_cont_kind_name((enum vtc_cont_kind)k));
+	if (!ld->rc && (!vtc_cpuset_test(&r->probed, c.a) || !vtc_cpuset_test(&r->probed, c.b)))
+		fail(ld, "contention pair not among probed cpus in", "contention");
+	if (!ld->rc && vtc_results_add_contention(r, &c))
+		ld->rc = -ENOMEM;
+}
+
+static void load_per_cpu(struct loader *ld, const json_t *o, const char *key,
+			 const struct vtc_results *r, double *dst)
+{
+	const json_t *m = member(ld, o, key, JSON_OBJECT);
+	char name[16];
+
+	for (int i = 0; m && i < r->n && !ld->rc; i++) {
+		snprintf(name, sizeof(name), "%d", r->cpu[i]);
+		if (json_object_get(m, name))
+			dst[r->cpu[i]] = get_num(ld, m, name);
+	}
+}
+
+static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_params *p)
+{
+	p->passes = (int)get_int(ld, o, "passes", 1, VTC_MAX_PASSES);
+	p->budget_s = get_num(ld, o, "budget_s");
+	p->pair_max_ms = get_num(ld, o, "pair_max_ms");
+	p->max_samples = (int)get_int(ld, o, "max_samples", 0, INT32_MAX);
+	p->sample_target_us = get_num(ld, o, "sample_target_us");
+	p->stall_ns = get_num(ld, o, "stall_ns");
+	p->stall_limit = (int)get_int(ld, o, "stall_limit", 0, INT32_MAX);
+	/* Absent in reports of versions that used one line per pair. */
+	p->lines = json_object_get(o, "lines") ? (int)get_int(ld, o, "lines", 1, 4096) : 1;
+	p->serial = get_bool(ld, o, "serial");
+	p->contention = get_bool(ld, o, "contention");
+	/* Absent in reports of versions without an observation window. */
+	p->watch = json_object_get(o, "watch") ? get_bool(ld, o, "watch") : false;
+	p->watch_samples = json_object_get(o, "watch_samples") ?
+				   (int)get_int(ld, o, "watch_samples", 0, INT32_MAX) : 0;
+}
+
+static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
+
+/* One watch sample into @r: its CPUs must be a probed pair. */
+static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w,
+			 struct vtc_results *r)
+{
+	const struct vtc_pair_result *p = vtc_results_pair(r, w->a, w->b);
+
+	if (!p) {
+		fail(ld, "sample of a pair not among probed cpus in", "watch_samples");
+		return;
+	}
+	if (vtc_results_add_watch(r, w->t_s, (int)(p - r->pairs), w->ns))
+		fail(ld, "too many samples in", "watch_samples");
+}
+
+/* The observation window: optional (older reports, imported matrices),
+ * its samples either in @j or in @stash (streamed). */
+static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair_stash *stash,
+		       struct vtc_results *r)
+{
+	const json_t *win = json_object_get(j, "watch"), *samples = json_object_get(j, "watch_samples");
+	struct vtc_pair_stash local = {0};
+	const json_t *v;
+	size_t i;
+
+	if (!win || ld->rc)
+		return;
+	r->watch_from_s = get_num(ld, win, "from_s");
+	r->watch_to_s = get_num(ld, win, "to_s");
+	get_str(ld, win, "settled", r->watch_end_reason, sizeof(r->watch_end_reason));
+	/* Absent in reports of versions that did not wait for a quiet guest. */
+	r->quiet_wait_s = json_object_get(win, "quiet_wait_s") ? get_num(ld, win, "quiet_wait_s") : 0;
+	r->busy_runnable = json_is_number(json_object_get(win, "busy_runnable")) ?
+				   get_num(ld, win, "busy_runnable") : -1;
+	if (!ld->rc && !(r->quiet_wait_s >= 0 && r->quiet_wait_s < 1e7))
+		fail(ld, "quiet_wait_s out of range in", "watch");
+	if (!ld->rc && !(r->watch_from_s >= 0 && r->watch_to_s >= r->watch_from_s &&
+			 r->watch_to_s < 1e7))
+		fail(ld, "window out of range in", "watch");
+	json_array_foreach(samples, i, v)
+		if (!ld->rc)
+			stash_sample_elem(ld, v, &local);
+	for (int k = 0; k < local.n_watch && !ld->rc; k++)
+		place_sample(ld, &local.w[k], r);
+	for (int k = 0; stash && k < stash->n_watch && !ld->rc; k++)
+		place_sample(ld, &stash->w[k], r);
+	free(local.w);
+}
+
+static void load_results_body(struct loader *ld, const json_t *j,
+			      const struct vtc_pair_stash *stash, struct vtc_results *r)
+{
+	const json_t *pairs = member(ld, j, "pairs", JSON_ARRAY);
+	const json_t *cont = member(ld, j, "contention", JSON_ARRAY);
+	const json_t *timer = member(ld, j, "timer", JSON_OBJECT);
+	const json_t *params = member(ld, j, "params", JSON_OBJECT);
+	const json_t *solo = member(ld, j, "solo_rate_ops_per_ns", JSON_OBJECT);
+	const json_t *v;
+	size_t i;
+
+	if (ld->rc)
+		return;
+	get_str(ld, j, "backend", r->backend, sizeof(r->backend));
+	get_cpulist(ld, j, "not_probed", &r->not_probed);
+	get_str(ld, timer, "name", r->timer.name, sizeof(r->timer.name));
+	r->timer.ticks_per_ns = get_num(ld, timer, "ticks_per_ns");
+	get_str(ld, timer, "freq_source", r->timer.freq_source, sizeof(r->timer.freq_source));
+	r->timer.invariant = get_bool(ld, timer, "invariant");
+	load_params(ld, params, &r->params);
+	json_array_foreach(pairs, i, v) {
+		if (!ld->rc)
+			load_pair(ld, v, r);
+	}
+	for (int k = 0; stash && k < stash->n && !ld->rc; k++)
+		place_pair(ld, &stash->p[k], r);
+	json_array_foreach(cont, i, v) {
+		if (!ld->rc)
+			load_contention(ld, v, r);
+	}
+	for (int k = 0; k < VTC_CONT_KINDS; k++)
+		load_per_cpu(ld, solo, vtc_cont_kind_name((enum vtc_cont_kind)k), r,
+			     r->solo_rate[k]);
+	load_per_cpu(ld, j, "steal_pct", r, r->steal_pct);
+	/* Optional: reports written before it existed load as "unknown". */
+	r->foreign_runnable = json_object_get(j, "foreign_runnable") ?
+				      get_num(ld, j, "foreign_runnable") : NAN;
+	if (isnan(r->foreign_runnable))
+		r->foreign_runnable = -1;
+	r->duration_s = get_num(ld, j, "duration_s");
+	r->interrupted = get_bool(ld, j, "interrupted");
+	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");
+	load_watch(ld, j, stash, r);
+}
+
+int vtc_json_to_results_stash(const json_t *j, const struct vtc_pair_stash *stash,
+			      struct vtc_results *r, char *err, size_t errlen)
+{
+	struct loader ld = {err, errlen, 0, NULL};
+	vtc_cpuset probed;
+	int passes, rc;
+
+	get_cpulist(&ld, j, "probed", &probed);
+	passes = (int)get_int(&ld, j, "n_passes", 1, VTC_MAX_PASSES);
+	if (ld.rc)
+		return ld.rc;
+	if ((rc = vtc_results_init(r, &probed, passes)))
+		return rc;
+	if (!(ld.seen = calloc((size_t)r->n_pairs / 8 + 1, 1))) {
+		vtc_results_free(r);
+		return -ENOMEM;
+	}
+	load_results_body(&ld, j, stash, r);
+	free(ld.seen);
+	if (ld.rc)
+		vtc_results_free(r);
+	return ld.rc;
+}
+
+int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_t errlen)
+{
+	return vtc_json_to_results_stash(j, NULL, r, err, errlen);
+}
+
+/* ---- reports of any size: pairs read one at a time ------------------ */
+
+void vtc_pair_stash_free(struct vtc_pair_stash *s)
+{
+	free(s->p);
+	free(s->w);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The file, refused unless regular and at most VTC_INPUT_REPORT_MAX bytes:
+ * /dev/zero or a FIFO would otherwise be read until memory or patience
+ * runs out. */
+static int read_whole(const char *path, char **buf, size_t *len, struct loader *ld)
+{
+	FILE *f;
+	int rc = vtc_input_open(path, VTC_INPUT_REPORT_MAX, &f);
+
+	if (!rc) {
+		rc = vtc_input_read_all(f, VTC_INPUT_REPORT_MAX, buf, len);
+		fclose(f);
+	}
+	if (rc)
+		snprintf(ld->err, ld->errlen, "%s", vtc_input_strerror(rc));
+	return rc;
+}
+
+static size_t skip_ws(const char *b, size_t len, size_t p)
+{
+	while (p < len && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t'))
+		p++;
+	return p;
+}
+
+/* Offset of the '[' opening the array of member @key ("\"pairs\""), or 0
+ * when there is none. */
+static size_t find_array(const char *b, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *at = b;
+
+	while ((at = memmem(at, len - (size_t)(at - b), key, kl))) {
+		size_t p = skip_ws(b, len, (size_t)(at - b) + kl);
+		if (p < len && b[p] == ':') {
+			p = skip_ws(b, len, p + 1);
+			if (p < len && b[p] == '[')
+				return p;
+		}
+		at += kl;
+	}
+	return 0;
+}
+
+static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *sp)
+{
+	void *np = vtc_grow(s->p, &s->cap, s->n, sizeof(*s->p), 256);
+
+	if (!np)
+		return -ENOMEM;
+	s->p = np;
+	s->p[s->n++] = *sp;
+	return 0;
+}
+
+static int stash_pair_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
+{
+	struct vtc_stashed_pair sp;
+
+	memset(&sp, 0, sizeof(sp));
+	parse_pair(ld, e, &sp);
+	if (!ld->rc && stash_push(stash, &sp))
+		return ld->rc = -ENOMEM;
+	return ld->rc;
+}
+
+/* One watch sample: [t_s, a, b, ns or null]. */
+static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
+{
+	const json_t *ns = json_array_get(e, 3);
+	struct vtc_stashed_sample w;
+
+	if (!json_is_array(e) || json_array_size(e) != 4 || !json_is_number(json_array_get(e, 0)) ||
+	    !json_is_integer(json_array_get(e, 1)) || !json_is_integer(json_array_get(e, 2)) ||
+	    !(json_is_number(ns) || json_is_null(ns)))
+		return fail(ld, "not [t_s, a, b, ns] in", "watch_samples");
+	w = (struct vtc_stashed_sample){json_number_value(json_array_get(e, 0)),
+					json_is_null(ns) ? -1 : json_number_value(ns),
+					(int)json_integer_value(json_array_get(e, 1)),
+					(int)json_integer_value(json_array_get(e, 2))};
+	if (!(w.t_s >= 0 && w.t_s < 1e7) || !(w.ns < 1e12))
+		return fail(ld, "sample out of range in", "watch_samples");
+	if (stash->n_watch >= VTC_WATCH_MAX_SAMPLES)
+		return fail(ld, "too many samples in", "watch_samples");
+	void *nw = vtc_grow(stash->w, &stash->cap_watch, stash->n_watch, sizeof(*stash->w), 1024);
+
+	if (!nw)
+		return ld->rc = -ENOMEM;
+	stash->w = nw;
+	stash->w[stash->n_watch++] = w;
+	return 0;
+}
+
+typedef int (*stash_elem_fn)(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
+
+/* Parse the array at @open one element at a time into @stash, then blank
+ * it to "[ ... ]" of spaces so the rest parses as a small document. */
+static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
+		       struct loader *ld, const char *name, stash_elem_fn elem)
+{
+	size_t p = skip_ws(b, len, open + 1);
+	json_error_t jerr;
+
+	while (p < len && b[p] != ']' && !ld->rc) {
+		if (vtc_stop_requested()) {
+			snprintf(ld->err, ld->errlen, "interrupted");
+			return ld->rc = -EINTR;
+		}
+		json_t *e = json_loadb(b + p, len - p,
+				       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+		if (!e)
+			return fail(ld, jerr.text, name);
+		p += (size_t)jerr.position;
+		elem(ld, e, stash);
+		json_decref(e);
+		p = skip_ws(b, len, p);
+		if (p < len && b[p] == ',')
+			p = skip_ws(b, len, p + 1);
+		else if (p >= len || b[p] != ']')
+			return fail(ld, "expected ',' or ']' in array", name);
+	}
+	if (ld->rc)
+		return ld->rc;
+	if (p >= len)
+		return fail(ld, "unterminated array", name);
+	memset(b + open + 1, ' ', p - open - 1);
+	return 0;
+}
+
+int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
+		    size_t errlen)
+{
+	struct loader ld = {err, errlen, 0, NULL};
+	json_error_t jerr;
+	size_t len = 0, open;
+	char *b = NULL;
+	int rc;
+
+	memset(stash, 0, sizeof(*stash));
+	*doc = NULL;
+	if ((rc = read_whole(path, &b, &len, &ld)))
+		return rc;
+	open = find_array(b, len, "\"pairs\"");
+	if (open)
+		rc = stash_array(b, len, open, stash, &ld, "pairs", stash_pair_elem);
+	open = rc ? 0 : find_array(b, len, "\"watch_samples\"");
+	if (open)
+		rc = stash_array(b, len, open, stash, &ld, "watch_samples", stash_sample_elem);
+	if (rc) {
+		free(b);
+		vtc_pair_stash_free(stash);
+		return rc;
+	}
+	*doc = json_loadb(b, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(b);
+	if (!*doc) {
+		snprintf(err, errlen, "line %d: %s", jerr.line, jerr.text);
+		vtc_pair_stash_free(stash);
+		return -EINVAL;
+	}
+	return 0;
+}
