@@ -53,6 +53,7 @@ static double jitter(int a, int b)
 static int busy_cpu = -1;     /* its row reads busy_factor slower */
 static double busy_factor = 1.5;
 static int hiccup_a = -1, hiccup_b = -1; /* this pair reads 4x slower */
+static int busy_core = -1; /* both threads (2c, 2c+1) read busy_factor slower */
 
 static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
 {
@@ -67,6 +68,8 @@ static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
 		int a = x->r.pairs[k].a, b = x->r.pairs[k].b;
 		double ns = m(a, b) * jitter(a, b);
 		ns *= a == busy_cpu || b == busy_cpu ? busy_factor : 1;
+		ns *= a / 2 == busy_core ? busy_factor : 1;
+		ns *= b / 2 == busy_core ? busy_factor : 1;
 		ns *= a == hiccup_a && b == hiccup_b ? 4 : 1;
 		if (ns < 0)
 			continue; /* the model leaves this pair unmeasured */
@@ -90,7 +93,7 @@ static void done(struct run *x)
 	vtc_topo_free(&x->adv);
 	vtc_results_free(&x->r);
 	memset(x, 0, sizeof(*x));
-	busy_cpu = hiccup_a = hiccup_b = -1;
+	busy_cpu = hiccup_a = hiccup_b = busy_core = -1;
 	jitter_pct = 4;
 }
 
@@ -162,6 +165,29 @@ static double gold_no_siblings(int a, int b)
 	return a / 2 == b / 2 ? -1 : gold(a, b);
 }
 
+/* 2 sockets x 2 CCX x 4 cores x 2 threads: SMT 8 ns, CCX 25 ns, socket
+ * 130 ns, across sockets 260 ns. */
+static double two_level(int a, int b)
+{
+	if (a / 2 == b / 2)
+		return 8.0;
+	if (a / 8 == b / 8)
+		return 25.0;
+	return a / 16 == b / 16 ? 130.0 : 260.0;
+}
+
+/* Siblings 8-13 ns and cores of one cache 14-22 ns (spread by pair): the
+ * SMT tier blurs into the next, but siblings stay each row's nearest by
+ * a tier gap. */
+static double blurred_smt(int a, int b)
+{
+	unsigned h = ((unsigned)(a * 31 + b * 17) * 2654435761u) >> 24;
+
+	if (a / 2 == b / 2)
+		return 8.0 + 5.0 * h / 255.0;
+	return a / 16 == b / 16 ? 17.0 + 5.0 * h / 255.0 : 80.0;
+}
+
 /* ---- busy vCPUs ---------------------------------------------------------- */
 
 /* A busy vCPU reads 1.5x slower to every partner: its row is corrected
@@ -193,6 +219,28 @@ static void test_busy_row_keeps_a_lie(void **state)
 	judge_run(&x, 32, gold, "GenuineIntel");
 	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* Both threads of a core busy: neither twin is slower than the other, so
+ * each row is measured against a vCPU of its cache, on partners of every
+ * level; the honest host stays OK. */
+static void test_busy_core_is_corrected(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 2), 0);
+	busy_cpu = 10;
+	judge_run(&x, 32, two_level, "AuthenticAMD");
+	assert_int_equal(x.inf.rows_scaled, 1); /* one busy vCPU: against its twin */
+	done(&x);
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 2), 0);
+	busy_core = 5;
+	judge_run(&x, 32, two_level, "AuthenticAMD");
+	assert_int_equal(x.inf.rows_scaled, 2);
+	assert_true(fabs(x.inf.row_scale[10] - 1.5) < 0.05);
+	assert_true(fabs(x.inf.row_scale[11] - 1.5) < 0.05);
+	assert_int_equal(x.st, VTC_EXIT_OK);
 	done(&x);
 }
 
@@ -229,6 +277,25 @@ static void test_hiccup_is_outvoted(void **state)
 }
 
 /* ---- shapes of real machines --------------------------------------------- */
+
+/* Siblings whose tier noise blurred into the next: still SMT by the rows
+ * (each pair the other's nearest by a tier gap), so honest is OK and
+ * hidden siblings are CRITICAL, never "phantom". */
+static void test_blurred_smt_tier(void **state)
+{
+	struct run x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 1), 0);
+	judge_run(&x, 32, blurred_smt, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 0);
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	done(&x);
+	assert_int_equal(vtc_sim_topo(&x.adv, 2, 16, 1, 1), 0);
+	judge_run(&x, 32, blurred_smt, "AuthenticAMD");
+	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
 
 /* One SMT pair at 2x its peers is still SMT: honest OK, hidden CRITICAL. */
 static void test_slow_sibling_pair(void **state)
@@ -339,8 +406,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_busy_row_is_corrected),
 		cmocka_unit_test(test_busy_row_keeps_a_lie),
+		cmocka_unit_test(test_busy_core_is_corrected),
 		cmocka_unit_test(test_lone_far_row_is_not_corrected),
 		cmocka_unit_test(test_hiccup_is_outvoted),
+		cmocka_unit_test(test_blurred_smt_tier),
 		cmocka_unit_test(test_slow_sibling_pair),
 		cmocka_unit_test(test_in_socket_continuum),
 		cmocka_unit_test(test_too_noisy_is_unknown),

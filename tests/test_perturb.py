@@ -10,6 +10,8 @@
 #            another task is slow to every partner)
 #   jitter   lognormal jitter on every pair (run-to-run spread)
 #   busy     row + jitter + pair together (a busy guest)
+# and, not gated (never wrong), stronger settings, a busy core (both threads'
+# rows), a fixed cost added to every pair, and hiccups on 1% of the pairs.
 # Right: the verdict class expected.tsv names; wrong: another class that is
 # not UNKNOWN (a cried wolf or a lie gone quiet); UNKNOWN: exit 3.
 # Gate: in the families at the issue's settings, >= 95% right and 0 wrong;
@@ -56,9 +58,34 @@ def write_matrix(m, path):
             f.write(",".join(f"{m[i][j]:.6f}" if j < i else "" for j in range(n)) + "\n")
 
 
-def perturb(m, rng, pair=0.0, row=0.0, rows=1, jitter=0.0):
+def nearest(m, c):
+    return min((j for j in range(len(m)) if j != c), key=lambda j: m[c][j])
+
+
+def perturb(m, rng, pair=0.0, row=0.0, rows=1, jitter=0.0, core=0.0, add=0.0, pairs=0.0):
+    """pair: one pair that much slower; row/rows: that many CPUs' rows that
+    much slower; jitter: lognormal sigma on every pair; core: a CPU and its
+    nearest partner (both threads of a core) that much slower; add: uniform
+    0..add ns added to every pair (a fixed cost of the timer); pairs: 1% of
+    the pairs that much slower."""
     n = len(m)
     out = [r[:] for r in m]
+    if add:
+        for i in range(n):
+            for j in range(i):
+                out[i][j] = out[j][i] = out[i][j] + rng.uniform(0, add)
+    if pairs:
+        for i in range(n):
+            for j in range(i):
+                if rng.random() < 0.01:
+                    out[i][j] = out[j][i] = out[i][j] * pairs
+    if core:
+        c = rng.randrange(n)
+        for x in (c, nearest(m, c)):
+            for j in range(n):
+                if j != x:
+                    out[x][j] *= core
+                    out[j][x] = out[x][j]
     if jitter:
         for i in range(n):
             for j in range(i):
@@ -88,6 +115,9 @@ FAMILIES = [
     ("jitter", "10% jitter", False, dict(jitter=0.10)),
     ("busy", "row 2x + 10% jitter + pair 3x", False, dict(row=2.0, jitter=0.10, pair=3.0)),
     ("busy", "two rows 1.5x + 10% jitter", False, dict(row=1.5, rows=2, jitter=0.10)),
+    ("row", "a busy core: both threads' rows 1.5x", False, dict(core=1.5)),
+    ("jitter", "0-5 ns added to every pair", False, dict(add=5.0)),
+    ("pair", "1% of the pairs 3x", False, dict(pairs=3.0)),
 ]
 if os.environ.get("VTC_PERTURB_EXTREME"):
     FAMILIES += [

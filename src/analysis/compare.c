@@ -416,6 +416,12 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 	return 0;
 }
 
+/* No hypervisor: CPU numbers are physical CPUs, and nothing floats. */
+static bool bare_metal(const struct vtc_platform *plat)
+{
+	return plat && strcmp(plat->hypervisor, "none") == 0;
+}
+
 /* An observation window at least this long that saw no pair move shows
  * that the vCPUs stay where the full look found them. */
 #define STABLE_WINDOW_S 1.0
@@ -428,7 +434,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 static bool placement_shown_stable(const struct vtc_inferred *inf, const struct vtc_results *r,
 				   const struct vtc_platform *plat)
 {
-	if (plat && strcmp(plat->hypervisor, "none") == 0)
+	if (bare_metal(plat))
 		return true;
 	return r->n_watch > 0 && r->watch_to_s - r->watch_from_s >= STABLE_WINDOW_S &&
 	       inf->series.n_float == 0;
@@ -890,6 +896,16 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 	 * pair the window saw nearer than usual was moved all the same. */
 	if (inf->unknown)
 		return inf->series.n_float > 0 ? find_floating(inf, plat, adv, out) : 0;
+	/* Placement that "moved" on bare metal is noise: a fast tier broken by
+	 * hiccups, passes that disagree. Nothing to judge then. */
+	if (inf->floating && bare_metal(plat)) {
+		snprintf(inf->reason, sizeof(inf->reason),
+			 "the fast pairs are not consistent (not transitive, or passes disagree), "
+			 "and on bare metal nothing moves CPUs: too noisy to judge; rerun on a quiet "
+			 "machine");
+		inf->unknown = true;
+		return 0;
+	}
 	rc = find_stacked(inf, plat, adv, out);
 	if (rc == 0 && inf->floating)
 		return find_floating(inf, plat, adv, out);

@@ -42,6 +42,7 @@ void vtc_evidence_free(struct vtc_evidence *e)
 	free(e->pair_ns);
 	free(e->unit);
 	free(e->unit_cpus);
+	free(e->nearest);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -65,6 +66,70 @@ static bool units_valid(const struct vtc_evidence *e, const int *uf, const int *
 			    size[vtc_uf_find((int *)uf, i)] >= 2 && e->pair_tier[vtc_pair_index(e->n, i, j)] != 0)
 				return false;
 	return comps >= 2;
+}
+
+/* Second nearest value of rank @i's row besides partner rank @j. */
+static double next_nearest(const struct vtc_evidence *e, int i, int j)
+{
+	double best = INFINITY;
+
+	for (int k = 0; k < e->n; k++) {
+		double v = k == i || k == j ? -1 : e->pair_ns[vtc_pair_index(e->n, i, k)];
+		if (v > 0 && v < best)
+			best = v;
+	}
+	return best;
+}
+
+/* Whether ranks @i, @j are each other's nearest partner by a tier gap in
+ * both rows: what siblings look like whatever tier noise puts them in (a
+ * mesh's accidental nearest pairs win by a hair). */
+static bool clear_twins(const struct vtc_evidence *e, int i, int j)
+{
+	double v = i != j ? e->pair_ns[vtc_pair_index(e->n, i, j)] : -1;
+
+	return v > 0 && e->nearest[i] == e->cpu[j] && e->nearest[j] == e->cpu[i] &&
+	       next_nearest(e, i, j) >= VTC_TIER_GAP_MIN * v &&
+	       next_nearest(e, j, i) >= VTC_TIER_GAP_MIN * v;
+}
+
+/* Units from the rows when the tiers gave none: noise can blur the SMT
+ * tier into the next one, but siblings stay each other's nearest partner
+ * by a tier gap in both rows. Taken only when such pairs hold at least
+ * half the vCPUs (twins of a mesh are accidents, and rare). */
+static int row_units(struct vtc_evidence *e)
+{
+	int pairs = 0;
+	int *mate = malloc(sizeof(*mate) * ((size_t)e->n + 1));
+
+	if (!mate)
+		return -ENOMEM;
+	for (int i = 0; i < e->n; i++) {
+		int j = e->nearest[i] >= 0 ? e->rank[e->nearest[i]] : -1;
+		mate[i] = -1;
+		if (j >= 0 && clear_twins(e, i, j)) {
+			mate[i] = j;
+			pairs += i < j;
+		}
+	}
+	if (pairs >= 2 && 4 * pairs >= e->n) {
+		e->unit_cpus = calloc((size_t)pairs + 1, sizeof(*e->unit_cpus));
+		if (!e->unit_cpus) {
+			free(mate);
+			return -ENOMEM;
+		}
+		for (int i = 0; i < e->n; i++) {
+			if (mate[i] < i)
+				continue;
+			e->unit[i] = e->unit[mate[i]] = e->n_units;
+			vtc_cpuset_set(&e->unit_cpus[e->n_units], e->cpu[i]);
+			vtc_cpuset_set(&e->unit_cpus[e->n_units], e->cpu[mate[i]]);
+			e->n_units++;
+		}
+		e->units_by_rows = true;
+	}
+	free(mate);
+	return 0;
 }
 
 static int find_units(struct vtc_evidence *e)
@@ -103,7 +168,22 @@ static int find_units(struct vtc_evidence *e)
 		}
 	}
 	free(uf);
-	return 0;
+	return e->n_units ? 0 : row_units(e);
+}
+
+static void find_nearest(struct vtc_evidence *e)
+{
+	for (int i = 0; i < e->n; i++) {
+		double best = INFINITY;
+		e->nearest[i] = -1;
+		for (int j = 0; j < e->n; j++) {
+			double v = j == i ? -1 : e->pair_ns[vtc_pair_index(e->n, i, j)];
+			if (v > 0 && v < best) {
+				best = v;
+				e->nearest[i] = e->cpu[j];
+			}
+		}
+	}
 }
 
 int vtc_evidence_init(struct vtc_evidence *e, const struct vtc_results *r,
@@ -125,6 +205,7 @@ int vtc_evidence_init(struct vtc_evidence *e, const struct vtc_results *r,
 	e->pair_tier = malloc((size_t)np);
 	e->pair_ns = malloc(sizeof(*e->pair_ns) * (size_t)np);
 	e->unit = malloc(sizeof(*e->unit) * ((size_t)r->n + 1));
+	e->nearest = malloc(sizeof(*e->nearest) * ((size_t)r->n + 1));
 	if (!e->rank || !e->pair_tier || !e->pair_ns || !e->unit)
 		return -ENOMEM;
 	for (int c = 0; c < VTC_CPUSET_MAX; c++)
@@ -142,6 +223,7 @@ int vtc_evidence_init(struct vtc_evidence *e, const struct vtc_results *r,
 			e->pair_ns[vtc_pair_index(r->n, i, j)] = ns;
 			e->pair_tier[vtc_pair_index(r->n, i, j)] = (signed char)tier_of(e->tier, e->n_tiers, ns);
 		}
+	find_nearest(e);
 	return find_units(e);
 }
 
@@ -186,4 +268,12 @@ bool vtc_evidence_all_in_tier(const struct vtc_evidence *e, const vtc_cpuset *cp
 				return false;
 		}
 	return true;
+}
+
+bool vtc_evidence_clear_twins(const struct vtc_evidence *e, int a, int b)
+{
+	if (a < 0 || b < 0 || a >= VTC_CPUSET_MAX || b >= VTC_CPUSET_MAX || e->rank[a] < 0 ||
+	    e->rank[b] < 0)
+		return false;
+	return clear_twins(e, e->rank[a], e->rank[b]);
 }

@@ -35,6 +35,10 @@ struct vtc_evidence {
 	int n_units;
 	int *unit;        /* rank -> unit id, -1 none */
 	vtc_cpuset *unit_cpus; /* n_units sets */
+	int *nearest;     /* rank -> CPU of its nearest partner, -1 none */
+	/* The units are not a near tier (noise blurred it into the next) but
+	 * pairs nearest to each other by a tier gap in both rows. */
+	bool units_by_rows;
 };
 
 /* Build the evidence for @r with the tiers of @inf (which may have none).
@@ -48,6 +52,9 @@ void vtc_evidence_free(struct vtc_evidence *e);
 int vtc_evidence_tier(const struct vtc_evidence *e, int a, int b);
 /* Median one-way ns of pair (a,b), -1 unknown. */
 double vtc_evidence_ns(const struct vtc_evidence *e, int a, int b);
+/* Whether @a and @b (CPU numbers) are each other's nearest partner by a
+ * tier gap (VTC_TIER_GAP_MIN) in both rows. */
+bool vtc_evidence_clear_twins(const struct vtc_evidence *e, int a, int b);
 /* Unit id of @cpu, -1 none. */
 int vtc_evidence_unit(const struct vtc_evidence *e, int cpu);
 /* Whether every pair of @cpus that was measured reads in @tier (true for

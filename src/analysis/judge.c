@@ -89,6 +89,12 @@ static void judge_phantom(const struct vtc_evidence *e, const struct vtc_topo *a
 				j->smt_tested++;
 				if (4 * le < all && nearest >= t)
 					continue;
+				/* Siblings that are each other's nearest partner by a
+				 * tier gap are what SMT looks like, whatever tier
+				 * noise put them in (refuted pairs of a lie read
+				 * farther than a partner their row holds nearer). */
+				if (vtc_evidence_clear_twins(e, a, b))
+					continue;
 				if (j->smt_refuted++ < 3)
 					vtc_finding_catf(j->phantom_evidence, sizeof(j->phantom_evidence),
 					    "%sv%d,v%d %.1f ns (tier %c): %d of their %d other pairs "
@@ -122,7 +128,12 @@ static bool unit_held(const struct vtc_evidence *e, const struct vtc_topo *adv,
 		int at = adv->level_known[lv[k]] ? vtc_groups_find(g, first) : -1;
 		if (at < 0 || !vtc_cpuset_subset(u, &g->set[at]))
 			continue;
-		if (lv[k] == VTC_LEVEL_SMT || vtc_evidence_all_in_tier(e, &g->set[at], 0))
+		if (lv[k] == VTC_LEVEL_SMT)
+			return true;
+		/* Units from the rows are nearer than any other partner by a
+		 * tier gap: only a cache of just them holds them. */
+		if (e->units_by_rows ? vtc_cpuset_count(&g->set[at]) == vtc_cpuset_count(u)
+				     : vtc_evidence_all_in_tier(e, &g->set[at], 0))
 			return true;
 	}
 	return false;
@@ -149,7 +160,12 @@ static int judge_hidden(const struct vtc_evidence *e, const struct vtc_topo *adv
 			    vtc_evidence_ns(e, vtc_cpuset_first(s),
 					    vtc_cpuset_next(s, vtc_cpuset_first(s))));
 	}
-	if (j->hidden_units)
+	if (j->hidden_units && e->units_by_rows)
+		vtc_finding_catf(j->hidden_evidence, sizeof(j->hidden_evidence),
+		    "%s: %d pair%s, each the nearest partner of both its vCPUs by %.2fx or more "
+		    "(noise blurs their tier into the next)", j->hidden_units > 3 ? ", ..." : "",
+		    j->hidden_units, j->hidden_units > 1 ? "s" : "", VTC_TIER_GAP_MIN);
+	else if (j->hidden_units)
 		vtc_finding_catf(j->hidden_evidence, sizeof(j->hidden_evidence),
 		    "%s: %d group%s in tier a (%.1f-%.1f ns), every other pair of them "
 		    "%.0f ns or more", j->hidden_units > 3 ? ", ..." : "", j->hidden_units,
@@ -341,7 +357,7 @@ static bool join_linked(const struct lvctx *x, struct blinks *l, const int *root
  * than near inside, or blocks half linked), -ENOMEM. */
 static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 {
-	int *uf = x->uf, a, b, big = 0, inside = 0, *root;
+	int *uf = x->uf, a, b, big = 0, inside = 0, multi = 0, *root;
 	struct blinks l = {0};
 	bool clear;
 
@@ -391,10 +407,15 @@ static int group_blocks(const struct lvctx *x, const struct gstat *gs)
 			size += vtc_uf_find(uf, b) == a;
 		big += size >= 2;
 		inside += x->in[a];
+		multi += x->in[a] > 0 || size > VTC_EVIDENCE_MAX_UNIT;
 	}
 	/* The near tier must read inside some block: near pairs only across
-	 * blocks are strays of the far tier, not a level. */
-	return inside ? big : 0;
+	 * blocks are strays of the far tier, not a level. And one block of
+	 * several cores beside blocks of one core (its threads, or one vCPU)
+	 * that read uniformly farther is a busy core (both threads slowed by interrupts or another
+	 * task) as much as a lone core on another socket: latency cannot tell
+	 * them apart, and the busy core is by far the commoner. */
+	return inside && multi != 1 ? big : 0;
 }
 
 /* Mean ns of the group's own pairs inside blocks and across them. */

@@ -60,25 +60,28 @@ static int nearest(const struct infer_work *w, int i)
 	return best;
 }
 
-/* Log factor of row @i over row @s on their common partners, 0 when the
- * rows do not differ by one clear factor; *@sd the robust standard
- * deviation of one pair value that their differences show (-1 too few).
- * @d: scratch of ncpu doubles. */
-static double twin_factor(const struct infer_work *w, int i, int s, double *d, double *sd)
+/* Log factor of row @i over row @k on their common partners (all but @i,
+ * @k, @x and @y), 0 when the rows do not differ by one clear factor; *@sd
+ * the robust standard deviation of one pair value that their differences
+ * show (-1 too few); *@span the ratio between the farthest and the nearest
+ * of row @k's values where the factor holds. @d: scratch of ncpu doubles. */
+static double row_factor(const struct infer_work *w, int i, int k, int x, int y, double *d,
+			 double *sd, double *span)
 {
 	int m = 0, agree = 0;
-	double med, iqr;
+	double med, iqr, lo = INFINITY, hi = 0;
 
 	for (int j = 0; j < w->ncpu; j++) {
 		double a, b;
-		if (j == i || j == s)
+		if (j == i || j == k || j == x || j == y)
 			continue;
 		a = w->pair_ns[infer_pair_index(w, i, j)];
-		b = w->pair_ns[infer_pair_index(w, s, j)];
+		b = w->pair_ns[infer_pair_index(w, k, j)];
 		if (a > 0 && b > 0)
 			d[m++] = log(a / b);
 	}
 	*sd = -1;
+	*span = 1;
 	if (m < TWIN_MIN_PARTNERS)
 		return 0;
 	vtc_stats_sort(d, (size_t)m);
@@ -91,9 +94,58 @@ static double twin_factor(const struct infer_work *w, int i, int s, double *d, d
 		return 0;
 	/* One factor on near and far partners alike: most differences sit
 	 * within half the factor of it. */
-	for (int k = 0; k < m; k++)
-		agree += fabs(d[k] - med) < fabs(med) / 2;
+	for (int j = 0; j < w->ncpu; j++) {
+		double a, b;
+		if (j == i || j == k || j == x || j == y)
+			continue;
+		a = w->pair_ns[infer_pair_index(w, i, j)];
+		b = w->pair_ns[infer_pair_index(w, k, j)];
+		if (!(a > 0 && b > 0) || fabs(log(a / b) - med) >= fabs(med) / 2)
+			continue;
+		agree++;
+		lo = fmin(lo, b);
+		hi = fmax(hi, b);
+	}
+	*span = agree ? hi / lo : 1;
 	return agree >= TWIN_AGREE_MIN * m ? med : 0;
+}
+
+static double twin_factor(const struct infer_work *w, int i, int s, double *d, double *sd)
+{
+	double span;
+
+	return row_factor(w, i, s, -1, -1, d, sd, &span);
+}
+
+/* Both twins busy (a core whose two threads are slowed): neither is
+ * slower than the other, so each row is measured against the rows of its
+ * nearest other vCPUs instead. Those are the same place in the topology
+ * only where the factor holds on partners of different levels (a core
+ * alone on a far socket reads one level to everyone, and is left alone).
+ * Returns the log factor of row @i, 0 none. */
+#define REF_CANDIDATES 4
+
+static double busy_core_factor(const struct infer_work *w, const int *twin, int i, double *d,
+			       double *by_dist)
+{
+	int tried = 0;
+
+	for (int j = 0; j < w->ncpu; j++)
+		by_dist[j] = j == i || j == twin[i] ? INFINITY : w->pair_ns[infer_pair_index(w, i, j)];
+	while (tried++ < REF_CANDIDATES) {
+		int k = -1;
+		double sd, span, f;
+		for (int j = 0; j < w->ncpu; j++)
+			if (by_dist[j] > 0 && by_dist[j] < INFINITY && (k < 0 || by_dist[j] < by_dist[k]))
+				k = j;
+		if (k < 0)
+			break;
+		by_dist[k] = INFINITY;
+		f = row_factor(w, i, k, twin[i], twin[k], d, &sd, &span);
+		if (f > 0 && span >= GAP_MIN_RATIO)
+			return f;
+	}
+	return 0;
 }
 
 /* Record that pair @k's values were multiplied by @f. */
@@ -133,10 +185,11 @@ static int rows_correct(struct infer_work *w, struct vtc_inferred *out)
 	int *twin = malloc(sizeof(*twin) * (size_t)w->ncpu);
 	double *d = malloc(sizeof(*d) * (size_t)w->ncpu), *lf = calloc((size_t)w->ncpu, sizeof(*lf));
 	double *sds = malloc(sizeof(*sds) * (size_t)w->ncpu);
+	double *lf2 = calloc((size_t)w->ncpu, sizeof(*lf2)), *dist = malloc(sizeof(*dist) * (size_t)w->ncpu);
 	int rc = 0, nsd = 0;
 
 	out->row_scale = malloc(sizeof(*out->row_scale) * (size_t)w->ncpu);
-	if (!twin || !d || !lf || !sds || !out->row_scale) {
+	if (!twin || !d || !lf || !sds || !lf2 || !dist || !out->row_scale) {
 		rc = -ENOMEM;
 		goto done;
 	}
@@ -156,6 +209,13 @@ static int rows_correct(struct infer_work *w, struct vtc_inferred *out)
 				sds[nsd++] = sd;
 		}
 	}
+	for (int i = 0; i < w->ncpu; i++) {
+		int s = twin[i];
+		if (s >= 0 && twin[s] == i && lf[i] == 0 && lf[s] == 0)
+			lf2[i] = busy_core_factor(w, twin, i, d, dist);
+	}
+	for (int i = 0; i < w->ncpu; i++)
+		lf[i] = lf[i] > 0 ? lf[i] : lf2[i];
 	/* The run's noise: the median over twins (a twin pair that is not
 	 * alike, e.g. two vCPUs of a mesh, does not move it). */
 	out->twin_noise = nsd ? vtc_stats_median_inplace(sds, (size_t)nsd) : -1;
@@ -168,6 +228,8 @@ static int rows_correct(struct infer_work *w, struct vtc_inferred *out)
 				break;
 		}
 done:
+	free(lf2);
+	free(dist);
 	free(sds);
 	free(twin);
 	free(d);
@@ -181,6 +243,7 @@ done:
 struct row_top {
 	int *who;
 	double *top, *next;
+	double *median; /* the row's median value */
 };
 
 static int row_tops(const struct infer_work *w, struct row_top *t)
@@ -188,13 +251,20 @@ static int row_tops(const struct infer_work *w, struct row_top *t)
 	t->who = malloc(sizeof(*t->who) * ((size_t)w->ncpu + 1));
 	t->top = malloc(sizeof(*t->top) * ((size_t)w->ncpu + 1));
 	t->next = malloc(sizeof(*t->next) * ((size_t)w->ncpu + 1));
-	if (!t->who || !t->top || !t->next)
+	t->median = malloc(sizeof(*t->median) * ((size_t)w->ncpu + 1));
+	double *row = malloc(sizeof(*row) * ((size_t)w->ncpu + 1));
+	if (!t->who || !t->top || !t->next || !t->median || !row) {
+		free(row);
 		return -ENOMEM;
+	}
 	for (int i = 0; i < w->ncpu; i++) {
+		int m = 0;
 		t->who[i] = -1;
 		t->top[i] = t->next[i] = 0;
 		for (int j = 0; j < w->ncpu; j++) {
 			double v = j == i ? -1 : w->pair_ns[infer_pair_index(w, i, j)];
+			if (v > 0)
+				row[m++] = v;
 			if (v > t->top[i]) {
 				t->next[i] = t->top[i];
 				t->top[i] = v;
@@ -203,7 +273,9 @@ static int row_tops(const struct infer_work *w, struct row_top *t)
 				t->next[i] = v;
 			}
 		}
+		t->median[i] = m ? vtc_stats_median_inplace(row, (size_t)m) : -1;
 	}
+	free(row);
 	return 0;
 }
 
@@ -211,6 +283,18 @@ static bool row_lone_max(const struct row_top *t, int i, int partner)
 {
 	return t->who[i] == partner && t->next[i] * GAP_MIN_RATIO < t->top[i];
 }
+
+/* Whether pair (@a,@b) at @v is worth a triangle check: the lone maximum
+ * of both rows, or a tier gap above what both rows usually read (several
+ * hiccups in one row: none is then its lone maximum). */
+static bool hiccup_candidate(const struct row_top *t, int a, int b, double v)
+{
+	if (row_lone_max(t, a, b) && row_lone_max(t, b, a))
+		return true;
+	return t->median[a] > 0 && t->median[b] > 0 &&
+	       v > GAP_MIN_RATIO * fmax(t->median[a], t->median[b]);
+}
+
 
 /* Median over third vCPUs of the hierarchical bound on pair (@a,@b), -1
  * without enough of them. @d: scratch of ncpu doubles. */
@@ -247,31 +331,40 @@ static int hiccups_outvote(struct infer_work *w, struct vtc_inferred *out)
 	struct row_top t = {0};
 	int rc = d ? row_tops(w, &t) : -ENOMEM;
 
-	/* a lone maximum of both rows is its row's top: one candidate per row */
-	for (int a = 0; rc == 0 && a < w->ncpu; a++) {
-		int b = t.who[a], k;
-		double bound;
-		if (b <= a || !row_lone_max(&t, a, b) || !row_lone_max(&t, b, a))
-			continue;
-		k = infer_pair_index(w, a, b);
-		bound = triangle_bound(w, a, b, d);
-		if (bound > 0 && bound * GAP_MIN_RATIO < w->pair_ns[k]) {
-			rc = pair_set(w, out, k, bound);
-			out->pairs_outvoted++;
+	for (int a = 0; rc == 0 && a < w->ncpu; a++)
+		for (int b = a + 1; rc == 0 && b < w->ncpu; b++) {
+			int k = infer_pair_index(w, a, b);
+			double v = w->pair_ns[k], bound;
+			if (!(v > 0) || !hiccup_candidate(&t, a, b, v))
+				continue;
+			bound = triangle_bound(w, a, b, d);
+			if (bound > 0 && bound * GAP_MIN_RATIO < v) {
+				rc = pair_set(w, out, k, bound);
+				out->pairs_outvoted++;
+			}
 		}
-	}
 	free(t.who);
 	free(t.top);
 	free(t.next);
+	free(t.median);
 	free(d);
 	return rc;
 }
+
+/* Rounds of outvoting: a row with two hiccups has its second one as a
+ * lone maximum only once the first is outvoted. */
+#define HICCUP_ROUNDS 4
 
 int infer_noise(struct infer_work *w, struct vtc_inferred *out)
 {
 	int rc = rows_correct(w, out);
 
-	return rc ? rc : hiccups_outvote(w, out);
+	for (int round = 0, before = -1; rc == 0 && round < HICCUP_ROUNDS &&
+					  before != out->pairs_outvoted; round++) {
+		before = out->pairs_outvoted;
+		rc = hiccups_outvote(w, out);
+	}
+	return rc;
 }
 
 bool infer_noise_blurs_tiers(const struct vtc_inferred *out)
