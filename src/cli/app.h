@@ -31,10 +31,6 @@ int vtc_app_judge(struct vtc_run *app);
  * findings decide app->status and app->reason. */
 int vtc_app_judge_advertised(struct vtc_run *app);
 
-/* Load the stored inputs of a JSON report (platform, advertised models,
- * measurements) for re-judging. */
-int vtc_app_load_report(struct vtc_run *app, const char *path);
-
 /* Load another tool's latency matrix (c2clat text or core-to-core-latency
  * CSV, see matrix_import.h) as the measurements; the advertised topology
  * must be loaded first, and must hold every CPU of the matrix. */

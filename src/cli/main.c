@@ -13,6 +13,7 @@
 
 #include "src/cli/app.h"
 #include "src/cli/cli.h"
+#include "src/report/load_run.h"
 #include "src/report/matrix.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
@@ -192,7 +193,7 @@ static int run(struct vtc_run *app, const struct vtc_cli_opts *o)
 	int rc;
 
 	if (o->mode == VTC_MODE_ANALYZE && o->analyze_path)
-		return vtc_app_load_report(app, o->analyze_path);
+		return vtc_run_load_report(app, o->analyze_path);
 	if ((rc = vtc_app_load_advertised(app, o->sysroot, o->cpuid_dump)))
 		return rc;
 	if (o->mode == VTC_MODE_ANALYZE)

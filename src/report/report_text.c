@@ -1,173 +1,18 @@
-/* report_text.c - the human-readable report.
- * SPDX-License-Identifier: GPL-2.0-or-later
- *
- * Every line fits the width of the stream it goes to (vtc_text_width): a
- * terminal's columns, or 80 when the output is a file or a pipe, so that
- * mail, logs and CI pages keep the report readable. Long texts wrap at
- * spaces; cpulists and group lists, which have none, break after a comma or
- * a closing brace. */
+/* report_text.c - the human-readable report. Every line fits the width
+ * of the stream it goes to; the width and the wrapping are textflow.c's.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "src/analysis/finding.h"
 #include "src/report/run.h"
 #include "src/report/matrix.h"
 #include "src/report/report_text.h"
-
-/* Below this the per-vCPU table (63 columns) and the side-by-side groups
- * cannot be laid out; a narrower terminal gets lines this long. */
-#define MIN_WIDTH 64
-#define MAX_WIDTH 1000
-
-static int parse_columns(const char *s)
-{
-	char *end;
-	long v;
-
-	if (!s || !*s)
-		return 0;
-	v = strtol(s, &end, 10);
-	return *end == '\0' && v > 0 && v <= MAX_WIDTH ? (int)v : 0;
-}
-
-int vtc_text_width(FILE *out)
-{
-	struct winsize ws;
-	int fd = out ? fileno(out) : -1, w = 0;
-
-	if (fd < 0 || !isatty(fd))
-		return VTC_TEXT_WIDTH_DEFAULT;
-	/* A pseudo-terminal nobody sized reports 0 columns: then $COLUMNS. */
-	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		w = ws.ws_col;
-	if (w == 0)
-		w = parse_columns(getenv("COLUMNS"));
-	if (w == 0)
-		w = VTC_TEXT_WIDTH_DEFAULT;
-	return w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
-}
-
-/* ---- wrapping ------------------------------------------------------------ */
-
-/* Text flowing into @width columns; continuation lines start at @indent. */
-struct flow {
-	FILE *out;
-	int width, indent, col;
-	int lines;  /* newlines written */
-	bool begun; /* a token on this line: the next one needs its gap */
-};
-
-static void flow_newline(struct flow *f)
-{
-	fprintf(f->out, "\n%*s", f->indent, "");
-	f->col = f->indent;
-	f->lines++;
-	f->begun = false;
-}
-
-static bool breaks_after(char c)
-{
-	return c == ',' || c == '}' || c == ';';
-}
-
-/* One token without spaces, @gap spaces after what came before on the line.
- * A token that fits on a fresh line moves there whole; a longer one (a vCPU
- * order, a cpulist, a list of groups) fills the lines, broken after a comma
- * or a brace so that no number is split. */
-static void flow_token(struct flow *f, const char *tok, size_t len, int gap)
-{
-	size_t line = (size_t)(f->width - f->indent);
-
-	if (!f->begun)
-		gap = 0;
-	if (len <= line && f->col + gap + (int)len > f->width) {
-		flow_newline(f);
-		gap = 0;
-	} else if (len > line && f->col + gap + 8 > f->width) {
-		flow_newline(f);
-		gap = 0;
-	}
-	f->col += fprintf(f->out, "%*s", gap, "");
-	while (f->col + (int)len > f->width) {
-		size_t room = f->col < f->width ? (size_t)(f->width - f->col) : 1, cut = room;
-		while (cut > 0 && !breaks_after(tok[cut - 1]))
-			cut--;
-		if (cut == 0)
-			cut = room;
-		fwrite(tok, 1, cut, f->out);
-		tok += cut;
-		len -= cut;
-		flow_newline(f);
-	}
-	fwrite(tok, 1, len, f->out);
-	f->col += (int)len;
-	f->begun = true;
-}
-
-/* Words of @text (split at spaces and newlines) into the flow. */
-static void flow_words(struct flow *f, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		size_t word;
-		while (*p == ' ' || *p == '\n')
-			p++;
-		word = strcspn(p, " \n");
-		if (word)
-			flow_token(f, p, word, 1);
-		p += word;
-	}
-}
-
-/* @label then @text, continuation lines at @indent. A paragraph that fits is
- * written as it is (its spacing kept); one that does not is wrapped. */
-static void print_para(FILE *out, int width, int indent, const char *label, const char *text)
-{
-	struct flow f = {.out = out, .width = width, .indent = indent};
-
-	if ((int)(strlen(label) + strlen(text)) <= width && !strchr(text, '\n')) {
-		fprintf(out, "%s%s\n", label, text);
-		return;
-	}
-	f.col = fprintf(out, "%s", label);
-	flow_words(&f, text);
-	fputc('\n', out);
-}
-
-static void print_paraf(FILE *out, int width, int indent, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void print_paraf(FILE *out, int width, int indent, const char *fmt, ...)
-{
-	char *text = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	print_para(out, width, indent, "", text);
-	free(text);
-}
-
-/* Wrap @text after @label, continuation lines under the text (findings). */
-static void print_wrapped(FILE *out, const char *label, const char *text, int width)
-{
-	struct flow f = {.out = out, .width = width, .indent = (int)strlen(label)};
-
-	f.col = fprintf(out, "%s", label);
-	flow_words(&f, text);
-	fputc('\n', out);
-}
+#include "src/report/textflow.h"
 
 /* ---- the advertised model ------------------------------------------------ */
 
@@ -226,7 +71,7 @@ static void print_levels(FILE *out, const struct vtc_topo *t, int width)
 {
 	for (int l = 0; l < VTC_LEVEL_COUNT; l++) {
 		const struct vtc_groups *g = &t->groups[l];
-		struct flow f = {.out = out, .width = width, .indent = 11};
+		struct vtc_flow f = {.out = out, .width = width, .indent = 11};
 
 		f.col = fprintf(out, "  %-8s", vtc_level_name((enum vtc_level)l));
 		f.begun = true; /* one space between the name and the groups */
@@ -237,16 +82,16 @@ static void print_levels(FILE *out, const struct vtc_topo *t, int width)
 		for (int i = 0; i < g->count; i++) {
 			char *list = cpulist(&g->set[i]), *tok = NULL;
 			if (asprintf(&tok, "{%s}", LIST_TEXT(list)) > 0)
-				flow_token(&f, tok, strlen(tok), 1);
+				vtc_flow_token(&f, tok, strlen(tok), 1);
 			free(tok);
 			free(list);
 		}
 		if (t->cache_kib[l]) {
 			char kib[48];
 			snprintf(kib, sizeof(kib), "(%ld", t->cache_kib[l]);
-			flow_token(&f, kib, strlen(kib), 2);
-			flow_token(&f, "KiB", 3, 1);
-			flow_token(&f, "each)", 5, 1);
+			vtc_flow_token(&f, kib, strlen(kib), 2);
+			vtc_flow_token(&f, "KiB", 3, 1);
+			vtc_flow_token(&f, "each)", 5, 1);
 		}
 		fputc('\n', out);
 	}
@@ -256,7 +101,7 @@ static void text_topo(FILE *out, const struct vtc_topo *t, int width)
 {
 	char *online = cpulist(&t->online), *allowed = cpulist(&t->allowed);
 
-	print_paraf(out, width, 2, "Advertised by %s: online %s, allowed %s", t->source,
+	vtc_text_paraf(out, width, 2, "Advertised by %s: online %s, allowed %s", t->source,
 		    LIST_TEXT(online), LIST_TEXT(allowed));
 	free(online);
 	free(allowed);
@@ -275,8 +120,8 @@ void vtc_text_topo(FILE *out, const struct vtc_topo *t)
 
 static void text_platform(FILE *out, const struct vtc_platform *p, int width)
 {
-	print_para(out, width, 5, "CPU: ", p->model_name[0] ? p->model_name : "(unknown model)");
-	print_paraf(out, width, 12, "Hypervisor: %s%s%s%s",
+	vtc_text_para(out, width, 5, "CPU: ", p->model_name[0] ? p->model_name : "(unknown model)");
+	vtc_text_paraf(out, width, 12, "Hypervisor: %s%s%s%s",
 		    p->hypervisor[0] ? p->hypervisor : "unknown",
 		    p->hypervisor_evidence[0] ? " (" : "", p->hypervisor_evidence,
 		    p->hypervisor_evidence[0] ? ")" : "");
@@ -297,14 +142,14 @@ static void text_findings(FILE *out, const struct vtc_findings *fs, int width)
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
 		char *cpus = cpulist(&f->cpus);
-		print_paraf(out, width, 6, "  [%s] %s on vCPUs %s", vtc_severity_name(f->severity),
+		vtc_text_paraf(out, width, 6, "  [%s] %s on vCPUs %s", vtc_severity_name(f->severity),
 			    vtc_fkind_name(f->kind), LIST_TEXT(cpus));
 		free(cpus);
-		print_wrapped(out, "      evidence: ", f->evidence, width);
+		vtc_text_wrapped(out, "      evidence: ", f->evidence, width);
 		if (f->cost[0])
-			print_wrapped(out, "      cost:     ", f->cost, width);
+			vtc_text_wrapped(out, "      cost:     ", f->cost, width);
 		if (f->fix[0])
-			print_wrapped(out, "      fix:      ", f->fix, width);
+			vtc_text_wrapped(out, "      fix:      ", f->fix, width);
 	}
 }
 
@@ -470,7 +315,7 @@ struct side_list {
 };
 
 /* "{0,16}" tokens of @l into @f, after @prefix. */
-static void flow_groups(struct flow *f, const char *prefix, const struct side_list *l)
+static void flow_groups(struct vtc_flow *f, const char *prefix, const struct side_list *l)
 {
 	f->col = fprintf(f->out, "%s", prefix);
 	for (int k = 0; k < l->count; k++) {
@@ -479,7 +324,7 @@ static void flow_groups(struct flow *f, const char *prefix, const struct side_li
 
 		free(list);
 		if (n > 0)
-			flow_token(f, tok, (size_t)n, 0);
+			vtc_flow_token(f, tok, (size_t)n, 0);
 		free(tok);
 	}
 }
@@ -491,7 +336,7 @@ static char *side_render(const char *prefix, const struct side_list *l, int colw
 	char *text = NULL;
 	size_t size = 0;
 	FILE *m = open_memstream(&text, &size);
-	struct flow f = {.out = m, .width = colw};
+	struct vtc_flow f = {.out = m, .width = colw};
 
 	if (!m)
 		return NULL;
@@ -521,7 +366,7 @@ static void side_truncate(char *text, int max, int colw)
 	keep = strlen(last);
 	if ((int)keep + 3 > colw)
 		keep = colw > 3 ? (size_t)colw - 3 : 0;
-	while (keep > 0 && !breaks_after(last[keep - 1]))
+	while (keep > 0 && !vtc_flow_breaks_after(last[keep - 1]))
 		keep--;
 	strcpy(last + keep, "...");
 }
@@ -638,23 +483,23 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 		free(ml.set);
 	}
 	if (shortened)
-		print_paraf(out, width, 2, "  (lists longer than %d lines shortened; every group "
+		vtc_text_paraf(out, width, 2, "  (lists longer than %d lines shortened; every group "
 			    "is in --json and --advertised)", SIDE_MAX_LINES);
 }
 
 static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 {
 	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
-		print_paraf(out, width, 2, "Imported a matrix of %d vCPUs (one value per pair, "
+		vtc_text_paraf(out, width, 2, "Imported a matrix of %d vCPUs (one value per pair, "
 			    "no contention data: SMT cannot be proven from it alone)",
 			    app->res.n);
 	} else if (app->have_results) {
-		print_paraf(out, width, 2, "Measured %d vCPUs, %d pairs x %d passes in %.2f s "
+		vtc_text_paraf(out, width, 2, "Measured %d vCPUs, %d pairs x %d passes in %.2f s "
 			    "(timer %s%s)", app->res.n, app->res.n_pairs, app->res.n_passes,
 			    app->res.duration_s, app->res.timer.name,
 			    app->res.budget_exhausted ? ", budget exhausted" : "");
 		if (app->res.watch_to_s > app->res.watch_from_s)
-			print_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
+			vtc_text_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
 				    "re-measurements%s%s", app->res.watch_to_s - app->res.watch_from_s,
 				    app->res.n_watch, app->res.watch_end_reason[0] ? "; ended early, " : "",
 				    app->res.watch_end_reason);
@@ -665,7 +510,7 @@ void vtc_text_run(FILE *out, const struct vtc_run *app, bool quiet, bool color, 
 {
 	int width = vtc_text_width(out);
 
-	print_para(out, width, 2, "", app->reason);
+	vtc_text_para(out, width, 2, "", app->reason);
 	if (quiet)
 		return;
 	text_platform(out, &app->plat, width);
@@ -684,7 +529,7 @@ void vtc_text_advertised(FILE *out, const struct vtc_run *app, bool quiet)
 {
 	int width = vtc_text_width(out);
 
-	print_para(out, width, 2, "", app->reason);
+	vtc_text_para(out, width, 2, "", app->reason);
 	if (quiet)
 		return;
 	text_platform(out, &app->plat, width);

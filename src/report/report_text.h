@@ -11,16 +11,10 @@
 #include "src/analysis/results.h"
 #include "src/advertised/platform.h"
 #include "src/advertised/topo.h"
+#include "src/report/textflow.h"
 
-/* Width of a report written to a pipe or a file. */
-#define VTC_TEXT_WIDTH_DEFAULT 80
-
-/* Columns the text written to @out must fit: a terminal's width
- * (TIOCGWINSZ, else $COLUMNS, else 80; at least 64), or 80 when @out is not
- * a terminal. Every vtc_text_ function below fits its lines to it (the
- * matrix too: its columns go in blocks). */
-int vtc_text_width(FILE *out);
-
+/* Every vtc_text_ function below fits its lines to vtc_text_width(out)
+ * (textflow.h; the matrix too: its columns go in blocks). */
 /* Per-vCPU table (like a compact `lscpu -e`) and the groups of every known
  * level, for one advertised source. */
 void vtc_text_topo(FILE *out, const struct vtc_topo *t);

@@ -1,0 +1,105 @@
+/* load_run.c - a saved JSON report back into a run (--analyze), see
+ * load_run.h. The sections are converted by report_load.c.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "src/advertised/consist.h"
+#include "src/report/load_run.h"
+#include "src/report/report_load.h"
+
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->err, sizeof(app->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The measurements must be of CPUs the report's own advertised model has
+ * online (a live run probes no others; the matrix import checks the same).
+ * Checked before loading them, as the loader sizes the results by the
+ * probed set: n(n-1)/2 pair slots, 2.7 GB for a "0-4095" edited into a
+ * two-CPU report. An unparsable set is left to the loader to report. */
+static int check_probed(struct vtc_run *app, const json_t *meas, const char *path)
+{
+	const char *text = json_string_value(json_object_get(meas, "probed"));
+	char online[128];
+	vtc_cpuset probed;
+
+	if (!text || vtc_cpulist_parse(text, &probed) != 0 ||
+	    vtc_cpuset_subset(&probed, &app->sysfs.online))
+		return 0;
+	vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
+	return set_err(app, -EINVAL, "%s: bad 'measurements' section: probed CPUs %.64s are "
+		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
+}
+
+static int load_section(struct vtc_run *app, const json_t *doc,
+			const struct vtc_pair_stash *stash, const char *path)
+{
+	const json_t *adv = json_object_get(doc, "advertised");
+	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
+	const json_t *meas = json_object_get(doc, "measurements");
+	char err[160] = "";
+	int rc;
+
+	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
+				       sizeof(err))))
+		return set_err(app, rc, "%s: bad 'platform' section: %s", path, err);
+	if (!json_is_object(sys) || (rc = vtc_json_to_topo(sys, &app->sysfs, err, sizeof(err))))
+		return set_err(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
+			       err[0] ? err : "missing");
+	app->have_sysfs = true;
+	if (json_is_object(cpu)) {
+		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
+			return set_err(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
+		app->have_cpuid = true;
+	}
+	if (!json_is_object(meas))
+		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
+			       "made with --advertised); nothing to analyze", path);
+	if ((rc = check_probed(app, meas, path)))
+		return rc;
+	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
+		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
+	app->have_results = true;
+	return 0;
+}
+
+int vtc_run_load_report(struct vtc_run *app, const char *path)
+{
+	struct vtc_pair_stash stash;
+	const json_t *schema;
+	char err[160] = "";
+	json_t *doc;
+	int rc;
+
+	if ((rc = vtc_report_read(path, &doc, &stash, err, sizeof(err))))
+		return set_err(app, rc, "%s: not a readable JSON report (%s)",
+			       path, err[0] ? err : strerror(-rc));
+	schema = json_object_get(doc, "schema");
+	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
+		set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
+			"'%s' only", path,
+			json_is_string(schema) ? json_string_value(schema) : "(none)",
+			VTC_REPORT_SCHEMA);
+		rc = -EPROTO;
+	} else {
+		rc = load_section(app, doc, &stash, path);
+	}
+	if (!rc && app->have_cpuid)
+		rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist);
+	vtc_pair_stash_free(&stash);
+	json_decref(doc);
+	return rc;
+}
