@@ -242,7 +242,7 @@ static void print_clarity(FILE *out, const struct vtc_inferred *inf, int width)
 				 "allows (a hiccup: judged at the triangles' value)",
 				 *text ? "; " : "", inf->pairs_outvoted,
 				 inf->pairs_outvoted > 1 ? "s" : "");
-	print_wrapped(out, "  clarity: ", text, width);
+	vtc_text_wrapped(out, "  clarity: ", text, width);
 }
 
 static void print_tier_legend(FILE *out, const struct vtc_inferred *inf, int width)
