@@ -16,20 +16,9 @@
 #include "src/analysis/evidence.h"
 #include "src/analysis/infer.h"
 #include "src/analysis/judge.h"
+#include "tests/judged.h"
 #include "tests/sim.h"
 #include "src/analysis/verdict.h"
-
-typedef double (*model_fn)(int a, int b);
-
-struct run {
-	struct vtc_results r;
-	struct vtc_topo adv;
-	struct vtc_inferred inf;
-	struct vtc_findings fs;
-	struct vtc_platform plat;
-	enum vtc_exit st;
-	char why[320];
-};
 
 /* Deterministic +-4% jitter so no two pairs read exactly alike. */
 static double jitter(int a, int b)
@@ -38,44 +27,17 @@ static double jitter(int a, int b)
 	return 1.0 + ((double)(h >> 16) / 65536.0 - 0.5) * 0.08;
 }
 
-/* One pass of imported one-way latencies from @m for @nv vCPUs. */
-static void build_results(struct vtc_results *r, int nv, model_fn m)
-{
-	vtc_cpuset probed;
+static vtc_test_pair_fn model; /* of the run being judged */
 
-	vtc_cpuset_clear(&probed);
-	for (int v = 0; v < nv; v++)
-		vtc_cpuset_set(&probed, v);
-	assert_int_equal(vtc_results_init(r, &probed, 1), 0);
-	for (int k = 0; k < r->n_pairs; k++) {
-		struct vtc_lat_stats *s = &r->pairs[k].pass[0];
-		double ns = m(r->pairs[k].a, r->pairs[k].b) * jitter(r->pairs[k].a, r->pairs[k].b);
-		s->measured = true;
-		s->samples = 1;
-		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = ns;
-	}
-	r->n_passes = 1;
-	snprintf(r->backend, sizeof(r->backend), "import");
+static double jittered(int a, int b)
+{
+	return model(a, b) * jitter(a, b);
 }
 
-static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
+static void judge_run(struct vtc_test_judged *x, int nv, vtc_test_pair_fn m, const char *vendor)
 {
-	build_results(&x->r, nv, m);
-	snprintf(x->plat.cpu_vendor, sizeof(x->plat.cpu_vendor), "%s", vendor);
-	/* matrices of bare-metal machines, as the published ones are */
-	snprintf(x->plat.hypervisor, sizeof(x->plat.hypervisor), "none");
-	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
-	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
-	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
-}
-
-static void done(struct run *x)
-{
-	vtc_findings_free(&x->fs);
-	vtc_inferred_free(&x->inf);
-	vtc_topo_free(&x->adv);
-	vtc_results_free(&x->r);
-	memset(x, 0, sizeof(*x));
+	model = m;
+	vtc_test_judge(x, nv, jittered, vendor);
 }
 
 /* Re-key the advertised @level of CPU v to key[v] and rebuild groups. */
@@ -88,19 +50,6 @@ static void set_level(struct vtc_topo *t, enum vtc_level level, const int *key, 
 				vtc_cpuset_set(&t->cpu[v].siblings[level], w);
 	}
 	assert_int_equal(vtc_topo_build_groups(t), 0);
-}
-
-static int count(const struct run *x, enum vtc_fkind k)
-{
-	return vtc_findings_count_kind(&x->fs, k);
-}
-
-static const struct vtc_finding *find(const struct run *x, enum vtc_fkind k)
-{
-	for (int i = 0; i < x->fs.count; i++)
-		if (x->fs.item[i].kind == k)
-			return &x->fs.item[i];
-	return NULL;
 }
 
 /* ---- models -------------------------------------------------------------- */
@@ -143,75 +92,75 @@ static double two_sockets(int a, int b)
 
 static void test_phantom_homogeneous(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	const struct vtc_finding *f;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 4, 2, 1), 0);
 	judge_run(&x, 8, homogeneous, "");
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	f = find(&x, VTC_FK_PHANTOM_SMT);
+	f = vtc_test_find(&x, VTC_FK_PHANTOM_SMT);
 	assert_non_null(f);
 	assert_int_equal(vtc_cpuset_count(&f->cpus), 8);
 	assert_null(strstr(f->evidence, "nan"));
 	/* the fix names a layout that differs from the advertised one */
 	assert_non_null(strstr(f->fix, "threads=1"));
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
-	done(&x);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 0);
+	vtc_test_judged_free(&x);
 }
 
 /* Four vCPUs: each row has two other partners, too few to say the
  * advertised siblings read like the bulk. */
 static void test_phantom_needs_enough_pairs(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 2, 2, 1), 0);
 	judge_run(&x, 4, homogeneous, "");
-	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 0);
-	done(&x);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_PHANTOM_SMT), 0);
+	vtc_test_judged_free(&x);
 }
 
 static void test_honest_smt(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
 	judge_run(&x, 16, smt_pairs, "GenuineIntel");
 	assert_int_equal(x.st, VTC_EXIT_OK);
 	assert_true(x.inf.known[VTC_GROUP_SMT]);
 	assert_int_equal(x.inf.groups[VTC_GROUP_SMT].count, 8);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 static void test_hidden_smt_x86_is_critical(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	const struct vtc_finding *f;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
 	judge_run(&x, 16, smt_pairs, "AuthenticAMD");
-	f = find(&x, VTC_FK_HIDDEN_SMT);
+	f = vtc_test_find(&x, VTC_FK_HIDDEN_SMT);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_CRITICAL);
 	assert_int_equal(vtc_cpuset_count(&f->cpus), 16);
 	/* not a cache problem: the near pairs are cores, the L3 reads alike */
-	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_LLC_MISMATCH), 0);
 	assert_non_null(strstr(f->fix, "threads=2"));
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 static void test_hidden_sharing_elsewhere_is_warning(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	const struct vtc_finding *f;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
 	judge_run(&x, 16, smt_pairs, "");
-	f = find(&x, VTC_FK_HIDDEN_SMT);
+	f = vtc_test_find(&x, VTC_FK_HIDDEN_SMT);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_WARNING);
 	assert_non_null(strstr(f->evidence, "core or an L2"));
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* Siblings 2k,2k+1 at 7 ns, CCXs of four vCPUs at 25 ns, 130 ns across. */
@@ -225,7 +174,7 @@ static double ccx4(int a, int b)
  * each vCPU has a strictly nearer partner, so the pair is no core. */
 static void test_rotated_siblings(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	int key[16];
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 4), 0);
@@ -235,17 +184,17 @@ static void test_rotated_siblings(void **state)
 	set_level(&x.adv, VTC_LEVEL_L1D, key, 16);
 	set_level(&x.adv, VTC_LEVEL_L2, key, 16);
 	judge_run(&x, 16, ccx4, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 1);
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_PHANTOM_SMT), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* The same near pairs advertised as sharing an L2 (an Arm cluster): held
  * by an advertised cache that reads near, nothing hidden. */
 static void test_near_pairs_held_by_l2(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	int key[16];
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
@@ -253,9 +202,9 @@ static void test_near_pairs_held_by_l2(void **state)
 		key[v] = v / 2;
 	set_level(&x.adv, VTC_LEVEL_L2, key, 16);
 	judge_run(&x, 16, smt_pairs, "");
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 0);
 	assert_int_equal(x.st, VTC_EXIT_OK);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* One near pair on one CPU's row is noise, not a tier of sharing. */
@@ -266,75 +215,75 @@ static double one_noisy_pair(int a, int b)
 
 static void test_one_pair_is_noise(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 1), 0);
 	judge_run(&x, 16, one_noisy_pair, "GenuineIntel");
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 0);
 	assert_int_not_equal(x.st, VTC_EXIT_CRITICAL);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* ---- cache, socket, NUMA ------------------------------------------------- */
 
 static void test_home_node_artifact_is_ok(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	/* 2 sockets x 8 cores x 2 threads, one L3 per 2-core CCX */
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 4), 0);
 	judge_run(&x, 32, homed, "AuthenticAMD");
 	assert_int_equal(x.st, VTC_EXIT_OK);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 static void test_one_socket_told_is_flagged(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 8), 0);
 	judge_run(&x, 32, homed, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_SOCKET_MISMATCH), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* One L3 described over four CCXs per socket: a cache problem on AMD. */
 static void test_llc_merged_amd(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 1), 0);
 	judge_run(&x, 32, homed, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 1);
-	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_LLC_MISMATCH), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_SOCKET_MISMATCH), 0);
 	assert_int_equal(x.st, VTC_EXIT_WARNING);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* Intel: one L3 over a whole advertised package that splits in two is two
  * sockets, and the NUMA node that spans them is wrong too. */
 static void test_intel_llc_split_is_socket(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	const struct vtc_finding *f;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 1, 1), 0);
 	judge_run(&x, 8, two_sockets, "GenuineIntel");
-	f = find(&x, VTC_FK_SOCKET_MISMATCH);
+	f = vtc_test_find(&x, VTC_FK_SOCKET_MISMATCH);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_CRITICAL);
 	assert_non_null(strstr(f->fix, "sockets=2"));
-	assert_int_equal(count(&x, VTC_FK_NUMA_MISMATCH), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_NUMA_MISMATCH), 1);
 	assert_int_equal(x.inf.groups[VTC_GROUP_SOCKET].count, 2);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* Sockets advertised across the real ones: vCPUs told apart read nearer
  * than vCPUs told together. */
 static void test_scrambled_sockets(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	int key[8] = {0, 1, 0, 1, 0, 1, 0, 1};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 4, 1, 1), 0);
@@ -343,33 +292,33 @@ static void test_scrambled_sockets(void **state)
 	set_level(&x.adv, VTC_LEVEL_NUMA, key, 8);
 	judge_run(&x, 8, two_sockets, "GenuineIntel");
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
-	assert_int_equal(count(&x, VTC_FK_SOCKET_MISMATCH), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_SOCKET_MISMATCH), 1);
 	assert_int_equal(x.inf.groups[VTC_GROUP_SOCKET].count, 2);
 	assert_true(vtc_cpuset_test(&x.inf.groups[VTC_GROUP_SOCKET].g[0].cpus, 1));
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* Two advertised sockets that read as one. */
 static void test_merged_sockets(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	const struct vtc_finding *f;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 1, 1), 0);
 	judge_run(&x, 16, homogeneous, "GenuineIntel");
-	f = find(&x, VTC_FK_LLC_MISMATCH) ? find(&x, VTC_FK_LLC_MISMATCH)
-					   : find(&x, VTC_FK_SOCKET_MISMATCH);
+	f = vtc_test_find(&x, VTC_FK_LLC_MISMATCH) ? vtc_test_find(&x, VTC_FK_LLC_MISMATCH)
+					   : vtc_test_find(&x, VTC_FK_SOCKET_MISMATCH);
 	assert_non_null(f);
 	assert_int_equal(f->severity, VTC_SEV_WARNING);
 	assert_int_equal(x.st, VTC_EXIT_WARNING);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 /* ---- evidence ------------------------------------------------------------ */
 
 static void test_evidence_units(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	struct vtc_evidence e;
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
@@ -385,7 +334,7 @@ static void test_evidence_units(void **state)
 	assert_int_equal(vtc_evidence_tier(&e, 5, 99), -1);
 	vtc_evidence_free(&e);
 	assert_int_equal(vtc_evidence_init(NULL, &x.r, &x.inf), -EINVAL);
-	done(&x);
+	vtc_test_judged_free(&x);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* test_noise.c - noise that is not topology (src/infer/noise.c) and the
+/* test_noise.c - noise that is not topology (src/analysis/infer/noise.c) and the
  * shapes of real machines that look like it: a busy vCPU's row, a pair's
  * hiccup, one SMT pair at 2x its peers, in-socket latencies that form a
  * continuum, and a run too noisy to judge; and what an OK may claim on
@@ -16,22 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/analysis/compare.h"
-#include "src/analysis/infer.h"
+#include "tests/judged.h"
 #include "tests/sim.h"
-#include "src/analysis/verdict.h"
-
-typedef double (*model_fn)(int a, int b);
-
-struct run {
-	struct vtc_results r;
-	struct vtc_topo adv;
-	struct vtc_inferred inf;
-	struct vtc_findings fs;
-	struct vtc_platform plat;
-	enum vtc_exit st;
-	char why[320];
-};
 
 /* Deterministic jitter of +-jitter_pct/2 percent, a draw per pair. */
 static double jitter_pct = 4;
@@ -54,52 +40,33 @@ static int busy_cpu = -1;     /* its row reads busy_factor slower */
 static double busy_factor = 1.5;
 static int hiccup_a = -1, hiccup_b = -1; /* this pair reads 4x slower */
 static int busy_core = -1; /* both threads (2c, 2c+1) read busy_factor slower */
+static vtc_test_pair_fn model; /* of the run being judged */
 
-static void judge_run(struct run *x, int nv, model_fn m, const char *vendor)
+/* The model's pair with this file's noise on it. */
+static double noisy(int a, int b)
 {
-	vtc_cpuset probed;
+	double ns = model(a, b);
 
-	vtc_cpuset_clear(&probed);
-	for (int v = 0; v < nv; v++)
-		vtc_cpuset_set(&probed, v);
-	assert_int_equal(vtc_results_init(&x->r, &probed, 1), 0);
-	for (int k = 0; k < x->r.n_pairs; k++) {
-		struct vtc_lat_stats *s = &x->r.pairs[k].pass[0];
-		int a = x->r.pairs[k].a, b = x->r.pairs[k].b;
-		double ns = m(a, b) * jitter(a, b);
-		ns *= a == busy_cpu || b == busy_cpu ? busy_factor : 1;
-		ns *= a / 2 == busy_core ? busy_factor : 1;
-		ns *= b / 2 == busy_core ? busy_factor : 1;
-		ns *= a == hiccup_a && b == hiccup_b ? 4 : 1;
-		if (ns < 0)
-			continue; /* the model leaves this pair unmeasured */
-		s->measured = true;
-		s->samples = 1;
-		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = ns;
-	}
-	x->r.n_passes = 1;
-	snprintf(x->r.backend, sizeof(x->r.backend), "import");
-	snprintf(x->plat.cpu_vendor, sizeof(x->plat.cpu_vendor), "%s", vendor);
-	snprintf(x->plat.hypervisor, sizeof(x->plat.hypervisor), "none");
-	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
-	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
-	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
+	if (ns < 0)
+		return ns; /* the model leaves this pair unmeasured */
+	ns *= jitter(a, b);
+	ns *= a == busy_cpu || b == busy_cpu ? busy_factor : 1;
+	ns *= a / 2 == busy_core ? busy_factor : 1;
+	ns *= b / 2 == busy_core ? busy_factor : 1;
+	return ns * (a == hiccup_a && b == hiccup_b ? 4 : 1);
 }
 
-static void done(struct run *x)
+static void judge_run(struct vtc_test_judged *x, int nv, vtc_test_pair_fn m, const char *vendor)
 {
-	vtc_findings_free(&x->fs);
-	vtc_inferred_free(&x->inf);
-	vtc_topo_free(&x->adv);
-	vtc_results_free(&x->r);
-	memset(x, 0, sizeof(*x));
+	model = m;
+	vtc_test_judge(x, nv, noisy, vendor);
+}
+
+static void done(struct vtc_test_judged *x)
+{
+	vtc_test_judged_free(x);
 	busy_cpu = hiccup_a = hiccup_b = busy_core = -1;
 	jitter_pct = 4;
-}
-
-static int count(const struct run *x, enum vtc_fkind k)
-{
-	return vtc_findings_count_kind(&x->fs, k);
 }
 
 /* ---- models (vtc_sim_topo numbering: threads of a core adjacent) -------- */
@@ -194,7 +161,7 @@ static double blurred_smt(int a, int b)
  * against its twin and the honest host is OK. */
 static void test_busy_row_is_corrected(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 1), 0);
 	busy_cpu = 9;
@@ -212,12 +179,12 @@ static void test_busy_row_is_corrected(void **state)
 /* The same busy row, siblings hidden: still hidden SMT, and CRITICAL. */
 static void test_busy_row_keeps_a_lie(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
 	busy_cpu = 9;
 	judge_run(&x, 32, gold, "GenuineIntel");
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
 	done(&x);
 }
@@ -227,7 +194,7 @@ static void test_busy_row_keeps_a_lie(void **state)
  * level; the honest host stays OK. */
 static void test_busy_core_is_corrected(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 2), 0);
 	busy_cpu = 10;
@@ -248,7 +215,7 @@ static void test_busy_core_is_corrected(void **state)
  * to everyone is not "corrected" away (it may sit far, not be busy). */
 static void test_lone_far_row_is_not_corrected(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
 	busy_cpu = 5;
@@ -264,7 +231,7 @@ static void test_lone_far_row_is_not_corrected(void **state)
 /* One pair of a mesh read 4x slower: outvoted by its triangles, OK. */
 static void test_hiccup_is_outvoted(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 32, 1, 1), 0);
 	hiccup_a = 3;
@@ -283,16 +250,16 @@ static void test_hiccup_is_outvoted(void **state)
  * hidden siblings are CRITICAL, never "phantom". */
 static void test_blurred_smt_tier(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 8, 2, 1), 0);
 	judge_run(&x, 32, blurred_smt, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_PHANTOM_SMT), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_PHANTOM_SMT), 0);
 	assert_int_equal(x.st, VTC_EXIT_OK);
 	done(&x);
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 16, 1, 1), 0);
 	judge_run(&x, 32, blurred_smt, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
 	done(&x);
 }
@@ -300,7 +267,7 @@ static void test_blurred_smt_tier(void **state)
 /* One SMT pair at 2x its peers is still SMT: honest OK, hidden CRITICAL. */
 static void test_slow_sibling_pair(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 2), 0);
 	judge_run(&x, 16, zen2_slow_sibling, "AuthenticAMD");
@@ -309,7 +276,7 @@ static void test_slow_sibling_pair(void **state)
 	done(&x);
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 1, 2), 0);
 	judge_run(&x, 16, zen2_slow_sibling, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_HIDDEN_SMT), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_HIDDEN_SMT), 1);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
 	done(&x);
 }
@@ -319,16 +286,16 @@ static void test_slow_sibling_pair(void **state)
  * over each socket's six CCXs is flagged. */
 static void test_in_socket_continuum(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 12, 2, 6), 0);
 	judge_run(&x, 48, zen4_continuum, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 0);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_LLC_MISMATCH), 0);
 	assert_int_equal(x.st, VTC_EXIT_OK);
 	done(&x);
 	assert_int_equal(vtc_sim_topo(&x.adv, 2, 12, 2, 1), 0);
 	judge_run(&x, 48, zen4_continuum, "AuthenticAMD");
-	assert_int_equal(count(&x, VTC_FK_LLC_MISMATCH), 1);
+	assert_int_equal(vtc_test_count(&x, VTC_FK_LLC_MISMATCH), 1);
 	assert_int_equal(x.st, VTC_EXIT_WARNING);
 	done(&x);
 }
@@ -339,7 +306,7 @@ static void test_in_socket_continuum(void **state)
  * it, and the run is UNKNOWN rather than a verdict on blurred levels. */
 static void test_too_noisy_is_unknown(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 16, 2, 1), 0);
 	jitter_pct = 80;
@@ -363,7 +330,7 @@ static void test_too_noisy_is_unknown(void **state)
  * found explains it, so no OK (and one pair is no level to report). */
 static void test_unexplained_near_pair_is_no_ok(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 4, 1, 1), 0);
 	judge_run(&x, 4, one_near_pair, "GenuineIntel");
@@ -378,7 +345,7 @@ static void test_unexplained_near_pair_is_no_ok(void **state)
  * refute the siblings, so the OK names them as not tested. */
 static void test_untested_smt_is_named(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 2, 2, 1), 0);
 	judge_run(&x, 4, flat60, "GenuineIntel");
@@ -391,7 +358,7 @@ static void test_untested_smt_is_named(void **state)
 /* Every advertised sibling pair unmeasured: SMT is not tested, said so. */
 static void test_unmeasured_siblings_are_named(void **state)
 {
-	struct run x = {0};
+	struct vtc_test_judged x = {0};
 	(void)state;
 	assert_int_equal(vtc_sim_topo(&x.adv, 1, 8, 2, 1), 0);
 	judge_run(&x, 16, gold_no_siblings, "GenuineIntel");

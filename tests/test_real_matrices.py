@@ -20,6 +20,16 @@ TSV = os.path.join(ROOT, "expected.tsv")
 WANT = {"ok": {0}, "critical": {2}, "flagged": {1, 2}}
 
 
+def scratch():
+    """A scratch directory for the unpacked sysroots (69,000 small files):
+    on tmpfs when there is one, where unpacking takes 0.5 s instead of 20 s
+    on a VM's disk."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return tempfile.TemporaryDirectory(dir=shm)
+    return tempfile.TemporaryDirectory()
+
+
 def rows():
     with open(TSV) as f:
         for line in f:
@@ -46,7 +56,7 @@ def main():
         print("SKIP: no corpus (configure --with-corpus=DIR)")
         return 77
     failures, table = [], []
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         with tarfile.open(os.path.join(ROOT, "sysroots.tar.gz")) as t:
             t.extractall(tmp)
         for matrix, sysroot, expect, case in rows():

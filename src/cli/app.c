@@ -29,19 +29,6 @@
 #include "src/advertised/topo_sysfs.h"
 #include "src/analysis/verdict.h"
 
-static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(app->err, sizeof(app->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* In a container or a Kubernetes pod the process may use fewer CPUs than are
  * online: probing is limited to those, the rest are reported as such. */
 static void apply_affinity(struct vtc_topo *t)
@@ -59,22 +46,22 @@ static int load_sysfs(struct vtc_run *app, const char *sysroot)
 	int rc;
 
 	if ((rc = vtc_sysfs_init(&fs, sysroot)))
-		return set_err(app, rc, "sysfs: cannot use root '%s' (%s); pass an existing "
+		return vtc_run_fail(app, rc, "sysfs: cannot use root '%s' (%s); pass an existing "
 			       "directory to --sysroot", sysroot, strerror(-rc));
 	rc = vtc_topo_read_sysfs(&fs, &app->sysfs);
 	if (rc == -EINTR)
-		return set_err(app, rc, "interrupted by a signal while reading %s", fs.root);
+		return vtc_run_fail(app, rc, "interrupted by a signal while reading %s", fs.root);
 	if (rc == -ENOENT)
-		return set_err(app, rc, "sysfs: %ssys/devices/system/cpu not found; is '%s' a "
+		return vtc_run_fail(app, rc, "sysfs: %ssys/devices/system/cpu not found; is '%s' a "
 			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
 			       fs.root, sysroot);
 	if (rc)
-		return set_err(app, rc, "sysfs: cannot read the CPU topology: %s (%s); the file "
+		return vtc_run_fail(app, rc, "sysfs: cannot read the CPU topology: %s (%s); the file "
 			       "is malformed or unreadable", vtc_sysfs_last_error()[0] ?
 			       vtc_sysfs_last_error() : fs.root, strerror(-rc));
 	app->have_sysfs = true;
 	if ((rc = vtc_platform_read_sysfs(&fs, &app->plat)))
-		return set_err(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
+		return vtc_run_fail(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
 			       strerror(-rc));
 	return 0;
 }
@@ -94,7 +81,7 @@ static int load_cpuid(struct vtc_run *app, const char *dump)
 	if (rc && dump && vtc_cpuid_last_error()[0])
 		dump = vtc_cpuid_last_error();
 	if (rc)
-		return set_err(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
+		return vtc_run_fail(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
 			       dump ? "dump " : "on this machine", dump ? dump : "",
 			       strerror(-rc), dump ? "; expected hwloc-style pu<N> files" : "");
 	rc = vtc_topo_cpuid_read(src, &app->cpuid);
@@ -104,7 +91,7 @@ static int load_cpuid(struct vtc_run *app, const char *dump)
 	}
 	vtc_cpuid_close(src);
 	if (rc)
-		return set_err(app, rc, "cpuid: cannot decode the topology (%s)", strerror(-rc));
+		return vtc_run_fail(app, rc, "cpuid: cannot decode the topology (%s)", strerror(-rc));
 	return 0;
 }
 
@@ -128,7 +115,7 @@ int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char
 	vtc_platform_identify(&app->plat);
 	if (app->have_cpuid &&
 	    (rc = vtc_consist_check(&app->sysfs, &app->cpuid, &app->plat, &app->consist)))
-		return set_err(app, rc, "consistency check failed (%s)", strerror(-rc));
+		return vtc_run_fail(app, rc, "consistency check failed (%s)", strerror(-rc));
 	return 0;
 }
 
@@ -165,15 +152,15 @@ static int probe_set(struct vtc_run *app, const vtc_cpuset *only, vtc_cpuset *cp
 	vtc_cpuset_and(cpus, &app->sysfs.allowed, &app->sysfs.online);
 	if (only) {
 		if (!vtc_cpuset_subset(only, &app->sysfs.online))
-			return set_err(app, -EINVAL, "--cpus names CPUs that are not online; "
+			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs that are not online; "
 				       "see /sys/devices/system/cpu/online");
 		if (!vtc_cpuset_subset(only, &app->sysfs.allowed))
-			return set_err(app, -EINVAL, "--cpus names CPUs outside this process's "
+			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs outside this process's "
 				       "allowed cpuset; see 'taskset -p $$'");
 		*cpus = *only;
 	}
 	if (vtc_cpuset_count(cpus) < 2)
-		return set_err(app, -EINVAL, "only %d CPU can be probed (online and allowed); "
+		return vtc_run_fail(app, -EINVAL, "only %d CPU can be probed (online and allowed); "
 			       "at least 2 are needed: run outside 'taskset -c N' or a 1-CPU "
 			       "cpuset", vtc_cpuset_count(cpus));
 	return 0;
@@ -189,15 +176,15 @@ int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 	int n_extra, rc;
 
 	if (!app->live)
-		return set_err(app, -EINVAL, "cannot probe a recorded machine (--sysroot); use "
+		return vtc_run_fail(app, -EINVAL, "cannot probe a recorded machine (--sysroot); use "
 			       "--advertised, or --analyze with a report or matrix");
 	if ((rc = probe_set(app, only, &cpus)))
 		return rc;
 	if ((n_extra = advertised_pairs(&app->sysfs, &cpus, &extra)) < 0)
-		return set_err(app, n_extra, "out of memory");
+		return vtc_run_fail(app, n_extra, "out of memory");
 	if ((rc = vtc_hw_backend_init(&be))) {
 		free(extra);
-		return set_err(app, rc, "probes: cannot set up the timer or pinning (%s)",
+		return vtc_run_fail(app, rc, "probes: cannot set up the timer or pinning (%s)",
 			       strerror(-rc));
 	}
 	/* Runnable foreign tasks, sampled through the backend while none of
@@ -214,11 +201,11 @@ int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 	vtc_hw_backend_fini(&be);
 	free(extra);
 	if (rc == -EPERM)
-		return set_err(app, rc, "probes: pinning a thread to a CPU was refused (EPERM); "
+		return vtc_run_fail(app, rc, "probes: pinning a thread to a CPU was refused (EPERM); "
 			       "a seccomp or cgroup policy forbids sched_setaffinity: allow it "
 			       "or run where it is allowed");
 	if (rc)
-		return set_err(app, rc, "probes: measurement failed (%s)", strerror(-rc));
+		return vtc_run_fail(app, rc, "probes: measurement failed (%s)", strerror(-rc));
 	app->measured_here = true;
 	app->res.not_probed = app->sysfs.online;
 	for (int c = vtc_cpuset_first(&cpus); c >= 0; c = vtc_cpuset_next(&cpus, c))
@@ -272,17 +259,17 @@ static int judge_results(struct vtc_run *app)
 		return vtc_findings_append(&app->findings, &app->consist);
 	}
 	if (rc == -EINTR || (rc == 0 && vtc_stop_requested()))
-		return set_err(app, -EINTR, "interrupted by a signal while judging");
+		return vtc_run_fail(app, -EINTR, "interrupted by a signal while judging");
 	if (rc)
-		return set_err(app, rc, "inference failed on the measurements (%s)",
+		return vtc_run_fail(app, rc, "inference failed on the measurements (%s)",
 			       strerror(-rc));
 	rc = vtc_compare(&app->inf, &app->res, &app->sysfs, &app->plat, &app->findings);
 	if (rc == -EINTR)
-		return set_err(app, rc, "interrupted by a signal while judging");
+		return vtc_run_fail(app, rc, "interrupted by a signal while judging");
 	if (rc)
-		return set_err(app, rc, "comparison failed (%s)", strerror(-rc));
+		return vtc_run_fail(app, rc, "comparison failed (%s)", strerror(-rc));
 	if ((rc = vtc_findings_append(&app->findings, &app->consist)))
-		return set_err(app, rc, "out of memory");
+		return vtc_run_fail(app, rc, "out of memory");
 	if (judge_nothing_advertised(app))
 		return 0;
 	app->status = vtc_verdict(&app->inf, &app->findings, app->reason, sizeof(app->reason));
@@ -308,7 +295,7 @@ int vtc_app_judge_advertised(struct vtc_run *app)
 
 	vtc_findings_free(&app->findings);
 	if (vtc_findings_append(&app->findings, &app->consist))
-		return set_err(app, -ENOMEM, "out of memory");
+		return vtc_run_fail(app, -ENOMEM, "out of memory");
 	if (judge_nothing_advertised(app))
 		return 0;
 	if (sev >= VTC_SEV_WARNING) {
@@ -332,17 +319,17 @@ int vtc_app_import_matrix(struct vtc_run *app, const char *path)
 	int rc = vtc_input_open(path, VTC_INPUT_MATRIX_MAX, &f);
 
 	if (rc)
-		return set_err(app, rc, "%s: cannot read the matrix (%s); give a c2clat or "
+		return vtc_run_fail(app, rc, "%s: cannot read the matrix (%s); give a c2clat or "
 			       "core-to-core-latency matrix file", path, vtc_input_strerror(rc));
 	rc = vtc_matrix_import_within(f, &app->sysfs.online, &app->res, err, sizeof(err));
 	fclose(f);
 	if (rc == -ENXIO)
-		return set_err(app, rc, "%s: %s; give the measured machine's sysfs with "
+		return vtc_run_fail(app, rc, "%s: %s; give the measured machine's sysfs with "
 			       "--sysroot DIR", path, err);
 	if (rc == -EINTR)
-		return set_err(app, rc, "%s: interrupted while reading the matrix", path);
+		return vtc_run_fail(app, rc, "%s: interrupted while reading the matrix", path);
 	if (rc)
-		return set_err(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
+		return vtc_run_fail(app, rc, "%s: not a c2clat or core-to-core-latency matrix: %s",
 			       path, err[0] ? err : strerror(-rc));
 	app->have_results = true;
 	return 0;

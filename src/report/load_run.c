@@ -12,19 +12,6 @@
 #include "src/report/load_run.h"
 #include "src/report/report_load.h"
 
-static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(struct vtc_run *app, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(app->err, sizeof(app->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* The measurements must be of CPUs the report's own advertised model has
  * online (a live run probes no others; the matrix import checks the same).
  * Checked before loading them, as the loader sizes the results by the
@@ -40,7 +27,7 @@ static int check_probed(struct vtc_run *app, const json_t *meas, const char *pat
 	    vtc_cpuset_subset(&probed, &app->sysfs.online))
 		return 0;
 	vtc_cpulist_format(&app->sysfs.online, online, sizeof(online));
-	return set_err(app, -EINVAL, "%s: bad 'measurements' section: probed CPUs %.64s are "
+	return vtc_run_fail(app, -EINVAL, "%s: bad 'measurements' section: probed CPUs %.64s are "
 		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
 }
 
@@ -55,23 +42,23 @@ static int load_section(struct vtc_run *app, const json_t *doc,
 
 	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
 				       sizeof(err))))
-		return set_err(app, rc, "%s: bad 'platform' section: %s", path, err);
+		return vtc_run_fail(app, rc, "%s: bad 'platform' section: %s", path, err);
 	if (!json_is_object(sys) || (rc = vtc_json_to_topo(sys, &app->sysfs, err, sizeof(err))))
-		return set_err(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
+		return vtc_run_fail(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
 			       err[0] ? err : "missing");
 	app->have_sysfs = true;
 	if (json_is_object(cpu)) {
 		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
-			return set_err(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
+			return vtc_run_fail(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
 		app->have_cpuid = true;
 	}
 	if (!json_is_object(meas))
-		return set_err(app, -EINVAL, "%s: the report holds no measurements (it was "
+		return vtc_run_fail(app, -EINVAL, "%s: the report holds no measurements (it was "
 			       "made with --advertised); nothing to analyze", path);
 	if ((rc = check_probed(app, meas, path)))
 		return rc;
 	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
-		return set_err(app, rc, "%s: bad 'measurements' section: %s", path, err);
+		return vtc_run_fail(app, rc, "%s: bad 'measurements' section: %s", path, err);
 	app->have_results = true;
 	return 0;
 }
@@ -85,11 +72,11 @@ int vtc_run_load_report(struct vtc_run *app, const char *path)
 	int rc;
 
 	if ((rc = vtc_report_read(path, &doc, &stash, err, sizeof(err))))
-		return set_err(app, rc, "%s: not a readable JSON report (%s)",
+		return vtc_run_fail(app, rc, "%s: not a readable JSON report (%s)",
 			       path, err[0] ? err : strerror(-rc));
 	schema = json_object_get(doc, "schema");
 	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
-		set_err(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
+		vtc_run_fail(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
 			"'%s' only", path,
 			json_is_string(schema) ? json_string_value(schema) : "(none)",
 			VTC_REPORT_SCHEMA);

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -35,4 +36,14 @@ void vtc_run_free(struct vtc_run *run)
 	if (run->have_inf)
 		vtc_inferred_free(&run->inf);
 	memset(run, 0, sizeof(*run));
+}
+
+int vtc_run_fail(struct vtc_run *run, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run->err, sizeof(run->err), fmt, ap);
+	va_end(ap);
+	return rc;
 }

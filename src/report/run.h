@@ -37,5 +37,9 @@ struct vtc_run {
 void vtc_run_init(struct vtc_run *run, int argc, char **argv);
 /* Free what the run holds and zero it. */
 void vtc_run_free(struct vtc_run *run);
+/* Put the one-line error (printf @fmt) in run->err; returns @rc, so a
+ * failing step can "return vtc_run_fail(run, -EINVAL, ...)". */
+int vtc_run_fail(struct vtc_run *run, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

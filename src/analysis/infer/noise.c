@@ -64,12 +64,13 @@ static int nearest(const struct infer_work *w, int i)
  * @k, @x and @y), 0 when the rows do not differ by one clear factor; *@sd
  * the robust standard deviation of one pair value that their differences
  * show (-1 too few); *@span the ratio between the farthest and the nearest
- * of row @k's values where the factor holds. @d: scratch of ncpu doubles. */
+ * of row @k's values where the factor holds. @d: scratch of 3 x ncpu
+ * doubles (the differences, row @k's values, the differences sorted). */
 static double row_factor(const struct infer_work *w, int i, int k, int x, int y, double *d,
 			 double *sd, double *span)
 {
+	double *kv = d + w->ncpu, *sorted = kv + w->ncpu, med, iqr, lo = INFINITY, hi = 0;
 	int m = 0, agree = 0;
-	double med, iqr, lo = INFINITY, hi = 0;
 
 	for (int j = 0; j < w->ncpu; j++) {
 		double a, b;
@@ -77,16 +78,19 @@ static double row_factor(const struct infer_work *w, int i, int k, int x, int y,
 			continue;
 		a = w->pair_ns[infer_pair_index(w, i, j)];
 		b = w->pair_ns[infer_pair_index(w, k, j)];
-		if (a > 0 && b > 0)
-			d[m++] = log(a / b);
+		if (!(a > 0 && b > 0))
+			continue;
+		kv[m] = b;
+		sorted[m] = d[m] = log(a / b);
+		m++;
 	}
 	*sd = -1;
 	*span = 1;
 	if (m < TWIN_MIN_PARTNERS)
 		return 0;
-	vtc_stats_sort(d, (size_t)m);
-	med = vtc_stats_median_sorted(d, (size_t)m);
-	iqr = vtc_stats_spread_sorted(d, (size_t)m);
+	vtc_stats_sort(sorted, (size_t)m);
+	med = vtc_stats_median_sorted(sorted, (size_t)m);
+	iqr = vtc_stats_spread_sorted(sorted, (size_t)m);
 	/* IQR of a normal = 1.349 sd; a difference of two values has sqrt(2)
 	 * of one value's sd */
 	*sd = iqr / 1.349 / sqrt(2);
@@ -94,17 +98,12 @@ static double row_factor(const struct infer_work *w, int i, int k, int x, int y,
 		return 0;
 	/* One factor on near and far partners alike: most differences sit
 	 * within half the factor of it. */
-	for (int j = 0; j < w->ncpu; j++) {
-		double a, b;
-		if (j == i || j == k || j == x || j == y)
-			continue;
-		a = w->pair_ns[infer_pair_index(w, i, j)];
-		b = w->pair_ns[infer_pair_index(w, k, j)];
-		if (!(a > 0 && b > 0) || fabs(log(a / b) - med) >= fabs(med) / 2)
+	for (int q = 0; q < m; q++) {
+		if (fabs(d[q] - med) >= fabs(med) / 2)
 			continue;
 		agree++;
-		lo = fmin(lo, b);
-		hi = fmax(hi, b);
+		lo = fmin(lo, kv[q]);
+		hi = fmax(hi, kv[q]);
 	}
 	*span = agree ? hi / lo : 1;
 	return agree >= TWIN_AGREE_MIN * m ? med : 0;
@@ -183,7 +182,7 @@ static int divide_row(struct infer_work *w, struct vtc_inferred *out, int i, dou
 static int rows_correct(struct infer_work *w, struct vtc_inferred *out)
 {
 	int *twin = malloc(sizeof(*twin) * (size_t)w->ncpu);
-	double *d = malloc(sizeof(*d) * (size_t)w->ncpu), *lf = calloc((size_t)w->ncpu, sizeof(*lf));
+	double *d = malloc(sizeof(*d) * 3 * (size_t)w->ncpu), *lf = calloc((size_t)w->ncpu, sizeof(*lf));
 	double *sds = malloc(sizeof(*sds) * (size_t)w->ncpu);
 	double *lf2 = calloc((size_t)w->ncpu, sizeof(*lf2)), *dist = malloc(sizeof(*dist) * (size_t)w->ncpu);
 	int rc = 0, nsd = 0;
