@@ -721,10 +721,9 @@ static int count_disagreeing(struct vtc_inferred *inf, const struct vtc_evidence
 /* Whether @g holds @s whole in one group. */
 static bool inside_one(const struct vtc_groups *g, const vtc_cpuset *s)
 {
-	for (int q = 0; q < g->count; q++)
-		if (vtc_cpuset_subset(s, &g->set[q]))
-			return true;
-	return false;
+	int at = vtc_groups_find(g, vtc_cpuset_first(s));
+
+	return at >= 0 && vtc_cpuset_subset(s, &g->set[at]);
 }
 
 /* Whether @level is advertised with a group of two or more probed vCPUs

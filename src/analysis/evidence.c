@@ -71,14 +71,9 @@ static bool units_valid(const struct vtc_evidence *e, const int *uf, const int *
 /* Second nearest value of rank @i's row besides partner rank @j. */
 static double next_nearest(const struct vtc_evidence *e, int i, int j)
 {
-	double best = INFINITY;
+	int k = vtc_pairs_nearest(e->pair_ns, e->n, i, j);
 
-	for (int k = 0; k < e->n; k++) {
-		double v = k == i || k == j ? -1 : e->pair_ns[vtc_pair_index(e->n, i, k)];
-		if (v > 0 && v < best)
-			best = v;
-	}
-	return best;
+	return k < 0 ? INFINITY : e->pair_ns[vtc_pair_index(e->n, i, k)];
 }
 
 /* Whether ranks @i, @j are each other's nearest partner by a tier gap in
@@ -174,15 +169,8 @@ static int find_units(struct vtc_evidence *e)
 static void find_nearest(struct vtc_evidence *e)
 {
 	for (int i = 0; i < e->n; i++) {
-		double best = INFINITY;
-		e->nearest[i] = -1;
-		for (int j = 0; j < e->n; j++) {
-			double v = j == i ? -1 : e->pair_ns[vtc_pair_index(e->n, i, j)];
-			if (v > 0 && v < best) {
-				best = v;
-				e->nearest[i] = e->cpu[j];
-			}
-		}
+		int j = vtc_pairs_nearest(e->pair_ns, e->n, i, -1);
+		e->nearest[i] = j < 0 ? -1 : e->cpu[j];
 	}
 }
 

@@ -163,3 +163,15 @@ int vtc_results_add_watch(struct vtc_results *r, double t_s, int pair, double ns
 	r->watch[r->n_watch++] = (struct vtc_watch_sample){(float)t_s, (float)ns, pair};
 	return 0;
 }
+
+int vtc_pairs_nearest(const double *ns, int n, int i, int skip)
+{
+	int best = -1;
+
+	for (int j = 0; j < n; j++) {
+		double v = j == i || j == skip ? -1 : ns[vtc_pair_index(n, i, j)];
+		if (v > 0 && (best < 0 || v < ns[vtc_pair_index(n, i, best)]))
+			best = j;
+	}
+	return best;
+}

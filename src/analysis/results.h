@@ -133,6 +133,11 @@ static inline long vtc_pair_index(int n, int i, int j)
 	return (long)i * n - (long)i * (i + 1) / 2 + (j - i - 1);
 }
 
+/* Rank of the nearest partner of rank @i among @n ranks, by the per-pair
+ * values @ns (vtc_pair_index order; a value <= 0 is unknown), leaving out
+ * rank @skip (-1: none); -1 when there is none. The first of equals wins. */
+int vtc_pairs_nearest(const double *ns, int n, int i, int skip);
+
 /* Whether @runnable other guest tasks leave the guest quiet for @n probed
  * vCPUs: fewer than a quarter of them busy. Busy guest tasks stall the
  * ping-pong and halve co-runs just like stacked vCPUs; the scheduler waits

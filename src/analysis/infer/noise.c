@@ -44,22 +44,6 @@
 #define TWINS_MIN 2
 #define TWINS_COVER 4
 
-/* Nearest partner of rank @i by pair value, -1 none. */
-static int nearest(const struct infer_work *w, int i)
-{
-	int best = -1;
-	double b1 = INFINITY;
-
-	for (int j = 0; j < w->ncpu; j++) {
-		double v = j == i ? -1 : w->pair_ns[infer_pair_index(w, i, j)];
-		if (v > 0 && v < b1) {
-			b1 = v;
-			best = j;
-		}
-	}
-	return best;
-}
-
 /* Log factor of row @i over row @k on their common partners (all but @i,
  * @k, @x and @y), 0 when the rows do not differ by one clear factor; *@sd
  * the robust standard deviation of one pair value that their differences
@@ -194,7 +178,7 @@ static int rows_correct(struct infer_work *w, struct vtc_inferred *out)
 	}
 	for (int i = 0; i < w->ncpu; i++) {
 		out->row_scale[i] = 1;
-		twin[i] = nearest(w, i);
+		twin[i] = vtc_pairs_nearest(w->pair_ns, w->ncpu, i, -1);
 	}
 	/* Factors first, from the measured rows; corrections after, so no
 	 * correction feeds another's estimate. */
