@@ -9,7 +9,9 @@
  * tasks, the host) only ever slows a handoff down, so a slower mode proves
  * nothing. The modes are told apart like latency tiers, by a gap on a log
  * scale that is wide against the spread of both sides; no nanosecond
- * constant. */
+ * constant. Where the values show no such gap (one placement spread as a
+ * continuum, under emulation), a run of readings in a row all a tier ratio
+ * below the median is the near mode: a move lasts, a stray does not. */
 #ifndef VTC_SERIES_H
 #define VTC_SERIES_H
 
