@@ -54,6 +54,12 @@ struct vtc_backend {
 	 * exists). Returns 0 or -errno. The scheduler waits for a quiet moment
 	 * before the full look, and samples it around the look. */
 	int (*runnable)(void *ctx, double *others);
+	/* Optional (may be NULL: the watch then never rests): let @s seconds
+	 * pass on the backend's clock without probing (the hw backend sleeps;
+	 * a signal may end the rest early). The observation window rests
+	 * between rounds so that it costs the guest a small share of its
+	 * CPUs. */
+	void (*rest)(void *ctx, double s);
 };
 
 #endif

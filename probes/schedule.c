@@ -43,6 +43,14 @@
 #define SCHED_CONT_ROUNDS_EST 16    /* first guess of contention rounds, whatever n */
 #define SCHED_CONT_THREAD_EST_S 40e-6 /* starting one more thread of a round */
 #define SCHED_WATCH_CHECK_S 0.5     /* how often the window asks whether it has settled */
+/* Share of the window in which the watch probes: after each round it rests
+ * (1 - duty) / duty times what the round took. A round spins every vCPU of
+ * its pairs (and their thread start-up dominates its cost), so the window
+ * costs the guest about this share of its CPUs, whatever their number.
+ * Moves are still seen: a pair is re-measured every ~3 ms (2 vCPUs here),
+ * a mode needs 3 near readings over the whole window, and the host's moves
+ * seen from this project's guests last 17-50 ms (probes/README.md). */
+#define SCHED_WATCH_DUTY 0.15
 #define SCHED_QUIET_POLL_S 0.01     /* how often a busy guest is looked at again */
 #define SCHED_QUIET_WAIT_SHARE 0.5  /* of the window, at most, spent waiting for quiet */
 
@@ -541,6 +549,17 @@ static bool watch_settled(struct sched *s)
 	return done;
 }
 
+/* Rest after a round that took @took seconds, within the budget (the stop
+ * flag is checked before the next round; a signal ends the rest). */
+static void watch_rest(struct sched *s, double took)
+{
+	double rest = took * (1 - SCHED_WATCH_DUTY) / SCHED_WATCH_DUTY;
+	double left = s->budget_end - sched_now(s);
+
+	if (s->be->rest && !stop_raised(s) && left > 0)
+		s->be->rest(s->be->ctx, rest < left ? rest : left);
+}
+
 /* The observation window: rounds of disjoint pairs, over and over, until
  * the budget ends or the series has settled. */
 static void watch_phase(struct sched *s)
@@ -557,8 +576,10 @@ static void watch_phase(struct sched *s)
 	r->watch_from_s = sched_now(s) - s->t0;
 	next_check = sched_now(s) + SCHED_WATCH_CHECK_S;
 	for (int i = 0;; i++) {
+		double started = sched_now(s);
 		if (!watch_round(s, &wp, i % rounds, scratch))
 			break;
+		watch_rest(s, sched_now(s) - started);
 		progress_report(s, "watching");
 		if (sched_now(s) >= next_check) {
 			if (watch_settled(s))

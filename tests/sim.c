@@ -510,6 +510,9 @@ static int sim_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		double slow, tail;
 
 		maybe_move(s, jobs[i].pass);
+		s->dwell_measured += s->dwells > 0 && s->dwell_end_s >= 0 &&
+				     ((a == s->dwell_a && b == s->dwell_b) ||
+				      (a == s->dwell_b && b == s->dwell_a));
 		memset(o, 0, sizeof(*o));
 		o->measured = true;
 		/* Same pCPU, a vCPU sharing one with another job, or (rarely,
@@ -647,6 +650,11 @@ static double sim_now(void *ctx)
 	return ((const struct vtc_sim *)ctx)->clock_s;
 }
 
+static void sim_rest(void *ctx, double s)
+{
+	((struct vtc_sim *)ctx)->clock_s += s;
+}
+
 void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 {
 	memset(be, 0, sizeof(*be));
@@ -656,8 +664,10 @@ void vtc_sim_backend(struct vtc_sim *s, struct vtc_backend *be)
 	be->throughput = sim_throughput;
 	be->throughput_many = sim_throughput_many;
 	be->cpu_times = sim_cpu_times;
-	if (s->clocked)
+	if (s->clocked) {
 		be->now = sim_now;
+		be->rest = sim_rest;
+	}
 }
 
 int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)[2],

@@ -82,6 +82,8 @@ struct vtc_sim {
 	double next_move_s;             /* when the next dwell begins */
 	double dwell_end_s;             /* end of the current dwell, < 0: none */
 	int dwells;                     /* dwells begun so far */
+	int dwell_measured;             /* pingpong jobs on the dwelling pair
+					 * while it dwelt: what a run could see */
 	double first_dwell_s;           /* when the first began, < 0: none yet */
 	uint64_t rng_move;              /* draws of the dwell model only */
 	int map[VTC_SIM_MAX_VCPUS];     /* current placement */

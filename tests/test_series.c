@@ -181,6 +181,41 @@ static void test_near_run_without_a_gap(void **state)
 	vtc_results_free(&r);
 }
 
+/* A busy guest: the window reads 76 ns with spells at 60 ns, the pair's
+ * level in the (quieter) look. Slow spells are the guest's tasks, not a
+ * move; a near mode below the look's level is still a move, and on a quiet
+ * guest the same series floats. */
+static void look_and_load(struct vtc_results *r, double look_ns, double runnable)
+{
+	for (int p = 0; p < 2; p++)
+		r->pairs[0].pass[p] = (struct vtc_lat_stats){.measured = true, .samples = 200,
+							      .median_ns = look_ns + 4 * p};
+	r->foreign_runnable = runnable;
+}
+
+static void test_busy_guest_slow_spells(void **state)
+{
+	struct window w[] = {{2.0, 2.5, 60}, {6.0, 6.3, 60}};
+	struct window moved[] = {{2.0, 2.5, 30}, {6.0, 6.3, 30}};
+	const struct {
+		const struct window *w;
+		double look_ns, runnable;
+		int floats;
+	} cases[] = {{w, 57, 2.3, 0}, {w, 57, 0, 1}, {w, 57, -1, 1}, {moved, 57, 2.3, 1},
+		     {w, 76, 2.3, 1}};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vtc_results r;
+		struct vtc_series s;
+		build(&r, 10, 76, cases[i].w, 2);
+		look_and_load(&r, cases[i].look_ns, cases[i].runnable);
+		assert_int_equal(vtc_series_analyze(&r, &s), 0);
+		assert_int_equal(s.n_float, cases[i].floats);
+		vtc_series_free(&s);
+		vtc_results_free(&r);
+	}
+}
+
 static void test_no_window(void **state)
 {
 	struct vtc_results r;
@@ -212,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_near_majority_is_not_a_float),
 		cmocka_unit_test(test_rare_readings_of_a_broad_mode),
 		cmocka_unit_test(test_near_run_without_a_gap),
+		cmocka_unit_test(test_busy_guest_slow_spells),
 		cmocka_unit_test(test_no_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probes/hw/contention.h"
 #include "probes/hw/hw.h"
@@ -103,6 +104,16 @@ int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
 	return rc ? rc : vtc_procstat_parse(hw->stat_buf, ncpus, steal, total);
 }
 
+/* Sleep; a signal (the stop request) ends it early, which is what the
+ * caller wants: it checks the stop flag next. */
+static void hw_rest(void *ctx, double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	(void)ctx;
+	nanosleep(&ts, NULL);
+}
+
 /* proc/loadavg's running count, less this thread (the only one of ours
  * between backend calls). */
 static int hw_runnable(void *ctx, double *others)
@@ -149,7 +160,8 @@ int vtc_hw_backend_init(struct vtc_backend *be)
 	*be = (struct vtc_backend){.name = "hw", .ctx = hw, .pingpong = hw_pingpong,
 				   .throughput = hw_throughput,
 				   .throughput_many = hw_throughput_many, .cpu_times = vtc_hw_cpu_times,
-				   .timer_info = hw_timer_info, .runnable = hw_runnable};
+				   .timer_info = hw_timer_info, .runnable = hw_runnable,
+				   .rest = hw_rest};
 	return 0;
 }
 
