@@ -219,6 +219,45 @@ def test_sigint(tmp):
           f"SIGINT: exit 3, complete report, verdict UNKNOWN (got {p.returncode})")
 
 
+def test_stdout_gone(tmp):
+    """A reader that went away (`| head -1`) or a full disk under stdout:
+    the files are still written, and the metrics say the run failed, as
+    its exit status does."""
+    example = os.path.join(SRCDIR, "tests", "data", "report-example.json")
+    report, prom = os.path.join(tmp, "g.json"), os.path.join(tmp, "g.prom")
+    r, w = os.pipe()
+    os.close(r)
+    p = subprocess.run([BIN, "--analyze", example, "-m", "--json", report, "--prometheus", prom],
+                       stdout=w, stderr=subprocess.PIPE, text=True, timeout=60)
+    os.close(w)
+    check(p.returncode == 3 and p.returncode != -signal.SIGPIPE and os.path.exists(report)
+          and "vtopocheck_exit_code 3" in open(prom).read(),
+          f"stdout a closed pipe: exit 3, the report written, metrics say 3 (got {p.returncode})")
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([BIN, "--analyze", example, "-q", "--prometheus", prom],
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    check(p.returncode == 3 and "vtopocheck_exit_code 3" in open(prom).read(),
+          f"-q with stdout on /dev/full: exit 3 and metrics say 3 (got {p.returncode})")
+
+
+def test_sighup_and_budget(tmp):
+    """A closed terminal (SIGHUP) ends the run with its report written; a
+    run ends within its budget, start-up and writing included."""
+    report = os.path.join(tmp, "h.json")
+    p = subprocess.Popen([BIN, "--json", report, "--budget", "3", "-q"], stdout=subprocess.PIPE,
+                         text=True)
+    time.sleep(1.0)
+    os.kill(p.pid, signal.SIGHUP)
+    p.communicate(timeout=60)
+    check(p.returncode in (0, 1, 2, 3) and os.path.exists(report)
+          and json.load(open(report))["measurements"]["interrupted"],
+          f"SIGHUP: the run stops with its report written (got {p.returncode})")
+    t = time.monotonic()
+    rc, _, _ = run(["--budget", "2", "-q"])
+    took = time.monotonic() - t
+    check(took <= 2.0, f"--budget 2 ends within 2 s ({took:.3f} s, exit {rc})")
+
+
 def test_matrix_import(tmp):
     path = os.path.join(tmp, "m.txt")
     open(path, "w").write(" CPU    0    1\n   0    0   40\n   1   41    0\n")
@@ -433,6 +472,9 @@ def main():
             test_honest_run(tmp)
             test_stacked_hook(tmp)
         test_sigint(tmp)
+        test_stdout_gone(tmp)
+        if not UNTIMED:
+            test_sighup_and_budget(tmp)
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
         test_inputs_bounded(tmp)
