@@ -219,6 +219,29 @@ def test_sigint(tmp):
           f"SIGINT: exit 3, complete report, verdict UNKNOWN (got {p.returncode})")
 
 
+def test_sigint_while_watching(tmp):
+    """Ctrl-C after the full look: its verdict is given, the window named as
+    cut short; --analyze of the report says the same."""
+    report = os.path.join(tmp, "w.json")
+    p = subprocess.Popen([BIN, "--json", report, "--budget", "4", "-q"], stdout=subprocess.PIPE,
+                         text=True)
+    time.sleep(3.0)
+    os.kill(p.pid, signal.SIGINT)
+    out, _ = p.communicate(timeout=60)
+    doc = json.load(open(report))
+    m = doc["measurements"]
+    if not m["watch_samples"]:
+        print("skip the window check: the guest was busy until the signal")
+        return
+    v = doc["verdict"]
+    check(m["interrupted"] and "interrupted before" not in v["reason"]
+          and (v["status"] != "OK" or "cut short by a signal" in v["reason"]),
+          f"SIGINT while watching: the look is judged (got {v['status']}: {v['reason']})")
+    rc, again, _ = run(["--analyze", report, "-q"])
+    check(rc == p.returncode and again.split(" |")[0] == out.split(" |")[0],
+          f"--analyze of it says the same ({again.split(' |')[0]!r})")
+
+
 def test_stdout_gone(tmp):
     """A reader that went away (`| head -1`) or a full disk under stdout:
     the files are still written, and the metrics say the run failed, as
@@ -474,6 +497,7 @@ def main():
         test_sigint(tmp)
         test_stdout_gone(tmp)
         if not UNTIMED:
+            test_sigint_while_watching(tmp)
             test_sighup_and_budget(tmp)
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)

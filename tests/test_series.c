@@ -216,6 +216,35 @@ static void test_busy_guest_slow_spells(void **state)
 	}
 }
 
+/* SIGSTOP at 0.5 s, SIGCONT at 3.5 s: the 3 s without rounds were not
+ * watched, whatever the window's ends say; a signal's cut is noted. */
+static void test_stopped_process_not_watched(void **state)
+{
+	struct vtc_results r;
+	struct vtc_series s;
+	vtc_cpuset cpus;
+	(void)state;
+	vtc_cpuset_clear(&cpus);
+	vtc_cpuset_set(&cpus, 0);
+	vtc_cpuset_set(&cpus, 1);
+	assert_int_equal(vtc_results_init(&r, &cpus, 2), 0);
+	r.watch_from_s = 0.1;
+	for (double t = 0.1; t < 4.0; t += 0.003)
+		if (t < 0.5 || t >= 3.5)
+			assert_int_equal(vtc_results_add_watch(&r, t, 0, 60), 0);
+	r.watch_to_s = 4.0;
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_true(fabs(s.unwatched_s - 3.0) < 0.01);
+	assert_true(fabs(s.window_s - 0.9) < 0.01);
+	assert_false(s.cut_short);
+	vtc_series_free(&s);
+	r.interrupted = true;
+	assert_int_equal(vtc_series_analyze(&r, &s), 0);
+	assert_true(s.cut_short);
+	vtc_series_free(&s);
+	vtc_results_free(&r);
+}
+
 static void test_no_window(void **state)
 {
 	struct vtc_results r;
@@ -248,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_rare_readings_of_a_broad_mode),
 		cmocka_unit_test(test_near_run_without_a_gap),
 		cmocka_unit_test(test_busy_guest_slow_spells),
+		cmocka_unit_test(test_stopped_process_not_watched),
 		cmocka_unit_test(test_no_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

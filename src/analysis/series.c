@@ -20,6 +20,11 @@
 #define RARE_SHARE 100
 /* A pair needs this many measured samples before it has a "usual" mode. */
 #define SERIES_MIN_SAMPLES 12
+/* A gap between two watch rounds longer than this, and than 10 typical
+ * gaps, was not watched: the process was stopped (SIGSTOP) or the guest
+ * suspended. Rounds come every few ms (probes/schedule.c's duty cycle),
+ * a serial round of many pairs in well under a second. */
+#define SERIES_UNWATCHED_GAP_S 1.0
 /* Near samples closer in time than this belong to one episode: within one
  * placement a pair can flicker between near and usual readings. */
 #define SERIES_EPISODE_GAP_S 0.1
@@ -214,6 +219,37 @@ static int group_by_pair(const struct vtc_results *r, int **start_out, int **idx
 	return 0;
 }
 
+static int cmp_double(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+
+	return (a > b) - (a < b);
+}
+
+/* Seconds of the window in which nothing was watched: gaps between
+ * rounds (and at either end) beyond SERIES_UNWATCHED_GAP_S and 10 typical
+ * gaps, less one typical gap each. @gap: scratch of n_watch + 1. */
+static double unwatched(const struct vtc_results *r, double *gap)
+{
+	double prev = r->watch_from_s, typical, cap, lost = 0;
+	int n = 0;
+
+	for (int i = 0; i <= r->n_watch; i++) {
+		double t = i < r->n_watch ? r->watch[i].t_s : r->watch_to_s;
+		if (i < r->n_watch && t <= prev) /* one round's samples share a time */
+			continue;
+		gap[n++] = t - prev;
+		prev = t;
+	}
+	qsort(gap, (size_t)n, sizeof(*gap), cmp_double);
+	typical = n ? gap[n / 2] : 0;
+	cap = fmax(SERIES_UNWATCHED_GAP_S, 10 * typical);
+	for (int i = 0; i < n; i++)
+		if (gap[i] > cap)
+			lost += gap[i] - typical;
+	return lost;
+}
+
 int vtc_series_analyze(const struct vtc_results *r, struct vtc_series *out)
 {
 	int *start = NULL, *idx = NULL, rc;
@@ -227,10 +263,15 @@ int vtc_series_analyze(const struct vtc_results *r, struct vtc_series *out)
 	out->window_s = r->watch_to_s - r->watch_from_s;
 	if (r->n_watch == 0)
 		return 0;
+	out->cut_short = r->interrupted;
 	rc = group_by_pair(r, &start, &idx);
 	if (rc == 0) {
 		out->n_samples = start[r->n_pairs];
-		x = malloc(sizeof(double) * ((size_t)out->n_samples + 1));
+		x = malloc(sizeof(double) * ((size_t)r->n_watch + 1));
+		if (x) {
+			out->unwatched_s = unwatched(r, x);
+			out->window_s -= out->unwatched_s;
+		}
 		out->f = calloc(16, sizeof(*out->f));
 		rc = x && out->f ? 0 : -ENOMEM;
 	}

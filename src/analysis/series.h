@@ -34,7 +34,12 @@ struct vtc_series_float {
 };
 
 struct vtc_series {
-	double window_s;   /* how long the run watched (0: it did not) */
+	double window_s;   /* how long the run watched (0: it did not): the
+			    * window's span less the gaps between rounds in
+			    * which nothing was watched (the process stopped,
+			    * the guest suspended) */
+	double unwatched_s; /* those gaps, total */
+	bool cut_short;    /* a signal ended the window before its budget */
 	int n_samples;     /* measured watch samples, all pairs */
 	int n_float;
 	struct vtc_series_float *f; /* most near samples first */

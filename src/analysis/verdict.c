@@ -17,12 +17,25 @@ static const struct vtc_finding *headline(const struct vtc_findings *fs)
 	return best;
 }
 
+/* " over a 9.9 s window", and what shortened it: a signal, or time in
+ * which nothing was watched (the process stopped). */
+static void window_words(const struct vtc_series *s, char *out, size_t len)
+{
+	int k = snprintf(out, len, " over a %.1f s window", s->window_s);
+
+	if (k > 0 && (size_t)k < len && s->unwatched_s >= 0.05)
+		k += snprintf(out + k, len - (size_t)k, " (%.1f s more not watched: the process "
+			      "was stopped or the guest paused)", s->unwatched_s);
+	if (k > 0 && (size_t)k < len && s->cut_short)
+		snprintf(out + k, len - (size_t)k, ", cut short by a signal");
+}
+
 /* OK means tested and consistent: pairs nearer than anything found
  * explains, or nothing the guest is told tested, are UNKNOWN; relations
  * left untested are named. */
 static enum vtc_exit ok_or_untested(const struct vtc_inferred *inf, char *reason, size_t len)
 {
-	char window[48] = "";
+	char window[160] = "";
 
 	if (inf && inf->unexplained_near > 0) {
 		snprintf(reason, len, "UNKNOWN: v%d,v%d read %.1fx nearer than the rest of their "
@@ -40,7 +53,7 @@ static enum vtc_exit ok_or_untested(const struct vtc_inferred *inf, char *reason
 	}
 	/* An OK rules out only what the window could have seen. */
 	if (inf && inf->series.window_s > 0)
-		snprintf(window, sizeof(window), " over a %.1f s window", inf->series.window_s);
+		window_words(&inf->series, window, sizeof(window));
 	snprintf(reason, len, "OK: the advertised topology matches what was measured%s%s%s",
 		 window, inf && inf->n_untested ? "; not tested: " : "",
 		 inf && inf->n_untested ? inf->untested : "");

@@ -247,8 +247,11 @@ static int judge_results(struct vtc_run *app)
 	app->have_inf = true;
 	rc = vtc_infer(&app->res, &app->sysfs, &app->inf);
 	/* An interrupted run still gets a complete report: whatever inference
-	 * makes of the partial data is kept, the verdict is UNKNOWN. */
-	if (app->res.interrupted || app->res.watchdog) {
+	 * makes of the partial data is kept, the verdict is UNKNOWN. A run
+	 * stopped while watching had finished its full look (the window only
+	 * follows one): that is judged, its window named as cut short. */
+	bool look_done = app->res.n_watch > 0;
+	if ((app->res.interrupted && !look_done) || app->res.watchdog) {
 		app->status = VTC_EXIT_UNKNOWN;
 		snprintf(app->reason, sizeof(app->reason), "%s", app->res.interrupted ?
 			 "UNKNOWN: interrupted before the measurement finished; the report "

@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 		vtc_run_free(&app);
 		return VTC_EXIT_UNKNOWN;
 	}
-	if (g_stop && app.status != VTC_EXIT_UNKNOWN) {
+	if (g_stop && app.status != VTC_EXIT_UNKNOWN && !app.res.interrupted) {
 		/* A signal after the measurements, or during --analyze's
 		 * judgement: the report is written, as UNKNOWN. */
 		app.status = VTC_EXIT_UNKNOWN;

@@ -487,6 +487,44 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 			    "is in --json and --advertised)", SIDE_MAX_LINES);
 }
 
+static int pairs_measured(const struct vtc_results *r)
+{
+	int m = 0;
+
+	for (int i = 0; i < r->n_pairs; i++)
+		for (int k = 0; k < r->n_passes; k++)
+			if (r->pairs[i].pass[k].measured) {
+				m++;
+				break;
+			}
+	return m;
+}
+
+/* "Measured ...", the wait for a quiet guest (it shortens the window),
+ * and the window as watched. */
+static void text_measured(FILE *out, const struct vtc_run *app, int width)
+{
+	const struct vtc_results *r = &app->res;
+	int m = pairs_measured(r);
+	char of[32] = "";
+
+	if (m < r->n_pairs)
+		snprintf(of, sizeof(of), "%d of ", m);
+	vtc_text_paraf(out, width, 2, "Measured %d vCPUs, %s%d pair%s x %d passes in %.2f s "
+		    "(timer %s%s)", r->n, of, r->n_pairs, r->n_pairs == 1 ? "" : "s", r->n_passes,
+		    r->duration_s, r->timer.name, r->budget_exhausted ? ", budget exhausted" : "");
+	if (r->quiet_wait_s >= 0.1)
+		vtc_text_paraf(out, width, 2, "Waited %.1f s first for a quiet guest (%.1f other "
+			    "tasks runnable on average); the window is that much shorter",
+			    r->quiet_wait_s, r->busy_runnable);
+	if (r->watch_to_s > r->watch_from_s)
+		vtc_text_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
+			    "re-measurements%s%s%s", app->have_inf ? app->inf.series.window_s
+			    : r->watch_to_s - r->watch_from_s, r->n_watch,
+			    r->watch_end_reason[0] ? "; ended early, " : "", r->watch_end_reason,
+			    r->interrupted ? "; cut short by a signal" : "");
+}
+
 static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 {
 	if (app->have_results && strcmp(app->res.backend, "import") == 0) {
@@ -494,15 +532,7 @@ static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 			    "no contention data: SMT cannot be proven from it alone)",
 			    app->res.n);
 	} else if (app->have_results) {
-		vtc_text_paraf(out, width, 2, "Measured %d vCPUs, %d pairs x %d passes in %.2f s "
-			    "(timer %s%s)", app->res.n, app->res.n_pairs, app->res.n_passes,
-			    app->res.duration_s, app->res.timer.name,
-			    app->res.budget_exhausted ? ", budget exhausted" : "");
-		if (app->res.watch_to_s > app->res.watch_from_s)
-			vtc_text_paraf(out, width, 2, "Watched %.1f s after the full look: %d short "
-				    "re-measurements%s%s", app->res.watch_to_s - app->res.watch_from_s,
-				    app->res.n_watch, app->res.watch_end_reason[0] ? "; ended early, " : "",
-				    app->res.watch_end_reason);
+		text_measured(out, app, width);
 	}
 }
 
