@@ -395,7 +395,9 @@ def test_conflicts():
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     for args in (["-a", "--analyze", example], ["--analyze", example, "--budget", "5"],
                  ["--analyze", example, "--sysroot", "/"], ["-a", "--cpus", "0-1"],
-                 ["-a", "--cpuid-dump", ""], ["--analyze", example, "--cpus", "0"]):
+                 ["-a", "--cpuid-dump", ""], ["--analyze", example, "--cpus", "0"],
+                 ["--analyze", example, "-m", "-j"], ["--analyze", example, "-m", "-q"],
+                 ["-a", "--svg", "/dev/null"], ["-a", "-m"], ["--passes", "1"]):
         one_line_error(*run(args), "conflict: " + " ".join(args))
 
 

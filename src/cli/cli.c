@@ -102,8 +102,10 @@ static int parse_option(int c, int argc, char **argv, struct vtc_cli_opts *o)
 		o->params.budget_s = v;
 		break;
 	case 'P':
-		if (parse_number(optarg, 1, VTC_MAX_PASSES, &v) || v != (int)v)
-			return bad_usage("--passes '%s' must be an integer from 1 to 4", optarg);
+		/* Two passes at least: passes separated in time are how a
+		 * placement that moved is told from one that did not. */
+		if (parse_number(optarg, 2, VTC_MAX_PASSES, &v) || v != (int)v)
+			return bad_usage("--passes '%s' must be an integer from 2 to 4", optarg);
 		o->params.passes = (int)v;
 		break;
 	case 's': o->params.serial = true; break;
@@ -137,6 +139,24 @@ static int parse_option(int c, int argc, char **argv, struct vtc_cli_opts *o)
 	return 0;
 }
 
+/* Outputs that cannot both be had: two on standard output, or one that
+ * needs measurements where nothing is measured. */
+static int check_output_clashes(const struct vtc_cli_opts *o)
+{
+	bool printing_matrix = o->matrix != VTC_CLI_MATRIX_NONE;
+
+	if (printing_matrix && o->json_path && strcmp(o->json_path, "-") == 0)
+		return bad_usage("%s", "--matrix and --json without a file both print to standard "
+				 "output; give --json a file");
+	if (printing_matrix && o->quiet)
+		return bad_usage("%s", "--quiet prints one monitoring-plugin line and --matrix the "
+				 "matrix; give one");
+	if (o->mode == VTC_MODE_ADVERTISED && (printing_matrix || o->svg_path))
+		return bad_usage("%s needs measurements and --advertised measures nothing; drop "
+				 "it, or run without --advertised", o->svg_path ? "--svg" : "--matrix");
+	return 0;
+}
+
 /* Options that mean nothing together are refused, not silently dropped. */
 static int check_conflicts(const struct vtc_cli_opts *o)
 {
@@ -156,7 +176,7 @@ static int check_conflicts(const struct vtc_cli_opts *o)
 	if (o->analyze_path && (o->seen['S'] || o->seen['D']))
 		return bad_usage("%s", "--sysroot and --cpuid-dump do not apply to --analyze "
 				 "REPORT.json: the report holds its own advertised topology");
-	return 0;
+	return check_output_clashes(o);
 }
 
 int vtc_cli_parse(int argc, char **argv, struct vtc_cli_opts *o)
