@@ -110,6 +110,10 @@ def test_advertised_live():
     cpus = {c["cpu"]: c for c in doc["advertised"]["sysfs"]["cpus"]}
     check(cpus.get(0, {}).get("online") and cpus.get(1, {}).get("online"),
           "--advertised --json lists cpu0 and cpu1 online")
+    _, text, _ = run(["--advertised"])
+    sizes = re.findall(r"\((\d+) (KiB|MiB) each\)", text)
+    check(sizes and all(u == "MiB" or int(n) < 1024 or int(n) % 1024 for n, u in sizes),
+          f"cache sizes in whole MiB where they are, as lscpu ({sizes})")
 
 
 def judged(args, want, tries=5, env=None):
@@ -207,7 +211,7 @@ def test_sigint(tmp):
     report = os.path.join(tmp, "i.json")
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        p = subprocess.Popen([BIN, "--json", report, "--quiet"], stdout=subprocess.PIPE, text=True)
+        p = subprocess.Popen([BIN, "--json", report], stdout=subprocess.PIPE, text=True)
         os.kill(p.pid, signal.SIGINT)  # pending until vtopocheck unblocks it
         out, _ = p.communicate(timeout=60)
     finally:
@@ -217,6 +221,8 @@ def test_sigint(tmp):
     check(p.returncode == 3 and doc["verdict"]["status"] == "UNKNOWN"
           and doc["measurements"]["interrupted"],
           f"SIGINT: exit 3, complete report, verdict UNKNOWN (got {p.returncode})")
+    check(len(doc["verdict"]["reason"]) > 80 and out.split("\n")[0] == doc["verdict"]["reason"],
+          "the text report's first line is the whole verdict, however long (`| head -1`)")
 
 
 def test_sigint_while_watching(tmp):

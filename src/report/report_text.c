@@ -87,10 +87,12 @@ static void print_levels(FILE *out, const struct vtc_topo *t, int width)
 			free(list);
 		}
 		if (t->cache_kib[l]) {
-			char kib[48];
-			snprintf(kib, sizeof(kib), "(%ld", t->cache_kib[l]);
-			vtc_flow_token(&f, kib, strlen(kib), 2);
-			vtc_flow_token(&f, "KiB", 3, 1);
+			/* as lscpu: whole MiB where the size is one */
+			bool mib = t->cache_kib[l] >= 1024 && t->cache_kib[l] % 1024 == 0;
+			char size[48];
+			snprintf(size, sizeof(size), "(%ld", mib ? t->cache_kib[l] / 1024 : t->cache_kib[l]);
+			vtc_flow_token(&f, size, strlen(size), 2);
+			vtc_flow_token(&f, mib ? "MiB" : "KiB", 3, 1);
 			vtc_flow_token(&f, "each)", 5, 1);
 		}
 		fputc('\n', out);
@@ -180,8 +182,10 @@ static int tier_of(const struct vtc_inferred *inf, double ns)
 	return best;
 }
 
-static const char *const tier_colors[] = {"\033[1;31m", "\033[33m", "\033[32m",
-					  "\033[36m", "\033[34m", "\033[35m"};
+/* Colours tell tiers apart and say nothing about severity: no red, and
+ * no bold, which an OK run's nearest tier would wear like an alarm. */
+static const char *const tier_colors[] = {"\033[36m", "\033[32m", "\033[33m",
+					  "\033[34m", "\033[35m", "\033[37m"};
 
 static void print_cell(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
 		       int a, int b, bool color)
@@ -245,14 +249,35 @@ static void print_clarity(FILE *out, const struct vtc_inferred *inf, int width)
 	vtc_text_wrapped(out, "  clarity: ", text, width);
 }
 
-static void print_tier_legend(FILE *out, const struct vtc_inferred *inf, int width)
+/* Which of the cells S (only stalled) and - (not measured) the matrix has. */
+static void odd_cells(const struct vtc_results *r, bool *stalled, bool *unmeasured)
 {
+	double ns;
+
+	*stalled = *unmeasured = false;
+	for (int i = 0; i < r->n; i++)
+		for (int j = i + 1; j < r->n; j++) {
+			int state = vtc_matrix_cell(r, r->cpu[i], r->cpu[j], &ns);
+			*stalled |= state == 2;
+			*unmeasured |= state != 1 && state != 2;
+		}
+}
+
+static void print_tier_legend(FILE *out, const struct vtc_results *r,
+			      const struct vtc_inferred *inf, int width)
+{
+	bool stalled, unmeasured;
+
 	for (int t = 0; inf && t < inf->n_tiers; t++)
-		fprintf(out, "  tier %c: %.0f-%.0f ns, median %.0f ns, %d pair measurements\n",
+		fprintf(out, "  tier %c: %.0f-%.0f ns, median %.0f ns, %d measurement%s\n",
 			vtc_tier_letter(t), inf->tier[t].lo_ns, inf->tier[t].hi_ns, inf->tier[t].median_ns,
-			inf->tier[t].n);
+			inf->tier[t].n, inf->tier[t].n == 1 ? "" : "s");
 	print_clarity(out, inf, width);
-	fputs("  S: only stalled (handoffs waited for a scheduler), -: not measured\n", out);
+	odd_cells(r, &stalled, &unmeasured);
+	if (stalled)
+		fputs("  S: only stalled (handoffs waited for a scheduler)\n", out);
+	if (unmeasured)
+		fputs("  -: not measured\n", out);
 }
 
 /* Every row, columns @from to @to - 1. */
@@ -281,7 +306,7 @@ static void text_matrix(FILE *out, const struct vtc_results *r, const struct vtc
 	if (r->n > 16 && !full) {
 		fprintf(out, "Latency tiers over %d vCPUs (the full matrix: --full or --matrix):\n",
 			r->n);
-		print_tier_legend(out, inf, width);
+		print_tier_legend(out, r, inf, width);
 		return;
 	}
 	fputs("One-way latency, median ns, letter = tier:\n", out);
@@ -292,7 +317,7 @@ static void text_matrix(FILE *out, const struct vtc_results *r, const struct vtc
 			fputc('\n', out);
 		print_matrix_block(out, r, inf, color, from, from + per < r->n ? from + per : r->n);
 	}
-	print_tier_legend(out, inf, width);
+	print_tier_legend(out, r, inf, width);
 }
 
 void vtc_text_matrix(FILE *out, const struct vtc_results *r, const struct vtc_inferred *inf,
@@ -458,7 +483,7 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 		{VTC_LEVEL_PACKAGE, VTC_GROUP_SOCKET},
 	};
 	int leftw = (width - SIDE_LABEL - 1) / 2, rightw;
-	bool shortened = false;
+	bool shortened = false, untold = false;
 
 	if (leftw < SIDE_ADVERTISED)
 		leftw = SIDE_ADVERTISED;
@@ -477,6 +502,7 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 		print_side_row(out, vtc_gkind_name(rows[i].kind),
 			       adv ? (left ? left : "?") : "unknown",
 			       meas ? (right ? right : "?") : "unknown", leftw);
+		untold |= adv && !meas;
 		free(left);
 		free(right);
 		free(al.set);
@@ -485,6 +511,10 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 	if (shortened)
 		vtc_text_paraf(out, width, 2, "  (lists longer than %d lines shortened; every group "
 			    "is in --json and --advertised)", SIDE_MAX_LINES);
+	if (untold)
+		vtc_text_paraf(out, width, 2, "  (measured \"unknown\": the measurements cannot "
+			    "settle that level, e.g. when every pair reads in one tier there is "
+			    "nothing to tell sockets apart by; it is not a mismatch)");
 }
 
 static int pairs_measured(const struct vtc_results *r)
@@ -540,7 +570,9 @@ void vtc_text_run(FILE *out, const struct vtc_run *app, bool quiet, bool color, 
 {
 	int width = vtc_text_width(out);
 
-	vtc_text_para(out, width, 2, "", app->reason);
+	/* The verdict is one line whatever its length, so `| head -1` and
+	 * scripts get all of it; the terminal wraps it for a person. */
+	fprintf(out, "%s\n", app->reason);
 	if (quiet)
 		return;
 	text_platform(out, &app->plat, width);
@@ -559,7 +591,9 @@ void vtc_text_advertised(FILE *out, const struct vtc_run *app, bool quiet)
 {
 	int width = vtc_text_width(out);
 
-	vtc_text_para(out, width, 2, "", app->reason);
+	/* The verdict is one line whatever its length, so `| head -1` and
+	 * scripts get all of it; the terminal wraps it for a person. */
+	fprintf(out, "%s\n", app->reason);
 	if (quiet)
 		return;
 	text_platform(out, &app->plat, width);
