@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import json
 import os
+import pty
 import re
 import signal
 import stat
@@ -90,7 +91,21 @@ def test_bad_input(tmp):
     one_line_error(*run(["--json", "/nonexistent/dir/r.json"]), "unwritable --json")
     one_line_error(*run(["--svg", "/nonexistent/dir/r.svg"]), "unwritable --svg")
     one_line_error(*run(["--prometheus", tmp]), "--prometheus naming a directory")
-    one_line_error(*run(["--cpus", "0"]), "a single CPU to probe")
+    rc, out, err = run(["--cpus", "0", "-q"])
+    one_line_error(rc, out, err, "a single CPU to probe")
+    check("taskset" not in err and "--cpus 0-1" in err,
+          f"--cpus with one CPU: the next step is --cpus, not taskset ({err.strip()!r})")
+    m, s = pty.openpty()
+    subprocess.run([BIN, "--budget", "abc"], stdout=s, stderr=s, timeout=60)
+    os.close(s)
+    seen = os.read(m, 4096).decode()
+    os.close(m)
+    check(seen.count("\n") == 1 and seen.startswith("vtopocheck: "),
+          f"on a terminal an error is shown once ({seen!r})")
+    gone = os.cpu_count() + 3
+    rc, out, err = run(["--cpus", f"0,{gone}"])
+    one_line_error(rc, out, err, "--cpus with an offline CPU")
+    check(f"CPUs {gone}," in err, f"--cpus names the offline CPUs ({err.strip()!r})")
     for name, text in [("trunc.json", '{"schema": "vtopocheck.report/1", "plat'),
                        ("schema.json", '{"schema": "vtopocheck.report/99"}'),
                        ("nested.json", "[" * 100000 + "]" * 100000),

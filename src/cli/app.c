@@ -147,17 +147,39 @@ static int advertised_pairs(const struct vtc_topo *t, const vtc_cpuset *cpus, in
 	return n;
 }
 
+/* --cpus CPUs missing from @have, "2-5", and @have itself, for a message. */
+static void missing_from(const vtc_cpuset *only, const vtc_cpuset *have, char *miss, char *has,
+			 size_t len)
+{
+	vtc_cpuset m = *only;
+	int c;
+
+	vtc_cpuset_foreach(c, have)
+		vtc_cpuset_unset(&m, c);
+	vtc_cpulist_format(&m, miss, len);
+	vtc_cpulist_format(have, has, len);
+}
+
 static int probe_set(struct vtc_run *app, const vtc_cpuset *only, vtc_cpuset *cpus)
 {
+	char miss[128], has[128];
+
 	vtc_cpuset_and(cpus, &app->sysfs.allowed, &app->sysfs.online);
 	if (only) {
-		if (!vtc_cpuset_subset(only, &app->sysfs.online))
-			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs that are not online; "
-				       "see /sys/devices/system/cpu/online");
-		if (!vtc_cpuset_subset(only, &app->sysfs.allowed))
-			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs outside this process's "
-				       "allowed cpuset; see 'taskset -p $$'");
+		if (!vtc_cpuset_subset(only, &app->sysfs.online)) {
+			missing_from(only, &app->sysfs.online, miss, has, sizeof(miss));
+			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs %s, which are not "
+				       "online (online: %s); give online CPUs", miss, has);
+		}
+		if (!vtc_cpuset_subset(only, &app->sysfs.allowed)) {
+			missing_from(only, &app->sysfs.allowed, miss, has, sizeof(miss));
+			return vtc_run_fail(app, -EINVAL, "--cpus names CPUs %s, outside this "
+				       "process's allowed cpuset (%s); see 'taskset -p $$'", miss, has);
+		}
 		*cpus = *only;
+		if (vtc_cpuset_count(cpus) < 2)
+			return vtc_run_fail(app, -EINVAL, "--cpus gives 1 CPU; at least 2 are "
+				       "needed: give two or more, e.g. --cpus 0-1");
 	}
 	if (vtc_cpuset_count(cpus) < 2)
 		return vtc_run_fail(app, -EINVAL, "only %d CPU can be probed (online and allowed); "

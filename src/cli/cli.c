@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "src/cli/cli.h"
@@ -15,10 +16,21 @@
 #include "src/cli/usage.h"
 #include "src/vtc.h"
 
+/* Whether stdout and stderr are one terminal: a person reading it would
+ * see every error twice. */
+static bool one_terminal(void)
+{
+	struct stat o, e;
+
+	return isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) && fstat(STDOUT_FILENO, &o) == 0 &&
+	       fstat(STDERR_FILENO, &e) == 0 && o.st_rdev == e.st_rdev;
+}
+
 void vtc_cli_error(bool plugin_line, const char *msg)
 {
 	fprintf(stderr, "vtopocheck: %s\n", msg);
-	if (plugin_line)
+	/* The UNKNOWN line is for a script reading stdout */
+	if (plugin_line && !one_terminal())
 		vtc_plugin_unknown(stdout, msg);
 	fflush(stdout);
 }

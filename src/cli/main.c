@@ -196,15 +196,18 @@ static void install_signals(void)
 
 /* Kept back from the probes for judging and writing the outputs, so that
  * the process ends within its budget (judging and writing a 2-vCPU run
- * takes ~5 ms here; 64 vCPUs ~0.1 s). */
+ * takes ~5 ms here): this, or FINISH_RESERVE_SHARE of a short budget. */
 #define FINISH_RESERVE_S 0.1
+#define FINISH_RESERVE_SHARE 0.05
 
 /* The probes' share of the budget: what start-up (@t0: process start) left
  * of it, less the finish reserve; never below a tenth of it. The report
  * still records the budget asked for. */
 static double probe_budget(double budget_s, double t0)
 {
-	double left = budget_s - (now_s() - t0) - FINISH_RESERVE_S;
+	double reserve = budget_s * FINISH_RESERVE_SHARE < FINISH_RESERVE_S
+			 ? budget_s * FINISH_RESERVE_SHARE : FINISH_RESERVE_S;
+	double left = budget_s - (now_s() - t0) - reserve;
 
 	return left > 0.1 * budget_s ? left : 0.1 * budget_s;
 }

@@ -98,7 +98,9 @@ int infer_collect(struct infer_work *w, struct vtc_inferred *out)
 	out->coverage = w->npairs ? (double)usable / w->npairs : 0;
 	if (out->coverage < COVERAGE_MIN)
 		snprintf(out->reason, sizeof(out->reason),
-			 "only %d of %d vCPU pairs could be measured", usable, w->npairs);
+			 "only %d of %d vCPU pair%s could be measured%s", usable, w->npairs,
+			 w->npairs == 1 ? "" : "s", w->res->budget_exhausted ?
+			 " before the budget ran out: give a longer --budget" : "");
 	else if (w->stall_rate > STALL_RATE_MAX)
 		snprintf(out->reason, sizeof(out->reason),
 			 "%.0f%% of pair measurements stalled: vCPUs busy with other work or "
