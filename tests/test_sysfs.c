@@ -808,13 +808,13 @@ static void test_cpuinfo_layouts(void **state)
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(cpuinfo_cases); i++) {
 		const struct cpuinfo_case *c = &cpuinfo_cases[i];
 		struct vtc_platform p;
-		FILE *f = fmemopen((void *)c->text, strlen(c->text) ? strlen(c->text) : 1, "r");
+		char *text = strdup(c->text);
 
-		assert_non_null(f);
+		assert_non_null(text);
 		memset(&p, 0x55, sizeof(p)); /* the parser must set every field it owns */
 		print_message("cpuinfo layout %s\n", c->arch);
-		assert_int_equal(vtc_platform_parse_cpuinfo(f, &p), 0);
-		fclose(f);
+		vtc_platform_parse_cpuinfo(text, strlen(text), &p);
+		free(text);
 		assert_string_equal(p.cpu_vendor, c->vendor);
 		assert_string_equal(p.model_name, c->model);
 		assert_int_equal(p.flag_constant_tsc, c->constant_tsc);
