@@ -214,8 +214,8 @@ static int fail_at(int rc, const char *path, unsigned line, const char *what)
 	return rc;
 }
 
-/* One line of a dump: at most 510 characters and its newline. */
-#define LINE_MAX_LEN 511
+/* A dump line holds fewer characters than this (hwloc's are ~60). */
+#define DUMP_LINE_MAX 511
 
 static int load_line(const char *path, unsigned n, char *line, struct cpu_recs *c)
 {
@@ -242,17 +242,18 @@ static int load_file(const char *path, struct cpu_recs *c)
 		return fail_at(rc, path, 0, NULL);
 	for (line = text, end = text + len; rc == 0 && line < end; ) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
-		/* A line longer than ours is not one of ours. */
-		if ((nl ? (size_t)(nl - line) : (size_t)(end - line)) >= LINE_MAX_LEN) {
-			rc = fail_at(-EINVAL, path, ++n, "line too long");
-			break;
-		}
+		size_t ll = (size_t)((nl ? nl : end) - line);
+
+		n++;
 		if (nl)
 			*nl = '\0';
-		if (strlen(line) != (nl ? (size_t)(nl - line) : (size_t)(end - line)))
-			rc = fail_at(-EINVAL, path, ++n, "a NUL byte: not a text file");
+		/* A line longer than ours, or with a NUL byte, is not one of ours. */
+		if (ll >= DUMP_LINE_MAX)
+			rc = fail_at(-EINVAL, path, n, "line too long");
+		else if (strlen(line) != ll)
+			rc = fail_at(-EINVAL, path, n, "a NUL byte: not a text file");
 		else
-			rc = load_line(path, ++n, line, c);
+			rc = load_line(path, n, line, c);
 		line = nl ? nl + 1 : end;
 	}
 	free(text);

@@ -12,11 +12,10 @@
 /* Parse /proc/cpuinfo text (@len bytes at @text, followed by a NUL; lines
  * are split in place, so @text is changed) into the cpuinfo fields of @p
  * (vendor, model name, flags constant_tsc, nonstop_tsc, hypervisor, ht).
- * The first
- * value of each key wins, which is the first processor's. x86 keys are
- * vendor_id/model name/flags; other layouts are understood where they carry
- * the same facts (ia64 "vendor", s390 "vendor_id", POWER "cpu", ARM
- * "CPU implementer"/"Processor", LoongArch "Model Name", "features"/
+ * The first value of each key wins, which is the first processor's. x86
+ * keys are vendor_id/model name/flags; other layouts are understood where
+ * they carry the same facts (ia64 "vendor", s390 "vendor_id", POWER "cpu",
+ * ARM "CPU implementer"/"Processor", LoongArch "Model Name", "features"/
  * "Features" flags); unknown layouts leave fields empty. Never fails on
  * content. */
 void vtc_platform_parse_cpuinfo(char *text, size_t len, struct vtc_platform *p);
