@@ -448,6 +448,53 @@ def test_sysroot_without_topology(tmp):
     check(b"\x1b" not in p.stdout and b"\xff" not in p.stdout, "no raw escape reaches the terminal")
 
 
+def test_sysroot_not_files(tmp):
+    """A FIFO, a device or a directory in a recorded tree: refused at once
+    with one line naming the file (a FIFO blocked open() forever, /dev/zero
+    as proc/cpuinfo was read until the OOM killer came, /dev/urandom spun)."""
+    import shutil
+    fixture = os.path.join(SRCDIR, "tests/data/sysfs-offline-cpu")
+    dump = os.path.join(SRCDIR, "tests/data/cpuid-legacy-ht")
+    cases = [("sys/devices/system/cpu/online", "fifo"),
+             ("sys/devices/system/cpu/cpu2/topology/core_id", "fifo"),
+             ("sys/devices/system/cpu/cpu3/cache/index3/shared_cpu_list", "fifo"),
+             ("sys/devices/system/node/node0/cpulist", "fifo"),
+             ("sys/devices/system/cpu/cpu2/topology/core_id", "dir"),
+             ("proc/cpuinfo", "fifo"), ("proc/cpuinfo", "/dev/zero"),
+             ("proc/cpuinfo", "/dev/urandom"), ("proc/cpuinfo", "dir"),
+             ("pu1", "fifo"), ("pu1", "dir"), ("pu1", "/dev/zero")]
+    for i, (name, kind) in enumerate(cases):
+        root, pus = os.path.join(tmp, f"nf{i}"), os.path.join(tmp, f"nf{i}-cpuid")
+        shutil.copytree(fixture, root)
+        shutil.copytree(dump, pus)
+        for top in (root, pus):  # distcheck's source tree is read-only
+            for d, _, _ in os.walk(top):
+                os.chmod(d, 0o755)
+        os.makedirs(os.path.join(root, "proc"))
+        open(os.path.join(root, "proc/cpuinfo"), "w").write("processor\t: 0\n")
+        path = os.path.join(pus if name == "pu1" else root, name)
+        os.unlink(path)
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "dir":
+            os.mkdir(path)
+        else:
+            os.symlink(kind, path)
+        args = [BIN, "-a", "--sysroot", root] + (["--cpuid-dump", pus] if name == "pu1" else [])
+        what = f"{name} as {kind}"
+        t = time.monotonic()
+        try:
+            p = subprocess.run(args, capture_output=True, text=True, timeout=20)
+        except subprocess.TimeoutExpired:
+            check(False, f"{what}: refused promptly (still running after 20 s)")
+            continue
+        took = time.monotonic() - t
+        one_line_error(p.returncode, p.stdout, p.stderr, what)
+        why = "a directory, not a regular file" if kind == "dir" else "not a regular file"
+        check(took < 5 and f"{path} ({why}); " in p.stderr,
+              f"{what}: refused in {took:.2f} s naming the file and '{why}' ({p.stderr.strip()!r})")
+
+
 def big_machine(tmp, n=1024):
     """A recorded 2-socket machine of n vCPUs (SMT pairs, L3 per 16) and a
     core-to-core-latency matrix of it: an --analyze that takes seconds."""
@@ -528,6 +575,7 @@ def main():
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
+        test_sysroot_not_files(tmp)
         if not UNTIMED:  # its 1 s bound is wall-clock; emulation is ~10x slower
             test_sigterm_during_analyze(tmp)
     if failures:

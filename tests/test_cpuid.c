@@ -28,6 +28,7 @@
 #include "src/advertised/sysfs.h"
 #include "src/advertised/topo_sysfs.h"
 #include "src/advertised/topo_cpuid.h"
+#include "src/input.h"
 
 /* ---- failure injection for pinning (linked with --wrap) ----------------- */
 
@@ -216,6 +217,53 @@ static void test_dump_limits(void **state)
 	assert_int_equal(vtc_cpuid_open(dir, &s), -EINVAL);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);
+}
+
+/* pu1 of a good dump replaced by what is not a dump file: a FIFO blocked
+ * open() forever, a directory read as "Input/output error", /dev/zero had
+ * no end. Each is refused at once, naming pu1; a file over 1 MiB too. */
+static void test_dump_not_files(void **state)
+{
+	static const char *const kinds[] = { "fifo", "dir", "/dev/zero", "/dev/urandom", "big" };
+	char cmd[3 * PATH_MAX], dir[] = "/tmp/vtc-cpuid-XXXXXX", path[128], want[160];
+	struct vtc_cpuid_src *s;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pu1", dir);
+	alarm(20);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *k = kinds[i];
+		int rc, want_rc = -VTC_INPUT_ENOTREG;
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* && cp '%s/tests/data/cpuid-legacy-ht'/pu* '%s'",
+			 dir, vtc_test_srcdir(), dir);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(unlink(path), 0);
+		if (strcmp(k, "fifo") == 0) {
+			assert_int_equal(mkfifo(path, 0600), 0);
+		} else if (strcmp(k, "dir") == 0) {
+			assert_int_equal(mkdir(path, 0700), 0);
+			want_rc = -EISDIR;
+		} else if (strcmp(k, "big") == 0) {
+			FILE *f = fopen(path, "w");
+			assert_non_null(f);
+			assert_int_equal(ftruncate(fileno(f), (off_t)VTC_INPUT_DUMP_MAX + 1), 0);
+			fclose(f);
+			want_rc = -EFBIG;
+		} else {
+			assert_int_equal(symlink(k, path), 0);
+		}
+		print_message("pu1 as %s\n", k);
+		rc = vtc_cpuid_open(dir, &s);
+		if (rc == 0)
+			vtc_cpuid_close(s);
+		assert_int_equal(rc, want_rc);
+		snprintf(want, sizeof(want), "%s/pu1", dir);
+		assert_string_equal(vtc_cpuid_last_error(), want);
+	}
+	alarm(0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* Missing leaves and leaves beyond the maximum read as zeros. */
@@ -1124,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_dumps),
 		cmocka_unit_test(test_dump_error_location),
 		cmocka_unit_test(test_dump_limits),
+		cmocka_unit_test(test_dump_not_files),
 		cmocka_unit_test(test_query_ranges),
 		cmocka_unit_test(test_legacy_ht),
 		cmocka_unit_test(test_random_dumps),

@@ -24,6 +24,7 @@
 #include "src/advertised/platform_sysfs.h"
 #include "src/advertised/sysfs.h"
 #include "src/advertised/topo_sysfs.h"
+#include "src/input.h"
 #include "src/vtc.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -405,6 +406,106 @@ static void test_bad_ids(void **state)
 			fail_msg("%s = \"%s\" was accepted", cases[i].file, cases[i].text);
 		assert_true(ends_with(vtc_sysfs_last_error(), cases[i].file));
 	}
+}
+
+/* ---- what is not a file --------------------------------------------------- */
+
+enum special { FIFO, DEV_ZERO, DEV_URANDOM, DIRECTORY, SPECIAL_COUNT };
+static const char *const special_name[] = { "a FIFO", "a link to /dev/zero",
+					    "a link to /dev/urandom", "a directory" };
+
+/* Put @kind where the file @path is. */
+static void make_special(const char *path, enum special kind)
+{
+	assert_true(unlink(path) == 0 || errno == ENOENT);
+	switch (kind) {
+	case FIFO: assert_int_equal(mkfifo(path, 0600), 0); break;
+	case DEV_ZERO: assert_int_equal(symlink("/dev/zero", path), 0); break;
+	case DEV_URANDOM: assert_int_equal(symlink("/dev/urandom", path), 0); break;
+	default: assert_int_equal(mkdir(path, 0700), 0); break;
+	}
+}
+
+/* A FIFO blocked open() forever, /dev/zero was read until the OOM killer
+ * came: each is refused at once as not a regular file, and the failed
+ * file is named. (The alarm turns a hang into a failure.) */
+static void test_not_files(void **state)
+{
+	static const char *const files[] = {
+		"sys/devices/system/cpu/online",
+		"sys/devices/system/cpu/cpu2/topology/core_id",
+		"sys/devices/system/cpu/cpu2/topology/thread_siblings_list",
+		"sys/devices/system/cpu/cpu3/cache/index3/shared_cpu_list",
+		"sys/devices/system/node/node0/cpulist",
+		"proc/cpuinfo",
+	};
+	struct tmp *tmp = *state;
+	char cmd[3 * PATH_MAX], path[PATH_MAX];
+
+	alarm(20);
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(files); i++)
+		for (enum special k = FIFO; k < SPECIAL_COUNT; k++) {
+			struct vtc_platform p;
+			struct vtc_topo t;
+			int rc;
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys' '%s/proc' && cp -r "
+				 "'%s/tests/data/sysfs-offline-cpu/sys' '%s/' && chmod -R u+w '%s/sys'"
+				 " && mkdir '%s/proc' && echo 'vendor_id : X' > '%s/proc/cpuinfo'",
+				 tmp->dir, tmp->dir, vtc_test_srcdir(), tmp->dir, tmp->dir,
+				 tmp->dir, tmp->dir);
+			assert_int_equal(system(cmd), 0);
+			snprintf(path, sizeof(path), "%s/%s", tmp->dir, files[i]);
+			make_special(path, k);
+			print_message("%s as %s\n", files[i], special_name[k]);
+			memset(&p, 0, sizeof(p));
+			if (strcmp(files[i], "proc/cpuinfo") == 0) {
+				rc = vtc_platform_read_sysfs(&tmp->fs, &p);
+			} else {
+				rc = vtc_topo_read_sysfs(&tmp->fs, &t);
+				if (rc == 0)
+					vtc_topo_free(&t);
+			}
+			assert_int_equal(rc, k == DIRECTORY ? -EISDIR : -VTC_INPUT_ENOTREG);
+			assert_true(ends_with(vtc_sysfs_last_error(), files[i]));
+		}
+	alarm(0);
+}
+
+/* Files longer than any of their kind: an error, never cut short. A
+ * sparse 65 MiB cpuinfo is refused by its size, without reading it. */
+static void test_oversize(void **state)
+{
+	struct tmp *tmp = *state;
+	char path[PATH_MAX], *text, *list = malloc(VTC_INPUT_ATTR_MAX + 2);
+	struct vtc_platform p;
+	vtc_cpuset set;
+	size_t len;
+	FILE *f;
+
+	assert_non_null(list);
+	memset(list, ' ', VTC_INPUT_ATTR_MAX + 1);
+	list[0] = '0';
+	list[VTC_INPUT_ATTR_MAX + 1] = '\0';
+	assert_int_equal(write_file(tmp->dir, "list", list), 0);
+	assert_int_equal(vtc_sysfs_read_cpulist(&tmp->fs, &set, "list"), -EOVERFLOW);
+	list[VTC_INPUT_ATTR_MAX - 1] = '\0'; /* what fits is read */
+	assert_int_equal(write_file(tmp->dir, "list", list), 0);
+	assert_int_equal(vtc_sysfs_read_cpulist(&tmp->fs, &set, "list"), 0);
+	free(list);
+
+	assert_int_equal(mkdir(strcat(strcpy(path, tmp->dir), "/proc"), 0700), 0);
+	assert_non_null(f = fopen(strcat(path, "/cpuinfo"), "w"));
+	fputs("vendor_id : X\n", f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)VTC_INPUT_PROC_MAX + 1), 0);
+	fclose(f);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(vtc_platform_read_sysfs(&tmp->fs, &p), -EFBIG);
+	assert_true(ends_with(vtc_sysfs_last_error(), "proc/cpuinfo"));
+	assert_int_equal(vtc_sysfs_read_all(&tmp->fs, 8, &text, &len, "proc/cpuinfo"), -EFBIG);
+	assert_null(text);
+	assert_int_equal(truncate(path, 14), 0);
+	assert_int_equal(vtc_platform_read_sysfs(&tmp->fs, &p), 0);
+	assert_string_equal(p.cpu_vendor, "X");
 }
 
 /* ---- recorded machines -------------------------------------------------- */
@@ -808,13 +909,13 @@ static void test_cpuinfo_layouts(void **state)
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(cpuinfo_cases); i++) {
 		const struct cpuinfo_case *c = &cpuinfo_cases[i];
 		struct vtc_platform p;
-		FILE *f = fmemopen((void *)c->text, strlen(c->text) ? strlen(c->text) : 1, "r");
+		char *text = strdup(c->text);
 
-		assert_non_null(f);
+		assert_non_null(text);
 		memset(&p, 0x55, sizeof(p)); /* the parser must set every field it owns */
 		print_message("cpuinfo layout %s\n", c->arch);
-		assert_int_equal(vtc_platform_parse_cpuinfo(f, &p), 0);
-		fclose(f);
+		vtc_platform_parse_cpuinfo(text, strlen(text), &p);
+		free(text);
 		assert_string_equal(p.cpu_vendor, c->vendor);
 		assert_string_equal(p.model_name, c->model);
 		assert_int_equal(p.flag_constant_tsc, c->constant_tsc);
@@ -839,6 +940,8 @@ int main(void)
 		cmocka_unit_test(test_fixture_no_topology),
 		cmocka_unit_test(test_fixture_bad_input),
 		cmocka_unit_test_setup_teardown(test_bad_ids, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_not_files, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_oversize, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_corpus_hwloc),
 		cmocka_unit_test(test_corpus_lscpu),
 		cmocka_unit_test_setup_teardown(test_cloud_vm, cloud_setup, cloud_teardown),

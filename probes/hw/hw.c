@@ -12,6 +12,7 @@
 #include "probes/hw/hw.h"
 #include "probes/hw/pingpong.h"
 #include "src/advertised/procstat.h"
+#include "src/input.h"
 
 static int hw_pingpong(void *ctx, struct vtc_pingpong_job *jobs, int n,
 		       const struct vtc_probe_params *params)
@@ -66,42 +67,20 @@ static int hw_throughput_many(void *ctx, enum vtc_cont_kind kind, const int (*pa
 	return rc;
 }
 
-/* Whole file into hw->stat_buf; /proc files report size 0, so grow. */
-static int read_proc_stat(struct vtc_hw_ctx *hw)
-{
-	FILE *f = fopen("/proc/stat", "r");
-	size_t len = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		if (hw->stat_cap - len < 2) {
-			size_t cap = hw->stat_cap ? hw->stat_cap * 2 : 16384;
-			char *nb = realloc(hw->stat_buf, cap);
-			if (!nb) {
-				fclose(f);
-				return -ENOMEM;
-			}
-			hw->stat_buf = nb;
-			hw->stat_cap = cap;
-		}
-		size_t got = fread(hw->stat_buf + len, 1, hw->stat_cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	int err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	hw->stat_buf[len] = '\0';
-	return err;
-}
-
+/* /proc/stat through the one bounded reader (src/input.h); procfs files
+ * report size 0, the bound is checked while reading. */
 int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total)
 {
-	struct vtc_hw_ctx *hw = ctx;
-	int rc = read_proc_stat(hw);
+	char *text;
+	size_t len;
+	int rc = vtc_input_read("/proc/stat", VTC_INPUT_PROC_MAX, &text, &len);
 
-	return rc ? rc : vtc_procstat_parse(hw->stat_buf, ncpus, steal, total);
+	(void)ctx;
+	if (rc)
+		return rc;
+	rc = vtc_procstat_parse(text, ncpus, steal, total);
+	free(text);
+	return rc;
 }
 
 /* Sleep; a signal (the stop request) ends it early, which is what the
@@ -119,19 +98,16 @@ static void hw_rest(void *ctx, double s)
 static int hw_runnable(void *ctx, double *others)
 {
 	char buf[256];
-	FILE *f = fopen("/proc/loadavg", "r");
-	int running, total, rc = -EIO;
+	size_t len;
+	int running, total, rc = vtc_input_read_buf("/proc/loadavg", buf, sizeof(buf), &len);
 
 	(void)ctx;
-	if (!f)
-		return -errno;
-	if (fgets(buf, sizeof(buf), f) && vtc_procstat_parse_loadavg(buf, &running, &total) == 0 &&
-	    running > 0) {
-		*others = running - 1;
-		rc = 0;
-	}
-	fclose(f);
-	return rc;
+	if (rc)
+		return rc;
+	if (vtc_procstat_parse_loadavg(buf, &running, &total) != 0 || running <= 0)
+		return -EIO;
+	*others = running - 1;
+	return 0;
 }
 
 static int hw_timer_info(void *ctx, struct vtc_timer_info *out)
@@ -169,10 +145,7 @@ void vtc_hw_backend_fini(struct vtc_backend *be)
 {
 	struct vtc_hw_ctx *hw = be ? be->ctx : NULL;
 
-	if (hw) {
-		free(hw->stat_buf);
-		free(hw);
-	}
+	free(hw);
 	if (be)
 		memset(be, 0, sizeof(*be));
 }

@@ -19,8 +19,6 @@ struct vtc_hw_ctx {
 	struct vtc_pin_map pin_map;   /* VTC_TEST_PIN_OVERRIDE */
 	double cont_window_ms;
 	int cont_repeats;
-	char *stat_buf;               /* /proc/stat text, reused */
-	size_t stat_cap;
 };
 
 /* Set up @be as the "hw" backend: choose and calibrate the clock (~20 ms)

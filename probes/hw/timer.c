@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/hw/cpuid_live.h"
 #include "src/advertised/platform_sysfs.h"
 #include "src/advertised/sysfs.h"
+#include "src/input.h"
 #include "probes/hw/timer.h"
 #include "src/advertised/topo_cpuid.h"
 
@@ -29,12 +31,14 @@ struct cpu_facts {
 static void read_cpuinfo_flags(struct vtc_platform *p)
 {
 	struct vtc_sysfs fs;
-	FILE *f;
+	char *text;
+	size_t len;
 
-	if (vtc_sysfs_init(&fs, "/") < 0 || vtc_sysfs_fopen(&fs, &f, "proc/cpuinfo") < 0)
+	if (vtc_sysfs_init(&fs, "/") < 0 ||
+	    vtc_sysfs_read_all(&fs, VTC_INPUT_PROC_MAX, &text, &len, "proc/cpuinfo") < 0)
 		return;
-	vtc_platform_parse_cpuinfo(f, p);
-	fclose(f);
+	vtc_platform_parse_cpuinfo(text, len, p);
+	free(text);
 }
 
 static void read_facts(struct cpu_facts *fx)

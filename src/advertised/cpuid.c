@@ -13,6 +13,7 @@
 
 #include "src/advertised/cpuid.h"
 #include "src/grow.h"
+#include "src/input.h"
 
 
 struct rec {
@@ -206,40 +207,56 @@ static int fail_at(int rc, const char *path, unsigned line, const char *what)
 {
 	if (line)
 		snprintf(err_where, sizeof(err_where), "%s:%u: %s", path, line, what);
+	else if (!what)
+		snprintf(err_where, sizeof(err_where), "%s", path);
 	else
 		snprintf(err_where, sizeof(err_where), "%s: %s", path, what);
 	return rc;
 }
 
+/* A dump line holds fewer characters than this (hwloc's are ~60). */
+#define DUMP_LINE_MAX 511
+
+static int load_line(const char *path, unsigned n, char *line, struct cpu_recs *c)
+{
+	struct vtc_cpuid_regs in, out;
+	uint32_t mask;
+	int k = vtc_cpuid_parse_line(line, &mask, &in, &out);
+
+	if (k < 0)
+		return fail_at(k, path, n, "not 'mask eax ebx ecx edx => eax ebx ecx edx' in hex");
+	return k == 1 ? recs_add(c, mask, &in, &out) : 0;
+}
+
+/* The file through the one bounded reader (src/input.h): a FIFO, a device
+ * or a directory named pu<N> is refused, never waited on or read without
+ * end. */
 static int load_file(const char *path, struct cpu_recs *c)
 {
-	FILE *f = fopen(path, "re");
-	char line[512];
+	char *text, *line, *end;
 	unsigned n = 0;
-	int rc = 0;
+	size_t len;
+	int rc = vtc_input_read(path, VTC_INPUT_DUMP_MAX, &text, &len);
 
-	if (!f)
-		return fail_at(-errno, path, 0, "cannot open");
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		struct vtc_cpuid_regs in, out;
-		uint32_t mask;
-		int k;
+	if (rc) /* the reader's code says why (vtc_input_strerror) */
+		return fail_at(rc, path, 0, NULL);
+	for (line = text, end = text + len; rc == 0 && line < end; ) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = (size_t)((nl ? nl : end) - line);
 
 		n++;
-		/* A line longer than the buffer is not one of ours. */
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (nl)
+			*nl = '\0';
+		/* A line longer than ours, or with a NUL byte, is not one of ours. */
+		if (ll >= DUMP_LINE_MAX)
 			rc = fail_at(-EINVAL, path, n, "line too long");
-			break;
-		}
-		k = vtc_cpuid_parse_line(line, &mask, &in, &out);
-		if (k < 0)
-			rc = fail_at(k, path, n, "not 'mask eax ebx ecx edx => eax ebx ecx edx' in hex");
-		else if (k == 1)
-			rc = recs_add(c, mask, &in, &out);
+		else if (strlen(line) != ll)
+			rc = fail_at(-EINVAL, path, n, "a NUL byte: not a text file");
+		else
+			rc = load_line(path, n, line, c);
+		line = nl ? nl + 1 : end;
 	}
-	if (rc == 0 && ferror(f))
-		rc = fail_at(-EIO, path, 0, "read error");
-	fclose(f);
+	free(text);
 	/* Without leaf 0 nothing else can be trusted (no vendor, no maximum):
 	 * an empty or foreign file, not a CPU that answers zeros. */
 	if (rc == 0 && !lookup(c, 0, 0))

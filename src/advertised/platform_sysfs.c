@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "src/advertised/platform_sysfs.h"
+#include "src/input.h"
 
 enum field { F_VENDOR, F_MODEL, F_FLAGS, F_ARM_IMPL, F_COUNT };
 
@@ -103,20 +104,21 @@ static void apply_line(struct vtc_platform *p, char *line, bool seen[F_COUNT])
 	}
 }
 
-int vtc_platform_parse_cpuinfo(FILE *f, struct vtc_platform *p)
+void vtc_platform_parse_cpuinfo(char *text, size_t len, struct vtc_platform *p)
 {
 	bool seen[F_COUNT] = { false };
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = text, *end = text + len;
 
 	p->cpu_vendor[0] = p->model_name[0] = '\0';
 	p->flag_constant_tsc = p->flag_nonstop_tsc = false;
 	p->flag_hypervisor = p->flag_ht = false;
-	errno = 0;
-	while (getline(&line, &cap, f) >= 0)
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl)
+			*nl = '\0';
 		apply_line(p, line, seen);
-	free(line);
-	return ferror(f) ? -(errno ? errno : EIO) : 0;
+		line = nl ? nl + 1 : end;
+	}
 }
 
 /* An optional one-line file; anything unreadable leaves @buf empty. */
@@ -128,7 +130,8 @@ static void read_opt(const struct vtc_sysfs *fs, char *buf, size_t size, const c
 
 int vtc_platform_read_sysfs(const struct vtc_sysfs *fs, struct vtc_platform *p)
 {
-	FILE *f;
+	char *text;
+	size_t len;
 	int rc;
 
 	read_opt(fs, p->sys_hypervisor_type, sizeof(p->sys_hypervisor_type), "sys/hypervisor/type");
@@ -136,12 +139,12 @@ int vtc_platform_read_sysfs(const struct vtc_sysfs *fs, struct vtc_platform *p)
 	read_opt(fs, p->dmi_product_name, sizeof(p->dmi_product_name),
 		 "sys/class/dmi/id/product_name");
 	read_opt(fs, p->kernel_release, sizeof(p->kernel_release), "proc/sys/kernel/osrelease");
-	rc = vtc_sysfs_fopen(fs, &f, "proc/cpuinfo");
+	rc = vtc_sysfs_read_all(fs, VTC_INPUT_PROC_MAX, &text, &len, "proc/cpuinfo");
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = vtc_platform_parse_cpuinfo(f, p);
-	fclose(f);
-	return rc;
+	vtc_platform_parse_cpuinfo(text, len, p);
+	free(text);
+	return 0;
 }

@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "src/advertised/sysfs.h"
+#include "src/input.h"
 
 static int vpath(const struct vtc_sysfs *fs, char *buf, size_t size,
 		 const char *fmt, va_list ap);
@@ -45,9 +45,8 @@ int vtc_sysfs_fail(const struct vtc_sysfs *fs, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* Longest cpulist we accept: 4096 CPUs written one by one ("0,2,4,...")
- * need about 20 KB; masks of NR_CPUS=8192 kernels about 2.3 KB. */
-#define LIST_MAX (64 * 1024)
+/* Longest cpulist or mask we accept: a sysfs attribute (src/input.h). */
+#define LIST_MAX VTC_INPUT_ATTR_MAX
 
 int vtc_sysfs_init(struct vtc_sysfs *fs, const char *root)
 {
@@ -126,37 +125,17 @@ static bool nul_padding_only(const char *buf, size_t len)
 	return true;
 }
 
-/* Read at most size - 1 bytes; one more byte tells whether the file is
- * longer. sysfs files are read in one go by the kernel, but procfs and
- * recorded files are not, so loop until EOF. */
+/* Through the one bounded reader (src/input.h): a FIFO, a device or a
+ * directory is refused, never waited on or read without end. */
 static int read_file(const char *path, char *buf, size_t size)
 {
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len;
+	int rc = vtc_input_read_buf(path, buf, size, &len);
 
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		char extra;
-		ssize_t n = len < size - 1 ? read(fd, buf + len, size - 1 - len)
-					   : read(fd, &extra, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
-		if (n == 0)
-			break;
-		if (len == size - 1) {
-			close(fd);
-			return -EOVERFLOW;
-		}
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
+	if (rc == -EFBIG)
+		return -EOVERFLOW;
+	if (rc < 0)
+		return rc;
 	return nul_padding_only(buf, len) ? 0 : -EINVAL;
 }
 
@@ -355,19 +334,20 @@ int vtc_sysfs_scan_ids(const struct vtc_sysfs *fs, vtc_cpuset *out, const char *
 	return rc;
 }
 
-int vtc_sysfs_fopen(const struct vtc_sysfs *fs, FILE **out, const char *fmt, ...)
+int vtc_sysfs_read_all(const struct vtc_sysfs *fs, size_t max, char **buf, size_t *len,
+		       const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
 	int rc;
 
-	*out = NULL;
+	*buf = NULL;
+	*len = 0;
 	va_start(ap, fmt);
 	rc = vpath(fs, path, sizeof(path), fmt, ap);
 	va_end(ap);
 	memcpy(cur_path, path, sizeof(cur_path));
-	if (rc < 0)
-		return note(rc);
-	*out = fopen(path, "re");
-	return *out ? 0 : note(-errno);
+	if (rc == 0)
+		rc = vtc_input_read(path, max, buf, len);
+	return note(rc);
 }

@@ -37,8 +37,9 @@ bool vtc_sysfs_exists(const struct vtc_sysfs *fs, const char *fmt, ...) VTC_PRIN
 /* Read a whole file into @buf with leading/trailing whitespace trimmed.
  * Returns 0, -ENOENT (missing), -EOVERFLOW (longer than @size - 1),
  * -EINVAL (text after a NUL byte, or @size is 0; trailing NUL padding, as
- * some recorded trees have, is dropped), or another -errno from
- * open/read (-EACCES, -EIO, -EISDIR ...). */
+ * some recorded trees have, is dropped), -EISDIR, -VTC_INPUT_ENOTREG (a
+ * FIFO, device or socket: src/input.h's reader opens regular files only),
+ * or another -errno from open/read (-EACCES, -EIO ...). */
 int vtc_sysfs_read_str(const struct vtc_sysfs *fs, char *buf, size_t size,
 		       const char *fmt, ...) VTC_PRINTF(4, 5);
 
@@ -68,10 +69,13 @@ int vtc_sysfs_read_kib(const struct vtc_sysfs *fs, long *kib, const char *fmt, .
 int vtc_sysfs_scan_ids(const struct vtc_sysfs *fs, vtc_cpuset *out, const char *prefix,
 		       const char *fmt, ...) VTC_PRINTF(4, 5);
 
-/* fopen() a file for reading under the root (for long files such as
- * /proc/cpuinfo). Returns 0 and *out, or -errno. */
-int vtc_sysfs_fopen(const struct vtc_sysfs *fs, FILE **out, const char *fmt, ...)
-	VTC_PRINTF(3, 4);
+/* Read a whole file under the root (for long files such as /proc/cpuinfo)
+ * of at most @max bytes (src/input.h's VTC_INPUT_*_MAX) into a
+ * NUL-terminated *@buf of *@len bytes (free it). Returns 0, -EFBIG (longer
+ * than @max), -EISDIR, -VTC_INPUT_ENOTREG (a FIFO, device or socket),
+ * -ENOMEM, -EINTR (stop flag), or another -errno (-ENOENT ...). */
+int vtc_sysfs_read_all(const struct vtc_sysfs *fs, size_t max, char **buf, size_t *len,
+		       const char *fmt, ...) VTC_PRINTF(5, 6);
 
 /* The full path of the file behind this thread's last failed read or parse
  * (any error but -ENOENT, which optional files give routinely), or "" if

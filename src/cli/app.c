@@ -20,7 +20,7 @@
 #include "src/advertised/cpuid.h"
 #include "probes/hw/cpuid_live.h"
 #include "probes/hw/hw.h"
-#include "src/report/input.h"
+#include "src/input.h"
 #include "src/report/matrix_import.h"
 #include "src/advertised/platform_sysfs.h"
 #include "src/stop.h"
@@ -40,9 +40,37 @@ static void apply_affinity(struct vtc_topo *t)
 	vtc_cpuset_and(&t->allowed, &mask, &t->online);
 }
 
+/* What to do about an input the reader (src/input.h) refused, else
+ * @otherwise. */
+static const char *input_advice(int rc, const char *otherwise)
+{
+	switch (rc) {
+	case -VTC_INPUT_ENOTREG:
+	case -EISDIR:
+		return "a recording holds copies of the machine's files, not FIFOs, devices "
+		       "or directories in their place";
+	case -EFBIG:
+		return "that file is not the machine's: record it again";
+	case -ENOMEM:
+		return "free memory or raise the limit (ulimit -v) and run again";
+	default:
+		return otherwise;
+	}
+}
+
+/* Why: vtc_input_strerror(), but -EFBIG says the bound of @kind. */
+static const char *input_why(int rc, size_t max, const char *kind, char *buf, size_t size)
+{
+	if (rc != -EFBIG)
+		return vtc_input_strerror(rc);
+	snprintf(buf, size, "larger than %zu MiB, more than any %s", max >> 20, kind);
+	return buf;
+}
+
 static int load_sysfs(struct vtc_run *app, const char *sysroot)
 {
 	struct vtc_sysfs fs;
+	char why[96];
 	int rc;
 
 	if ((rc = vtc_sysfs_init(&fs, sysroot)))
@@ -56,13 +84,16 @@ static int load_sysfs(struct vtc_run *app, const char *sysroot)
 			       "sysfs/procfs capture (it must hold sys/ and proc/)?",
 			       fs.root, sysroot);
 	if (rc)
-		return vtc_run_fail(app, rc, "sysfs: cannot read the CPU topology: %s (%s); the file "
-			       "is malformed or unreadable", vtc_sysfs_last_error()[0] ?
-			       vtc_sysfs_last_error() : fs.root, strerror(-rc));
+		return vtc_run_fail(app, rc, "sysfs: cannot read the CPU topology: %s (%s); %s",
+			       vtc_sysfs_last_error()[0] ? vtc_sysfs_last_error() : fs.root,
+			       vtc_input_strerror(rc),
+			       input_advice(rc, "the file is malformed or unreadable"));
 	app->have_sysfs = true;
 	if ((rc = vtc_platform_read_sysfs(&fs, &app->plat)))
-		return vtc_run_fail(app, rc, "procfs: cannot read %sproc/cpuinfo (%s)", fs.root,
-			       strerror(-rc));
+		return vtc_run_fail(app, rc, "procfs: cannot read %sproc/cpuinfo (%s); %s", fs.root,
+			       input_why(rc, VTC_INPUT_PROC_MAX, "/proc/cpuinfo", why,
+					 sizeof(why)),
+			       input_advice(rc, "give the machine's own /proc/cpuinfo"));
 	return 0;
 }
 
@@ -71,6 +102,7 @@ static int load_sysfs(struct vtc_run *app, const char *sysroot)
 static int load_cpuid(struct vtc_run *app, const char *dump)
 {
 	struct vtc_cpuid_src *src = NULL;
+	char why[96];
 	/* The one place that picks the source: the live instruction (which
 	 * pins this thread to each CPU in turn) or a recording. */
 	int rc = dump && *dump ? vtc_cpuid_open(dump, &src) : vtc_cpuid_live_open(&src);
@@ -81,9 +113,11 @@ static int load_cpuid(struct vtc_run *app, const char *dump)
 	if (rc && dump && vtc_cpuid_last_error()[0])
 		dump = vtc_cpuid_last_error();
 	if (rc)
-		return vtc_run_fail(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s",
+		return vtc_run_fail(app, rc, "cpuid: cannot read CPUID %s%s (%s)%s%s",
 			       dump ? "dump " : "on this machine", dump ? dump : "",
-			       strerror(-rc), dump ? "; expected hwloc-style pu<N> files" : "");
+			       input_why(rc, VTC_INPUT_DUMP_MAX, "CPUID dump file", why, sizeof(why)),
+			       dump ? "; " : "",
+			       dump ? input_advice(rc, "expected hwloc-style pu<N> files") : "");
 	rc = vtc_topo_cpuid_read(src, &app->cpuid);
 	if (!rc) {
 		app->have_cpuid = true;

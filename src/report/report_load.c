@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/report/input.h"
+#include "src/input.h"
 #include "src/report/report_load.h"
 #include "src/grow.h"
 #include "src/stop.h"
