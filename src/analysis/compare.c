@@ -293,6 +293,22 @@ static double cross_group_ns(const struct vtc_topo *adv, enum vtc_level level,
 	return n ? s / n : NAN;
 }
 
+/* The groups a finding is made of, for its headline: measured ones (@ig)
+ * or advertised ones (@ag). */
+static void groups_of(struct vtc_finding *f, const struct vtc_igroups *ig,
+		      const struct vtc_groups *ag)
+{
+	int n = ig ? ig->count : ag->count;
+	const vtc_cpuset **sets = calloc((size_t)n + 1, sizeof(*sets));
+
+	if (!sets)
+		return; /* the headline then names the vCPUs together */
+	for (int i = 0; i < n; i++)
+		sets[i] = ig ? &ig->g[i].cpus : &ag->set[i];
+	vtc_finding_set_groups(f, sets, n);
+	free(sets);
+}
+
 static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results *r,
 			const struct vtc_topo *adv, const struct vtc_platform *plat,
 			struct vtc_findings *out)
@@ -334,6 +350,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 						 "%s: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, NULL, &adv->groups[VTC_LEVEL_SMT]);
 	if (isnan(sib))
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest packs communicating threads on 'siblings' expecting a shared "
@@ -432,6 +449,7 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		"%s: advertised as separate cores but share one: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, ig, NULL);
 	snprintf(f->cost, sizeof(f->cost),
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(co-run ratio %.2f of solo); other advertised cores are %.1f ns apart",
@@ -601,6 +619,7 @@ static int latency_phantom(const struct vtc_judgement *j, const struct vtc_infer
 			     j->phantom_evidence);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, NULL, &adv->groups[VTC_LEVEL_SMT]);
 	snprintf(f->cost, sizeof(f->cost),
 		 "the guest packs communicating threads on 'siblings' expecting a shared core "
 		 "but pays %.1f ns per handoff, as between any other vCPUs", j->phantom_ns);
@@ -626,6 +645,7 @@ static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferr
 			     j->hidden_evidence);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, &inf->groups[VTC_GROUP_SMT], NULL);
 	snprintf(f->cost, sizeof(f->cost),
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(or its L2), and the guest scheduler does not know it");

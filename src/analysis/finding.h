@@ -64,7 +64,19 @@ struct vtc_finding {
 	char evidence[640];
 	char cost[256];
 	char fix[1024];
+	/* The separate groups @cpus is made of when there are several (the
+	 * headline then speaks of each group, not of all of @cpus together):
+	 * how many, and "{0,2}{1,3}" when the list fits here ("" otherwise). */
+	int n_groups;
+	char groups[512];
 };
+
+/* Note in @f the groups of @sets (@n of them) that lie inside f->cpus
+ * with 2 or more vCPUs, when there are at least two such groups. */
+void vtc_finding_set_groups(struct vtc_finding *f, const vtc_cpuset *const *sets, int n);
+/* What a finding says of each of its groups ("each group shares a
+ * physical core"), or NULL where the kind has no groups. */
+const char *vtc_fkind_group_meaning(enum vtc_fkind k);
 
 struct vtc_findings {
 	int count, cap;

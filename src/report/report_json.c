@@ -192,11 +192,13 @@ json_t *vtc_json_from_findings(const struct vtc_findings *fs)
 
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
-						   vtc_fkind_name(f->kind), "severity",
-						   vtc_severity_name(f->severity), "cpus",
-						   cpulist_json(&f->cpus), "evidence", f->evidence,
-						   "cost", f->cost, "fix", f->fix));
+		json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
+				      vtc_fkind_name(f->kind), "severity",
+				      vtc_severity_name(f->severity), "cpus", cpulist_json(&f->cpus),
+				      "evidence", f->evidence, "cost", f->cost, "fix", f->fix);
+		if (o && f->groups[0])
+			json_object_set_new(o, "groups", json_string(f->groups));
+		json_array_append_new(a, o);
 	}
 	return a;
 }

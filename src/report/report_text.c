@@ -144,8 +144,9 @@ static void text_findings(FILE *out, const struct vtc_findings *fs, int width)
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
 		char *cpus = cpulist(&f->cpus);
-		vtc_text_paraf(out, width, 6, "  [%s] %s on vCPUs %s", vtc_severity_name(f->severity),
-			    vtc_fkind_name(f->kind), LIST_TEXT(cpus));
+		vtc_text_paraf(out, width, 6, "  [%s] %s on vCPUs %s%s%s", vtc_severity_name(f->severity),
+			    vtc_fkind_name(f->kind), LIST_TEXT(cpus), f->groups[0] ? ", groups " : "",
+			    f->groups);
 		free(cpus);
 		vtc_text_wrapped(out, "      evidence: ", f->evidence, width);
 		if (f->cost[0])
