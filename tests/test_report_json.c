@@ -298,14 +298,77 @@ static void read_text(const char *text, int want)
 static void test_streamed_hostile(void **state)
 {
 	(void)state;
-	read_text("{\"pairs\": [1, 2]}", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": []}]}", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": [{}]} {}]}", -EINVAL);
-	read_text("{\"pairs\": [", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"a\": 1}]}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [1, 2]}}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": []}]}}",
+		  -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": [{}]} {}]}}",
+		  -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"a\": 1}]}}", -EINVAL);
 	read_text("{\"x\": \"\\\"pairs\\\": [\", \"y\": 1}", 0); /* the key inside a string */
 	read_text("", -EINVAL);
-	read_text("{\"pairs\": [] , }", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [] , }}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [], \"pairs\": []}}", -EINVAL);
+	read_text("]]{\"measurements\": {\"pairs\": [1]}}", -EINVAL);
+}
+
+/* Read @text; 0 expected, with @npairs pairs and @nsamples samples
+ * streamed. */
+static json_t *read_streamed(const char *text, int npairs, int nsamples)
+{
+	char path[] = "/tmp/vtc-stream-path-XXXXXX", err[160] = "";
+	struct vtc_pair_stash stash;
+	json_t *doc = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	if (vtc_report_read(path, &doc, &stash, err, sizeof(err)) != 0)
+		fail_msg("'%s' not read: %s", text, err);
+	assert_int_equal(stash.n, npairs);
+	assert_int_equal(stash.n_watch, nsamples);
+	vtc_pair_stash_free(&stash);
+	unlink(path);
+	return doc;
+}
+
+#define PAIR "{\"a\": 0, \"b\": 1, \"passes\": [{\"measured\": true, \"stalled\": false, " \
+	"\"samples\": 1, \"discarded\": 0, \"stalls\": 0, \"round_trips\": 1, \"min_ns\": 9, " \
+	"\"p10_ns\": 9, \"median_ns\": 9, \"p90_ns\": 9, \"handoff_ns\": 0, \"t_start_s\": 0}]}"
+
+/* The big arrays are streamed only at measurements.pairs and
+ * measurements.watch_samples: a member of that name anywhere else is an
+ * unknown field, ignored (a decoy of pair data under platform was judged,
+ * a harmless "pairs" elsewhere made a report unreadable). */
+static void test_streamed_by_path(void **state)
+{
+	json_t *doc;
+	(void)state;
+	/* decoys before the real arrays, at other depths and under other keys */
+	doc = read_streamed("{\"platform\": {\"x_vendor_ext\": {\"pairs\": [" PAIR "], "
+			    "\"watch_samples\": [[0.5, 0, 1, 1.0]]}}, "
+			    "\"pairs\": [1, 2], \"watch_samples\": \"none\", "
+			    "\"x\": [{\"measurements\": {\"pairs\": [" PAIR "]}}], "
+			    "\"measurements\": {\"backend\": \"[\\\"pairs\\\": [\", "
+			    "\"extra\": {\"pairs\": [\"not a pair\"]}, "
+			    "\"pairs\": [" PAIR ", " PAIR "], \"watch_samples\": [[0.5, 0, 1, 9.0]]}}",
+			    2, 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+		doc, "platform"), "x_vendor_ext"), "pairs")), 1);
+	assert_int_equal(json_array_size(json_object_get(doc, "pairs")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+		doc, "measurements"), "extra"), "pairs")), 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "measurements"),
+							 "pairs")), 0);
+	json_decref(doc);
+	/* the real arrays after unknown members, nothing streamed where they
+	 * are absent or not arrays */
+	json_decref(read_streamed("{\"measurements\": {\"a\": {\"b\": [[], {}]}, \"pairs\": ["
+				  PAIR "]}, \"z\": {\"pairs\": [2]}}", 1, 0));
+	json_decref(read_streamed("{\"measurements\": null, \"pairs\": [" PAIR "]}", 0, 0));
+	json_decref(read_streamed("{\"measurements\": {\"pairs\": {\"pairs\": [1]}}}", 0, 0));
+	json_decref(read_streamed("[{\"measurements\": {\"pairs\": [1]}}]", 0, 0));
 }
 
 int main(void)
@@ -319,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_layout_is_janssons),
 		cmocka_unit_test(test_streamed_report),
 		cmocka_unit_test(test_streamed_hostile),
+		cmocka_unit_test(test_streamed_by_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

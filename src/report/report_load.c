@@ -527,25 +527,6 @@ static size_t skip_ws(const char *b, size_t len, size_t p)
 	return p;
 }
 
-/* Offset of the '[' opening the array of member @key ("\"pairs\""), or 0
- * when there is none. */
-static size_t find_array(const char *b, size_t len, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *at = b;
-
-	while ((at = memmem(at, len - (size_t)(at - b), key, kl))) {
-		size_t p = skip_ws(b, len, (size_t)(at - b) + kl);
-		if (p < len && b[p] == ':') {
-			p = skip_ws(b, len, p + 1);
-			if (p < len && b[p] == '[')
-				return p;
-		}
-		at += kl;
-	}
-	return 0;
-}
-
 static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *sp)
 {
 	void *np = vtc_grow(s->p, &s->cap, s->n, sizeof(*s->p), 256);
@@ -598,9 +579,10 @@ static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair
 typedef int (*stash_elem_fn)(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
 
 /* Parse the array at @open one element at a time into @stash, then blank
- * it to "[ ... ]" of spaces so the rest parses as a small document. */
+ * it to "[ ... ]" of spaces so the rest parses as a small document. On
+ * success *@close is the offset of its ']'. */
 static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
-		       struct loader *ld, const char *name, stash_elem_fn elem)
+		       struct loader *ld, const char *name, stash_elem_fn elem, size_t *close)
 {
 	size_t p = skip_ws(b, len, open + 1);
 	json_error_t jerr;
@@ -628,7 +610,131 @@ static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *
 	if (p >= len)
 		return fail(ld, "unterminated array", name);
 	memset(b + open + 1, ' ', p - open - 1);
+	*close = p;
 	return 0;
+}
+
+/* ---- where in the document: the streamed arrays by their path ---------- */
+
+/* jansson's own nesting limit (JSON_PARSER_MAX_DEPTH): a deeper document is
+ * refused by it, so the scan need not follow. */
+#define SCAN_MAX_DEPTH 2048
+
+/* The scanner's place: the containers open around it (an object or an
+ * array at each level), whether the next string in the innermost object is
+ * a member name, and the member being read at the first two levels, the
+ * only ones a streamed array's path passes through. */
+struct scan {
+	int depth;
+	bool want_key;
+	const char *key[2];
+	size_t keylen[2];
+	unsigned char obj[SCAN_MAX_DEPTH];
+};
+
+/* The arrays read one element at a time, by their documented path
+ * measurements.<name>: only there, never a member of that name elsewhere
+ * (an unknown field is ignored, as docs/report.md promises). */
+static const struct {
+	const char *name;
+	stash_elem_fn elem;
+} streamed[] = {
+	{"pairs", stash_pair_elem},
+	{"watch_samples", stash_sample_elem},
+};
+
+static bool key_is(const struct scan *s, int level, const char *name)
+{
+	return s->key[level] && s->keylen[level] == strlen(name) &&
+	       memcmp(s->key[level], name, s->keylen[level]) == 0;
+}
+
+/* The streamed array opening here, or -1: the scan is in the member @name
+ * of the object "measurements", itself a member of the top-level object.
+ * A name spelled with escapes is not matched; jansson then reads that
+ * array with the rest (same result, in more memory). */
+static int streamed_here(const struct scan *s)
+{
+	if (s->depth != 2 || !s->obj[0] || !s->obj[1] || !key_is(s, 0, "measurements"))
+		return -1;
+	for (size_t i = 0; i < VTC_ARRAY_SIZE(streamed); i++)
+		if (key_is(s, 1, streamed[i].name))
+			return (int)i;
+	return -1;
+}
+
+/* Offset of the '"' closing the string opening at @p, or @len. */
+static size_t string_end(const char *b, size_t len, size_t p)
+{
+	for (p++; p < len; p++) {
+		if (b[p] == '\\')
+			p++;
+		else if (b[p] == '"')
+			return p;
+	}
+	return len;
+}
+
+/* One token of structure at @p; returns where the scan goes on. Anything
+ * but strings and brackets (numbers, literals, ':', white space) passes. */
+static size_t scan_step(struct scan *s, char *b, size_t len, size_t p,
+			struct vtc_pair_stash *stash, struct loader *ld)
+{
+	size_t end;
+	int k;
+
+	switch (b[p]) {
+	case '"':
+		end = string_end(b, len, p);
+		if (s->want_key && s->depth >= 1 && s->depth <= 2) {
+			s->key[s->depth - 1] = b + p + 1;
+			s->keylen[s->depth - 1] = end - p - 1;
+		}
+		s->want_key = false;
+		return end + 1;
+	case '[':
+		if ((k = streamed_here(s)) >= 0) {
+			if (stash_array(b, len, p, stash, ld, streamed[k].name, streamed[k].elem, &end))
+				return len;
+			return end + 1; /* the array is a value: no level opened */
+		}
+		/* fall through */
+	case '{':
+		if (s->depth == SCAN_MAX_DEPTH)
+			return len;
+		if (s->depth < 2)
+			s->key[s->depth] = NULL;
+		s->obj[s->depth++] = b[p] == '{';
+		s->want_key = b[p] == '{';
+		return p + 1;
+	case ']':
+	case '}':
+		if (s->depth == 0)
+			return len; /* not JSON: jansson says where */
+		s->depth--;
+		s->want_key = false;
+		return p + 1;
+	case ',':
+		s->want_key = s->depth > 0 && s->obj[s->depth - 1];
+		return p + 1;
+	default:
+		return p + 1;
+	}
+}
+
+/* Stream the documented big arrays out of the document in @b: a scan that
+ * follows the nesting, strings and escapes included. Malformed JSON is left
+ * for jansson to describe. */
+static int scan_document(char *b, size_t len, struct vtc_pair_stash *stash, struct loader *ld)
+{
+	struct scan *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return ld->rc = -ENOMEM;
+	for (size_t p = 0; p < len && !ld->rc;)
+		p = scan_step(s, b, len, p, stash, ld);
+	free(s);
+	return ld->rc;
 }
 
 int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
@@ -636,7 +742,7 @@ int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash
 {
 	struct loader ld = {err, errlen, 0, NULL};
 	json_error_t jerr;
-	size_t len = 0, open;
+	size_t len = 0;
 	char *b = NULL;
 	int rc;
 
@@ -644,13 +750,7 @@ int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash
 	*doc = NULL;
 	if ((rc = read_whole(path, &b, &len, &ld)))
 		return rc;
-	open = find_array(b, len, "\"pairs\"");
-	if (open)
-		rc = stash_array(b, len, open, stash, &ld, "pairs", stash_pair_elem);
-	open = rc ? 0 : find_array(b, len, "\"watch_samples\"");
-	if (open)
-		rc = stash_array(b, len, open, stash, &ld, "watch_samples", stash_sample_elem);
-	if (rc) {
+	if ((rc = scan_document(b, len, stash, &ld))) {
 		free(b);
 		vtc_pair_stash_free(stash);
 		return rc;

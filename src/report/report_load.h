@@ -47,8 +47,10 @@ struct vtc_pair_stash {
 void vtc_pair_stash_free(struct vtc_pair_stash *s);
 
 /* Read a report file: *@doc gets the document with measurements.pairs and
- * measurements.watch_samples emptied, @stash them, parsed one at a time. Returns 0, -EINVAL (not
- * JSON, or a malformed pair; @err says where), or -errno from reading. */
+ * measurements.watch_samples emptied, @stash them, parsed one at a time.
+ * Only those paths are streamed: a member of either name anywhere else is
+ * an unknown field, left in *@doc. Returns 0, -EINVAL (not JSON, or a
+ * malformed pair; @err says where), or -errno from reading. */
 int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
 		    size_t errlen);
 
