@@ -146,6 +146,119 @@ static void test_results_hostile(void **state)
 	}
 }
 
+/* make_results with an observation window from 1 to 2 s and two samples,
+ * as the JSON measurements object. */
+static json_t *watched_json(void)
+{
+	struct vtc_results r;
+	json_t *j;
+
+	make_results(&r);
+	r.watch_from_s = 1.0;
+	r.watch_to_s = 2.0;
+	assert_int_equal(vtc_results_add_watch(&r, 1.0, 0, 40.0), 0);
+	assert_int_equal(vtc_results_add_watch(&r, 1.9, 1, -1), 0);
+	j = vtc_json_from_results(&r);
+	assert_non_null(j);
+	vtc_results_free(&r);
+	return j;
+}
+
+/* Load @j (consumed); @want NULL: it loads, else the error holds @want. */
+static void load_expect(json_t *j, const char *want)
+{
+	struct vtc_results r;
+	char err[256] = "";
+	int rc = vtc_json_to_results(j, &r, err, sizeof(err));
+
+	if (!want) {
+		if (rc != 0)
+			fail_msg("refused: %s", err);
+		vtc_results_free(&r);
+	} else {
+		if (rc != -EINVAL || !strstr(err, want))
+			fail_msg("want -EINVAL with '%s', got %d '%s'", want, rc, err);
+	}
+	json_decref(j);
+}
+
+/* A window sample replaced by @text. */
+static json_t *with_sample(const char *text)
+{
+	json_t *j = watched_json();
+
+	json_array_set_new(json_object_get(j, "watch_samples"), 0, json_loads(text, 0, NULL));
+	return j;
+}
+
+/* Watch samples are checked before they are cast or judged: CPU numbers
+ * that wrap to a probed CPU (4294967296 read as 0), times outside the
+ * window, latencies that are not latencies (negative, 0, 1e-300 which a
+ * float holds as 0, the stall mark). */
+static void test_watch_samples_checked(void **state)
+{
+	(void)state;
+	load_expect(watched_json(), NULL);
+	load_expect(with_sample("[0.995, 0, 2, 40.0]"), NULL); /* rounding */
+	load_expect(with_sample("[2.0, 2, 0, null]"), NULL);
+	load_expect(with_sample("[1.5, 4294967296, 2, 40.0]"),
+		    "watch_samples[0] names CPU 4294967296, not a CPU number");
+	load_expect(with_sample("[1.5, 0, -4294967294, 40.0]"), "names CPU -4294967294");
+	load_expect(with_sample("[1.5, 0, 1, 40.0]"), "watch_samples[0] is of CPUs 0 and 1");
+	load_expect(with_sample("[5e6, 0, 2, 40.0]"),
+		    "watch_samples[0] at 5000000.0000 s is outside the window (1.0000 to 2.0000 s");
+	load_expect(with_sample("[0.5, 0, 2, 40.0]"), "outside the window");
+	load_expect(with_sample("[2.5, 0, 2, 40.0]"), "outside the window");
+	load_expect(with_sample("[1e8, 0, 2, 40.0]"), "out of range (0 to 1e7 s)");
+	load_expect(with_sample("[1.5, 0, 2, 1e-300]"), "reads 1e-300 ns, not a latency");
+	load_expect(with_sample("[1.5, 0, 2, -5]"), "reads -5 ns");
+	load_expect(with_sample("[1.5, 0, 2, 0]"), "reads 0 ns");
+	load_expect(with_sample("[1.5, 0, 2, 1.7e308]"), "not a latency");
+	load_expect(with_sample("[1.5, 0, 2]"), "watch_samples[0] is not [t_s, a, b, ns]");
+}
+
+/* The same pair co-run twice (in either order, or the same-vCPU control
+ * twice): the judge used whichever came first, so their order flipped the
+ * verdict. Refused, naming the repeat. */
+static void test_contention_once(void **state)
+{
+	json_t *j, *cont, *c;
+	(void)state;
+	j = watched_json();
+	cont = json_object_get(j, "contention");
+	c = json_deep_copy(json_array_get(cont, 0));
+	json_object_set_new(c, "a", json_integer(2));
+	json_object_set_new(c, "b", json_integer(0));
+	json_array_append(cont, c);
+	load_expect(json_deep_copy(j), NULL); /* (0,0) and (2,0): different */
+	json_object_set_new(c, "a", json_integer(0));
+	json_object_set_new(c, "b", json_integer(2));
+	json_array_append(cont, c); /* (0,2) repeats (2,0) */
+	load_expect(json_deep_copy(j),
+		    "contention[2] (CPUs 0 and 2) repeats contention[1]; a pair is co-run once");
+	json_array_remove(cont, 2);
+	json_array_append(cont, json_array_get(cont, 0)); /* the control twice */
+	load_expect(j, "contention[2] (CPUs 0 and 0) repeats contention[0]");
+	json_decref(c);
+}
+
+/* A pass's latencies are null or from 0 to 1e12 ns: 1.7e308 averaged or
+ * summed overflows to inf further on. */
+static void test_pair_latency_range(void **state)
+{
+	static const char *fields[] = {"min_ns", "p10_ns", "median_ns", "p90_ns", "handoff_ns"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *j = watched_json();
+		json_t *pass = json_array_get(json_object_get(json_array_get(
+			json_object_get(j, "pairs"), 0), "passes"), 0);
+		json_object_set_new(pass, fields[i], json_real(1.7e308));
+		load_expect(json_deep_copy(j), "latency out of range (0 to 1e12 ns)");
+		json_object_set_new(pass, fields[i], json_real(-1));
+		load_expect(j, fields[i]);
+	}
+}
+
 static void test_topo_hostile(void **state)
 {
 	static const char *bad[] = {
@@ -378,6 +491,9 @@ int main(void)
 		cmocka_unit_test(test_results_roundtrip),
 		cmocka_unit_test(test_results_hostile),
 		cmocka_unit_test(test_topo_hostile),
+		cmocka_unit_test(test_watch_samples_checked),
+		cmocka_unit_test(test_contention_once),
+		cmocka_unit_test(test_pair_latency_range),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_layout_is_janssons),
 		cmocka_unit_test(test_streamed_report),

@@ -37,7 +37,7 @@ static int load_section(struct vtc_run *app, const json_t *doc,
 	const json_t *adv = json_object_get(doc, "advertised");
 	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
 	const json_t *meas = json_object_get(doc, "measurements");
-	char err[160] = "";
+	char err[256] = "";
 	int rc;
 
 	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
@@ -67,7 +67,7 @@ int vtc_run_load_report(struct vtc_run *app, const char *path)
 {
 	struct vtc_pair_stash stash;
 	const json_t *schema;
-	char err[160] = "";
+	char err[256] = "";
 	json_t *doc;
 	int rc;
 

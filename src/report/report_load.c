@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,32 @@ static int fail(struct loader *ld, const char *what, const char *field)
 	}
 	return ld->rc;
 }
+
+static int failf(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The first problem, described in full: what entry, what is wrong. */
+static int failf(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld->rc == 0) {
+		va_start(ap, fmt);
+		vsnprintf(ld->err, ld->errlen, fmt, ap);
+		va_end(ap);
+		ld->rc = -EINVAL;
+	}
+	return ld->rc;
+}
+
+/* Latencies are below 1000 s: a larger one is an edit (or overflows an
+ * average); stored as floats, a watch sample's latency must not read as 0,
+ * the stall mark. */
+#define LAT_NS_MAX 1e12
+#define WATCH_NS_MIN 1e-30
+/* The window's bounds and the samples' times are written rounded (4
+ * decimals) and the times kept as floats: a sample may read this far
+ * outside the window it was taken in. */
+#define WATCH_TOL_S 0.01
 
 static const json_t *member(struct loader *ld, const json_t *o, const char *key, int type)
 {
@@ -252,6 +279,13 @@ int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, siz
 	return ld.rc;
 }
 
+/* A latency field: null (unknown) or from 0 to LAT_NS_MAX. */
+static void check_ns(struct loader *ld, double v, const char *key)
+{
+	if (!isnan(v) && !(v >= 0 && v < LAT_NS_MAX))
+		fail(ld, "latency out of range (0 to 1e12 ns) in field", key);
+}
+
 static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
 {
 	s->measured = get_bool(ld, o, "measured");
@@ -268,6 +302,13 @@ static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s
 	s->t_start_s = get_num(ld, o, "t_start_s");
 	if (s->measured && s->samples > 0 && !(s->median_ns > 0))
 		fail(ld, "measured pair without a positive median in field", "median_ns");
+	check_ns(ld, s->min_ns, "min_ns");
+	check_ns(ld, s->p10_ns, "p10_ns");
+	check_ns(ld, s->median_ns, "median_ns");
+	check_ns(ld, s->p90_ns, "p90_ns");
+	check_ns(ld, s->handoff_ns, "handoff_ns");
+	if (!isnan(s->t_start_s) && !(s->t_start_s >= 0 && s->t_start_s < 1e7))
+		fail(ld, "time out of range (0 to 1e7 s) in field", "t_start_s");
 }
 
 /* One pair object, parsed before the results it belongs to exist (the
@@ -338,6 +379,51 @@ static void load_contention(struct loader *ld, const json_t *o, struct vtc_resul
 		ld->rc = -ENOMEM;
 }
 
+struct cont_key {
+	int lo, hi, i;
+};
+
+static int cont_key_cmp(const void *x, const void *y)
+{
+	const struct cont_key *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* One entry per pair (either order) and per same-vCPU control: of two,
+ * the judge would use whichever comes first, so their order would decide
+ * the verdict. Sorted, not compared pairwise: an edited report may hold
+ * many. */
+static void check_contention_once(struct loader *ld, const struct vtc_results *r)
+{
+	struct cont_key *k;
+	int n = r->n_contention;
+
+	if (ld->rc || n < 2)
+		return;
+	if (!(k = malloc(sizeof(*k) * (size_t)n))) {
+		ld->rc = -ENOMEM;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct vtc_contention_result *c = &r->contention[i];
+		k[i] = (struct cont_key){c->a < c->b ? c->a : c->b, c->a < c->b ? c->b : c->a, i};
+	}
+	qsort(k, (size_t)n, sizeof(*k), cont_key_cmp);
+	for (int i = 1; i < n; i++)
+		if (k[i].lo == k[i - 1].lo && k[i].hi == k[i - 1].hi) {
+			failf(ld, "contention[%d] (CPUs %d and %d) repeats contention[%d]; a pair is "
+			      "co-run once: keep one of them", k[i].i, r->contention[k[i].i].a,
+			      r->contention[k[i].i].b, k[i - 1].i);
+			break;
+		}
+	free(k);
+}
+
 static void load_per_cpu(struct loader *ld, const json_t *o, const char *key,
 			 const struct vtc_results *r, double *dst)
 {
@@ -372,14 +458,22 @@ static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_par
 
 static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
 
-/* One watch sample into @r: its CPUs must be a probed pair. */
-static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w,
+/* Watch sample @i into @r: its CPUs must be a probed pair, its time in
+ * the window (r->watch_from_s .. watch_to_s, read before). */
+static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w, int i,
 			 struct vtc_results *r)
 {
 	const struct vtc_pair_result *p = vtc_results_pair(r, w->a, w->b);
+	double tol = r->watch_to_s * 1e-6 > WATCH_TOL_S ? r->watch_to_s * 1e-6 : WATCH_TOL_S;
 
 	if (!p) {
-		fail(ld, "sample of a pair not among probed cpus in", "watch_samples");
+		failf(ld, "watch_samples[%d] is of CPUs %d and %d, not a pair of probed CPUs", i,
+		      w->a, w->b);
+		return;
+	}
+	if (!(w->t_s >= r->watch_from_s - tol && w->t_s <= r->watch_to_s + tol)) {
+		failf(ld, "watch_samples[%d] at %.4f s is outside the window (%.4f to %.4f s in "
+		      "'watch')", i, w->t_s, r->watch_from_s, r->watch_to_s);
 		return;
 	}
 	if (vtc_results_add_watch(r, w->t_s, (int)(p - r->pairs), w->ns))
@@ -414,9 +508,9 @@ static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair
 		if (!ld->rc)
 			stash_sample_elem(ld, v, &local);
 	for (int k = 0; k < local.n_watch && !ld->rc; k++)
-		place_sample(ld, &local.w[k], r);
+		place_sample(ld, &local.w[k], k, r);
 	for (int k = 0; stash && k < stash->n_watch && !ld->rc; k++)
-		place_sample(ld, &stash->w[k], r);
+		place_sample(ld, &stash->w[k], k, r);
 	free(local.w);
 }
 
@@ -450,6 +544,7 @@ static void load_results_body(struct loader *ld, const json_t *j,
 		if (!ld->rc)
 			load_contention(ld, v, r);
 	}
+	check_contention_once(ld, r);
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		load_per_cpu(ld, solo, vtc_cont_kind_name((enum vtc_cont_kind)k), r,
 			     r->solo_rate[k]);
@@ -549,22 +644,34 @@ static int stash_pair_elem(struct loader *ld, const json_t *e, struct vtc_pair_s
 	return ld->rc;
 }
 
-/* One watch sample: [t_s, a, b, ns or null]. */
+/* One watch sample: [t_s, a, b, ns or null], checked for what needs no
+ * other part of the report (its pair and time are checked when placed):
+ * CPU numbers that fit, a time from 0 to 1e7 s, and ns null (the stall
+ * mark) or a latency that stays above 0 as a float. */
 static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
 {
 	const json_t *ns = json_array_get(e, 3);
 	struct vtc_stashed_sample w;
+	int i = stash->n_watch;
+	json_int_t a, b;
 
 	if (!json_is_array(e) || json_array_size(e) != 4 || !json_is_number(json_array_get(e, 0)) ||
 	    !json_is_integer(json_array_get(e, 1)) || !json_is_integer(json_array_get(e, 2)) ||
 	    !(json_is_number(ns) || json_is_null(ns)))
-		return fail(ld, "not [t_s, a, b, ns] in", "watch_samples");
+		return failf(ld, "watch_samples[%d] is not [t_s, a, b, ns]", i);
+	a = json_integer_value(json_array_get(e, 1));
+	b = json_integer_value(json_array_get(e, 2));
+	if (a < 0 || a >= VTC_CPUSET_MAX || b < 0 || b >= VTC_CPUSET_MAX)
+		return failf(ld, "watch_samples[%d] names CPU %lld, not a CPU number", i,
+			     (long long)(a < 0 || a >= VTC_CPUSET_MAX ? a : b));
 	w = (struct vtc_stashed_sample){json_number_value(json_array_get(e, 0)),
-					json_is_null(ns) ? -1 : json_number_value(ns),
-					(int)json_integer_value(json_array_get(e, 1)),
-					(int)json_integer_value(json_array_get(e, 2))};
-	if (!(w.t_s >= 0 && w.t_s < 1e7) || !(w.ns < 1e12))
-		return fail(ld, "sample out of range in", "watch_samples");
+					json_is_null(ns) ? -1 : json_number_value(ns), (int)a,
+					(int)b};
+	if (!(w.t_s >= 0 && w.t_s < 1e7))
+		return failf(ld, "watch_samples[%d] at %g s is out of range (0 to 1e7 s)", i, w.t_s);
+	if (!json_is_null(ns) && !(w.ns >= WATCH_NS_MIN && w.ns < LAT_NS_MAX))
+		return failf(ld, "watch_samples[%d] reads %g ns, not a latency (above 1e-30 and "
+			     "below 1e12 ns; null marks a stall)", i, w.ns);
 	if (stash->n_watch >= VTC_WATCH_MAX_SAMPLES)
 		return fail(ld, "too many samples in", "watch_samples");
 	void *nw = vtc_grow(stash->w, &stash->cap_watch, stash->n_watch, sizeof(*stash->w), 1024);
