@@ -209,7 +209,7 @@ static void test_watch_samples_checked(void **state)
 		    "watch_samples[0] at 5000000.0000 s is outside the window (1.0000 to 2.0000 s");
 	load_expect(with_sample("[0.5, 0, 2, 40.0]"), "outside the window");
 	load_expect(with_sample("[2.5, 0, 2, 40.0]"), "outside the window");
-	load_expect(with_sample("[1e8, 0, 2, 40.0]"), "out of range (0 to 1e7 s)");
+	load_expect(with_sample("[1e8, 0, 2, 40.0]"), "outside the window");
 	load_expect(with_sample("[1.5, 0, 2, 1e-300]"), "reads 1e-300 ns, not a latency");
 	load_expect(with_sample("[1.5, 0, 2, -5]"), "reads -5 ns");
 	load_expect(with_sample("[1.5, 0, 2, 0]"), "reads 0 ns");
@@ -235,7 +235,7 @@ static void test_contention_once(void **state)
 	json_object_set_new(c, "b", json_integer(2));
 	json_array_append(cont, c); /* (0,2) repeats (2,0) */
 	load_expect(json_deep_copy(j),
-		    "contention[2] (CPUs 0 and 2) repeats contention[1]; a pair is co-run once");
+		    "contention[2] (CPUs 0 and 2) repeats contention[1] (a pair is co-run once)");
 	json_array_remove(cont, 2);
 	json_array_append(cont, json_array_get(cont, 0)); /* the control twice */
 	load_expect(j, "contention[2] (CPUs 0 and 0) repeats contention[0]");

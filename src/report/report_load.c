@@ -416,8 +416,8 @@ static void check_contention_once(struct loader *ld, const struct vtc_results *r
 	qsort(k, (size_t)n, sizeof(*k), cont_key_cmp);
 	for (int i = 1; i < n; i++)
 		if (k[i].lo == k[i - 1].lo && k[i].hi == k[i - 1].hi) {
-			failf(ld, "contention[%d] (CPUs %d and %d) repeats contention[%d]; a pair is "
-			      "co-run once: keep one of them", k[i].i, r->contention[k[i].i].a,
+			failf(ld, "contention[%d] (CPUs %d and %d) repeats contention[%d] (a pair is "
+			      "co-run once)", k[i].i, r->contention[k[i].i].a,
 			      r->contention[k[i].i].b, k[i - 1].i);
 			break;
 		}
@@ -458,17 +458,25 @@ static void load_params(struct loader *ld, const json_t *o, struct vtc_probe_par
 
 static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
 
-/* Watch sample @i into @r: its CPUs must be a probed pair, its time in
- * the window (r->watch_from_s .. watch_to_s, read before). */
+/* Watch sample @i into @r: CPU numbers of a probed pair (checked before
+ * they are cast: 4294967296 is not CPU 0), a time in the window
+ * (r->watch_from_s .. watch_to_s, read before), and ns null (the stall
+ * mark) or a latency that stays above 0 as a float (1e-300 would read as
+ * a stall). */
 static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w, int i,
 			 struct vtc_results *r)
 {
-	const struct vtc_pair_result *p = vtc_results_pair(r, w->a, w->b);
 	double tol = r->watch_to_s * 1e-6 > WATCH_TOL_S ? r->watch_to_s * 1e-6 : WATCH_TOL_S;
+	const struct vtc_pair_result *p;
 
-	if (!p) {
-		failf(ld, "watch_samples[%d] is of CPUs %d and %d, not a pair of probed CPUs", i,
-		      w->a, w->b);
+	if (w->a < 0 || w->a >= VTC_CPUSET_MAX || w->b < 0 || w->b >= VTC_CPUSET_MAX) {
+		failf(ld, "watch_samples[%d] names CPU %lld, not a CPU number", i,
+		      w->a < 0 || w->a >= VTC_CPUSET_MAX ? w->a : w->b);
+		return;
+	}
+	if (!(p = vtc_results_pair(r, (int)w->a, (int)w->b))) {
+		failf(ld, "watch_samples[%d] is of CPUs %lld and %lld, not a pair of probed CPUs",
+		      i, w->a, w->b);
 		return;
 	}
 	if (!(w->t_s >= r->watch_from_s - tol && w->t_s <= r->watch_to_s + tol)) {
@@ -476,7 +484,12 @@ static void place_sample(struct loader *ld, const struct vtc_stashed_sample *w, 
 		      "'watch')", i, w->t_s, r->watch_from_s, r->watch_to_s);
 		return;
 	}
-	if (vtc_results_add_watch(r, w->t_s, (int)(p - r->pairs), w->ns))
+	if (!isnan(w->ns) && !(w->ns >= WATCH_NS_MIN && w->ns < LAT_NS_MAX)) {
+		failf(ld, "watch_samples[%d] reads %g ns, not a latency (above 1e-30 and below "
+		      "1e12 ns; null marks a stall)", i, w->ns);
+		return;
+	}
+	if (vtc_results_add_watch(r, w->t_s, (int)(p - r->pairs), isnan(w->ns) ? -1 : w->ns))
 		fail(ld, "too many samples in", "watch_samples");
 }
 
@@ -644,34 +657,21 @@ static int stash_pair_elem(struct loader *ld, const json_t *e, struct vtc_pair_s
 	return ld->rc;
 }
 
-/* One watch sample: [t_s, a, b, ns or null], checked for what needs no
- * other part of the report (its pair and time are checked when placed):
- * CPU numbers that fit, a time from 0 to 1e7 s, and ns null (the stall
- * mark) or a latency that stays above 0 as a float. */
+/* One watch sample: [t_s, a, b, ns or null], its shape checked (its values
+ * are when placed, with the rest of the measurements). */
 static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash)
 {
 	const json_t *ns = json_array_get(e, 3);
 	struct vtc_stashed_sample w;
-	int i = stash->n_watch;
-	json_int_t a, b;
 
 	if (!json_is_array(e) || json_array_size(e) != 4 || !json_is_number(json_array_get(e, 0)) ||
 	    !json_is_integer(json_array_get(e, 1)) || !json_is_integer(json_array_get(e, 2)) ||
 	    !(json_is_number(ns) || json_is_null(ns)))
-		return failf(ld, "watch_samples[%d] is not [t_s, a, b, ns]", i);
-	a = json_integer_value(json_array_get(e, 1));
-	b = json_integer_value(json_array_get(e, 2));
-	if (a < 0 || a >= VTC_CPUSET_MAX || b < 0 || b >= VTC_CPUSET_MAX)
-		return failf(ld, "watch_samples[%d] names CPU %lld, not a CPU number", i,
-			     (long long)(a < 0 || a >= VTC_CPUSET_MAX ? a : b));
+		return failf(ld, "watch_samples[%d] is not [t_s, a, b, ns]", stash->n_watch);
 	w = (struct vtc_stashed_sample){json_number_value(json_array_get(e, 0)),
-					json_is_null(ns) ? -1 : json_number_value(ns), (int)a,
-					(int)b};
-	if (!(w.t_s >= 0 && w.t_s < 1e7))
-		return failf(ld, "watch_samples[%d] at %g s is out of range (0 to 1e7 s)", i, w.t_s);
-	if (!json_is_null(ns) && !(w.ns >= WATCH_NS_MIN && w.ns < LAT_NS_MAX))
-		return failf(ld, "watch_samples[%d] reads %g ns, not a latency (above 1e-30 and "
-			     "below 1e12 ns; null marks a stall)", i, w.ns);
+					json_is_null(ns) ? NAN : json_number_value(ns),
+					json_integer_value(json_array_get(e, 1)),
+					json_integer_value(json_array_get(e, 2))};
 	if (stash->n_watch >= VTC_WATCH_MAX_SAMPLES)
 		return fail(ld, "too many samples in", "watch_samples");
 	void *nw = vtc_grow(stash->w, &stash->cap_watch, stash->n_watch, sizeof(*stash->w), 1024);

@@ -33,10 +33,11 @@ struct vtc_stashed_pair {
 	struct vtc_pair_result p;
 	int npass;
 };
-/* A watch sample before its results exist: CPUs instead of a pair index. */
+/* A watch sample before its results exist, as written (checked when
+ * placed): CPUs instead of a pair index, ns NAN for null. */
 struct vtc_stashed_sample {
 	double t_s, ns;
-	int a, b;
+	long long a, b;
 };
 struct vtc_pair_stash {
 	int n, cap;
