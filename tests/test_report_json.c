@@ -14,6 +14,7 @@
 
 #include "tests/testutil.h"
 #include "src/report/run.h"
+#include "src/input.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
 #include "src/report/report_load.h"
@@ -484,6 +485,70 @@ static void test_streamed_by_path(void **state)
 	json_decref(read_streamed("[{\"measurements\": {\"pairs\": [1]}}]", 0, 0));
 }
 
+/* Bytes of @r's report as --json writes it. */
+static long report_bytes(const struct vtc_results *r)
+{
+	struct vtc_run *app = run_with(r);
+	FILE *f = tmpfile();
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(vtc_json_dump_app(f, app), 0);
+	n = ftell(f);
+	fclose(f);
+	free(app);
+	return n;
+}
+
+/* The longest pass the writer can print: every counter at its largest,
+ * every real the longest %.7g of the range the loader accepts. */
+static void longest_pass(struct vtc_lat_stats *s)
+{
+	*s = (struct vtc_lat_stats){.measured = true, .stalled = false, .samples = UINT32_MAX,
+				    .discarded = UINT32_MAX, .stalls = UINT32_MAX,
+				    .round_trips = UINT32_MAX, .min_ns = 1.234567e-05,
+				    .p10_ns = 1.234567e-05, .median_ns = 9.876543e+11,
+				    .p90_ns = 9.876543e+11, .handoff_ns = 9.876543e+11,
+				    .t_start_s = 1.234567e-05};
+}
+
+/* A report vtopocheck writes, it reads back: the loader's size bound
+ * (VTC_INPUT_REPORT_MAX) holds the largest report the writer can produce,
+ * every pair of VTC_CPUSET_MAX CPUs measured in VTC_MAX_PASSES passes of
+ * the longest numbers, and VTC_WATCH_MAX_SAMPLES window samples. (A
+ * 4096-CPU matrix imported and written with --json is 1.63 GiB; the bound
+ * was 1 GiB, so --analyze refused it as "larger than any report".) The
+ * bytes per pair and per sample are measured on the writer itself, so a
+ * more compact encoding keeps this true; 64 MiB cover the rest of a
+ * 4096-CPU report (its advertised models, contention, findings). */
+static void test_largest_report_fits(void **state)
+{
+	struct vtc_results r;
+	vtc_cpuset s;
+	long base, pair, sample;
+	double most;
+	(void)state;
+	vtc_cpulist_parse("4093-4095", &s);
+	assert_int_equal(vtc_results_init(&r, &s, VTC_MAX_PASSES), 0);
+	for (int i = 0; i < r.n_pairs; i++)
+		for (int p = 0; p < VTC_MAX_PASSES; p++)
+			longest_pass(&r.pairs[i].pass[p]);
+	assert_int_equal(vtc_results_add_watch(&r, 9999999.9999, 2, 999999999999.0), 0);
+	base = report_bytes(&r);
+	assert_int_equal(vtc_results_add_watch(&r, 9999999.9999, 2, 999999999999.0), 0);
+	sample = report_bytes(&r) - base;
+	memset(&r.pairs[0].pass, 0, sizeof(r.pairs[0].pass)); /* unmeasured: left out */
+	pair = base + sample - report_bytes(&r);
+	most = (double)pair * (VTC_CPUSET_MAX * (VTC_CPUSET_MAX - 1.0) / 2) +
+	       (double)sample * VTC_WATCH_MAX_SAMPLES + (64 << 20);
+	print_message("largest report: %ld bytes per pair, %ld per sample, %.2f GiB in all; "
+		      "bound %.2f GiB\n", pair, sample, most / (1 << 30),
+		      (double)VTC_INPUT_REPORT_MAX / (1 << 30));
+	assert_true(pair > 100 && sample > 10);
+	assert_true(most <= (double)VTC_INPUT_REPORT_MAX);
+	vtc_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_streamed_report),
 		cmocka_unit_test(test_streamed_hostile),
 		cmocka_unit_test(test_streamed_by_path),
+		cmocka_unit_test(test_largest_report_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
