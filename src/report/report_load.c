@@ -352,6 +352,21 @@ static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
 	memcpy(p->pass, sp->p.pass, sizeof(p->pass));
 }
 
+/* Stashed pair @k into @r. */
+static void place_stashed(struct loader *ld, const struct vtc_pair_stash *stash, int k,
+			  struct vtc_results *r)
+{
+	const struct vtc_stash_entry *e = &stash->p[k];
+	struct vtc_stashed_pair sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.p.a = e->a;
+	sp.p.b = e->b;
+	sp.npass = e->npass;
+	memcpy(sp.p.pass, &stash->lat[e->first], sizeof(sp.p.pass[0]) * (size_t)e->npass);
+	place_pair(ld, &sp, r);
+}
+
 static void load_pair(struct loader *ld, const json_t *o, struct vtc_results *r)
 {
 	struct vtc_stashed_pair sp;
@@ -552,7 +567,7 @@ static void load_results_body(struct loader *ld, const json_t *j,
 			load_pair(ld, v, r);
 	}
 	for (int k = 0; stash && k < stash->n && !ld->rc; k++)
-		place_pair(ld, &stash->p[k], r);
+		place_stashed(ld, stash, k, r);
 	json_array_foreach(cont, i, v) {
 		if (!ld->rc)
 			load_contention(ld, v, r);
@@ -607,6 +622,7 @@ int vtc_json_to_results(const json_t *j, struct vtc_results *r, char *err, size_
 void vtc_pair_stash_free(struct vtc_pair_stash *s)
 {
 	free(s->p);
+	free(s->lat);
 	free(s->w);
 	memset(s, 0, sizeof(*s));
 }
@@ -635,6 +651,10 @@ static size_t skip_ws(const char *b, size_t len, size_t p)
 	return p;
 }
 
+/* More pair entries than VTC_CPUSET_MAX CPUs have pairs repeat one: refused
+ * before they are held. */
+#define STASH_PAIRS_MAX (VTC_CPUSET_MAX * (VTC_CPUSET_MAX - 1) / 2)
+
 static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *sp)
 {
 	void *np = vtc_grow(s->p, &s->cap, s->n, sizeof(*s->p), 256);
@@ -642,7 +662,15 @@ static int stash_push(struct vtc_pair_stash *s, const struct vtc_stashed_pair *s
 	if (!np)
 		return -ENOMEM;
 	s->p = np;
-	s->p[s->n++] = *sp;
+	for (int i = 0; i < sp->npass; i++) {
+		void *nl = vtc_grow(s->lat, &s->cap_lat, s->n_lat, sizeof(*s->lat), 256);
+		if (!nl)
+			return -ENOMEM;
+		s->lat = nl;
+		s->lat[s->n_lat++] = sp->p.pass[i];
+	}
+	s->p[s->n++] = (struct vtc_stash_entry){sp->p.a, sp->p.b, sp->npass,
+						s->n_lat - sp->npass};
 	return 0;
 }
 
@@ -651,6 +679,8 @@ static int stash_pair_elem(struct loader *ld, const json_t *e, struct vtc_pair_s
 	struct vtc_stashed_pair sp;
 
 	memset(&sp, 0, sizeof(sp));
+	if (stash->n >= STASH_PAIRS_MAX)
+		return fail(ld, "more pairs than 4096 CPUs have in", "pairs");
 	parse_pair(ld, e, &sp);
 	if (!ld->rc && stash_push(stash, &sp))
 		return ld->rc = -ENOMEM;

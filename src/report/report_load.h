@@ -39,9 +39,17 @@ struct vtc_stashed_sample {
 	double t_s, ns;
 	long long a, b;
 };
+/* How the stash keeps a pair: its passes only (a one-pass matrix of 4096
+ * CPUs is 8.4 M pairs: 0.7 GB so, 2.5 GB as struct vtc_stashed_pair). */
+struct vtc_stash_entry {
+	int a, b, npass;
+	int first; /* its passes: lat[first .. first + npass - 1] */
+};
 struct vtc_pair_stash {
 	int n, cap;
-	struct vtc_stashed_pair *p;
+	struct vtc_stash_entry *p;
+	int n_lat, cap_lat;
+	struct vtc_lat_stats *lat;
 	int n_watch, cap_watch;       /* measurements.watch_samples */
 	struct vtc_stashed_sample *w;
 };
