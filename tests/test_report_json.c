@@ -254,7 +254,8 @@ static void test_pair_latency_range(void **state)
 		json_t *pass = json_array_get(json_object_get(json_array_get(
 			json_object_get(j, "pairs"), 0), "passes"), 0);
 		json_object_set_new(pass, fields[i], json_real(1.7e308));
-		load_expect(json_deep_copy(j), "latency out of range (0 to 1e12 ns)");
+		load_expect(json_deep_copy(j), "pair of CPUs 0 and 2, pass 0: latency out of range "
+			    "(0 to 1e12 ns)");
 		json_object_set_new(pass, fields[i], json_real(-1));
 		load_expect(j, fields[i]);
 	}

@@ -311,6 +311,24 @@ static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s
 		fail(ld, "time out of range (0 to 1e7 s) in field", "t_start_s");
 }
 
+static void prefix_err(struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Put the entry (printf @fmt) before the problem already in ld->err. */
+static void prefix_err(struct loader *ld, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(what))
+		snprintf(what + n, sizeof(what) - (size_t)n, "%s", ld->err);
+	snprintf(ld->err, ld->errlen, "%s", what);
+}
+
 /* One pair object, parsed before the results it belongs to exist (the
  * streaming reader meets the pairs before the rest of the document). */
 static void parse_pair(struct loader *ld, const json_t *o, struct vtc_stashed_pair *sp)
@@ -326,8 +344,11 @@ static void parse_pair(struct loader *ld, const json_t *o, struct vtc_stashed_pa
 		fail(ld, "wrong pass count in", "pairs");
 		return;
 	}
-	for (int i = 0; i < sp->npass && !ld->rc; i++)
+	for (int i = 0; i < sp->npass && !ld->rc; i++) {
 		load_lat(ld, json_array_get(passes, (size_t)i), &sp->p.pass[i]);
+		if (ld->rc) /* name the entry: which pair, which pass */
+			prefix_err(ld, "pair of CPUs %d and %d, pass %d: ", sp->p.a, sp->p.b, i);
+	}
 }
 
 static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
@@ -338,13 +359,14 @@ static void place_pair(struct loader *ld, const struct vtc_stashed_pair *sp,
 	size_t k;
 
 	if (!p || sp->npass != r->n_passes) {
-		fail(ld, "pair not among probed cpus or wrong pass count in", "pairs");
+		failf(ld, "pair of CPUs %d and %d: not among probed cpus or wrong pass count in "
+		      "'pairs'", sp->p.a, sp->p.b);
 		return;
 	}
 	/* Two entries for one pair (in either order) cannot both be true. */
 	k = (size_t)(p - r->pairs);
 	if (ld->seen && (ld->seen[k / 8] & (1u << (k % 8)))) {
-		fail(ld, "duplicate pair in", "pairs");
+		failf(ld, "pair of CPUs %d and %d: duplicate pair in 'pairs'", sp->p.a, sp->p.b);
 		return;
 	}
 	if (ld->seen)
