@@ -412,6 +412,57 @@ def test_inputs_bounded(tmp):
     one_line_error(*run(["--analyze", "--matrix", bad]), "matrix line without end")
 
 
+def test_loader_by_path(tmp):
+    """The loader reads measurements.pairs and .watch_samples at their path
+    only, and refuses what it cannot judge with one line and exit 3."""
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc0, out0, _ = run(["--analyze", example])
+
+    def decoy(d):
+        d["platform"]["x_vendor_ext"] = {"pairs": d["measurements"]["pairs"]}
+        d["measurements"]["pairs"] = []
+
+    def harmless(d):
+        d["platform"]["x_vendor_ext"] = {"pairs": [1, 2], "watch_samples": "none"}
+        d["pairs"] = {"note": "unknown fields are ignored"}
+
+    rc, out, _ = run(["--analyze", edited_report(tmp, "decoy.json", decoy)])
+    check(rc == 3 and out.startswith("UNKNOWN"),
+          f"pairs under an unknown field are not judged (exit {rc}: {out.strip()[:60]!r})")
+    rc, out, _ = run(["--analyze", edited_report(tmp, "harmless.json", harmless)])
+    check(rc == rc0 and out == out0,
+          f"unknown fields named pairs are ignored (exit {rc}, want {rc0})")
+
+    def watched(sample):
+        def edit(d):
+            d["measurements"]["watch"] = {"from_s": 0.0, "to_s": 1.0, "settled": "",
+                                          "samples": 1}
+            d["measurements"]["watch_samples"] = [sample]
+        return edit
+
+    rc, _, err = run(["--analyze", edited_report(tmp, "w.json", watched([0.5, 0, 1, 40.0]))])
+    check(rc in (0, 1, 2), f"a report with a valid window sample loads (exit {rc}: {err!r})")
+    for name, sample in [("cpu", [0.5, 4294967296, 1, 40.0]), ("time", [5e6, 0, 1, 40.0]),
+                         ("tiny", [0.5, 0, 1, 1e-300]), ("negative", [0.5, 0, 1, -5])]:
+        path = edited_report(tmp, f"w-{name}.json", watched(sample))
+        one_line_error(*run(["--analyze", path]), f"window sample: {name}")
+
+    def dup_contention(d):
+        d["measurements"]["contention"].append(dict(d["measurements"]["contention"][1]))
+
+    rc, out, err = run(["--analyze", edited_report(tmp, "dupc.json", dup_contention)])
+    one_line_error(rc, out, err, "a repeated contention entry")
+    check("contention[2] (CPUs 0 and 1) repeats contention[1]" in err,
+          f"the repeat is named ({err.strip()!r})")
+    path = os.path.join(tmp, "huge.txt")
+    open(path, "w").write(" CPU 0 1\n 0 0 1.7e308\n 1 1.7e308 0\n")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix cells of 1.7e308")
+    open(path, "w").write(" CPU 0 1\n 0 0 20\n 1 20000 0\n")
+    rc, out, err = run(["--analyze", "--matrix", path])
+    one_line_error(rc, out, err, "a pair 1000x apart one way and the other")
+    check("1000x apart" in err, f"the asymmetric pair is named ({err.strip()!r})")
+
+
 def test_conflicts():
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     for args in (["-a", "--analyze", example], ["--analyze", example, "--budget", "5"],
@@ -572,6 +623,7 @@ def main():
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
         test_inputs_bounded(tmp)
+        test_loader_by_path(tmp)
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
