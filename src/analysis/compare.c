@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "src/analysis/compare.h"
+#include "src/analysis/dedicated.h"
 #include "src/analysis/evidence.h"
 #include "src/analysis/fixes.h"
 #include "src/analysis/judge.h"
@@ -366,7 +367,15 @@ static bool bare_metal(const struct vtc_platform *plat)
 static bool placement_shown_stable(const struct vtc_inferred *inf, const struct vtc_results *r,
 				   const struct vtc_platform *plat)
 {
+	struct vtc_dedicated_ev ev;
+
 	if (bare_metal(plat))
+		return true;
+	/* KVM promised each vCPU a host CPU of its own (the guest kernel acts
+	 * on that promise too), and nothing measured contradicts it. Without
+	 * the promise only a window shows a placement held, not that it is
+	 * pinned. */
+	if (plat && plat->kvm_hint_dedicated == VTC_HINT_YES && !vtc_dedicated_evidence(inf, r, &ev))
 		return true;
 	return r->n_watch > 0 && r->watch_to_s - r->watch_from_s >= STABLE_WINDOW_S &&
 	       inf->series.n_float == 0;
@@ -814,15 +823,13 @@ static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 	return rc;
 }
 
-int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
-		const struct vtc_topo *adv, const struct vtc_platform *plat,
-		struct vtc_findings *out)
+static int compare_topology(struct vtc_inferred *inf, const struct vtc_results *r,
+			    const struct vtc_topo *adv, const struct vtc_platform *plat,
+			    struct vtc_findings *out)
 {
 	struct ns_cache *ns;
 	int rc;
 
-	if (!inf || !r || !adv || !out)
-		return -EINVAL;
 	/* A full look too noisy to judge says nothing of the topology, but a
 	 * pair the window saw nearer than usual was moved all the same. */
 	if (inf->unknown)
@@ -862,5 +869,21 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 		rc = vtc_stop_requested() ? -EINTR : judge_findings(inf, r, adv, plat, out);
 	free(ns->pm);
 	free(ns);
+	return rc;
+}
+
+int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
+		const struct vtc_topo *adv, const struct vtc_platform *plat,
+		struct vtc_findings *out)
+{
+	int rc;
+
+	if (!inf || !r || !adv || !out)
+		return -EINVAL;
+	rc = compare_topology(inf, r, adv, plat, out);
+	/* The hint is judged on what the run measured, whatever the topology
+	 * findings were (a run made UNKNOWN here still measured steal). */
+	if (rc == 0)
+		rc = vtc_dedicated_judge(inf, r, plat, STABLE_WINDOW_S, out);
 	return rc;
 }
