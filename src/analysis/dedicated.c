@@ -66,14 +66,14 @@ static void broken_evidence(const struct vtc_results *r, const struct vtc_dedica
 	vtc_finding_catf(buf, len, "KVM promises every vCPU a host CPU of its own (CPUID "
 			 "0x40000001 EDX[0], KVM_HINTS_REALTIME), but");
 	if (!vtc_cpuset_empty(&ev->steal)) {
-		vtc_finding_catf(buf, len, " steal");
+		vtc_finding_catf(buf, len, " steal took");
 		vtc_cpuset_foreach(c, &ev->steal)
 			if (shown++ < 4)
-				vtc_finding_catf(buf, len, "%s %.0f%% on v%d", shown > 1 ? "," : "",
+				vtc_finding_catf(buf, len, "%s %.0f%% of v%d's run", shown > 1 ? "," : "",
 						 r->steal_pct[c], c);
 		if (shown > 4)
-			vtc_finding_catf(buf, len, ", %d more vCPUs", shown - 4);
-		vtc_finding_catf(buf, len, " of the run (a dedicated host CPU gives under %.0f%%)",
+			vtc_finding_catf(buf, len, " and %d more vCPUs'", shown - 4);
+		vtc_finding_catf(buf, len, " (a host CPU of its own leaves under %.0f%%)",
 				 VTC_DEDICATED_STEAL_PCT);
 	}
 	if (!vtc_cpuset_empty(&ev->stacked)) {
@@ -116,8 +116,8 @@ static int add_broken(const struct vtc_results *r, const struct vtc_inferred *in
 		 "driver and no paravirtual TLB flush or yield: when a vCPU holding a lock is "
 		 "preempted, the others spin for the host's time slice (ms) instead of yielding");
 	snprintf(f->fix, sizeof(f->fix),
-		 "pin each vCPU to a host CPU of its own with the emulator thread elsewhere, "
-		 "or drop the hint; %s", vtc_fix_platform_text(VTC_FK_DEDICATED_MISMATCH, plat));
+		 "pin each vCPU to a host CPU of its own with the emulator thread elsewhere; "
+		 "%s", vtc_fix_platform_text(VTC_FK_DEDICATED_MISMATCH, plat));
 	return 0;
 }
 

@@ -34,8 +34,8 @@ static const char *dedicated_text(enum plat_kind pk)
 	switch (pk) {
 	case PLAT_KUBEVIRT:
 		return "KubeVirt: keep dedicatedCpuPlacement: true (it sets the hint) and add "
-		       "isolateEmulatorThread: true, with kubelet cpuManagerPolicy: static, "
-		       "Guaranteed QoS and no other workload on the node's reserved CPUs";
+		       "isolateEmulatorThread: true, with kubelet cpuManagerPolicy: static and "
+		       "Guaranteed QoS; or drop dedicatedCpuPlacement, and the hint with it";
 	case PLAT_OPENSTACK:
 		return "OpenStack: flavor hw:cpu_policy=dedicated with "
 		       "hw:emulator_threads_policy=isolate; or drop the hint from the image";
