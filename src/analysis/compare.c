@@ -393,6 +393,19 @@ static bool moved_in_window(const struct vtc_inferred *inf, const vtc_cpuset *cp
 	return false;
 }
 
+/* Hidden SMT on a placement a window showed still, on a KVM host that says
+ * it does not pin (the dedicated-vCPU hint off): the verdict stands on the
+ * window, but the advice to advertise threads holds only while the
+ * placement does, and nothing promises that. */
+static void window_not_promise(struct vtc_finding *f, const struct vtc_platform *plat)
+{
+	if (!plat || plat->kvm_hint_dedicated != VTC_HINT_NO)
+		return;
+	vtc_finding_catf(f->fix, sizeof(f->fix),
+	    "; KVM's dedicated-vCPU hint is off, so the window showed this placement held, "
+	    "not that it is pinned: advertise threads only with each vCPU pinned");
+}
+
 /* Hidden SMT on a placement not shown stable: a warning whose fix is to
  * pin first, never a topology to advertise. */
 static void hidden_unsettled(struct vtc_finding *f)
@@ -448,6 +461,8 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 	set_fix(f, inf, plat, adv);
 	if (!placement_shown_stable(inf, r, plat))
 		hidden_unsettled(f);
+	else
+		window_not_promise(f, plat);
 	return 0;
 }
 
@@ -641,6 +656,8 @@ static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferr
 	set_fix(f, inf, plat, adv);
 	if (!placement_shown_stable(inf, r, plat))
 		hidden_unsettled(f);
+	else
+		window_not_promise(f, plat);
 	return 0;
 }
 
