@@ -56,7 +56,8 @@ bool vtc_dedicated_evidence(const struct vtc_inferred *inf, const struct vtc_res
 	       !vtc_cpuset_empty(&ev->moved);
 }
 
-/* "steal 34% on v2, 31% on v3 over the run" and the rest, as evidence. */
+/* "steal took 34% of v2's run, 31% of v3's run", the stacked and moved vCPUs,
+ * as evidence. */
 static void broken_evidence(const struct vtc_results *r, const struct vtc_dedicated_ev *ev,
 			    double window_s, char *buf, size_t len)
 {
