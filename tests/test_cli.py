@@ -330,6 +330,54 @@ def edited_report(tmp, name, edit):
     return path
 
 
+def steal_on_v1(doc, hint):
+    doc["measurements"]["steal_pct"]["1"] = 20.0
+    if hint is not None:
+        doc["advertised"]["kvm_hint_dedicated"] = hint
+
+
+# KVM's dedicated-vCPU hint: read from a dump, judged against the steal a
+# report measured, shown in every output; a report without the hint is
+# judged as before it was read.
+def test_dedicated_hint(tmp):
+    for fixture, want in (("cpuid-kvm-dedicated", True), ("cpuid-kvm-hyperv", False)):
+        rc, out, _ = run(["-a", "--cpuid-dump", os.path.join(SRCDIR, "tests/data", fixture),
+                          "--json", "-"])
+        doc = json.loads(out) if out.startswith("{") else {}
+        check(doc.get("advertised", {}).get("kvm_hint_dedicated") is want,
+              f"--cpuid-dump {fixture}: advertised.kvm_hint_dedicated {want}")
+    rc, out, _ = run(["--analyze", edited_report(tmp, "honest.json",
+                                                 lambda d: d["advertised"].update(
+                                                     kvm_hint_dedicated=True))])
+    check(rc == 0 and "dedicated-vCPU hint: yes" in out and "dedicated-mismatch" not in out,
+          f"the hint on an honest run: OK, the hint shown (got {rc})")
+    hinted = edited_report(tmp, "hinted.json", lambda d: steal_on_v1(d, True))
+    paths = {k: os.path.join(tmp, "hinted-out." + k) for k in ("json", "prom", "svg")}
+    rc, out, _ = run(["--analyze", hinted, "--json", paths["json"], "--prometheus",
+                      paths["prom"], "--svg", paths["svg"]])
+    check(rc == 1 and out.startswith("WARNING") and "[warning] dedicated-mismatch on vCPUs 1"
+          in out and "<emulatorpin>" in out,
+          f"the hint with 20% steal: WARNING dedicated-mismatch in the text (got {rc})")
+    doc = valid(json.load(open(paths["json"])), "dedicated-mismatch report")
+    check(doc["advertised"]["kvm_hint_dedicated"] is True and
+          [f["kind"] for f in doc["findings"]] == ["dedicated-mismatch"],
+          "JSON: the hint kept and the finding listed")
+    check('vtopocheck_findings{kind="dedicated-mismatch",severity="warning"} 1'
+          in open(paths["prom"]).read(), "Prometheus: the finding by kind")
+    check("dedicated-mismatch (vCPUs 1)" in open(paths["svg"]).read(), "SVG: the finding listed")
+    rc, out, _ = run(["--analyze", hinted, "-q"])
+    check(rc == 1 and PLUGIN_LINE.match(out) and "(dedicated-mismatch)" in out
+          and "findings_warning=1;" in out, f"plugin line: the finding (got {out!r})")
+    # Without the hint, or with it known unset, the same steal is judged as
+    # it always was: the outputs differ only in the hint's own line.
+    rc0, before, _ = run(["--analyze", edited_report(tmp, "plain.json",
+                                                     lambda d: steal_on_v1(d, None))])
+    rc1, after, _ = run(["--analyze", edited_report(tmp, "unset.json",
+                                                    lambda d: steal_on_v1(d, False))])
+    check(rc0 == rc1 == 0 and after.replace("KVM dedicated-vCPU hint: no\n", "") == before,
+          f"no hint: the verdict and findings as before (got {rc0}, {rc1})")
+
+
 def test_outputs_never_destroy(tmp):
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     copy = os.path.join(tmp, "in.json")
@@ -622,6 +670,7 @@ def main():
             test_sighup_and_budget(tmp)
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
+        test_dedicated_hint(tmp)
         test_inputs_bounded(tmp)
         test_loader_by_path(tmp)
         test_missing_device()

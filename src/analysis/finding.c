@@ -46,6 +46,9 @@ static const struct {
 				  "have NUMA nodes that differ from the measured sockets"},
 	[VTC_FK_CPUID_SYSFS_DISAGREE] = {"cpuid-sysfs-disagree", 0,
 					 "are described differently by CPUID and sysfs"},
+	[VTC_FK_DEDICATED_MISMATCH] = {"dedicated-mismatch", VTC_FKF_PLACEMENT,
+				       "are promised host CPUs of their own (KVM dedicated hint) "
+				       "but were preempted or moved"},
 };
 
 const char *vtc_fkind_name(enum vtc_fkind k)

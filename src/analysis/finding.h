@@ -30,6 +30,7 @@ enum vtc_fkind {
 	VTC_FK_SOCKET_MISMATCH,      /* socket groups differ from advertised */
 	VTC_FK_NUMA_MISMATCH,        /* NUMA nodes differ from measured sockets */
 	VTC_FK_CPUID_SYSFS_DISAGREE, /* the two advertised sources differ */
+	VTC_FK_DEDICATED_MISMATCH,   /* KVM's dedicated-vCPU hint vs the run */
 	VTC_FK_KINDS
 };
 
@@ -41,7 +42,7 @@ enum {
 
 /* The kind's name in every report: "phantom-smt", "hidden-smt", "stacked",
  * "floating", "llc-mismatch", "socket-mismatch", "numa-mismatch",
- * "cpuid-sysfs-disagree"; "?" for a value outside the enum. Names use only
+ * "cpuid-sysfs-disagree", "dedicated-mismatch"; "?" for a value outside the enum. Names use only
  * [a-z-], so no report format needs to escape them. */
 const char *vtc_fkind_name(enum vtc_fkind k);
 /* Inverse of vtc_fkind_name. Returns 0, or -EINVAL for NULL or a name this

@@ -61,6 +61,10 @@ static int load_section(struct vtc_run *app, const json_t *doc,
 		return bad_section(app, json_is_object(sys) ? rc : -EINVAL, path, "advertised.sysfs",
 				   err);
 	app->have_sysfs = true;
+	/* Reports before the hint was read lack it: unknown, as without CPUID. */
+	if (json_is_boolean(json_object_get(adv, "kvm_hint_dedicated")))
+		app->plat.kvm_hint_dedicated = json_is_true(json_object_get(adv, "kvm_hint_dedicated"))
+						       ? VTC_HINT_YES : VTC_HINT_NO;
 	if (json_is_object(cpu)) {
 		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
 			return bad_section(app, rc, path, "advertised.cpuid", err);

@@ -127,6 +127,12 @@ static void text_platform(FILE *out, const struct vtc_platform *p, int width)
 		    p->hypervisor[0] ? p->hypervisor : "unknown",
 		    p->hypervisor_evidence[0] ? " (" : "", p->hypervisor_evidence,
 		    p->hypervisor_evidence[0] ? ")" : "");
+	/* Only where KVM's leaves are there to say it: other outputs stay as
+	 * they were. */
+	if (p->kvm_hint_dedicated != VTC_HINT_UNKNOWN)
+		vtc_text_paraf(out, width, 2, "KVM dedicated-vCPU hint: %s",
+			       p->kvm_hint_dedicated == VTC_HINT_YES
+				       ? "yes (a Linux guest uses native spinlocks)" : "no");
 }
 
 void vtc_text_platform(FILE *out, const struct vtc_platform *p)
