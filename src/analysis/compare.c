@@ -921,6 +921,6 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 	/* The hint is judged on what the run measured, whatever the topology
 	 * findings were (a run made UNKNOWN here still measured steal). */
 	if (rc == 0)
-		rc = vtc_dedicated_judge(inf, r, plat, STABLE_WINDOW_S, out);
+		rc = vtc_dedicated_judge(inf, r, plat, VTC_DEDICATED_INFO_WINDOW_S, out);
 	return rc;
 }

@@ -146,7 +146,7 @@ static int add_could_set(const struct vtc_inferred *inf, const struct vtc_dedica
 }
 
 int vtc_dedicated_judge(const struct vtc_inferred *inf, const struct vtc_results *r,
-			const struct vtc_platform *plat, double stable_window_s,
+			const struct vtc_platform *plat, double info_window_s,
 			struct vtc_findings *out)
 {
 	struct vtc_dedicated_ev ev;
@@ -158,7 +158,7 @@ int vtc_dedicated_judge(const struct vtc_inferred *inf, const struct vtc_results
 	if (plat->kvm_hint_dedicated == VTC_HINT_YES)
 		return broken ? add_broken(r, inf, &ev, plat, out) : 0;
 	if (broken || inf->unknown || r->n_watch == 0 ||
-	    r->watch_to_s - r->watch_from_s < stable_window_s || ev.steal_known < r->n)
+	    inf->series.window_s < info_window_s || ev.steal_known < r->n)
 		return 0;
 	return add_could_set(inf, &ev, out);
 }

@@ -45,12 +45,19 @@ bool vtc_dedicated_evidence(const struct vtc_inferred *inf, const struct vtc_res
 /* Append to @out what @plat's hint and the run say together: a WARNING
  * dedicated-mismatch when the hint is set and the run contradicts it; an
  * INFO one when the hint is known unset but the placement held still over
- * an observation window of at least @stable_window_s with no stacked vCPUs
- * and steal known and under the bound on every probed vCPU (the hint could
- * be set, if the host really pins). Nothing without a known hint.
+ * an observation window of at least @info_window_s watched with no stacked
+ * vCPUs and steal known and under the bound on every probed vCPU (the hint
+ * could be set, if the host really pins). Nothing without a known hint.
  * Returns 0, -ENOMEM. */
 int vtc_dedicated_judge(const struct vtc_inferred *inf, const struct vtc_results *r,
-			const struct vtc_platform *plat, double stable_window_s,
+			const struct vtc_platform *plat, double info_window_s,
 			struct vtc_findings *out);
+
+/* The window a run must watch before it says the hint could be set. Setting
+ * it on vCPUs that float is the costly mistake (guest spinlocks spin on a
+ * preempted holder), and hosts move unpinned vCPUs from about once a minute
+ * (this project's development VM on a quiet day): a default 10 s window that
+ * saw nothing move proves little, so it says nothing. */
+#define VTC_DEDICATED_INFO_WINDOW_S 50.0
 
 #endif
