@@ -183,7 +183,7 @@ def test_honest_run(tmp):
           f"the run watched a window ({win['to_s'] - win['from_s']:.1f} s, "
           f"{len(doc['measurements']['watch_samples'])} samples)")
     valid(doc, "report 2")
-    check(doc["schema"] == "vtopocheck.report/1" and doc["verdict"]["exit_code"] == rc,
+    check(doc["schema"] == "vtopocheck.report/2" and doc["verdict"]["exit_code"] == rc,
           "report carries the schema and the exit code")
     rc2, out2, _ = run(["--analyze", report, "--json", "-"])
     again = json.loads(out2)
@@ -446,8 +446,8 @@ def test_inputs_bounded(tmp):
         d["advertised"]["sysfs"]["ncpus"] = 4096
 
     def dup(d):
-        p = dict(d["measurements"]["pairs"][0])
-        p["a"], p["b"] = p["b"], p["a"]
+        p = list(d["measurements"]["pairs"][0])  # [a, b, pass...]
+        p[0], p[1] = p[1], p[0]
         d["measurements"]["pairs"].append(p)
 
     for name, edit in [("online", online), ("ncpus", online_ncpus), ("dup", dup)]:
