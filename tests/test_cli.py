@@ -521,6 +521,22 @@ def test_conflicts():
         one_line_error(*run(args), "conflict: " + " ".join(args))
 
 
+def test_capture_with_cpuid(tmp):
+    """A capture carrying its CPUID dump as cpuid/pu<N> beside sys/ (as
+    hwloc's gather scripts write it) is read with --sysroot alone."""
+    import shutil
+    root = os.path.join(tmp, "withcpuid")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/sysfs-old-kernel"), root)
+    rc, out, _ = run(["-a", "--sysroot", root, "--json"])
+    check(json.loads(out)["advertised"]["cpuid"] is None, "a capture without cpuid/: no CPUID")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/cpuid-kvm-dedicated"),
+                    os.path.join(root, "cpuid"))
+    rc, out, _ = run(["-a", "--sysroot", root, "--json"])
+    doc = json.loads(out)
+    check(doc["advertised"]["cpuid"] is not None and doc["advertised"]["kvm_hint_dedicated"],
+          f"a capture's cpuid/ is read with --sysroot (rc {rc})")
+
+
 def test_sysroot_without_topology(tmp):
     root = os.path.join(tmp, "bare")
     cpu = os.path.join(root, "sys/devices/system/cpu")
@@ -676,6 +692,7 @@ def main():
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
+        test_capture_with_cpuid(tmp)
         test_sysroot_not_files(tmp)
         if not UNTIMED:  # its 1 s bound is wall-clock; emulation is ~10x slower
             test_sigterm_during_analyze(tmp)
