@@ -64,4 +64,39 @@ check_documented(again, "re-judged example")
 
 p = subprocess.run([BIN, "--advertised", "--json", "-"], capture_output=True, text=True, timeout=60)
 check_documented(json.loads(p.stdout), "live --advertised report")
+
+
+def perf_labels(line):
+    return [w.split("=")[0] for w in line.split("|", 1)[1].split()]
+
+
+def test_plugin_line_docs():
+    """The -q examples of README.md are what the tool prints: the
+    performance data's labels (tiers by letter, as everywhere else), and
+    the UNKNOWN line word for word; the man page names the labels."""
+    readme = open(os.path.join(SRCDIR, "README.md")).read()
+    shown = re.findall(r"^    \$ vtopocheck (-q[^\n]*)\n    ([^\n]*)$", readme, re.M)
+    check(len(shown) == 2, f"README shows two -q examples ({len(shown)})")
+    p = subprocess.run([BIN, "--analyze", example_path, "-q"], capture_output=True,
+                       text=True, timeout=60)
+    labels = perf_labels(p.stdout)
+    check("tier_a_latency" in labels and not any(re.match(r"tier\d", w) for w in labels),
+          f"-q: tiers by letter, tier_a_latency the fastest ({labels})")
+    for args, line in shown:
+        if line.startswith("OK"):
+            check(perf_labels(line) == labels,
+                  f"README's -q example has the labels the tool prints ({perf_labels(line)})")
+            check(line.startswith(p.stdout.split(" |")[0]),
+                  f"README's -q example starts as the tool's OK line ({p.stdout.split(' |')[0]!r})")
+        else:
+            argv = args.replace(" 2>/dev/null", "").split()
+            q = subprocess.run([BIN] + argv, capture_output=True, text=True, timeout=60)
+            check(q.stdout.strip() == line,
+                  f"README's '{args}' example is what the tool prints ({q.stdout.strip()!r})")
+    man = open(os.path.join(SRCDIR, "vtopocheck.1")).read().replace("\\fI", "").replace("\\fR", "")
+    check("tier_a_latency" in man and "tier_X_latency" in man,
+          "the man page names the tier labels tier_X_latency, tier_a_latency")
+
+
+test_plugin_line_docs()
 sys.exit(1 if failures else 0)
