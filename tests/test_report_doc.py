@@ -99,4 +99,16 @@ def test_plugin_line_docs():
 
 
 test_plugin_line_docs()
+
+
+def test_readme_for_users():
+    """README.md is for the user: development notes (the corpus beside the
+    checkout, which machines were available, the development VM's
+    figures) live in tests/README.md and probes/README.md."""
+    readme = open(os.path.join(SRCDIR, "README.md")).read()
+    notes = re.findall(r"\.\./shared\S*|development VM|this (?:2-vCPU )?VM|device was lent", readme)
+    check(not notes, f"README.md holds no development notes ({notes})")
+
+
+test_readme_for_users()
 sys.exit(1 if failures else 0)
