@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The largest file of each kind. */
@@ -25,10 +26,18 @@
 #define VTC_INPUT_PROC_MAX (64ul << 20)
 /* A pu<N> CPUID dump file: hwloc writes a few hundred lines of ~60 bytes. */
 #define VTC_INPUT_DUMP_MAX (1ul << 20)
-/* The largest report read: a fully measured 1024-vCPU run writes ~276 MB;
- * four times that leaves room for 2048 vCPUs and bounds what /dev/zero-like
- * or edited inputs can make us hold. */
-#define VTC_INPUT_REPORT_MAX (1024ul << 20)
+/* The largest report read: the largest vtopocheck writes, every pair of
+ * VTC_CPUSET_MAX CPUs in VTC_MAX_PASSES passes and a full window, 8.8 GiB
+ * (tests/test_report_json measures it on the writer; a fully measured
+ * 1024-vCPU run writes ~276 MB, a 4096-CPU matrix imported and written
+ * with --json 1.63 GiB). Inputs are regular files of a known size, so
+ * the bound only refuses what no run wrote; where size_t has 32 bits,
+ * whatever it can hold. */
+#if SIZE_MAX > 0xffffffffu
+#define VTC_INPUT_REPORT_MAX ((size_t)12 << 30)
+#else
+#define VTC_INPUT_REPORT_MAX (SIZE_MAX / 2)
+#endif
 /* The largest matrix: 4096 x 4096 cells of up to 15 bytes each. */
 #define VTC_INPUT_MATRIX_MAX (256ul << 20)
 

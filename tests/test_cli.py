@@ -330,6 +330,54 @@ def edited_report(tmp, name, edit):
     return path
 
 
+def steal_on_v1(doc, hint):
+    doc["measurements"]["steal_pct"]["1"] = 20.0
+    if hint is not None:
+        doc["advertised"]["kvm_hint_dedicated"] = hint
+
+
+# KVM's dedicated-vCPU hint: read from a dump, judged against the steal a
+# report measured, shown in every output; a report without the hint is
+# judged as before it was read.
+def test_dedicated_hint(tmp):
+    for fixture, want in (("cpuid-kvm-dedicated", True), ("cpuid-kvm-hyperv", False)):
+        rc, out, _ = run(["-a", "--cpuid-dump", os.path.join(SRCDIR, "tests/data", fixture),
+                          "--json", "-"])
+        doc = json.loads(out) if out.startswith("{") else {}
+        check(doc.get("advertised", {}).get("kvm_hint_dedicated") is want,
+              f"--cpuid-dump {fixture}: advertised.kvm_hint_dedicated {want}")
+    rc, out, _ = run(["--analyze", edited_report(tmp, "honest.json",
+                                                 lambda d: d["advertised"].update(
+                                                     kvm_hint_dedicated=True))])
+    check(rc == 0 and "dedicated-vCPU hint: yes" in out and "dedicated-mismatch" not in out,
+          f"the hint on an honest run: OK, the hint shown (got {rc})")
+    hinted = edited_report(tmp, "hinted.json", lambda d: steal_on_v1(d, True))
+    paths = {k: os.path.join(tmp, "hinted-out." + k) for k in ("json", "prom", "svg")}
+    rc, out, _ = run(["--analyze", hinted, "--json", paths["json"], "--prometheus",
+                      paths["prom"], "--svg", paths["svg"]])
+    check(rc == 1 and out.startswith("WARNING") and "[warning] dedicated-mismatch on vCPUs 1"
+          in out and "<emulatorpin>" in out,
+          f"the hint with 20% steal: WARNING dedicated-mismatch in the text (got {rc})")
+    doc = valid(json.load(open(paths["json"])), "dedicated-mismatch report")
+    check(doc["advertised"]["kvm_hint_dedicated"] is True and
+          [f["kind"] for f in doc["findings"]] == ["dedicated-mismatch"],
+          "JSON: the hint kept and the finding listed")
+    check('vtopocheck_findings{kind="dedicated-mismatch",severity="warning"} 1'
+          in open(paths["prom"]).read(), "Prometheus: the finding by kind")
+    check("dedicated-mismatch (vCPUs 1)" in open(paths["svg"]).read(), "SVG: the finding listed")
+    rc, out, _ = run(["--analyze", hinted, "-q"])
+    check(rc == 1 and PLUGIN_LINE.match(out) and "(dedicated-mismatch)" in out
+          and "findings_warning=1;" in out, f"plugin line: the finding (got {out!r})")
+    # Without the hint, or with it known unset, the same steal is judged as
+    # it always was: the outputs differ only in the hint's own line.
+    rc0, before, _ = run(["--analyze", edited_report(tmp, "plain.json",
+                                                     lambda d: steal_on_v1(d, None))])
+    rc1, after, _ = run(["--analyze", edited_report(tmp, "unset.json",
+                                                    lambda d: steal_on_v1(d, False))])
+    check(rc0 == rc1 == 0 and after.replace("KVM dedicated-vCPU hint: no\n", "") == before,
+          f"no hint: the verdict and findings as before (got {rc0}, {rc1})")
+
+
 def test_outputs_never_destroy(tmp):
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     copy = os.path.join(tmp, "in.json")
@@ -410,6 +458,57 @@ def test_inputs_bounded(tmp):
     bad = os.path.join(tmp, "zeros.txt")
     open(bad, "w").write("1" * 200000)
     one_line_error(*run(["--analyze", "--matrix", bad]), "matrix line without end")
+
+
+def test_loader_by_path(tmp):
+    """The loader reads measurements.pairs and .watch_samples at their path
+    only, and refuses what it cannot judge with one line and exit 3."""
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc0, out0, _ = run(["--analyze", example])
+
+    def decoy(d):
+        d["platform"]["x_vendor_ext"] = {"pairs": d["measurements"]["pairs"]}
+        d["measurements"]["pairs"] = []
+
+    def harmless(d):
+        d["platform"]["x_vendor_ext"] = {"pairs": [1, 2], "watch_samples": "none"}
+        d["pairs"] = {"note": "unknown fields are ignored"}
+
+    rc, out, _ = run(["--analyze", edited_report(tmp, "decoy.json", decoy)])
+    check(rc == 3 and out.startswith("UNKNOWN"),
+          f"pairs under an unknown field are not judged (exit {rc}: {out.strip()[:60]!r})")
+    rc, out, _ = run(["--analyze", edited_report(tmp, "harmless.json", harmless)])
+    check(rc == rc0 and out == out0,
+          f"unknown fields named pairs are ignored (exit {rc}, want {rc0})")
+
+    def watched(sample):
+        def edit(d):
+            d["measurements"]["watch"] = {"from_s": 0.0, "to_s": 1.0, "settled": "",
+                                          "samples": 1}
+            d["measurements"]["watch_samples"] = [sample]
+        return edit
+
+    rc, _, err = run(["--analyze", edited_report(tmp, "w.json", watched([0.5, 0, 1, 40.0]))])
+    check(rc in (0, 1, 2), f"a report with a valid window sample loads (exit {rc}: {err!r})")
+    for name, sample in [("cpu", [0.5, 4294967296, 1, 40.0]), ("time", [5e6, 0, 1, 40.0]),
+                         ("tiny", [0.5, 0, 1, 1e-300]), ("negative", [0.5, 0, 1, -5])]:
+        path = edited_report(tmp, f"w-{name}.json", watched(sample))
+        one_line_error(*run(["--analyze", path]), f"window sample: {name}")
+
+    def dup_contention(d):
+        d["measurements"]["contention"].append(dict(d["measurements"]["contention"][1]))
+
+    rc, out, err = run(["--analyze", edited_report(tmp, "dupc.json", dup_contention)])
+    one_line_error(rc, out, err, "a repeated contention entry")
+    check("contention[2] (CPUs 0 and 1) repeats contention[1]" in err,
+          f"the repeat is named ({err.strip()!r})")
+    path = os.path.join(tmp, "huge.txt")
+    open(path, "w").write(" CPU 0 1\n 0 0 1.7e308\n 1 1.7e308 0\n")
+    one_line_error(*run(["--analyze", "--matrix", path]), "matrix cells of 1.7e308")
+    open(path, "w").write(" CPU 0 1\n 0 0 20\n 1 20000 0\n")
+    rc, out, err = run(["--analyze", "--matrix", path])
+    one_line_error(rc, out, err, "a pair 1000x apart one way and the other")
+    check("1000x apart" in err, f"the asymmetric pair is named ({err.strip()!r})")
 
 
 def test_conflicts():
@@ -571,7 +670,9 @@ def main():
             test_sighup_and_budget(tmp)
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
+        test_dedicated_hint(tmp)
         test_inputs_bounded(tmp)
+        test_loader_by_path(tmp)
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)

@@ -35,13 +35,14 @@ struct run {
 /* Measure @nv vCPUs pinned on @pin of @h (idle host, seed 1) with a 2 s
  * observation window (@window_s; 0: one look, --snapshot), advertise
  * sockets x cores x threads, and judge on platform @product/@vendor. */
-static void judge_window(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
-			 int sockets, int cores, int threads, const char *product,
-			 const char *hv, double window_s)
+static void judge_hint(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
+		       int sockets, int cores, int threads, const char *product,
+		       const char *hv, double window_s, enum vtc_hint hint)
 {
 	int extra[VTC_SIM_MAX_VCPUS][2], ne;
 
 	memset(x, 0, sizeof(*x));
+	x->plat.kvm_hint_dedicated = hint;
 	snprintf(x->plat.hypervisor, sizeof(x->plat.hypervisor), "%s", hv);
 	snprintf(x->plat.dmi_product_name, sizeof(x->plat.dmi_product_name), "%s", product);
 	snprintf(x->plat.cpuid_vendor, sizeof(x->plat.cpuid_vendor), "%s", h->vendor);
@@ -53,6 +54,15 @@ static void judge_window(struct run *x, const struct vtc_sim_host *h, int nv, co
 	assert_int_equal(vtc_infer(&x->r, &x->adv, &x->inf), 0);
 	assert_int_equal(vtc_compare(&x->inf, &x->r, &x->adv, &x->plat, &x->fs), 0);
 	x->st = vtc_verdict(&x->inf, &x->fs, x->why, sizeof(x->why));
+}
+
+/* ... on a platform without KVM's dedicated-vCPU hint (no CPUID). */
+static void judge_window(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
+			 int sockets, int cores, int threads, const char *product,
+			 const char *hv, double window_s)
+{
+	judge_hint(x, h, nv, pin, sockets, cores, threads, product, hv, window_s,
+		   VTC_HINT_UNKNOWN);
 }
 
 static void judge(struct run *x, const struct vtc_sim_host *h, int nv, const int *pin,
@@ -99,7 +109,7 @@ static void test_phantom_kubevirt(void **state)
 	assert_non_null(strstr(f->fix, "isolateEmulatorThread"));
 	assert_non_null(strstr(f->fix, "sockets=1 cores=4 threads=1"));
 	assert_true(f->cost[0] != 0);
-	assert_non_null(strstr(x.why, "CRITICAL: vCPUs 0-3 are advertised as SMT siblings"));
+	assert_non_null(strstr(x.why, "CRITICAL: vCPUs {0-1}{2-3} are each advertised as SMT siblings"));
 	done(&x);
 }
 
@@ -145,6 +155,44 @@ static void test_hidden_one_look_is_warning(void **state)
 	/* bare metal: CPU numbers are physical CPUs, nothing floats */
 	judge_window(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "", "none", 0);
 	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	done(&x);
+}
+
+/* KVM's dedicated-vCPU hint is the promise of pinning: with it, and nothing
+ * measured against it, one look is enough for CRITICAL and a topology to
+ * advertise. Without it (known off), the window's CRITICAL stands but its
+ * advice says the placement was seen held, not promised. */
+static void test_hidden_and_the_hint(void **state)
+{
+	static const int pin[] = {1, 2, 17, 18};
+	struct run x;
+	const struct vtc_finding *f;
+	(void)state;
+	judge_hint(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "Standard PC (Q35 + ICH9, 2009)",
+		   "kvm", 0, VTC_HINT_YES);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_null(strstr(f->evidence, "seen in one look only"));
+	assert_non_null(strstr(f->fix, "threads=2"));
+	assert_null(find(&x, VTC_FK_DEDICATED_MISMATCH));
+	done(&x);
+
+	judge_hint(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "Standard PC (Q35 + ICH9, 2009)",
+		   "kvm", 2, VTC_HINT_NO);
+	assert_int_equal(x.st, VTC_EXIT_CRITICAL);
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_non_null(strstr(f->fix, "threads=2"));
+	assert_non_null(strstr(f->fix, "showed this placement held, not that it is pinned"));
+	done(&x);
+
+	/* no CPUID: the advice as it always was */
+	judge_window(&x, &vtc_sim_xeon4208, 4, pin, 1, 4, 1, "Standard PC (Q35 + ICH9, 2009)",
+		     "kvm", 2);
+	f = find(&x, VTC_FK_HIDDEN_SMT);
+	assert_non_null(f);
+	assert_null(strstr(f->fix, "pinned"));
 	done(&x);
 }
 
@@ -347,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_phantom_kubevirt),
 		cmocka_unit_test(test_hidden_libvirt_order),
 		cmocka_unit_test(test_hidden_one_look_is_warning),
+		cmocka_unit_test(test_hidden_and_the_hint),
 		cmocka_unit_test(test_hidden_openstack),
 		cmocka_unit_test(test_numa_mismatch),
 		cmocka_unit_test(test_amd_split_is_llc),

@@ -727,6 +727,8 @@ static void test_cloud_fc16(void **state)
 	vtc_platform_identify(&p);
 	assert_string_equal(p.hypervisor, "kvm");
 	assert_non_null(strstr(p.hypervisor_evidence, "CPUID hypervisor signature"));
+	/* an unpinned guest, honestly without the dedicated-vCPU hint */
+	assert_int_equal(p.kvm_hint_dedicated, VTC_HINT_NO);
 	vtc_topo_free(&t);
 	vtc_test_unpacked_free(&u);
 }
@@ -822,6 +824,36 @@ static void test_kvm_with_hyperv_leaves(void **state)
 	vtc_topo_free(&t);
 }
 
+/* KVM's dedicated-vCPU hint (0x40000001 EDX[0]) from dumps: set, clear at
+ * a KVM block behind Hyper-V's, a block without the features leaf, and a
+ * dump with no hypervisor leaves at all (unknown, not "no"). */
+static void test_kvm_hint_dumps(void **state)
+{
+	static const struct {
+		const char *fixture;
+		enum vtc_hint want;
+	} cases[] = {
+		{ "cpuid-kvm-dedicated", VTC_HINT_YES },
+		{ "cpuid-kvm-hyperv", VTC_HINT_NO },
+		{ "cpuid-l3-leak", VTC_HINT_NO },
+		{ "cpuid-legacy-ht", VTC_HINT_UNKNOWN },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char dir[PATH_MAX];
+		struct vtc_topo t;
+		struct vtc_platform p;
+
+		fixture(dir, sizeof(dir), cases[i].fixture);
+		decode_dir(dir, &t, &p);
+		if (p.kvm_hint_dedicated != cases[i].want)
+			fail_msg("%s: hint %d, want %d", cases[i].fixture, p.kvm_hint_dedicated,
+				 cases[i].want);
+		vtc_topo_free(&t);
+	}
+}
+
 /* ---- TSC facts over a fake source --------------------------------------------- */
 
 struct fake_leaf {
@@ -908,6 +940,73 @@ static void test_tsc_decoder(void **state)
 		assert_string_equal(p.tsc_khz_source, cases[i].source);
 		assert_string_equal(p.hv_cpuid_vendor, cases[i].sig);
 		assert_int_equal(vtc_platform_tsc_invariant(&p), cases[i].invariant);
+		vtc_cpuid_close(s);
+	}
+}
+
+/* The KVM block is found as Linux's kvm_cpuid_base() finds it: by its full
+ * signature in any block of 0x100 up to 0x4000ff00, and only with the
+ * hypervisor bit; the hints are that block's, never another's. */
+static void test_kvm_hint_search(void **state)
+{
+	/* Hyper-V's 0x40000001 (a decoy with bit 0 set) is not KVM's. */
+	static const struct fake_leaf kvm_hv[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 },
+		{ 0x40000000, 0x40000010, SIG_HV }, { 0x40000001, 0x31237648, 0, 0, 1 },
+		{ 0x40000100, 0x40000110, SIG_KVM }, { 0x40000101, 0x1007efb, 0, 0, 1 },
+	};
+	static const struct fake_leaf hv_decoy[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 },
+		{ 0x40000000, 0x40000010, SIG_HV }, { 0x40000001, 0x31237648, 0, 0, 1 },
+		{ 0x40000100, 0x40000110, SIG_KVM }, { 0x40000101, 0x1007efb, 0, 0, 0 },
+	};
+	/* A block further up (a third hypervisor layer) still counts. */
+	static const struct fake_leaf far[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 },
+		{ 0x40000200, 0x40000201, SIG_KVM }, { 0x40000201, 0, 0, 0, 1 },
+	};
+	/* Other hints (PV unhalt...) without bit 0 are no promise. */
+	static const struct fake_leaf other_bits[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 },
+		{ 0x40000000, 0x40000001, SIG_KVM }, { 0x40000001, 0x1007efb, 0, 0, 0x6 },
+	};
+	/* Without the hypervisor bit KVM's leaves are not believed. */
+	static const struct fake_leaf bare[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0, 0 },
+		{ 0x40000000, 0x40000001, SIG_KVM }, { 0x40000001, 0, 0, 0, 1 },
+	};
+	static const struct fake_leaf xen[] = {
+		{ 0, 0xd, 0, 0, 0 }, { 1, 0, 0, 0x80000000u, 0 },
+		{ 0x40000000, 0x40000001, SIG_XEN }, { 0x40000001, 0, 0, 0, 1 },
+	};
+	static const struct {
+		const struct fake_leaf *l;
+		size_t n;
+		uint32_t base;
+		enum vtc_hint want;
+	} cases[] = {
+		{ kvm_hv, 6, 0x40000100, VTC_HINT_YES },
+		{ hv_decoy, 6, 0x40000100, VTC_HINT_NO },
+		{ far, 4, 0x40000200, VTC_HINT_YES },
+		{ other_bits, 4, 0x40000000, VTC_HINT_NO },
+		{ bare, 4, 0, VTC_HINT_UNKNOWN },
+		{ xen, 4, 0, VTC_HINT_UNKNOWN },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vtc_cpuid_src *s = fake_src(cases[i].l, cases[i].n);
+		struct vtc_platform p;
+		uint32_t hints = 0xdead;
+
+		assert_int_equal(vtc_cpuid_kvm_base(s, 0), cases[i].base);
+		assert_int_equal(vtc_cpuid_kvm_hints(s, 0, &hints), cases[i].base ? 0 : -ENOENT);
+		if (!cases[i].base)
+			assert_int_equal(hints, 0);
+		memset(&p, 0, sizeof(p));
+		assert_int_equal(vtc_platform_read_cpuid(s, &p), 0);
+		if (p.kvm_hint_dedicated != cases[i].want)
+			fail_msg("case %zu: hint %d, want %d", i, p.kvm_hint_dedicated, cases[i].want);
 		vtc_cpuid_close(s);
 	}
 }
@@ -1182,7 +1281,9 @@ int main(void)
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_tsc_from_hv_leaf),
 		cmocka_unit_test(test_kvm_with_hyperv_leaves),
+		cmocka_unit_test(test_kvm_hint_dumps),
 		cmocka_unit_test(test_tsc_decoder),
+		cmocka_unit_test(test_kvm_hint_search),
 		cmocka_unit_test(test_tsc_invariant_rule),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_live_this_machine),

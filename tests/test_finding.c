@@ -28,6 +28,7 @@ static const struct {
 	{VTC_FK_SOCKET_MISMATCH, "socket-mismatch", 0},
 	{VTC_FK_NUMA_MISMATCH, "numa-mismatch", 0},
 	{VTC_FK_CPUID_SYSFS_DISAGREE, "cpuid-sysfs-disagree", 0},
+	{VTC_FK_DEDICATED_MISMATCH, "dedicated-mismatch", VTC_FKF_PLACEMENT},
 };
 
 static void test_names_round_trip(void **state)

@@ -200,6 +200,61 @@ static void test_bounds(void **state)
 	free(zeros);
 }
 
+/* Import @text expecting -EINVAL with @want in the message. */
+static void refused(const char *text, const char *want)
+{
+	struct vtc_results r;
+	char err[300] = "";
+	int rc = import_text(text, &r, err, sizeof(err));
+
+	if (rc != -EINVAL || !strstr(err, want))
+		fail_msg("'%s': want -EINVAL with '%s', got %d '%s'", text, want, rc, err);
+}
+
+/* Cells that are no latency: 1.7e308 (two averaged to +inf, judged OK
+ * with perfdata "infus" and a JSON its own --analyze refused), what
+ * strtod rounds towards 0 (4e-320 was called "not a finite number >= 0"),
+ * and the largest accepted cells, whose mean stays finite. */
+static void test_cell_range(void **state)
+{
+	struct vtc_results r;
+	char err[300] = "";
+	(void)state;
+	refused(" CPU 0 1\n 0 0 1.7e308\n 1 1.7e308 0\n",
+		"line 2, column 3: 1.7e308 ns is out of range (a latency is from 1e-30 to 1e12 ns");
+	refused(" CPU 0 1\n 0 0 4e-320\n 1 5 0\n", "line 2, column 3: 4e-320 ns is out of range");
+	refused(" CPU 0 1\n 0 0 1e999\n 1 5 0\n", "1e999 ns is out of range");
+	refused(",\n1e12,\n", "line 2, column 1: 1e12 ns is out of range");
+	refused(" CPU 0 1\n 0 0 infinity\n 1 5 0\n", "'infinity' is not a latency");
+	assert_int_equal(import_text(" CPU 0 1\n 0 0 9.9e11\n 1 9.9e11 0\n", &r, err,
+				     sizeof(err)), 0);
+	assert_true(isfinite(r.pairs[0].pass[0].median_ns));
+	vtc_results_free(&r);
+}
+
+/* A pair read 1000x apart one way and the other was averaged without a
+ * word. Refused, naming both cells and what to do; up to 100x (a floating
+ * guest measured each direction at another moment) is averaged. */
+static void test_asymmetric_pair(void **state)
+{
+	struct vtc_results r;
+	char err[300] = "";
+	(void)state;
+	refused(" CPU 0 1 2\n 0 0 20 40\n 1 20 0 41\n 2 40 20000 0\n",
+		"CPUs 1 and 2 read 41 ns one way (line 3, column 4) and 20000 ns the other "
+		"(line 4, column 3), 488x apart; mark the wrong cell S (stalled) or - (not "
+		"measured), or measure again");
+	refused("0,20\n20000,0\n", "CPUs 0 and 1 read 20 ns one way (line 1, column 2) and "
+		"20000 ns the other (line 2, column 1), 1000x apart");
+	assert_int_equal(import_text(" CPU 0 1 2\n 0 0 20 40\n 1 20 0 41\n 2 40 S 0\n", &r, err,
+				     sizeof(err)), 0);
+	vtc_results_free(&r);
+	assert_int_equal(import_text(" CPU 0 1 2\n 0 0 20 40\n 1 20 0 41\n 2 40 4100 0\n", &r,
+				     err, sizeof(err)), 0);
+	assert_true(r.pairs[2].pass[0].median_ns == (41 + 4100) / 2.0);
+	vtc_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +265,8 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_csv_ids_roundtrip),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_cell_range),
+		cmocka_unit_test(test_asymmetric_pair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

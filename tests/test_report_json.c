@@ -14,6 +14,7 @@
 
 #include "tests/testutil.h"
 #include "src/report/run.h"
+#include "src/input.h"
 #include "src/report/output.h"
 #include "src/report/report_json.h"
 #include "src/report/report_load.h"
@@ -143,6 +144,120 @@ static void test_results_hostile(void **state)
 		assert_int_equal(vtc_json_to_results(j, &r, err, sizeof(err)), -EINVAL);
 		assert_true(strlen(err) > 0);
 		json_decref(j);
+	}
+}
+
+/* make_results with an observation window from 1 to 2 s and two samples,
+ * as the JSON measurements object. */
+static json_t *watched_json(void)
+{
+	struct vtc_results r;
+	json_t *j;
+
+	make_results(&r);
+	r.watch_from_s = 1.0;
+	r.watch_to_s = 2.0;
+	assert_int_equal(vtc_results_add_watch(&r, 1.0, 0, 40.0), 0);
+	assert_int_equal(vtc_results_add_watch(&r, 1.9, 1, -1), 0);
+	j = vtc_json_from_results(&r);
+	assert_non_null(j);
+	vtc_results_free(&r);
+	return j;
+}
+
+/* Load @j (consumed); @want NULL: it loads, else the error holds @want. */
+static void load_expect(json_t *j, const char *want)
+{
+	struct vtc_results r;
+	char err[256] = "";
+	int rc = vtc_json_to_results(j, &r, err, sizeof(err));
+
+	if (!want) {
+		if (rc != 0)
+			fail_msg("refused: %s", err);
+		vtc_results_free(&r);
+	} else {
+		if (rc != -EINVAL || !strstr(err, want))
+			fail_msg("want -EINVAL with '%s', got %d '%s'", want, rc, err);
+	}
+	json_decref(j);
+}
+
+/* A window sample replaced by @text. */
+static json_t *with_sample(const char *text)
+{
+	json_t *j = watched_json();
+
+	json_array_set_new(json_object_get(j, "watch_samples"), 0, json_loads(text, 0, NULL));
+	return j;
+}
+
+/* Watch samples are checked before they are cast or judged: CPU numbers
+ * that wrap to a probed CPU (4294967296 read as 0), times outside the
+ * window, latencies that are not latencies (negative, 0, 1e-300 which a
+ * float holds as 0, the stall mark). */
+static void test_watch_samples_checked(void **state)
+{
+	(void)state;
+	load_expect(watched_json(), NULL);
+	load_expect(with_sample("[0.995, 0, 2, 40.0]"), NULL); /* rounding */
+	load_expect(with_sample("[2.0, 2, 0, null]"), NULL);
+	load_expect(with_sample("[1.5, 4294967296, 2, 40.0]"),
+		    "watch_samples[0] names CPU 4294967296, not a CPU number");
+	load_expect(with_sample("[1.5, 0, -4294967294, 40.0]"), "names CPU -4294967294");
+	load_expect(with_sample("[1.5, 0, 1, 40.0]"), "watch_samples[0] is of CPUs 0 and 1");
+	load_expect(with_sample("[5e6, 0, 2, 40.0]"),
+		    "watch_samples[0] at 5000000.0000 s is outside the window (1.0000 to 2.0000 s");
+	load_expect(with_sample("[0.5, 0, 2, 40.0]"), "outside the window");
+	load_expect(with_sample("[2.5, 0, 2, 40.0]"), "outside the window");
+	load_expect(with_sample("[1e8, 0, 2, 40.0]"), "outside the window");
+	load_expect(with_sample("[1.5, 0, 2, 1e-300]"), "reads 1e-300 ns, not a latency");
+	load_expect(with_sample("[1.5, 0, 2, -5]"), "reads -5 ns");
+	load_expect(with_sample("[1.5, 0, 2, 0]"), "reads 0 ns");
+	load_expect(with_sample("[1.5, 0, 2, 1.7e308]"), "not a latency");
+	load_expect(with_sample("[1.5, 0, 2]"), "watch_samples[0] is not [t_s, a, b, ns]");
+}
+
+/* The same pair co-run twice (in either order, or the same-vCPU control
+ * twice): the judge used whichever came first, so their order flipped the
+ * verdict. Refused, naming the repeat. */
+static void test_contention_once(void **state)
+{
+	json_t *j, *cont, *c;
+	(void)state;
+	j = watched_json();
+	cont = json_object_get(j, "contention");
+	c = json_deep_copy(json_array_get(cont, 0));
+	json_object_set_new(c, "a", json_integer(2));
+	json_object_set_new(c, "b", json_integer(0));
+	json_array_append(cont, c);
+	load_expect(json_deep_copy(j), NULL); /* (0,0) and (2,0): different */
+	json_object_set_new(c, "a", json_integer(0));
+	json_object_set_new(c, "b", json_integer(2));
+	json_array_append(cont, c); /* (0,2) repeats (2,0) */
+	load_expect(json_deep_copy(j),
+		    "contention[2] (CPUs 0 and 2) repeats contention[1] (a pair is co-run once)");
+	json_array_remove(cont, 2);
+	json_array_append(cont, json_array_get(cont, 0)); /* the control twice */
+	load_expect(j, "contention[2] (CPUs 0 and 0) repeats contention[0]");
+	json_decref(c);
+}
+
+/* A pass's latencies are null or from 0 to 1e12 ns: 1.7e308 averaged or
+ * summed overflows to inf further on. */
+static void test_pair_latency_range(void **state)
+{
+	static const char *fields[] = {"min_ns", "p10_ns", "median_ns", "p90_ns", "handoff_ns"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *j = watched_json();
+		json_t *pass = json_array_get(json_object_get(json_array_get(
+			json_object_get(j, "pairs"), 0), "passes"), 0);
+		json_object_set_new(pass, fields[i], json_real(1.7e308));
+		load_expect(json_deep_copy(j), "pair of CPUs 0 and 2, pass 0: latency out of range "
+			    "(0 to 1e12 ns)");
+		json_object_set_new(pass, fields[i], json_real(-1));
+		load_expect(j, fields[i]);
 	}
 }
 
@@ -298,14 +413,141 @@ static void read_text(const char *text, int want)
 static void test_streamed_hostile(void **state)
 {
 	(void)state;
-	read_text("{\"pairs\": [1, 2]}", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": []}]}", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": [{}]} {}]}", -EINVAL);
-	read_text("{\"pairs\": [", -EINVAL);
-	read_text("{\"pairs\": [{\"a\": 0, \"a\": 1}]}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [1, 2]}}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": []}]}}",
+		  -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"b\": 1, \"passes\": [{}]} {}]}}",
+		  -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [{\"a\": 0, \"a\": 1}]}}", -EINVAL);
 	read_text("{\"x\": \"\\\"pairs\\\": [\", \"y\": 1}", 0); /* the key inside a string */
 	read_text("", -EINVAL);
-	read_text("{\"pairs\": [] , }", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [] , }}", -EINVAL);
+	read_text("{\"measurements\": {\"pairs\": [], \"pairs\": []}}", -EINVAL);
+	read_text("]]{\"measurements\": {\"pairs\": [1]}}", -EINVAL);
+}
+
+/* Read @text; 0 expected, with @npairs pairs and @nsamples samples
+ * streamed. */
+static json_t *read_streamed(const char *text, int npairs, int nsamples)
+{
+	char path[] = "/tmp/vtc-stream-path-XXXXXX", err[160] = "";
+	struct vtc_pair_stash stash;
+	json_t *doc = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	if (vtc_report_read(path, &doc, &stash, err, sizeof(err)) != 0)
+		fail_msg("'%s' not read: %s", text, err);
+	assert_int_equal(stash.n, npairs);
+	assert_int_equal(stash.n_watch, nsamples);
+	vtc_pair_stash_free(&stash);
+	unlink(path);
+	return doc;
+}
+
+#define PAIR "{\"a\": 0, \"b\": 1, \"passes\": [{\"measured\": true, \"stalled\": false, " \
+	"\"samples\": 1, \"discarded\": 0, \"stalls\": 0, \"round_trips\": 1, \"min_ns\": 9, " \
+	"\"p10_ns\": 9, \"median_ns\": 9, \"p90_ns\": 9, \"handoff_ns\": 0, \"t_start_s\": 0}]}"
+
+/* The big arrays are streamed only at measurements.pairs and
+ * measurements.watch_samples: a member of that name anywhere else is an
+ * unknown field, ignored (a decoy of pair data under platform was judged,
+ * a harmless "pairs" elsewhere made a report unreadable). */
+static void test_streamed_by_path(void **state)
+{
+	json_t *doc;
+	(void)state;
+	/* decoys before the real arrays, at other depths and under other keys */
+	doc = read_streamed("{\"platform\": {\"x_vendor_ext\": {\"pairs\": [" PAIR "], "
+			    "\"watch_samples\": [[0.5, 0, 1, 1.0]]}}, "
+			    "\"pairs\": [1, 2], \"watch_samples\": \"none\", "
+			    "\"x\": [{\"measurements\": {\"pairs\": [" PAIR "]}}], "
+			    "\"measurements\": {\"backend\": \"[\\\"pairs\\\": [\", "
+			    "\"extra\": {\"pairs\": [\"not a pair\"]}, "
+			    "\"pairs\": [" PAIR ", " PAIR "], \"watch_samples\": [[0.5, 0, 1, 9.0]]}}",
+			    2, 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+		doc, "platform"), "x_vendor_ext"), "pairs")), 1);
+	assert_int_equal(json_array_size(json_object_get(doc, "pairs")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+		doc, "measurements"), "extra"), "pairs")), 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "measurements"),
+							 "pairs")), 0);
+	json_decref(doc);
+	/* the real arrays after unknown members, nothing streamed where they
+	 * are absent or not arrays */
+	json_decref(read_streamed("{\"measurements\": {\"a\": {\"b\": [[], {}]}, \"pairs\": ["
+				  PAIR "]}, \"z\": {\"pairs\": [2]}}", 1, 0));
+	json_decref(read_streamed("{\"measurements\": null, \"pairs\": [" PAIR "]}", 0, 0));
+	json_decref(read_streamed("{\"measurements\": {\"pairs\": {\"pairs\": [1]}}}", 0, 0));
+	json_decref(read_streamed("[{\"measurements\": {\"pairs\": [1]}}]", 0, 0));
+}
+
+/* Bytes of @r's report as --json writes it. */
+static long report_bytes(const struct vtc_results *r)
+{
+	struct vtc_run *app = run_with(r);
+	FILE *f = tmpfile();
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(vtc_json_dump_app(f, app), 0);
+	n = ftell(f);
+	fclose(f);
+	free(app);
+	return n;
+}
+
+/* The longest pass the writer can print: every counter at its largest,
+ * every real the longest %.7g of the range the loader accepts. */
+static void longest_pass(struct vtc_lat_stats *s)
+{
+	*s = (struct vtc_lat_stats){.measured = true, .stalled = false, .samples = UINT32_MAX,
+				    .discarded = UINT32_MAX, .stalls = UINT32_MAX,
+				    .round_trips = UINT32_MAX, .min_ns = 1.234567e-05,
+				    .p10_ns = 1.234567e-05, .median_ns = 9.876543e+11,
+				    .p90_ns = 9.876543e+11, .handoff_ns = 9.876543e+11,
+				    .t_start_s = 1.234567e-05};
+}
+
+/* A report vtopocheck writes, it reads back: the loader's size bound
+ * (VTC_INPUT_REPORT_MAX) holds the largest report the writer can produce,
+ * every pair of VTC_CPUSET_MAX CPUs measured in VTC_MAX_PASSES passes of
+ * the longest numbers, and VTC_WATCH_MAX_SAMPLES window samples. (A
+ * 4096-CPU matrix imported and written with --json is 1.63 GiB; the bound
+ * was 1 GiB, so --analyze refused it as "larger than any report".) The
+ * bytes per pair and per sample are measured on the writer itself, so a
+ * more compact encoding keeps this true; 64 MiB cover the rest of a
+ * 4096-CPU report (its advertised models, contention, findings). */
+static void test_largest_report_fits(void **state)
+{
+	struct vtc_results r;
+	vtc_cpuset s;
+	long base, pair, sample;
+	double most;
+	(void)state;
+	vtc_cpulist_parse("4093-4095", &s);
+	assert_int_equal(vtc_results_init(&r, &s, VTC_MAX_PASSES), 0);
+	for (int i = 0; i < r.n_pairs; i++)
+		for (int p = 0; p < VTC_MAX_PASSES; p++)
+			longest_pass(&r.pairs[i].pass[p]);
+	assert_int_equal(vtc_results_add_watch(&r, 9999999.9999, 2, 999999999999.0), 0);
+	base = report_bytes(&r);
+	assert_int_equal(vtc_results_add_watch(&r, 9999999.9999, 2, 999999999999.0), 0);
+	sample = report_bytes(&r) - base;
+	memset(&r.pairs[0].pass, 0, sizeof(r.pairs[0].pass)); /* unmeasured: left out */
+	pair = base + sample - report_bytes(&r);
+	most = (double)pair * (VTC_CPUSET_MAX * (VTC_CPUSET_MAX - 1.0) / 2) +
+	       (double)sample * VTC_WATCH_MAX_SAMPLES + (64 << 20);
+	print_message("largest report: %ld bytes per pair, %ld per sample, %.2f GiB in all; "
+		      "bound %.2f GiB\n", pair, sample, most / (1 << 30),
+		      (double)VTC_INPUT_REPORT_MAX / (1 << 30));
+	assert_true(pair > 100 && sample > 10);
+	assert_true(most <= (double)VTC_INPUT_REPORT_MAX);
+	vtc_results_free(&r);
 }
 
 int main(void)
@@ -315,10 +557,15 @@ int main(void)
 		cmocka_unit_test(test_results_roundtrip),
 		cmocka_unit_test(test_results_hostile),
 		cmocka_unit_test(test_topo_hostile),
+		cmocka_unit_test(test_watch_samples_checked),
+		cmocka_unit_test(test_contention_once),
+		cmocka_unit_test(test_pair_latency_range),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_layout_is_janssons),
 		cmocka_unit_test(test_streamed_report),
 		cmocka_unit_test(test_streamed_hostile),
+		cmocka_unit_test(test_streamed_by_path),
+		cmocka_unit_test(test_largest_report_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

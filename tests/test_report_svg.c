@@ -149,9 +149,13 @@ static void test_log_scale_colours(void **state)
 	(void)state;
 
 	make_results(&r, "0-2", three_decades);
+	snprintf(r.backend, sizeof(r.backend), "import");
 	in.res = &r;
 	write_svg("scale", &in);
 	s = read_svg("scale", NULL);
+	/* an imported matrix has no timer to name */
+	assert_non_null(strstr(s, "(imported matrix: no timer or passes recorded)"));
+	assert_null(strstr(s, "timer ?"));
 	assert_non_null(strstr(s, "fill=\"#440154\"><title>vCPU 0 - 1: 10.0 ns</title>"));
 	assert_non_null(strstr(s, "fill=\"#440154\"><title>vCPU 1 - 0: 10.0 ns</title>"));
 	assert_non_null(strstr(s, "fill=\"#21908d\"><title>vCPU 0 - 2: 100.0 ns</title>"));
@@ -258,6 +262,12 @@ static void test_sim_run(void **state)
 			 app.findings.item[k].severity == VTC_SEV_WARNING ? "WARNING" : "INFO",
 			 vtc_fkind_name(app.findings.item[k].kind));
 		assert_non_null(strstr(s, want));
+		/* in full: the fix's last word is there, not cut off */
+		if (app.findings.item[k].fix[0]) {
+			const char *last = strrchr(app.findings.item[k].fix, ' ');
+			assert_non_null(strstr(s, ">fix: "));
+			assert_non_null(strstr(s, last ? last + 1 : app.findings.item[k].fix));
+		}
 	}
 	/* Inferred tiers on the legend. */
 	for (int t = 0; t < app.inf.n_tiers; t++) {
@@ -277,7 +287,7 @@ static double flat(int a, int b)
 }
 
 /* Markup, quotes, a CDATA end, control and malformed bytes in the verdict
- * and findings; a long multibyte evidence cut to the width. A strict XML
+ * and findings; a long multibyte evidence wrapped to the width. A strict XML
  * parser (librsvg uses libxml2) must accept the file. */
 static void test_hostile_text(void **state)
 {
@@ -306,7 +316,9 @@ static void test_hostile_text(void **state)
 	assert_null(strstr(s, "]]>"));
 	assert_non_null(strstr(s, "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &apos;x&apos;"));
 	assert_non_null(strstr(s, "WARNING floating (vCPUs 1,3): a&lt;b&gt;&amp;c\xc3\xa9"));
-	assert_non_null(strstr(s, "\xc3\xa9...</text>"));
+	/* wrapped, never split inside a character */
+	assert_non_null(strstr(s, "\xc3\xa9</text>"));
+	assert_null(strstr(s, "\xc3</text>"));
 	free(s);
 	render("hostile");
 	vtc_findings_free(&fs);
@@ -429,6 +441,11 @@ static void test_window_strip(void **state)
 	assert_true(count(s, "fill=\"#fde725\"><title>v2-v3") == 1);
 	assert_non_null(strstr(s, ">1.0 s</text>"));
 	assert_non_null(strstr(s, ">9.0 s after start</text>"));
+	/* The nearest reading over time, episodes marked where they began. */
+	assert_non_null(strstr(s, ">nearest</text>"));
+	assert_non_null(strstr(s, "<polyline fill=\"none\" stroke=\"#1f4e9c\" points=\"1"));
+	assert_non_null(strstr(s, "<title>v2-v3 nearer from 3.00 s</title>"));
+	assert_non_null(strstr(s, "<title>v2-v3 nearer from 6.00 s</title>"));
 	free(s);
 	render("strip");
 
@@ -439,6 +456,9 @@ static void test_window_strip(void **state)
 	s = read_svg("strip-still", NULL);
 	assert_non_null(strstr(s, ">No pair read nearer than usual: the placement held still"));
 	assert_null(strstr(s, ">v2-v3</text>"));
+	/* still a plot of the nearest readings, not an empty strip */
+	assert_non_null(strstr(s, "<polyline fill=\"none\" stroke=\"#1f4e9c\" points=\"1"));
+	assert_null(strstr(s, "nearer from"));
 	free(s);
 	render("strip-still");
 

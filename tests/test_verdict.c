@@ -33,6 +33,51 @@ static void test_verdict_levels(void **state)
 	vtc_findings_free(&fs);
 }
 
+/* Pairs {0,2} and {1,3}: the headline speaks of each pair, not of vCPUs
+ * 0-3 sharing one core; a list too long for a headline is counted; one
+ * group is named as before. */
+static void test_headline_groups(void **state)
+{
+	struct vtc_inferred inf;
+	struct vtc_findings fs = {0};
+	vtc_cpuset all, g[48];
+	const vtc_cpuset *sets[48];
+	struct vtc_finding *f;
+	char why[300];
+	(void)state;
+	memset(&inf, 0, sizeof(inf));
+	vtc_cpulist_parse("0-3", &all);
+	vtc_cpulist_parse("0,2", &g[0]);
+	vtc_cpulist_parse("1,3", &g[1]);
+	vtc_cpulist_parse("5,7", &g[2]); /* outside the finding: not one of its groups */
+	for (int i = 0; i < 3; i++)
+		sets[i] = &g[i];
+	f = vtc_findings_add(&fs, VTC_FK_HIDDEN_SMT, VTC_SEV_CRITICAL, &all, "x");
+	vtc_finding_set_groups(f, sets, 3);
+	assert_int_equal(f->n_groups, 2);
+	assert_string_equal(f->groups, "{0,2}{1,3}");
+	vtc_verdict(&inf, &fs, why, sizeof(why));
+	assert_string_equal(why, "CRITICAL: vCPUs {0,2}{1,3} are advertised as separate cores but "
+				 "each shares a physical core (hidden-smt)");
+	vtc_cpulist_parse("0-95", &fs.item[0].cpus);
+	for (int i = 0; i < 48; i++) {
+		vtc_cpuset_clear(&g[i]);
+		vtc_cpuset_set(&g[i], i);
+		vtc_cpuset_set(&g[i], i + 48);
+		sets[i] = &g[i];
+	}
+	vtc_finding_set_groups(&fs.item[0], sets, 48);
+	vtc_verdict(&inf, &fs, why, sizeof(why));
+	assert_string_equal(why, "CRITICAL: vCPUs 0-95 (48 groups) are advertised as separate "
+				 "cores but each shares a physical core (hidden-smt)");
+	vtc_finding_set_groups(&fs.item[0], sets, 1);
+	assert_int_equal(fs.item[0].n_groups, 0);
+	vtc_verdict(&inf, &fs, why, sizeof(why));
+	assert_string_equal(why, "CRITICAL: vCPUs 0-95 are advertised as separate cores but share "
+				 "a physical core (hidden-smt)");
+	vtc_findings_free(&fs);
+}
+
 static void test_fail_on(void **state)
 {
 	enum vtc_fail_on p;
@@ -56,6 +101,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_levels),
+		cmocka_unit_test(test_headline_groups),
 		cmocka_unit_test(test_fail_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

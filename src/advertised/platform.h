@@ -7,6 +7,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A yes/no fact that may be unknown; zero (a cleared struct) is unknown. */
+enum vtc_hint {
+	VTC_HINT_UNKNOWN = 0, /* no CPUID, or no KVM leaf block */
+	VTC_HINT_NO,
+	VTC_HINT_YES,
+};
+
 struct vtc_platform {
 	/* /proc/cpuinfo */
 	char cpu_vendor[16];    /* vendor_id: GenuineIntel, AuthenticAMD, ... */
@@ -20,6 +27,7 @@ struct vtc_platform {
 	bool cpuid_invariant_tsc;  /* 0x80000007 EDX[8] */
 	uint64_t tsc_khz;          /* 0x40000010 or 0x15/0x16; 0 unknown */
 	char tsc_khz_source[24];   /* "cpuid-0x40000010", "cpuid-0x15", ... */
+	enum vtc_hint kvm_hint_dedicated; /* KVM_HINTS_REALTIME, 0x40000001 EDX[0] */
 	/* sysfs */
 	char sys_hypervisor_type[32]; /* /sys/hypervisor/type */
 	char dmi_sys_vendor[128];     /* /sys/class/dmi/id/sys_vendor */

@@ -407,6 +407,37 @@ uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **s
 	return 0;
 }
 
+uint32_t vtc_cpuid_kvm_base(const struct vtc_cpuid_src *s, int cpu)
+{
+	/* Linux compares all 12 bytes, the NUL padding included, and so does
+	 * this; it walks the blocks a hypervisor may stack (Hyper-V first,
+	 * then KVM) up to 0x40010000. Blocks never recorded read as zeros. */
+	static const char kvm[12] = "KVMKVMKVM\0\0";
+	char sig[13];
+
+	if (!((cpuid_q(s, cpu, 1, 0).ecx >> 31) & 1))
+		return 0;
+	for (uint32_t base = 0x40000000u; base < 0x40010000u; base += 0x100) {
+		hv_signature(s, cpu, base, sig);
+		if (memcmp(sig, kvm, sizeof(kvm)) == 0)
+			return base;
+	}
+	return 0;
+}
+
+int vtc_cpuid_kvm_hints(const struct vtc_cpuid_src *s, int cpu, uint32_t *hints)
+{
+	uint32_t base = vtc_cpuid_kvm_base(s, cpu);
+
+	*hints = 0;
+	if (!base)
+		return -ENOENT;
+	/* Like Linux's kvm_arch_para_hints(): base | KVM_CPUID_FEATURES. A
+	 * block whose maximum stops short of it reads zeros (no hints). */
+	*hints = cpuid_q(s, cpu, base | 0x1, 0).edx;
+	return 0;
+}
+
 bool vtc_cpuid_invariant_tsc(const struct vtc_cpuid_src *s, int cpu)
 {
 	return (cpuid_q(s, cpu, 0x80000007, 0).edx >> 8) & 1;
@@ -417,7 +448,7 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
 	int cpu = vtc_cpuset_first(vtc_cpuid_cpus(src));
 	char vendor[13], sig[13];
 	const char *source;
-	uint32_t max;
+	uint32_t max, hints;
 
 	if (cpu < 0)
 		return -EINVAL;
@@ -430,5 +461,8 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
 	p->cpuid_invariant_tsc = vtc_cpuid_invariant_tsc(src, cpu);
 	p->tsc_khz = vtc_cpuid_tsc_hz(src, cpu, &source) / 1000;
 	snprintf(p->tsc_khz_source, sizeof(p->tsc_khz_source), "%s", source);
+	p->kvm_hint_dedicated = VTC_HINT_UNKNOWN;
+	if (vtc_cpuid_kvm_hints(src, cpu, &hints) == 0)
+		p->kvm_hint_dedicated = hints & VTC_KVM_HINTS_REALTIME ? VTC_HINT_YES : VTC_HINT_NO;
 	return 0;
 }

@@ -28,8 +28,8 @@ int vtc_topo_cpuid_read(const struct vtc_cpuid_src *src, struct vtc_topo *t);
  * cpuid_vendor, cpuid_hypervisor, hv_cpuid_vendor (0x40000000 signature,
  * only when the hypervisor bit is set; "KVMKVMKVM" when KVM poses as Hyper-V
  * there and names itself at 0x40000100), cpuid_invariant_tsc, tsc_khz and
- * tsc_khz_source ("cpuid-0x40000010", "cpuid-0x15", "cpuid-0x16"). Other
- * fields are not touched. Returns 0, -EINVAL (no CPUs). */
+ * tsc_khz_source ("cpuid-0x40000010", "cpuid-0x15", "cpuid-0x16") and
+ * kvm_hint_dedicated (vtc_cpuid_kvm_hints). Other fields are not touched. Returns 0, -EINVAL (no CPUs). */
 int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform *p);
 
 /* The TSC frequency CPUID advertises on @cpu of @s, in Hz (0 none), the
@@ -39,6 +39,20 @@ int vtc_platform_read_cpuid(const struct vtc_cpuid_src *src, struct vtc_platform
  * 0x16 (base MHz). *source names the leaf ("cpuid-0x40000010" for either
  * block, "cpuid-0x15", "cpuid-0x16", "" none). */
 uint64_t vtc_cpuid_tsc_hz(const struct vtc_cpuid_src *s, int cpu, const char **source);
+
+/* The base of KVM's leaf block on @cpu of @s, found as Linux's
+ * kvm_cpuid_base() finds it: only with the hypervisor bit (leaf 1 ECX[31]),
+ * the first block of 0x100 leaves from 0x40000000 to 0x4000ff00 whose
+ * signature is "KVMKVMKVM\0\0\0" (0x40000100 when KVM offers Hyper-V
+ * enlightenments at 0x40000000). Returns the base, or 0 without one. */
+uint32_t vtc_cpuid_kvm_base(const struct vtc_cpuid_src *s, int cpu);
+
+/* KVM's hints word, EDX of the features leaf (KVM base + 1), into *hints;
+ * bit 0 (VTC_KVM_HINTS_REALTIME) is the promise that vCPUs are dedicated:
+ * never preempted, never sharing a host CPU (QEMU kvm-hint-dedicated=on).
+ * Returns 0, or -ENOENT when @cpu has no KVM leaf block (*hints 0). */
+#define VTC_KVM_HINTS_REALTIME 0x1u
+int vtc_cpuid_kvm_hints(const struct vtc_cpuid_src *s, int cpu, uint32_t *hints);
 
 /* CPUID 0x80000007 EDX[8]: the TSC runs at a constant rate in all P-, C-
  * and T-states. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "src/analysis/compare.h"
+#include "src/analysis/dedicated.h"
 #include "src/analysis/evidence.h"
 #include "src/analysis/fixes.h"
 #include "src/analysis/judge.h"
@@ -293,6 +294,22 @@ static double cross_group_ns(const struct vtc_topo *adv, enum vtc_level level,
 	return n ? s / n : NAN;
 }
 
+/* The groups a finding is made of, for its headline: measured ones (@ig)
+ * or advertised ones (@ag). */
+static void groups_of(struct vtc_finding *f, const struct vtc_igroups *ig,
+		      const struct vtc_groups *ag)
+{
+	int n = ig ? ig->count : ag->count;
+	const vtc_cpuset **sets = calloc((size_t)n + 1, sizeof(*sets));
+
+	if (!sets)
+		return; /* the headline then names the vCPUs together */
+	for (int i = 0; i < n; i++)
+		sets[i] = ig ? &ig->g[i].cpus : &ag->set[i];
+	vtc_finding_set_groups(f, sets, n);
+	free(sets);
+}
+
 static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results *r,
 			const struct vtc_topo *adv, const struct vtc_platform *plat,
 			struct vtc_findings *out)
@@ -334,6 +351,7 @@ static int find_phantom(const struct vtc_inferred *inf, const struct vtc_results
 						 "%s: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, NULL, &adv->groups[VTC_LEVEL_SMT]);
 	if (isnan(sib))
 		snprintf(f->cost, sizeof(f->cost),
 			 "the guest packs communicating threads on 'siblings' expecting a shared "
@@ -366,7 +384,15 @@ static bool bare_metal(const struct vtc_platform *plat)
 static bool placement_shown_stable(const struct vtc_inferred *inf, const struct vtc_results *r,
 				   const struct vtc_platform *plat)
 {
+	struct vtc_dedicated_ev ev;
+
 	if (bare_metal(plat))
+		return true;
+	/* KVM promised each vCPU a host CPU of its own (the guest kernel acts
+	 * on that promise too), and nothing measured contradicts it. Without
+	 * the promise only a window shows a placement held, not that it is
+	 * pinned. */
+	if (plat && plat->kvm_hint_dedicated == VTC_HINT_YES && !vtc_dedicated_evidence(inf, r, &ev))
 		return true;
 	return r->n_watch > 0 && r->watch_to_s - r->watch_from_s >= STABLE_WINDOW_S &&
 	       inf->series.n_float == 0;
@@ -382,6 +408,19 @@ static bool moved_in_window(const struct vtc_inferred *inf, const vtc_cpuset *cp
 		    vtc_cpuset_test(cpus, inf->series.f[i].b))
 			return true;
 	return false;
+}
+
+/* Hidden SMT on a placement a window showed still, on a KVM host that says
+ * it does not pin (the dedicated-vCPU hint off): the verdict stands on the
+ * window, but the advice to advertise threads holds only while the
+ * placement does, and nothing promises that. */
+static void window_not_promise(struct vtc_finding *f, const struct vtc_platform *plat)
+{
+	if (!plat || plat->kvm_hint_dedicated != VTC_HINT_NO)
+		return;
+	vtc_finding_catf(f->fix, sizeof(f->fix),
+	    "; KVM's dedicated-vCPU hint is off, so the window showed this placement held, "
+	    "not that it is pinned: advertise threads only with each vCPU pinned");
 }
 
 /* Hidden SMT on a placement not shown stable: a warning whose fix is to
@@ -432,6 +471,7 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 		"%s: advertised as separate cores but share one: %s", adv->source, ev);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, ig, NULL);
 	snprintf(f->cost, sizeof(f->cost),
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(co-run ratio %.2f of solo); other advertised cores are %.1f ns apart",
@@ -439,6 +479,8 @@ static int find_hidden(const struct vtc_inferred *inf, const struct vtc_results 
 	set_fix(f, inf, plat, adv);
 	if (!placement_shown_stable(inf, r, plat))
 		hidden_unsettled(f);
+	else
+		window_not_promise(f, plat);
 	return 0;
 }
 
@@ -601,6 +643,7 @@ static int latency_phantom(const struct vtc_judgement *j, const struct vtc_infer
 			     j->phantom_evidence);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, NULL, &adv->groups[VTC_LEVEL_SMT]);
 	snprintf(f->cost, sizeof(f->cost),
 		 "the guest packs communicating threads on 'siblings' expecting a shared core "
 		 "but pays %.1f ns per handoff, as between any other vCPUs", j->phantom_ns);
@@ -626,12 +669,15 @@ static int latency_hidden(const struct vtc_judgement *j, const struct vtc_inferr
 			     j->hidden_evidence);
 	if (!f)
 		return -ENOMEM;
+	groups_of(f, &inf->groups[VTC_GROUP_SMT], NULL);
 	snprintf(f->cost, sizeof(f->cost),
 		 "threads the guest spreads over 'separate cores' share one core's units "
 		 "(or its L2), and the guest scheduler does not know it");
 	set_fix(f, inf, plat, adv);
 	if (!placement_shown_stable(inf, r, plat))
 		hidden_unsettled(f);
+	else
+		window_not_promise(f, plat);
 	return 0;
 }
 
@@ -814,15 +860,13 @@ static int judge_findings(struct vtc_inferred *inf, const struct vtc_results *r,
 	return rc;
 }
 
-int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
-		const struct vtc_topo *adv, const struct vtc_platform *plat,
-		struct vtc_findings *out)
+static int compare_topology(struct vtc_inferred *inf, const struct vtc_results *r,
+			    const struct vtc_topo *adv, const struct vtc_platform *plat,
+			    struct vtc_findings *out)
 {
 	struct ns_cache *ns;
 	int rc;
 
-	if (!inf || !r || !adv || !out)
-		return -EINVAL;
 	/* A full look too noisy to judge says nothing of the topology, but a
 	 * pair the window saw nearer than usual was moved all the same. */
 	if (inf->unknown)
@@ -862,5 +906,21 @@ int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
 		rc = vtc_stop_requested() ? -EINTR : judge_findings(inf, r, adv, plat, out);
 	free(ns->pm);
 	free(ns);
+	return rc;
+}
+
+int vtc_compare(struct vtc_inferred *inf, const struct vtc_results *r,
+		const struct vtc_topo *adv, const struct vtc_platform *plat,
+		struct vtc_findings *out)
+{
+	int rc;
+
+	if (!inf || !r || !adv || !out)
+		return -EINVAL;
+	rc = compare_topology(inf, r, adv, plat, out);
+	/* The hint is judged on what the run measured, whatever the topology
+	 * findings were (a run made UNKNOWN here still measured steal). */
+	if (rc == 0)
+		rc = vtc_dedicated_judge(inf, r, plat, VTC_DEDICATED_INFO_WINDOW_S, out);
 	return rc;
 }

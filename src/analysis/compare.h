@@ -12,7 +12,10 @@
 
 /* Append to @out the mismatches between @adv (one advertised source: sysfs,
  * CPUID, ...; call once per source) and @inf: phantom-smt, hidden-smt,
- * stacked, floating, llc-mismatch, socket-mismatch, numa-mismatch. Each
+ * stacked, floating, llc-mismatch, socket-mismatch, numa-mismatch, and
+ * dedicated-mismatch where @plat knows KVM's dedicated-vCPU hint
+ * (dedicated.h; with the hint and nothing against it, a placement counts as
+ * stable without an observation window). Each
  * finding carries evidence numbers from @r, the cost, and a fix tailored to
  * @plat (may be NULL: generic advice) that always names the advertised
  * topology that would match (only when it differs from what is advertised).

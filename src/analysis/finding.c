@@ -27,12 +27,16 @@ static const struct {
 	const char *name;
 	unsigned flags;
 	const char *meaning;
+	const char *group_meaning; /* said of each of several groups */
 } fkinds[VTC_FK_KINDS] = {
 	[VTC_FK_PHANTOM_SMT] = {"phantom-smt", VTC_FKF_SMT,
-				"are advertised as SMT siblings but run on separate cores"},
+				"are advertised as SMT siblings but run on separate cores",
+				"are each advertised as SMT siblings but run on separate cores"},
 	[VTC_FK_HIDDEN_SMT] = {"hidden-smt", VTC_FKF_SMT,
-			       "are advertised as separate cores but share a physical core"},
-	[VTC_FK_STACKED] = {"stacked", VTC_FKF_PLACEMENT, "share one host CPU"},
+			       "are advertised as separate cores but share a physical core",
+			       "are advertised as separate cores but each shares a physical core"},
+	[VTC_FK_STACKED] = {"stacked", VTC_FKF_PLACEMENT, "share one host CPU",
+			    "each share one host CPU"},
 	[VTC_FK_FLOATING] = {"floating", VTC_FKF_PLACEMENT,
 			     "are not pinned: the host moved them during the run"},
 	[VTC_FK_LLC_MISMATCH] = {"llc-mismatch", 0, "do not share caches as advertised"},
@@ -42,6 +46,9 @@ static const struct {
 				  "have NUMA nodes that differ from the measured sockets"},
 	[VTC_FK_CPUID_SYSFS_DISAGREE] = {"cpuid-sysfs-disagree", 0,
 					 "are described differently by CPUID and sysfs"},
+	[VTC_FK_DEDICATED_MISMATCH] = {"dedicated-mismatch", VTC_FKF_PLACEMENT,
+				       "are promised host CPUs of their own (KVM dedicated hint) "
+				       "but were preempted or moved"},
 };
 
 const char *vtc_fkind_name(enum vtc_fkind k)
@@ -62,6 +69,34 @@ int vtc_fkind_parse(const char *name, enum vtc_fkind *out)
 unsigned vtc_fkind_flags(enum vtc_fkind k)
 {
 	return (unsigned)k < VTC_FK_KINDS ? fkinds[k].flags : 0;
+}
+
+const char *vtc_fkind_group_meaning(enum vtc_fkind k)
+{
+	return (unsigned)k < VTC_FK_KINDS ? fkinds[k].group_meaning : NULL;
+}
+
+void vtc_finding_set_groups(struct vtc_finding *f, const vtc_cpuset *const *sets, int n)
+{
+	char list[128];
+	size_t used = 0;
+	bool fits = true;
+
+	f->groups[0] = 0;
+	f->n_groups = 0;
+	for (int i = 0; i < n; i++) {
+		if (vtc_cpuset_count(sets[i]) < 2 || !vtc_cpuset_subset(sets[i], &f->cpus))
+			continue;
+		f->n_groups++;
+		vtc_cpulist_format(sets[i], list, sizeof(list));
+		fits &= used + strlen(list) + 3 < sizeof(f->groups);
+		if (fits)
+			used += (size_t)snprintf(f->groups + used, sizeof(f->groups) - used, "{%s}", list);
+	}
+	if (f->n_groups < 2)
+		f->n_groups = 0;
+	if (!fits || f->n_groups == 0)
+		f->groups[0] = 0;
 }
 
 const char *vtc_fkind_meaning(enum vtc_fkind k)

@@ -30,6 +30,7 @@ enum vtc_fkind {
 	VTC_FK_SOCKET_MISMATCH,      /* socket groups differ from advertised */
 	VTC_FK_NUMA_MISMATCH,        /* NUMA nodes differ from measured sockets */
 	VTC_FK_CPUID_SYSFS_DISAGREE, /* the two advertised sources differ */
+	VTC_FK_DEDICATED_MISMATCH,   /* KVM's dedicated-vCPU hint vs the run */
 	VTC_FK_KINDS
 };
 
@@ -41,7 +42,7 @@ enum {
 
 /* The kind's name in every report: "phantom-smt", "hidden-smt", "stacked",
  * "floating", "llc-mismatch", "socket-mismatch", "numa-mismatch",
- * "cpuid-sysfs-disagree"; "?" for a value outside the enum. Names use only
+ * "cpuid-sysfs-disagree", "dedicated-mismatch"; "?" for a value outside the enum. Names use only
  * [a-z-], so no report format needs to escape them. */
 const char *vtc_fkind_name(enum vtc_fkind k);
 /* Inverse of vtc_fkind_name. Returns 0, or -EINVAL for NULL or a name this
@@ -64,7 +65,19 @@ struct vtc_finding {
 	char evidence[640];
 	char cost[256];
 	char fix[1024];
+	/* The separate groups @cpus is made of when there are several (the
+	 * headline then speaks of each group, not of all of @cpus together):
+	 * how many, and "{0,2}{1,3}" when the list fits here ("" otherwise). */
+	int n_groups;
+	char groups[512];
 };
+
+/* Note in @f the groups of @sets (@n of them) that lie inside f->cpus
+ * with 2 or more vCPUs, when there are at least two such groups. */
+void vtc_finding_set_groups(struct vtc_finding *f, const vtc_cpuset *const *sets, int n);
+/* What a finding says of each of its groups ("each group shares a
+ * physical core"), or NULL where the kind has no groups. */
+const char *vtc_fkind_group_meaning(enum vtc_fkind k);
 
 struct vtc_findings {
 	int count, cap;

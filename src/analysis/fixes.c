@@ -27,9 +27,35 @@ static enum plat_kind plat_kind(const struct vtc_platform *p)
 	return PLAT_GENERIC;
 }
 
+/* KVM's dedicated-vCPU hint broken: isolate the vCPUs' host CPUs, or stop
+ * promising (the guest then goes back to paravirtual spinlocks). */
+static const char *dedicated_text(enum plat_kind pk)
+{
+	switch (pk) {
+	case PLAT_KUBEVIRT:
+		return "KubeVirt: keep dedicatedCpuPlacement: true (it sets the hint) and add "
+		       "isolateEmulatorThread: true, with kubelet cpuManagerPolicy: static and "
+		       "Guaranteed QoS; or drop dedicatedCpuPlacement, and the hint with it";
+	case PLAT_OPENSTACK:
+		return "OpenStack: flavor hw:cpu_policy=dedicated with "
+		       "hw:emulator_threads_policy=isolate; or drop the hint from the image";
+	case PLAT_LIBVIRT:
+		return "libvirt: one <vcpupin> per vCPU onto distinct host CPUs nothing else "
+		       "runs on, <emulatorpin> onto other host CPUs; or drop the hint: "
+		       "<hint-dedicated state='off'/> (QEMU -cpu ...,kvm-hint-dedicated=off)";
+	default:
+		break;
+	}
+	return "ask the provider to pin each vCPU with the emulator thread elsewhere, or to "
+	       "stop advertising dedicated vCPUs (QEMU kvm-hint-dedicated=off)";
+}
+
 /* The platform-specific part of a fix, by finding kind. */
 static const char *fix_text(enum vtc_fkind kind, enum plat_kind pk)
 {
+	if (kind == VTC_FK_DEDICATED_MISMATCH)
+		return dedicated_text(pk);
+
 	bool smt = vtc_fkind_flags(kind) & VTC_FKF_SMT;
 	bool placement = vtc_fkind_flags(kind) & VTC_FKF_PLACEMENT;
 

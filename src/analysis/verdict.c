@@ -60,12 +60,15 @@ static enum vtc_exit ok_or_untested(const struct vtc_inferred *inf, char *reason
 	return VTC_EXIT_OK;
 }
 
+/* Longest group list a headline names; longer ones are counted. */
+#define VTC_HEADLINE_GROUPS_MAX 64
+
 enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findings *fs,
 			  char *reason, size_t len)
 {
 	const struct vtc_finding *f = headline(fs);
 	int sev = fs ? vtc_findings_max_severity(fs) : -1;
-	char cpus[64], extra[48] = "";
+	char cpus[96], extra[48] = "";
 	char dummy[1];
 
 	if (!reason || len == 0) {
@@ -87,9 +90,18 @@ enum vtc_exit vtc_verdict(const struct vtc_inferred *inf, const struct vtc_findi
 	if (fs->count > 1)
 		snprintf(extra, sizeof(extra), " (+%d more finding%s)", fs->count - 1,
 			 fs->count > 2 ? "s" : "");
+	/* Several groups: each is what the finding says, not all of them
+	 * together ("vCPUs {0,2}{1,3} ... each shares a physical core"). A
+	 * list longer than a headline can hold is counted instead. */
+	bool groups = f->n_groups > 1 && vtc_fkind_group_meaning(f->kind);
+	if (groups && f->groups[0] && strlen(f->groups) <= VTC_HEADLINE_GROUPS_MAX)
+		snprintf(cpus, sizeof(cpus), "%s", f->groups);
+	else if (groups)
+		vtc_finding_catf(cpus, sizeof(cpus), " (%d groups)", f->n_groups);
 	snprintf(reason, len, "%s: vCPUs %s %s (%s)%s",
 		 sev == VTC_SEV_CRITICAL ? "CRITICAL" : "WARNING", cpus,
-		 vtc_fkind_meaning(f->kind), vtc_fkind_name(f->kind), extra);
+		 groups ? vtc_fkind_group_meaning(f->kind) : vtc_fkind_meaning(f->kind),
+		 vtc_fkind_name(f->kind), extra);
 	return sev == VTC_SEV_CRITICAL ? VTC_EXIT_CRITICAL : VTC_EXIT_WARNING;
 }
 

@@ -12,6 +12,7 @@
 #include "src/report/load_run.h"
 #include "src/report/report_load.h"
 
+
 /* The measurements must be of CPUs the report's own advertised model has
  * online (a live run probes no others; the matrix import checks the same).
  * Checked before loading them, as the loader sizes the results by the
@@ -31,25 +32,42 @@ static int check_probed(struct vtc_run *app, const json_t *meas, const char *pat
 		       "not all online in 'advertised.sysfs' (%s)", path, text, online);
 }
 
+/* A section the loader refused (@rc, @err from report_load): data out of
+ * range or inconsistent, so edited or damaged, refused rather than
+ * guessed; or no memory for it. */
+static int bad_section(struct vtc_run *app, int rc, const char *path, const char *section,
+		       const char *err)
+{
+	if (rc == -ENOMEM)
+		return vtc_run_fail(app, rc, "%s: cannot load the '%s' section (out of memory)",
+				    path, section);
+	return vtc_run_fail(app, rc, "%s: bad '%s' section: %s; analyze the report as "
+			    "vtopocheck wrote it", path, section, err[0] ? err : "missing");
+}
+
 static int load_section(struct vtc_run *app, const json_t *doc,
 			const struct vtc_pair_stash *stash, const char *path)
 {
 	const json_t *adv = json_object_get(doc, "advertised");
 	const json_t *sys = json_object_get(adv, "sysfs"), *cpu = json_object_get(adv, "cpuid");
 	const json_t *meas = json_object_get(doc, "measurements");
-	char err[160] = "";
+	char err[256] = "";
 	int rc;
 
 	if ((rc = vtc_json_to_platform(json_object_get(doc, "platform"), &app->plat, err,
 				       sizeof(err))))
-		return vtc_run_fail(app, rc, "%s: bad 'platform' section: %s", path, err);
+		return bad_section(app, rc, path, "platform", err);
 	if (!json_is_object(sys) || (rc = vtc_json_to_topo(sys, &app->sysfs, err, sizeof(err))))
-		return vtc_run_fail(app, -EINVAL, "%s: bad 'advertised.sysfs' section: %s", path,
-			       err[0] ? err : "missing");
+		return bad_section(app, json_is_object(sys) ? rc : -EINVAL, path, "advertised.sysfs",
+				   err);
 	app->have_sysfs = true;
+	/* Reports before the hint was read lack it: unknown, as without CPUID. */
+	if (json_is_boolean(json_object_get(adv, "kvm_hint_dedicated")))
+		app->plat.kvm_hint_dedicated = json_is_true(json_object_get(adv, "kvm_hint_dedicated"))
+						       ? VTC_HINT_YES : VTC_HINT_NO;
 	if (json_is_object(cpu)) {
 		if ((rc = vtc_json_to_topo(cpu, &app->cpuid, err, sizeof(err))))
-			return vtc_run_fail(app, rc, "%s: bad 'advertised.cpuid' section: %s", path, err);
+			return bad_section(app, rc, path, "advertised.cpuid", err);
 		app->have_cpuid = true;
 	}
 	if (!json_is_object(meas))
@@ -58,7 +76,7 @@ static int load_section(struct vtc_run *app, const json_t *doc,
 	if ((rc = check_probed(app, meas, path)))
 		return rc;
 	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
-		return vtc_run_fail(app, rc, "%s: bad 'measurements' section: %s", path, err);
+		return bad_section(app, rc, path, "measurements", err);
 	app->have_results = true;
 	return 0;
 }
@@ -67,7 +85,7 @@ int vtc_run_load_report(struct vtc_run *app, const char *path)
 {
 	struct vtc_pair_stash stash;
 	const json_t *schema;
-	char err[160] = "";
+	char err[256] = "";
 	json_t *doc;
 	int rc;
 

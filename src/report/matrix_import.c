@@ -10,6 +10,14 @@
 #include "src/report/matrix_import.h"
 #include "src/stop.h"
 
+/* A cell above this (1000 s) is no latency; below it, the mean of two
+ * cells stays finite (1.7e308 twice averaged to +inf). */
+#define CELL_NS_MAX 1e12
+/* The two directions of a pair further apart than this are not two
+ * readings of one placement: no machine's levels differ so much (an SMT
+ * sibling at ~5 ns, a remote socket at ~500 ns), a stall or an edit does. */
+#define CELL_ASYMMETRY_MAX 100.0
+
 /* Cells as read, before they become pair statistics. */
 enum cell { CELL_NONE, CELL_VALUE, CELL_STALLED };
 
@@ -19,6 +27,7 @@ struct grid {
 	enum cell *state;  /* n*n */
 	double *ns;        /* n*n */
 	const vtc_cpuset *allowed; /* NULL: any CPU */
+	int line0, col0;   /* line and column of row 0's first cell */
 	char *err;
 	size_t errlen;
 };
@@ -87,9 +96,14 @@ static int parse_cell(struct grid *g, const char *tok, int line, int col, int at
 	v = strtod(tok, &end);
 	while (isspace((unsigned char)*end))
 		end++;
-	if (errno || end == tok || *end || !isfinite(v) || v < 0)
+	if (end == tok || *end || isnan(v) || v < 0 || (isinf(v) && errno != ERANGE))
 		return grid_error(g, -EINVAL, "line %d, column %d: '%s' is not a latency in ns "
 				  "(a finite number >= 0)", line, col, tok);
+	/* strtod's ERANGE: 1e999 (inf) or 4e-320 (rounds towards 0) */
+	if (errno == ERANGE || v >= CELL_NS_MAX || (v > 0 && v < 1e-30))
+		return grid_error(g, -EINVAL, "line %d, column %d: %s ns is out of range (a "
+				  "latency is from 1e-30 to 1e12 ns; 0 or - for none, S for a "
+				  "stall)", line, col, tok);
 	if (v > 0) { /* 0 is a diagonal placeholder */
 		g->state[at] = CELL_VALUE;
 		g->ns[at] = v;
@@ -168,6 +182,7 @@ static int parse_headed(struct grid *g, char **lines, int nlines, bool csv)
 				nlines - 1);
 	if (!rc)
 		rc = grid_alloc(g, n - 1);
+	g->line0 = g->col0 = 2;
 	for (int i = 0; !rc && i < g->n; i++) {
 		int row_cpu, m = split(lines[i + 1], csv, tok, VTC_CPUSET_MAX + 2);
 		if (m != g->n + 1) {
@@ -198,6 +213,7 @@ static int parse_csv(struct grid *g, char **lines, int nlines)
 		g->cpu[i] = i;
 	if (!rc && !(rc = check_ids(g, nlines)))
 		rc = grid_alloc(g, nlines);
+	g->line0 = g->col0 = 1;
 	for (int i = 0; !rc && i < g->n; i++) {
 		int m = split(lines[i], true, tok, VTC_CPUSET_MAX + 1);
 		if (m != g->n) {
@@ -213,11 +229,24 @@ static int parse_csv(struct grid *g, char **lines, int nlines)
 }
 
 /* Both directions of a pair become one statistic: the mean of the values
- * present; stalled only when no direction has a value. */
-static void fill_pair(const struct grid *g, int i, int j, struct vtc_lat_stats *s)
+ * present; stalled only when no direction has a value. Two values more
+ * than CELL_ASYMMETRY_MAX apart are refused, naming both cells: their mean
+ * would be a latency neither direction read. */
+static int fill_pair(struct grid *g, int i, int j, struct vtc_lat_stats *s)
 {
 	int ij = i * g->n + j, ji = j * g->n + i, k = 0;
 	double sum = 0;
+
+	if (g->state[ij] == CELL_VALUE && g->state[ji] == CELL_VALUE) {
+		double lo = fmin(g->ns[ij], g->ns[ji]), hi = fmax(g->ns[ij], g->ns[ji]);
+		if (hi > CELL_ASYMMETRY_MAX * lo)
+			return grid_error(g, -EINVAL, "CPUs %d and %d read %g ns one way (line %d, "
+					  "column %d) and %g ns the other (line %d, column %d), "
+					  "%.0fx apart; mark the wrong cell S (stalled) or - (not "
+					  "measured), or measure again", g->cpu[i], g->cpu[j],
+					  g->ns[ij], g->line0 + i, g->col0 + j, g->ns[ji],
+					  g->line0 + j, g->col0 + i, hi / lo);
+	}
 
 	if (g->state[ij] == CELL_VALUE)
 		sum += g->ns[ij], k++;
@@ -233,6 +262,7 @@ static void fill_pair(const struct grid *g, int i, int j, struct vtc_lat_stats *
 		s->stalled = true;
 		s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = NAN;
 	}
+	return 0;
 }
 
 static int grid_to_results(struct grid *g, struct vtc_results *out)
@@ -252,7 +282,11 @@ static int grid_to_results(struct grid *g, struct vtc_results *out)
 	out->params.contention = false;
 	for (int i = 0; i < g->n; i++)
 		for (int j = i + 1; j < g->n; j++)
-			fill_pair(g, i, j, &vtc_results_pair(out, g->cpu[i], g->cpu[j])->pass[0]);
+			if ((rc = fill_pair(g, i, j,
+					    &vtc_results_pair(out, g->cpu[i], g->cpu[j])->pass[0]))) {
+				vtc_results_free(out);
+				return rc;
+			}
 	return 0;
 }
 

@@ -15,7 +15,10 @@
  *    (vtopocheck --matrix=csv) marks a stalled pair.
  * Lines are at most VTC_MATRIX_LINE_MAX bytes (24 per cell), so what is
  * read is bounded before it is held.
- * Values are one-way latencies in ns and must be finite and > 0.
+ * Values are one-way latencies in ns, from 1e-30 to below 1e12 (a 0 cell
+ * is a diagonal placeholder). The two directions of a pair may differ up
+ * to 100x (a floating guest measures each at another moment); more is a
+ * stall or an edit, refused with both cells named.
  *
  * The result is a one-pass struct vtc_results (backend "import") without
  * contention data: inference then treats the fastest tier as "shared core or

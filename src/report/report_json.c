@@ -115,6 +115,12 @@ json_t *vtc_json_from_platform(const struct vtc_platform *p)
 			 p->hypervisor_evidence);
 }
 
+/* true, false, or null where the source had no such fact. */
+static json_t *hint_json(enum vtc_hint h)
+{
+	return h == VTC_HINT_UNKNOWN ? json_null() : json_boolean(h == VTC_HINT_YES);
+}
+
 static json_t *params_json(const struct vtc_probe_params *p)
 {
 	return json_pack("{s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:i, s:b, s:b, s:b, s:i}", "passes",
@@ -194,11 +200,13 @@ json_t *vtc_json_from_findings(const struct vtc_findings *fs)
 
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
-						   vtc_fkind_name(f->kind), "severity",
-						   vtc_severity_name(f->severity), "cpus",
-						   cpulist_json(&f->cpus), "evidence", f->evidence,
-						   "cost", f->cost, "fix", f->fix));
+		json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "kind",
+				      vtc_fkind_name(f->kind), "severity",
+				      vtc_severity_name(f->severity), "cpus", cpulist_json(&f->cpus),
+				      "evidence", f->evidence, "cost", f->cost, "fix", f->fix);
+		if (o && f->groups[0])
+			json_object_set_new(o, "groups", json_string(f->groups));
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -495,12 +503,13 @@ static int doc_build(struct doc *d, const struct vtc_run *app)
 {
 	memset(d, 0, sizeof(*d));
 	d->app = app;
-	d->head = json_pack("{s:s, s:o, s:s, s:s, s:f, s:o, s:{s:o, s:o}}", "schema",
+	d->head = json_pack("{s:s, s:o, s:s, s:s, s:f, s:o, s:{s:o, s:o, s:o}}", "schema",
 			    VTC_REPORT_SCHEMA, "tool", tool_json(), "timestamp", app->started,
 			    "command", app->args, "duration_s", app->wall_s, "platform",
 			    vtc_json_from_platform(&app->plat), "advertised", "sysfs",
 			    app->have_sysfs ? vtc_json_from_topo(&app->sysfs) : json_null(),
-			    "cpuid", app->have_cpuid ? vtc_json_from_topo(&app->cpuid) : json_null());
+			    "cpuid", app->have_cpuid ? vtc_json_from_topo(&app->cpuid) : json_null(),
+			    "kvm_hint_dedicated", hint_json(app->plat.kvm_hint_dedicated));
 	if (app->have_results) {
 		d->meas_head = results_head_json(&app->res);
 		d->meas_tail = results_tail_json(&app->res);

@@ -33,22 +33,33 @@ struct vtc_stashed_pair {
 	struct vtc_pair_result p;
 	int npass;
 };
-/* A watch sample before its results exist: CPUs instead of a pair index. */
+/* A watch sample before its results exist, as written (checked when
+ * placed): CPUs instead of a pair index, ns NAN for null. */
 struct vtc_stashed_sample {
 	double t_s, ns;
-	int a, b;
+	long long a, b;
+};
+/* How the stash keeps a pair: its passes only (a one-pass matrix of 4096
+ * CPUs is 8.4 M pairs: 0.7 GB so, 2.5 GB as struct vtc_stashed_pair). */
+struct vtc_stash_entry {
+	int a, b, npass;
+	int first; /* its passes: lat[first .. first + npass - 1] */
 };
 struct vtc_pair_stash {
 	int n, cap;
-	struct vtc_stashed_pair *p;
+	struct vtc_stash_entry *p;
+	int n_lat, cap_lat;
+	struct vtc_lat_stats *lat;
 	int n_watch, cap_watch;       /* measurements.watch_samples */
 	struct vtc_stashed_sample *w;
 };
 void vtc_pair_stash_free(struct vtc_pair_stash *s);
 
 /* Read a report file: *@doc gets the document with measurements.pairs and
- * measurements.watch_samples emptied, @stash them, parsed one at a time. Returns 0, -EINVAL (not
- * JSON, or a malformed pair; @err says where), or -errno from reading. */
+ * measurements.watch_samples emptied, @stash them, parsed one at a time.
+ * Only those paths are streamed: a member of either name anywhere else is
+ * an unknown field, left in *@doc. Returns 0, -EINVAL (not JSON, or a
+ * malformed pair; @err says where), or -errno from reading. */
 int vtc_report_read(const char *path, json_t **doc, struct vtc_pair_stash *stash, char *err,
 		    size_t errlen);
 

@@ -35,6 +35,9 @@ enum cell { CELL_NONE = 0, CELL_OK = 1, CELL_STALLED = 2, CELL_SELF = 3 };
 #define STRIP_PAIRS 6     /* floating pairs drawn in the time strip */
 #define STRIP_BAND 12.0   /* band height, px */
 #define STRIP_GAP 4.0
+#define STRIP_PLOT_H 40.0 /* the nearest-reading plot above the bands, px */
+#define STRIP_PLOT_LO 0.25 /* its y range: reading / the look's, log scale */
+#define STRIP_PLOT_HI 1.25
 
 struct svg {
 	FILE *f;
@@ -217,6 +220,8 @@ static int digits(int v)
 	return d;
 }
 
+static int list_lines(const struct svg *s);
+
 static void layout(struct svg *s)
 {
 	int lastcpu = s->r->cpu[s->n - 1];
@@ -245,7 +250,7 @@ static void layout(struct svg *s)
 	top = 14 + s->title_lines * (TITLE_FONT + 4) + SMALL_FONT + 10;
 	/* Column labels are written vertically: their height is their length. */
 	s->my = ceil(top + lw + 18);
-	list_h = nf ? (s->ntracks + (nf > s->ntracks) + 1.5) * (SMALL_FONT + 5) : 0;
+	list_h = nf ? list_lines(s) * (SMALL_FONT + 5) : 0;
 	s->list_y = s->my + (mw > 330 ? mw : 330) + 24;
 	s->strip_pairs = -1;
 	if (s->r->n_watch > 0 && s->r->watch_to_s > s->r->watch_from_s) {
@@ -254,7 +259,8 @@ static void layout(struct svg *s)
 		s->strip_y = s->list_y;
 		s->strip_x0 = fmax(s->mx, ceil(20 + 12 * GLYPH * SMALL_FONT));
 		/* caption, bands, time axis, a line for the pairs left out */
-		s->list_y += 2 * (SMALL_FONT + 5) + s->strip_pairs * (STRIP_BAND + STRIP_GAP) +
+		s->list_y += 2 * (SMALL_FONT + 5) + STRIP_PLOT_H + 8 +
+			     s->strip_pairs * (STRIP_BAND + STRIP_GAP) +
 			     (SMALL_FONT + 5) * (1 + (nfl > s->strip_pairs)) + 10;
 	}
 	s->height = s->list_y + list_h + 10;
@@ -301,9 +307,13 @@ static void write_title(const struct svg *s)
 	fprintf(f, "<text x=\"32\" y=\"%.1f\" font-size=\"%.0f\" fill=\"#444444\">"
 		   "Median one-way latency between vCPUs over %d pass%s; %d vCPUs probed (",
 		y + 2, SMALL_FONT, r->n_passes, r->n_passes == 1 ? "" : "es", r->n);
-	vtc_xml_escape(f, r->backend[0] ? r->backend : "?");
-	fputs(" backend, timer ", f);
-	vtc_xml_escape(f, r->timer.name[0] ? r->timer.name : "?");
+	if (strcmp(r->backend, "import") == 0) {
+		fputs("imported matrix: no timer or passes recorded", f);
+	} else {
+		vtc_xml_escape(f, r->backend[0] ? r->backend : "?");
+		fputs(" backend, timer ", f);
+		vtc_xml_escape(f, r->timer.name[0] ? r->timer.name : "?");
+	}
 	fputc(')', f);
 	if (s->bin > 1)
 		fprintf(f, "; each cell a block of %d vCPUs (median; stalled if any pair stalled)",
@@ -559,12 +569,77 @@ static void upper(char *dst, const char *src, size_t len)
 	dst[i] = 0;
 }
 
-/* "N. SEVERITY kind (vCPUs list): evidence", cut to the width. */
+/* The text of finding @k: "N. SEVERITY kind (vCPUs list): evidence", then
+ * its cost and its fix, each a paragraph. */
+static void finding_paragraphs(const struct vtc_finding *fi, int k, char para[3][2048])
+{
+	char cpus[128], sev[16];
+
+	vtc_cpulist_format(&fi->cpus, cpus, sizeof(cpus));
+	upper(sev, vtc_severity_name(fi->severity), sizeof(sev));
+	snprintf(para[0], sizeof(para[0]), "%d. %s %s (vCPUs %s): %s", k + 1, sev,
+		 vtc_fkind_name(fi->kind), cpus, fi->evidence);
+	snprintf(para[1], sizeof(para[1]), "%s%s", fi->cost[0] ? "cost: " : "", fi->cost);
+	snprintf(para[2], sizeof(para[2]), "%s%s", fi->fix[0] ? "fix: " : "", fi->fix);
+}
+
+/* Lines of at most @maxc bytes that @text wraps into at spaces (a longer
+ * word is cut at a UTF-8 boundary); each is written at @y onwards when @f
+ * is not NULL. Returns the number of lines. */
+static int wrap_text(FILE *f, const char *text, size_t maxc, double x, double y)
+{
+	int n = 0;
+
+	while (*text) {
+		size_t len = strlen(text), cut = len;
+		if (len > maxc) {
+			for (cut = maxc; cut > maxc / 2 && text[cut] != ' ';)
+				cut--;
+			if (text[cut] != ' ')
+				for (cut = maxc; cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80;)
+					cut--;
+		}
+		if (f) {
+			char line[2048];
+			snprintf(line, sizeof(line), "%.*s", (int)cut, text);
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\">", x,
+				y + n * (SMALL_FONT + 3), SMALL_FONT);
+			vtc_xml_escape(f, line);
+			fputs("</text>\n", f);
+		}
+		n++;
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return n;
+}
+
+static size_t list_chars(const struct svg *s)
+{
+	return (size_t)((s->width - 60) / (GLYPH * SMALL_FONT));
+}
+
+/* Lines the findings list takes, heading and overflow line included. */
+static int list_lines(const struct svg *s)
+{
+	const struct vtc_findings *fs = s->in->fs;
+	char para[3][2048];
+	int n = 2 + (fs && fs->count > s->ntracks);
+
+	for (int k = 0; fs && k < s->ntracks; k++) {
+		finding_paragraphs(&fs->item[k], k, para);
+		for (int i = 0; i < 3; i++)
+			n += wrap_text(NULL, para[i], list_chars(s), 0, 0);
+	}
+	return n;
+}
+
+/* Each finding in full: evidence, cost and fix, wrapped to the width. */
 static void write_list(const struct svg *s)
 {
 	const struct vtc_findings *fs = s->in->fs;
-	size_t maxc = (size_t)((s->width - 60) / (GLYPH * SMALL_FONT));
-	char line[1024], cpus[128], sev[16];
+	char para[3][2048];
 	double y = s->list_y;
 
 	if (!fs || fs->count == 0)
@@ -573,25 +648,16 @@ static void write_list(const struct svg *s)
 		      "Findings</text>\n", y, SMALL_FONT + 1);
 	for (int k = 0; k < s->ntracks; k++) {
 		const struct vtc_finding *fi = &fs->item[k];
-		size_t cut;
 
 		y += SMALL_FONT + 5;
-		vtc_cpulist_format(&fi->cpus, cpus, sizeof(cpus));
-		upper(sev, vtc_severity_name(fi->severity), sizeof(sev));
-		snprintf(line, sizeof(line), "%d. %s %s (vCPUs %s): %s", k + 1, sev,
-			 vtc_fkind_name(fi->kind), cpus,
-			 fi->evidence);
-		/* Cut at a UTF-8 boundary: a split sequence would be replaced. */
-		for (cut = strlen(line) > maxc ? maxc : strlen(line);
-		     cut > 0 && ((unsigned char)line[cut] & 0xc0) == 0x80;)
-			cut--;
-		if (cut < strlen(line))
-			snprintf(line + cut, sizeof(line) - cut, "...");
-		fprintf(s->f, "<rect x=\"14\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>"
-			      "<text x=\"28\" y=\"%.1f\" font-size=\"%.0f\">",
-			y - 8.5, severity_colour(fi->severity), y, SMALL_FONT);
-		vtc_xml_escape(s->f, line);
-		fputs("</text>\n", s->f);
+		finding_paragraphs(fi, k, para);
+		fprintf(s->f, "<rect x=\"14\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>\n",
+			y - 8.5, severity_colour(fi->severity));
+		for (int i = 0; i < 3; i++) {
+			int n = wrap_text(s->f, para[i], list_chars(s), i ? 40 : 28, y);
+			y += n * (SMALL_FONT + 3);
+		}
+		y -= SMALL_FONT + 3;
 	}
 	if (fs->count > s->ntracks)
 		fprintf(s->f, "<text x=\"28\" y=\"%.1f\" font-size=\"%.0f\">... and %d more "
@@ -649,6 +715,67 @@ static void strip_band(const struct svg *s, const struct vtc_series_float *fl, d
 			fmax(x1 - strip_x(s, run0), 1), STRIP_BAND, near);
 }
 
+/* The pair's level in the full look: its fastest clean pass (0: none). */
+static double look_ns(const struct vtc_results *r, int pair)
+{
+	double least = 0;
+
+	for (int k = 0; k < r->n_passes; k++) {
+		const struct vtc_lat_stats *l = &r->pairs[pair].pass[k];
+		if (l->measured && !l->stalled && l->median_ns > 0 &&
+		    (least == 0 || l->median_ns < least))
+			least = l->median_ns;
+	}
+	return least;
+}
+
+static double plot_y(double y, double ratio)
+{
+	double f = log(ratio / STRIP_PLOT_LO) / log(STRIP_PLOT_HI / STRIP_PLOT_LO);
+
+	return y + STRIP_PLOT_H * (1 - (f > 0 ? (f < 1 ? f : 1) : 0));
+}
+
+/* The nearest reading of each moment, as a share of its pair's level in
+ * the full look (3 px per point): a move shows as a dip below the dashed
+ * line a tier ratio down; triangles mark where floating episodes began. */
+static void strip_plot(const struct svg *s, double y)
+{
+	const struct vtc_results *r = s->r;
+	const struct vtc_series *ser = &s->in->inf->series;
+	double x0 = strip_x(s, r->watch_from_s), x1 = strip_x(s, r->watch_to_s);
+	int bins = (int)((x1 - x0) / 3) + 1;
+	double *least = calloc((size_t)bins, sizeof(*least));
+
+	if (!least)
+		return;
+	for (int i = 0; i < r->n_watch; i++) {
+		const struct vtc_watch_sample *w = &r->watch[i];
+		double ref = w->ns > 0 ? look_ns(r, w->pair) : 0;
+		int b = (int)((strip_x(s, w->t_s) - x0) / 3);
+		if (ref > 0 && b >= 0 && b < bins && (least[b] == 0 || w->ns / ref < least[b]))
+			least[b] = w->ns / ref;
+	}
+	fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+		      "fill=\"#f4f4f4\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">nearest"
+		      "</text>\n<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+		      "stroke=\"#999999\" stroke-dasharray=\"3,3\"/>\n<polyline fill=\"none\" "
+		      "stroke=\"#1f4e9c\" points=\"", x0, y, x1 - x0, STRIP_PLOT_H, s->strip_x0 - 6,
+		y + STRIP_PLOT_H / 2 + 4, x0, x1, plot_y(y, 1 / 1.25), plot_y(y, 1 / 1.25));
+	for (int b = 0; b < bins; b++)
+		if (least[b] > 0)
+			fprintf(s->f, "%.1f,%.1f ", x0 + 3 * b + 1.5, plot_y(y, least[b]));
+	fputs("\"/>\n", s->f);
+	for (int i = 0; i < ser->n_float; i++)
+		for (int e = 0; e < ser->f[i].episodes && e < VTC_SERIES_SHOWN_EPISODES; e++) {
+			double x = strip_x(s, ser->f[i].episode_s[e]);
+			fprintf(s->f, "<path d=\"M%.1f %.1f l-4 -6 h8 z\" fill=\"#c0392b\">"
+				      "<title>v%d-v%d nearer from %.2f s</title></path>\n", x, y,
+				ser->f[i].a, ser->f[i].b, ser->f[i].episode_s[e]);
+		}
+	free(least);
+}
+
 /* The window under the heatmap: a caption, a band per floating pair (most
  * near samples first), the time axis. Nothing when the run did not watch. */
 static void write_strip(const struct svg *s)
@@ -670,6 +797,9 @@ static void write_strip(const struct svg *s)
 		      "spells in the near one's (scale at right)"
 		    : "No pair read nearer than usual: the placement held still");
 	y += 2 * (SMALL_FONT + 5) - SMALL_FONT + 4;
+	if (ser)
+		strip_plot(s, y);
+	y += STRIP_PLOT_H + 8;
 	for (int i = 0; i < s->strip_pairs; i++, y += STRIP_BAND + STRIP_GAP)
 		strip_band(s, &ser->f[i], y);
 	fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\">%.1f s</text>"

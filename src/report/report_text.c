@@ -127,6 +127,12 @@ static void text_platform(FILE *out, const struct vtc_platform *p, int width)
 		    p->hypervisor[0] ? p->hypervisor : "unknown",
 		    p->hypervisor_evidence[0] ? " (" : "", p->hypervisor_evidence,
 		    p->hypervisor_evidence[0] ? ")" : "");
+	/* Only where KVM's leaves are there to say it: other outputs stay as
+	 * they were. */
+	if (p->kvm_hint_dedicated != VTC_HINT_UNKNOWN)
+		vtc_text_paraf(out, width, 2, "KVM dedicated-vCPU hint: %s",
+			       p->kvm_hint_dedicated == VTC_HINT_YES
+				       ? "yes (a Linux guest uses native spinlocks)" : "no");
 }
 
 void vtc_text_platform(FILE *out, const struct vtc_platform *p)
@@ -144,8 +150,9 @@ static void text_findings(FILE *out, const struct vtc_findings *fs, int width)
 	for (int i = 0; i < fs->count; i++) {
 		const struct vtc_finding *f = &fs->item[i];
 		char *cpus = cpulist(&f->cpus);
-		vtc_text_paraf(out, width, 6, "  [%s] %s on vCPUs %s", vtc_severity_name(f->severity),
-			    vtc_fkind_name(f->kind), LIST_TEXT(cpus));
+		vtc_text_paraf(out, width, 6, "  [%s] %s on vCPUs %s%s%s", vtc_severity_name(f->severity),
+			    vtc_fkind_name(f->kind), LIST_TEXT(cpus), f->groups[0] ? ", groups " : "",
+			    f->groups);
 		free(cpus);
 		vtc_text_wrapped(out, "      evidence: ", f->evidence, width);
 		if (f->cost[0])
