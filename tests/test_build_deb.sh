@@ -9,7 +9,8 @@
 #     (make distdir);
 #  4. the real build, in a git checkout configured in place with stray build
 #     outputs (a fake program, a garbage object): the package builds, lintian
-#     has no errors, and its program is the one built (ELF), not the stray.
+#     has no errors, and its program is the one built (ELF), not the stray;
+#     unpacked, it passes tests/test_install.py --root (paths and links).
 # Usage: tests/test_build_deb.sh [OUTDIR]   (OUTDIR keeps the package; scripts/test
 # runs it). Skips (77) without dpkg-buildpackage, debhelper, fakeroot or lintian.
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -99,6 +100,11 @@ if (cd "$tree" && scripts/build-deb "$res") >"$tmp/deb.log" 2>&1; then
 	[ "$magic" = '177ELF' ] &&
 		ok "configured and built in place: the package builds, lintian has no errors, its program is the one built" ||
 		bad "the packaged /usr/bin/vtopocheck is not a built program ($magic)"
+	# What tests/test_install.py checks of `make install`, on the package.
+	mkdir "$tmp/unpacked" && dpkg-deb -x "$deb" "$tmp/unpacked" &&
+		VTC_SRCDIR="$top" python3 "$top/tests/test_install.py" --root "$tmp/unpacked" >"$tmp/inst.log" 2>&1 &&
+		ok "the package's unit, examples, man page and documents: paths and links resolve" ||
+		bad "the package's paths and links: $(grep FAIL "$tmp/inst.log")"
 else
 	bad "scripts/build-deb in a tree configured in place: $(tail -30 "$tmp/deb.log")"
 fi

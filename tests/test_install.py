@@ -10,7 +10,10 @@
 #    absolute paths, inside the installed tree; source-only files by URL);
 #  - the man page names no source-tree path (docs/..., src/...);
 #  - in the source tree, every relative link of a README or docs/ resolves.
+# Usage: test_install.py [--root DIR]: with --root, check the tree installed
+# in DIR (the Debian package unpacked, tests/test_build_deb.sh) instead.
 # SPDX-License-Identifier: GPL-2.0-or-later
+import gzip
 import os
 import re
 import shutil
@@ -46,7 +49,7 @@ def broken_links(path, root):
     links are taken below root (the installed tree), relative ones from the
     file's directory."""
     bad = []
-    for target in LINK.findall(open(path).read()):
+    for target in LINK.findall(read(path)):
         t = link_target(target)
         if t is None:
             continue
@@ -78,6 +81,14 @@ def install(dest):
     return p.returncode == 0
 
 
+def read(path):
+    """A text file, gzip-compressed ones (a Debian package's) uncompressed."""
+    if path.endswith(".gz"):
+        with gzip.open(path, "rt") as f:
+            return f.read()
+    return open(path).read()
+
+
 def installed_files(dest):
     out = []
     for top, _, files in os.walk(dest):
@@ -106,24 +117,24 @@ def test_installed(dest):
     check(m and m.group(1) == program,
           f"installed cloud-init script runs the installed {program} (got {m and m.group(1)})")
 
-    texts = [f for f in files if f.endswith((".md", ".yaml", ".service", ".timer", ".1"))]
+    texts = [f for f in files if re.search(r"\.(md|yaml|service|timer|1)(\.gz)?$", f)]
     missing = set()
     for f in texts:
-        for p in INSTALLED_PATH.findall(open(f).read()):
+        for p in INSTALLED_PATH.findall(read(f)):
             p = p.rstrip(".,;:")
             if not os.path.exists(dest + p):
                 missing.add(f"{os.path.basename(f)}: {p}")
     check(texts and not missing,
           f"every installed path the installed documents name exists ({sorted(missing)})")
     for f in texts:
-        if f.endswith(".md"):
+        if re.search(r"\.md(\.gz)?$", f):
             bad = broken_links(f, dest)
             check(not bad, f"installed {os.path.relpath(f, dest)}: every link resolves ({bad})")
-    man = [f for f in texts if f.endswith("/man1/vtopocheck.1")]
+    man = [f for f in texts if re.search(r"/man1/vtopocheck\.1(\.gz)?$", f)]
     check(len(man) == 1, "the man page is installed")
     if man:
         # absolute paths (the installed ones) aside
-        page = re.sub(r"(?<![\w.-])/[\w./-]+", " ", open(man[0]).read())
+        page = re.sub(r"(?<![\w.-])/[\w./-]+", " ", read(man[0]))
         src = re.findall(r"(?<![\w.-])(?:docs|src|probes|tests)/[\w./]+", page)
         check(not src, f"installed man page names no source-tree path ({src})")
 
@@ -145,8 +156,11 @@ def test_installed(dest):
 
 
 test_source_links()
-with tempfile.TemporaryDirectory() as tmp:
-    dest = os.path.join(tmp, "root")
-    if install(dest):
-        test_installed(dest)
+if len(sys.argv) == 3 and sys.argv[1] == "--root":
+    test_installed(os.path.abspath(sys.argv[2]))
+else:
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = os.path.join(tmp, "root")
+        if install(dest):
+            test_installed(dest)
 sys.exit(1 if failures else 0)
