@@ -22,9 +22,23 @@ import subprocess
 import sys
 
 
+def passes(pair):
+    """A report pair's passes as dicts: schema 2 writes [a, b, pass...], a
+    pass null or [stalled, samples, stalls, median_ns, ...]; schema 1 named
+    fields."""
+    if isinstance(pair, dict):
+        return pair["passes"]
+    return [{"measured": True, "stalled": x[0], "median_ns": x[3]} if x else {"measured": False}
+            for x in pair[2:]]
+
+
+def pair_ab(pair):
+    return (pair["a"], pair["b"]) if isinstance(pair, dict) else (pair[0], pair[1])
+
+
 def cell(pair):
     """Median over measured, unstalled passes of each pass's median (ns)."""
-    v = [p["median_ns"] for p in pair["passes"]
+    v = [p["median_ns"] for p in passes(pair)
          if p.get("measured") and not p.get("stalled") and p.get("median_ns")]
     return statistics.median(v) if v else None
 
@@ -50,7 +64,7 @@ def load(d, mode, binary):
                        key=lambda p: int(re.sub(r"\D", "", os.path.basename(p)) or 0)):
         j = json.load(open(path))
         m = j["measurements"]
-        cells = {(p["a"], p["b"]): cell(p) for p in m["pairs"]}
+        cells = {pair_ab(p): cell(p) for p in m["pairs"]}
         verdict = rejudge(binary, path) or j["verdict"]["reason"]
         runs.append({"name": os.path.basename(path), "cells": cells,
                      "duration": m["duration_s"], "verdict": verdict,

@@ -183,7 +183,7 @@ def test_honest_run(tmp):
           f"the run watched a window ({win['to_s'] - win['from_s']:.1f} s, "
           f"{len(doc['measurements']['watch_samples'])} samples)")
     valid(doc, "report 2")
-    check(doc["schema"] == "vtopocheck.report/1" and doc["verdict"]["exit_code"] == rc,
+    check(doc["schema"] == "vtopocheck.report/2" and doc["verdict"]["exit_code"] == rc,
           "report carries the schema and the exit code")
     rc2, out2, _ = run(["--analyze", report, "--json", "-"])
     again = json.loads(out2)
@@ -446,8 +446,8 @@ def test_inputs_bounded(tmp):
         d["advertised"]["sysfs"]["ncpus"] = 4096
 
     def dup(d):
-        p = dict(d["measurements"]["pairs"][0])
-        p["a"], p["b"] = p["b"], p["a"]
+        p = list(d["measurements"]["pairs"][0])  # [a, b, pass...]
+        p[0], p[1] = p[1], p[0]
         d["measurements"]["pairs"].append(p)
 
     for name, edit in [("online", online), ("ncpus", online_ncpus), ("dup", dup)]:
@@ -519,6 +519,22 @@ def test_conflicts():
                  ["--analyze", example, "-m", "-j"], ["--analyze", example, "-m", "-q"],
                  ["-a", "--svg", "/dev/null"], ["-a", "-m"], ["--passes", "1"]):
         one_line_error(*run(args), "conflict: " + " ".join(args))
+
+
+def test_capture_with_cpuid(tmp):
+    """A capture carrying its CPUID dump as cpuid/pu<N> beside sys/ (as
+    hwloc's gather scripts write it) is read with --sysroot alone."""
+    import shutil
+    root = os.path.join(tmp, "withcpuid")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/sysfs-old-kernel"), root)
+    rc, out, _ = run(["-a", "--sysroot", root, "--json"])
+    check(json.loads(out)["advertised"]["cpuid"] is None, "a capture without cpuid/: no CPUID")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/cpuid-kvm-dedicated"),
+                    os.path.join(root, "cpuid"))
+    rc, out, _ = run(["-a", "--sysroot", root, "--json"])
+    doc = json.loads(out)
+    check(doc["advertised"]["cpuid"] is not None and doc["advertised"]["kvm_hint_dedicated"],
+          f"a capture's cpuid/ is read with --sysroot (rc {rc})")
 
 
 def test_sysroot_without_topology(tmp):
@@ -676,6 +692,7 @@ def main():
         test_missing_device()
         test_conflicts()
         test_sysroot_without_topology(tmp)
+        test_capture_with_cpuid(tmp)
         test_sysroot_not_files(tmp)
         if not UNTIMED:  # its 1 s bound is wall-clock; emulation is ~10x slower
             test_sigterm_during_analyze(tmp)

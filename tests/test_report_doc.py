@@ -50,7 +50,7 @@ def check_documented(doc, name):
 
 example_path = os.path.join(SRCDIR, "tests", "data", "report-example.json")
 example = json.load(open(example_path))
-check(example["schema"] == "vtopocheck.report/1", "example has the current schema")
+check(example["schema"] == "vtopocheck.report/2", "example has the current schema")
 check_documented(example, "example")
 p = subprocess.run([BIN, "--analyze", example_path, "--json", "-"], capture_output=True,
                    text=True, timeout=60)
@@ -61,6 +61,21 @@ check(p.returncode == example["verdict"]["exit_code"]
 check(sorted(f["kind"] for f in again["findings"]) == sorted(f["kind"] for f in example["findings"]),
       "example re-judges to its stored findings")
 check_documented(again, "re-judged example")
+
+# The same run as schema 1 wrote it (the example before pairs were written
+# positionally): --analyze reads it to the same verdict and pair values.
+v1_path = os.path.join(SRCDIR, "tests", "data", "report-v1.json")
+v1 = json.load(open(v1_path))
+p = subprocess.run([BIN, "--analyze", v1_path, "--json", "-"], capture_output=True, text=True,
+                   timeout=60)
+from_v1 = json.loads(p.stdout)
+check(v1["schema"] == "vtopocheck.report/1" and from_v1["schema"] == "vtopocheck.report/2"
+      and from_v1["verdict"] == again["verdict"]
+      and from_v1["measurements"]["pairs"] == again["measurements"]["pairs"],
+      "a schema 1 report is read to the same verdict and pairs as its schema 2 rewrite")
+check(all(isinstance(pr, list) and len(pr) == 2 + again["measurements"]["n_passes"]
+          for pr in again["measurements"]["pairs"]),
+      "schema 2 writes each pair as [a, b, pass...]")
 
 p = subprocess.run([BIN, "--advertised", "--json", "-"], capture_output=True, text=True, timeout=60)
 check_documented(json.loads(p.stdout), "live --advertised report")

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -129,8 +130,23 @@ static int load_cpuid(struct vtc_run *app, const char *dump)
 	return 0;
 }
 
+/* A capture that carries its CPUID dump beside sys/ and proc/ (hwloc's
+ * gather scripts and tests/capture write cpuid/pu<N>): used with --sysroot
+ * when no --cpuid-dump is given. @buf holds the path; NULL when none. */
+static const char *capture_cpuid(const char *sysroot, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (snprintf(buf, len, "%s/cpuid/pu0", sysroot) >= (int)len || stat(buf, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return NULL;
+	snprintf(buf, len, "%s/cpuid", sysroot);
+	return buf;
+}
+
 int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char *cpuid_dump)
 {
+	char beside[4096];
 	int rc;
 
 	app->live = strcmp(sysroot, "/") == 0;
@@ -144,6 +160,8 @@ int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char
 	if (app->live)
 		apply_affinity(&app->sysfs);
 	/* A recorded machine has no live CPUID: only a dump can stand in. */
+	if (!app->live && !cpuid_dump)
+		cpuid_dump = capture_cpuid(sysroot, beside, sizeof(beside));
 	if ((app->live || cpuid_dump) && (rc = load_cpuid(app, cpuid_dump)))
 		return rc;
 	vtc_platform_identify(&app->plat);

@@ -93,11 +93,12 @@ int vtc_run_load_report(struct vtc_run *app, const char *path)
 		return vtc_run_fail(app, rc, "%s: not a readable JSON report (%s)",
 			       path, err[0] ? err : strerror(-rc));
 	schema = json_object_get(doc, "schema");
-	if (!json_is_string(schema) || strcmp(json_string_value(schema), VTC_REPORT_SCHEMA)) {
+	if (!json_is_string(schema) || (strcmp(json_string_value(schema), VTC_REPORT_SCHEMA) &&
+					strcmp(json_string_value(schema), VTC_REPORT_SCHEMA_V1))) {
 		vtc_run_fail(app, -EPROTO, "%s: unknown report schema '%s'; this vtopocheck reads "
-			"'%s' only", path,
+			"'%s' and '%s'", path,
 			json_is_string(schema) ? json_string_value(schema) : "(none)",
-			VTC_REPORT_SCHEMA);
+			VTC_REPORT_SCHEMA, VTC_REPORT_SCHEMA_V1);
 		rc = -EPROTO;
 	} else {
 		rc = load_section(app, doc, &stash, path);

@@ -1,4 +1,4 @@
-/* report_json.h - the JSON report (schema "vtopocheck.report/1"): built from
+/* report_json.h - the JSON report (schema "vtopocheck.report/2"): built from
  * one run (struct vtc_run) and written in order, the measured pairs
  * streamed. report_load reads it back.
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -19,7 +19,13 @@
 #include "src/analysis/results.h"
 #include "src/advertised/topo.h"
 
-#define VTC_REPORT_SCHEMA "vtopocheck.report/1"
+#define VTC_REPORT_SCHEMA "vtopocheck.report/2"
+/* The schema before pairs were written positionally (vtopocheck 0.3 and
+ * earlier): --analyze still reads it. */
+#define VTC_REPORT_SCHEMA_V1 "vtopocheck.report/1"
+/* A pass of a pair in schema 2: [stalled, samples, stalls, median_ns,
+ * p10_ns, p90_ns, handoff_ns, t_start_s], or null when not measured. */
+#define VTC_REPORT_PASS_FIELDS 8
 
 struct vtc_run;
 

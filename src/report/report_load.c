@@ -286,6 +286,20 @@ static void check_ns(struct loader *ld, double v, const char *key)
 		fail(ld, "latency out of range (0 to 1e12 ns) in field", key);
 }
 
+/* The ranges a pass's values must keep, in either schema. */
+static void check_lat_values(struct loader *ld, const struct vtc_lat_stats *s)
+{
+	if (s->measured && s->samples > 0 && !(s->median_ns > 0))
+		fail(ld, "measured pair without a positive median in field", "median_ns");
+	check_ns(ld, s->min_ns, "min_ns");
+	check_ns(ld, s->p10_ns, "p10_ns");
+	check_ns(ld, s->median_ns, "median_ns");
+	check_ns(ld, s->p90_ns, "p90_ns");
+	check_ns(ld, s->handoff_ns, "handoff_ns");
+	if (!isnan(s->t_start_s) && !(s->t_start_s >= 0 && s->t_start_s < 1e7))
+		fail(ld, "time out of range (0 to 1e7 s) in field", "t_start_s");
+}
+
 static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
 {
 	s->measured = get_bool(ld, o, "measured");
@@ -300,15 +314,7 @@ static void load_lat(struct loader *ld, const json_t *o, struct vtc_lat_stats *s
 	s->p90_ns = get_num(ld, o, "p90_ns");
 	s->handoff_ns = get_num(ld, o, "handoff_ns");
 	s->t_start_s = get_num(ld, o, "t_start_s");
-	if (s->measured && s->samples > 0 && !(s->median_ns > 0))
-		fail(ld, "measured pair without a positive median in field", "median_ns");
-	check_ns(ld, s->min_ns, "min_ns");
-	check_ns(ld, s->p10_ns, "p10_ns");
-	check_ns(ld, s->median_ns, "median_ns");
-	check_ns(ld, s->p90_ns, "p90_ns");
-	check_ns(ld, s->handoff_ns, "handoff_ns");
-	if (!isnan(s->t_start_s) && !(s->t_start_s >= 0 && s->t_start_s < 1e7))
-		fail(ld, "time out of range (0 to 1e7 s) in field", "t_start_s");
+	check_lat_values(ld, s);
 }
 
 static void prefix_err(struct loader *ld, const char *fmt, ...)
@@ -329,11 +335,86 @@ static void prefix_err(struct loader *ld, const char *fmt, ...)
 	snprintf(ld->err, ld->errlen, "%s", what);
 }
 
-/* One pair object, parsed before the results it belongs to exist (the
- * streaming reader meets the pairs before the rest of the document). */
+/* A pass in schema 2 (report_json.h): null, or [stalled, samples, stalls,
+ * median_ns, p10_ns, p90_ns, handoff_ns, t_start_s]. */
+static void load_lat_v2(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
+{
+	const json_t *v[VTC_REPORT_PASS_FIELDS];
+	long long n[3];
+
+	memset(s, 0, sizeof(*s));
+	s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = s->handoff_ns = s->t_start_s = NAN;
+	if (json_is_null(o))
+		return;
+	if (!json_is_array(o) || json_array_size(o) != VTC_REPORT_PASS_FIELDS) {
+		fail(ld, "a pass is not null or [stalled, samples, stalls, median_ns, p10_ns, "
+		     "p90_ns, handoff_ns, t_start_s] in", "pairs");
+		return;
+	}
+	for (int i = 0; i < VTC_REPORT_PASS_FIELDS; i++)
+		v[i] = json_array_get(o, (size_t)i);
+	for (int i = 0; i < 3; i++) {
+		n[i] = json_is_integer(v[i]) ? json_integer_value(v[i]) : -1;
+		if (n[i] < 0 || n[i] > (i == 0 ? 1 : (long long)UINT32_MAX)) {
+			fail(ld, "stalled (0 or 1), samples or stalls not a count in", "pairs");
+			return;
+		}
+	}
+	for (int i = 3; i < VTC_REPORT_PASS_FIELDS; i++)
+		if (!json_is_number(v[i]) && !json_is_null(v[i])) {
+			fail(ld, "a latency or time is not a number or null in", "pairs");
+			return;
+		}
+	s->measured = true;
+	s->stalled = n[0] == 1;
+	s->samples = (uint32_t)n[1];
+	s->stalls = (uint32_t)n[2];
+	s->median_ns = json_is_null(v[3]) ? NAN : json_number_value(v[3]);
+	s->p10_ns = json_is_null(v[4]) ? NAN : json_number_value(v[4]);
+	s->p90_ns = json_is_null(v[5]) ? NAN : json_number_value(v[5]);
+	s->handoff_ns = json_is_null(v[6]) ? NAN : json_number_value(v[6]);
+	s->t_start_s = json_is_null(v[7]) ? NAN : json_number_value(v[7]);
+	/* min_ns, discarded, round_trips: not kept in schema 2; nothing judges them */
+	check_lat_values(ld, s);
+}
+
+/* A pair in schema 2: [a, b, pass, ...]. */
+static void parse_pair_v2(struct loader *ld, const json_t *o, struct vtc_stashed_pair *sp)
+{
+	const json_t *a = json_array_get(o, 0), *b = json_array_get(o, 1);
+
+	if (!json_is_integer(a) || !json_is_integer(b) || json_integer_value(a) < 0 ||
+	    json_integer_value(b) < 0 || json_integer_value(a) >= VTC_CPUSET_MAX ||
+	    json_integer_value(b) >= VTC_CPUSET_MAX) {
+		fail(ld, "a pair is not [a, b, pass...] with CPU numbers in", "pairs");
+		return;
+	}
+	sp->p.a = (int)json_integer_value(a);
+	sp->p.b = (int)json_integer_value(b);
+	sp->npass = (int)json_array_size(o) - 2;
+	if (sp->npass < 1 || sp->npass > VTC_MAX_PASSES) {
+		fail(ld, "wrong pass count in", "pairs");
+		return;
+	}
+	for (int i = 0; i < sp->npass && !ld->rc; i++) {
+		load_lat_v2(ld, json_array_get(o, (size_t)i + 2), &sp->p.pass[i]);
+		if (ld->rc)
+			prefix_err(ld, "pair of CPUs %d and %d, pass %d: ", sp->p.a, sp->p.b, i);
+	}
+}
+
+/* One pair, parsed before the results it belongs to exist (the streaming
+ * reader meets the pairs before the rest of the document): an array in
+ * schema 2, an object of named fields in schema 1. */
 static void parse_pair(struct loader *ld, const json_t *o, struct vtc_stashed_pair *sp)
 {
-	const json_t *passes = member(ld, o, "passes", JSON_ARRAY);
+	const json_t *passes;
+
+	if (json_is_array(o)) {
+		parse_pair_v2(ld, o, sp);
+		return;
+	}
+	passes = member(ld, o, "passes", JSON_ARRAY);
 
 	sp->p.a = (int)get_int(ld, o, "a", 0, VTC_CPUSET_MAX - 1);
 	sp->p.b = (int)get_int(ld, o, "b", 0, VTC_CPUSET_MAX - 1);
@@ -737,13 +818,134 @@ static int stash_sample_elem(struct loader *ld, const json_t *e, struct vtc_pair
 
 typedef int (*stash_elem_fn)(struct loader *ld, const json_t *e, struct vtc_pair_stash *stash);
 
+/* ---- schema 2 pairs without jansson -------------------------------------- */
+
+/* A 1024-vCPU report holds half a million pairs: parsing each through
+ * jansson took most of --analyze's time. A schema 2 pair is numbers, nulls
+ * and brackets only, read here directly; anything else (a malformed or
+ * schema 1 pair) is left to jansson, which also names what is wrong. */
+struct cur {
+	const char *b;
+	size_t len, p;
+};
+
+static bool cur_lit(struct cur *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	c->p = skip_ws(c->b, c->len, c->p);
+	if (c->len - c->p < n || memcmp(c->b + c->p, lit, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* A JSON number (only its characters: strtod alone would also take "inf",
+ * hex and a leading '+'); integers only with @integer. */
+static bool cur_num(struct cur *c, bool integer, double *v)
+{
+	size_t q = skip_ws(c->b, c->len, c->p), e = q;
+	char tok[40], *end;
+
+	while (e < c->len && e - q < sizeof(tok) - 1 &&
+	       (c->b[e] == '-' || (c->b[e] >= '0' && c->b[e] <= '9') ||
+		(!integer && (c->b[e] == '.' || c->b[e] == 'e' || c->b[e] == 'E' || c->b[e] == '+'))))
+		e++;
+	if (e == q || e - q >= sizeof(tok) - 1 || c->b[q] == '+')
+		return false;
+	memcpy(tok, c->b + q, e - q);
+	tok[e - q] = 0;
+	*v = strtod(tok, &end);
+	if (*end || !isfinite(*v))
+		return false;
+	c->p = e;
+	return true;
+}
+
+/* A latency or time, or null (NAN). */
+static bool cur_num_or_null(struct cur *c, double *v)
+{
+	if (cur_lit(c, "null")) {
+		*v = NAN;
+		return true;
+	}
+	return cur_num(c, false, v);
+}
+
+/* One pass: null, or the schema 2 array. */
+static bool fast_pass(struct cur *c, struct vtc_lat_stats *s)
+{
+	double n[3], *x[5] = {&s->median_ns, &s->p10_ns, &s->p90_ns, &s->handoff_ns, &s->t_start_s};
+
+	memset(s, 0, sizeof(*s));
+	s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = s->handoff_ns = s->t_start_s = NAN;
+	if (cur_lit(c, "null"))
+		return true;
+	if (!cur_lit(c, "["))
+		return false;
+	for (int i = 0; i < 3; i++)
+		if ((i && !cur_lit(c, ",")) || !cur_num(c, true, &n[i]) || n[i] < 0 ||
+		    n[i] > (i == 0 ? 1 : (double)UINT32_MAX))
+			return false;
+	for (int i = 0; i < 5; i++)
+		if (!cur_lit(c, ",") || !cur_num_or_null(c, x[i]))
+			return false;
+	s->measured = true;
+	s->stalled = n[0] == 1;
+	s->samples = (uint32_t)n[1];
+	s->stalls = (uint32_t)n[2];
+	return cur_lit(c, "]");
+}
+
+/* The pair at @p into @sp; the offset after it, or 0 when jansson must. */
+static size_t fast_pair(const char *b, size_t len, size_t p, struct vtc_stashed_pair *sp)
+{
+	struct cur c = {b, len, p};
+	double a, bb;
+
+	if (!cur_lit(&c, "[") || !cur_num(&c, true, &a) || !cur_lit(&c, ",") ||
+	    !cur_num(&c, true, &bb) || a < 0 || bb < 0 || a >= VTC_CPUSET_MAX || bb >= VTC_CPUSET_MAX)
+		return 0;
+	sp->p.a = (int)a;
+	sp->p.b = (int)bb;
+	for (sp->npass = 0; cur_lit(&c, ","); sp->npass++)
+		if (sp->npass == VTC_MAX_PASSES || !fast_pass(&c, &sp->p.pass[sp->npass]))
+			return 0;
+	return sp->npass >= 1 && cur_lit(&c, "]") ? c.p : 0;
+}
+
+/* A schema 2 pair read directly and stashed; the offset after it, or 0
+ * (nothing stashed) when it must go through jansson. */
+static size_t stash_pair_fast(struct loader *ld, const char *b, size_t len, size_t p,
+			      struct vtc_pair_stash *stash)
+{
+	struct vtc_stashed_pair sp;
+	size_t end;
+
+	memset(&sp, 0, sizeof(sp));
+	if (stash->n >= STASH_PAIRS_MAX || !(end = fast_pair(b, len, p, &sp)))
+		return 0;
+	for (int i = 0; i < sp.npass && !ld->rc; i++) {
+		check_lat_values(ld, &sp.p.pass[i]);
+		if (ld->rc)
+			prefix_err(ld, "pair of CPUs %d and %d, pass %d: ", sp.p.a, sp.p.b, i);
+	}
+	if (!ld->rc && stash_push(stash, &sp))
+		ld->rc = -ENOMEM;
+	return end;
+}
+
+typedef size_t (*stash_fast_fn)(struct loader *ld, const char *b, size_t len, size_t p,
+				struct vtc_pair_stash *stash);
+
 /* Parse the array at @open one element at a time into @stash, then blank
  * it to "[ ... ]" of spaces so the rest parses as a small document. On
  * success *@close is the offset of its ']'. */
 static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *stash,
-		       struct loader *ld, const char *name, stash_elem_fn elem, size_t *close)
+		       struct loader *ld, const char *name, stash_elem_fn elem, stash_fast_fn fast,
+		       size_t *close)
 {
-	size_t p = skip_ws(b, len, open + 1);
+	size_t p = skip_ws(b, len, open + 1), end;
 	json_error_t jerr;
 
 	while (p < len && b[p] != ']' && !ld->rc) {
@@ -751,13 +953,17 @@ static int stash_array(char *b, size_t len, size_t open, struct vtc_pair_stash *
 			snprintf(ld->err, ld->errlen, "interrupted");
 			return ld->rc = -EINTR;
 		}
-		json_t *e = json_loadb(b + p, len - p,
-				       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
-		if (!e)
-			return fail(ld, jerr.text, name);
-		p += (size_t)jerr.position;
-		elem(ld, e, stash);
-		json_decref(e);
+		if (fast && (end = fast(ld, b, len, p, stash))) {
+			p = end;
+		} else {
+			json_t *e = json_loadb(b + p, len - p,
+					       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+			if (!e)
+				return fail(ld, jerr.text, name);
+			p += (size_t)jerr.position;
+			elem(ld, e, stash);
+			json_decref(e);
+		}
 		p = skip_ws(b, len, p);
 		if (p < len && b[p] == ',')
 			p = skip_ws(b, len, p + 1);
@@ -797,9 +1003,10 @@ struct scan {
 static const struct {
 	const char *name;
 	stash_elem_fn elem;
+	stash_fast_fn fast; /* NULL: every element through jansson */
 } streamed[] = {
-	{"pairs", stash_pair_elem},
-	{"watch_samples", stash_sample_elem},
+	{"pairs", stash_pair_elem, stash_pair_fast},
+	{"watch_samples", stash_sample_elem, NULL},
 };
 
 static bool key_is(const struct scan *s, int level, const char *name)
@@ -853,7 +1060,8 @@ static size_t scan_step(struct scan *s, char *b, size_t len, size_t p,
 		return end + 1;
 	case '[':
 		if ((k = streamed_here(s)) >= 0) {
-			if (stash_array(b, len, p, stash, ld, streamed[k].name, streamed[k].elem, &end))
+			if (stash_array(b, len, p, stash, ld, streamed[k].name, streamed[k].elem,
+					streamed[k].fast, &end))
 				return len;
 			return end + 1; /* the array is a value: no level opened */
 		}

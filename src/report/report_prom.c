@@ -195,8 +195,9 @@ static void write_window(FILE *f, const struct vtc_results *r, const struct vtc_
 	fputs("vtopocheck_watch_samples", f);
 	value(f, r->n_watch);
 	family(f, "vtopocheck_shared_core_ratio",
-	       "Share of its window samples a vCPU pair read nearer than usual (placed on one "
-	       "core or cache then), for pairs seen so.");
+	       "Share of its window samples in which the vCPU pair a, b (labels: vCPU numbers) "
+	       "read nearer than usual, the time the host had them on one core or cache; only "
+	       "pairs seen so.");
 	for (int i = 0; ser && i < ser->n_float && i < PROM_MAX_PAIRS; i++) {
 		const struct vtc_series_float *fl = &ser->f[i];
 		fprintf(f, "vtopocheck_shared_core_ratio{a=\"%d\",b=\"%d\"}", fl->a, fl->b);

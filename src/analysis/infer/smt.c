@@ -125,7 +125,7 @@ static void smt_needs_reference(struct infer_work *w, struct vtc_inferred *out,
 		return;
 	if (guest_busy(w->res))
 		snprintf(out->reason, sizeof(out->reason),
-			 "co-runs slowed like SMT siblings, but %.1f other guest tasks were "
+			 "co-runs slowed like SMT siblings, but on average %.1f other guest tasks were "
 			 "runnable (waited %.1f s for a quiet moment) and no separate-core pair "
 			 "could be measured for reference: rerun on a quiet guest",
 			 w->res->foreign_runnable, w->res->quiet_wait_s);
