@@ -120,6 +120,9 @@ def test_advertised_live():
     check(rc in (0, 1) and len(out.splitlines()) == 1, "--advertised --quiet prints one line")
     rc, out, _ = run(["--advertised", "--json"])
     check(rc in (0, 1), f"--advertised --json exits 0 or 1 (got {rc})")
+    rc2, out2, _ = run(["--advertised", "-J"])
+    check(rc2 == rc and json.loads(out2)["schema"] == json.loads(out)["schema"],
+          "-J is --json, as in lscpu")
     doc = json.loads(out)
     valid(doc, "report 1")
     cpus = {c["cpu"]: c for c in doc["advertised"]["sysfs"]["cpus"]}

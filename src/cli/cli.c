@@ -215,7 +215,7 @@ int vtc_cli_parse(int argc, char **argv, struct vtc_cli_opts *o)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char shortopts[] = "ac:b:j::m::qhV";
+	static const char shortopts[] = "ac:b:j::J::m::qhV";
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -228,6 +228,7 @@ int vtc_cli_parse(int argc, char **argv, struct vtc_cli_opts *o)
 	o->params.watch = true;
 	opterr = 0; /* getopt_error() prints its messages */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		c = c == 'J' ? 'j' : c; /* -J: lscpu's spelling of --json */
 		if ((rc = c == '?' ? getopt_error(argc, argv, shortopts)
 				   : parse_option(c, argc, argv, o)))
 			return rc;

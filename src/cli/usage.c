@@ -33,7 +33,7 @@ void vtc_usage_print(FILE *out)
 	      "                          budget for placement that changes over time\n"
 	      "\n"
 	      "Output:\n"
-	      "  -j, --json [FILE]       JSON report to FILE ('-' or nothing: stdout)\n"
+	      "  -j, -J, --json [FILE]   JSON report to FILE ('-' or nothing: stdout)\n"
 	      "  -m, --matrix[=csv]      print the one-way latency matrix (median ns);\n"
 	      "                          c2clat's text layout, or core-to-core-latency's CSV\n"
 	      "      --svg FILE          latency heatmap (log colour scale) with the advertised\n"
