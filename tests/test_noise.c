@@ -368,10 +368,31 @@ static void test_unmeasured_siblings_are_named(void **state)
 	done(&x);
 }
 
+/* Two vCPUs advertised as separate cores, no co-runs (a matrix): one
+ * pair's latency has nothing to compare with, so the OK says the separate
+ * cores were not tested; with three vCPUs a pair could read nearer than
+ * the rest, and the claim is tested. */
+static void test_separate_cores_of_one_pair_untested(void **state)
+{
+	struct vtc_test_judged x = {0};
+	(void)state;
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 2, 1, 1), 0);
+	judge_run(&x, 2, flat60, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_non_null(strstr(x.why, "not tested: separate cores"));
+	done(&x);
+	assert_int_equal(vtc_sim_topo(&x.adv, 1, 3, 1, 1), 0);
+	judge_run(&x, 3, flat60, "GenuineIntel");
+	assert_int_equal(x.st, VTC_EXIT_OK);
+	assert_null(strstr(x.why, "separate cores"));
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_busy_row_is_corrected),
+		cmocka_unit_test(test_separate_cores_of_one_pair_untested),
 		cmocka_unit_test(test_busy_row_keeps_a_lie),
 		cmocka_unit_test(test_busy_core_is_corrected),
 		cmocka_unit_test(test_lone_far_row_is_not_corrected),

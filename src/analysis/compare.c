@@ -791,6 +791,17 @@ static bool told(const struct vtc_topo *adv, enum vtc_level level, int finer,
 	return false;
 }
 
+/* Whether the guest is told that some probed vCPUs are separate cores (in
+ * different advertised SMT groups): the claim hidden SMT breaks. */
+static bool told_apart(const struct vtc_topo *adv, const vtc_cpuset *cpus)
+{
+	int groups = 0;
+
+	for (int q = 0; adv->level_known[VTC_LEVEL_SMT] && q < adv->groups[VTC_LEVEL_SMT].count; q++)
+		groups += vtc_cpuset_intersects(&adv->groups[VTC_LEVEL_SMT].set[q], cpus);
+	return groups > 1;
+}
+
 /* The relations the guest is told about that the run could not test, for
  * the verdict: an OK covers only what was tested. */
 static void note_untested(struct vtc_inferred *inf, const struct vtc_judgement *j,
@@ -813,6 +824,18 @@ static void note_untested(struct vtc_inferred *inf, const struct vtc_judgement *
 			vtc_finding_catf(inf->untested, sizeof(inf->untested),
 			    "SMT siblings (%s)", latency_smt ? "too few of their pairs measured, "
 			    "or too few other partners per vCPU to refute them" : "no co-run result");
+		}
+	}
+	/* Separate cores are tested by co-runs, or by latency where a pair can
+	 * read nearer than the others: with one pair there are no others. */
+	if (told_apart(adv, &inf->cpus)) {
+		inf->n_told++;
+		if (latency_smt ? vtc_cpuset_count(&inf->cpus) < 3 : !inf->known[VTC_GROUP_SMT]) {
+			inf->n_untested++;
+			vtc_finding_catf(inf->untested, sizeof(inf->untested),
+			    "%sseparate cores (%s)", *inf->untested ? ", " : "", latency_smt ?
+			    "no co-run result, and one pair's latency has no other to compare with"
+			    : "no co-run result");
 		}
 	}
 	for (size_t l = 0; l < VTC_ARRAY_SIZE(lv); l++) {
