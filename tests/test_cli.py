@@ -378,6 +378,50 @@ def test_dedicated_hint(tmp):
           f"no hint: the verdict and findings as before (got {rc0}, {rc1})")
 
 
+def host_signals(doc, end_tsc_khz, end_model="AMD EPYC"):
+    side = {"cpu_model": "AMD EPYC", "family_model_stepping": "23/49/0",
+            "microcode": "0x830107a", "tsc_khz": 2596244.0}
+    doc["measurements"]["host_signals"] = {
+        "start": side, "end": dict(side, tsc_khz=end_tsc_khz, cpu_model=end_model)}
+
+
+# A live migration during a run (issue 22): start and end host signals that
+# name two hosts make the run UNKNOWN, in --analyze as in the live run; the
+# same host's signals (calibration noise) change nothing; the fingerprints
+# are recomputed, and a report from before them gets them too.
+def test_moved_during_run(tmp):
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc, out, _ = run(["--analyze", example, "--json", "-"])
+    doc = json.loads(out)
+    fp = doc["fingerprints"]
+    check(rc == 0 and re.fullmatch(r"[0-9a-f]{12}", fp["topology"] or "")
+          and re.fullmatch(r"[0-9a-f]{12}", fp["host"] or "")
+          and fp["host_signals"].startswith("model=AMD EPYC;")
+          and fp["topology_groups"].startswith("probed=0-1 "),
+          f"a report from before fingerprints gets both (got {fp})")
+    valid(doc, "re-judged example with fingerprints")
+    again = os.path.join(tmp, "again.json")
+    open(again, "w").write(out)
+    rc2, out2, _ = run(["--analyze", again, "--json", "-"])
+    check(rc2 == 0 and json.loads(out2)["fingerprints"] == fp,
+          "--analyze of its own report gives the same fingerprints")
+    noise = edited_report(tmp, "same-host.json", lambda d: host_signals(d, 2596244.0 * 1.003))
+    rc, out, _ = run(["--analyze", noise, "-q"])
+    check(rc == 0 and out.startswith("OK - "), f"TSC 0.3% apart: same host, OK (got {rc}: {out!r})")
+    for name, edit, why in (
+            ("tsc.json", lambda d: host_signals(d, 2100000.0), "TSC 2596.2 -> 2100.0 MHz"),
+            ("model.json", lambda d: host_signals(d, 2596244.0, "Intel Xeon"),
+             "CPU model 'AMD EPYC' -> 'Intel Xeon'")):
+        path = edited_report(tmp, name, edit)
+        rc, out, _ = run(["--analyze", path, "--json", "-"])
+        doc = json.loads(out) if out.startswith("{") else {}
+        reason = doc.get("verdict", {}).get("reason", "")
+        check(rc == 3 and "moved to another host during the run" in reason and why in reason
+              and doc["fingerprints"]["topology"] is None,
+              f"{name}: UNKNOWN, moved to another host, no topology fingerprint (got {rc}: {reason!r})")
+        valid(doc, name)
+
+
 def test_outputs_never_destroy(tmp):
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     copy = os.path.join(tmp, "in.json")
@@ -671,6 +715,7 @@ def main():
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
         test_dedicated_hint(tmp)
+        test_moved_during_run(tmp)
         test_inputs_bounded(tmp)
         test_loader_by_path(tmp)
         test_missing_device()

@@ -106,6 +106,7 @@ int vtc_timer_init(struct vtc_timer *t)
 	double cal = calibrate(t) * 1e9;
 	if (!(cal > 0))
 		return -EIO;
+	t->calibrated_hz = cal;
 	double hz = cal, id = (double)fx.tsc_hz;
 	if (id > 0 && fabs(id - cal) <= CPUID_AGREE * cal) {
 		hz = id;
@@ -115,4 +116,9 @@ int vtc_timer_init(struct vtc_timer *t)
 	t->info.ticks_per_ns = hz / 1e9;
 	t->ns_per_tick = 1e9 / hz;
 	return 0;
+}
+
+double vtc_timer_calibrate_hz(const struct vtc_timer *t)
+{
+	return t->cycles ? calibrate(t) * 1e9 : 0.0;
 }

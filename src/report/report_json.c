@@ -96,7 +96,7 @@ json_t *vtc_json_from_topo(const struct vtc_topo *t)
 
 json_t *vtc_json_from_platform(const struct vtc_platform *p)
 {
-	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
+	json_t *j = json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s, s:s, s:s}",
 			 "cpu_vendor", p->cpu_vendor, "model_name", p->model_name,
 			 "cpuinfo_flags", "constant_tsc", p->flag_constant_tsc,
@@ -111,6 +111,14 @@ json_t *vtc_json_from_platform(const struct vtc_platform *p)
 			 p->dmi_product_name, "kernel_release", p->kernel_release,
 			 "hypervisor", p->hypervisor, "hypervisor_evidence",
 			 p->hypervisor_evidence);
+
+	if (j) {
+		json_object_set_new(j, "cpu_family", str_or_null(p->cpu_family));
+		json_object_set_new(j, "cpu_model_number", str_or_null(p->cpu_model_num));
+		json_object_set_new(j, "cpu_stepping", str_or_null(p->cpu_stepping));
+		json_object_set_new(j, "microcode", str_or_null(p->microcode));
+	}
+	return j;
 }
 
 /* true, false, or null where the source had no such fact. */
@@ -161,6 +169,16 @@ static bool pair_measured(const struct vtc_pair_result *p, int passes)
 	return false;
 }
 
+/* Host signals (results.h); null when not read. */
+static json_t *host_signals_json(const struct vtc_host_signals *h)
+{
+	if (!h->known)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o, s:o}", "cpu_model", h->cpu_model,
+			 "family_model_stepping", str_or_null(h->fms), "microcode",
+			 str_or_null(h->microcode), "tsc_khz", num(h->tsc_khz > 0 ? h->tsc_khz : NAN));
+}
+
 /* The measurements around their pairs, which are streamed (write_results). */
 static json_t *results_head_json(const struct vtc_results *r)
 {
@@ -181,7 +199,8 @@ static json_t *results_tail_json(const struct vtc_results *r)
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
 				    per_cpu_json(r, r->solo_rate[k]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i, s:f, s:o}}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i, s:f, s:o},"
+			 " s:{s:o, s:o}}",
 			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
 			 per_cpu_json(r, r->steal_pct), "foreign_runnable",
 			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
@@ -189,7 +208,9 @@ static json_t *results_tail_json(const struct vtc_results *r)
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted,
 			 "watch", "from_s", r->watch_from_s, "to_s", r->watch_to_s, "settled",
 			 r->watch_end_reason, "samples", r->n_watch, "quiet_wait_s", r->quiet_wait_s,
-			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable));
+			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable),
+			 "host_signals", "start", host_signals_json(&r->host_start), "end",
+			 host_signals_json(&r->host_end));
 }
 
 json_t *vtc_json_from_findings(const struct vtc_findings *fs)
@@ -461,6 +482,29 @@ json_t *vtc_json_from_results(const struct vtc_results *r)
 	return j;
 }
 
+/* ---- fingerprints (derived; --analyze recomputes them) ---------------- */
+
+json_t *vtc_json_from_fingerprints(const struct vtc_run *app)
+{
+	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
+	char htext[400] = "";
+	size_t size = (VTC_GROUP_KINDS + 1) * VTC_CPUSET_MAX * 5 + 64;
+	char *ttext = NULL;
+	json_t *j;
+
+	vtc_run_fingerprints(app, topo, host);
+	if (topo[0] && (ttext = malloc(size)) &&
+	    vtc_fingerprint_topology_text(&app->inf, ttext, size) != 0)
+		ttext[0] = '\0';
+	if (host[0])
+		vtc_fingerprint_host_text(&app->res.host_start, htext, sizeof(htext));
+	j = json_pack("{s:o, s:o, s:o, s:o}", "topology", str_or_null(topo),
+		      "topology_groups", str_or_null(ttext ? ttext : ""), "host",
+		      str_or_null(host), "host_signals", str_or_null(htext));
+	free(ttext);
+	return j;
+}
+
 /* ---- the report: one run, written in order ----------------------------- */
 
 static const char *status_name(enum vtc_exit s)
@@ -512,8 +556,9 @@ static int doc_build(struct doc *d, const struct vtc_run *app)
 		d->meas_head = results_head_json(&app->res);
 		d->meas_tail = results_tail_json(&app->res);
 	}
-	d->tail = json_pack("{s:o, s:o, s:{s:s, s:i, s:s}}", "inferred",
+	d->tail = json_pack("{s:o, s:o, s:o, s:{s:s, s:i, s:s}}", "inferred",
 			    app->have_inf ? vtc_json_from_inferred(&app->inf) : json_null(),
+			    "fingerprints", vtc_json_from_fingerprints(app),
 			    "findings", vtc_json_from_findings(&app->findings), "verdict",
 			    "status", status_name(app->status), "exit_code", (int)app->status,
 			    "reason", app->reason);
