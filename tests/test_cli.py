@@ -422,6 +422,44 @@ def test_moved_during_run(tmp):
         valid(doc, name)
 
 
+# --analyze OLD NEW (issue 22): what changed between two reports, with an
+# exit status a script can test: 0 nothing, 1 something, 3 unreadable.
+def test_diff(tmp):
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc, out, err = run(["--analyze", example, example])
+    check(rc == 0 and out.endswith("\n") and out.splitlines()[-1].startswith("nothing changed: ")
+          and not err, f"the same report twice: nothing changed, exit 0 (got {rc}: {out!r})")
+    # two reports of the same run: the original and --analyze's own report
+    rc, out, _ = run(["--analyze", example, "--json", os.path.join(tmp, "rejudged.json")])
+    rc, out, _ = run(["--analyze", example, os.path.join(tmp, "rejudged.json")])
+    check(rc == 0 and "nothing changed" in out,
+          f"a report and its re-judged copy: nothing changed (got {rc}: {out!r})")
+    hinted = edited_report(tmp, "diff-hinted.json", lambda d: steal_on_v1(d, True))
+    rc, out, _ = run(["--analyze", example, hinted])
+    lines = out.splitlines()
+    check(rc == 1 and "  verdict: OK -> WARNING (" in out
+          and "  advertised KVM dedicated-vCPU hint: unknown -> yes" in lines
+          and "  new finding: warning dedicated-mismatch on vCPUs 1" in lines
+          and lines[-1] == "3 changes" and "fingerprint" not in out,
+          f"hint and steal: the verdict, the hint and the new finding; exit 1 (got {rc}: {out!r})")
+    rc, out, _ = run(["-q", "--analyze", hinted, example])
+    check(rc == 1 and out == "3 changes\n", f"-q: the last line only (got {rc}: {out!r})")
+    moved = edited_report(tmp, "diff-moved.json", lambda d: host_signals(d, 2596244.0))
+    other = edited_report(tmp, "diff-other-host.json", lambda d: (
+        host_signals(d, 2100000.0),
+        d["measurements"]["host_signals"].update(
+            start=d["measurements"]["host_signals"]["end"])))
+    rc, out, _ = run(["--analyze", moved, other])
+    check(rc == 1 and re.search(r"  host fingerprint: [0-9a-f]{12} -> [0-9a-f]{12} "
+                                r"\(TSC 2600000 -> 2100000 kHz\)\n", out)
+          and "topology fingerprint" not in out,
+          f"another host, the same groups: only the host fingerprint (got {rc}: {out!r})")
+    one_line_error(*run(["--analyze", example, os.path.join(tmp, "missing.json")]),
+                   "--analyze OLD NEW with a missing report")
+    one_line_error(*run(["--analyze", example, example, "--json", os.path.join(tmp, "x.json")]),
+                   "--analyze OLD NEW with --json")
+
+
 def test_outputs_never_destroy(tmp):
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     copy = os.path.join(tmp, "in.json")
@@ -716,6 +754,7 @@ def main():
         test_outputs_never_destroy(tmp)
         test_dedicated_hint(tmp)
         test_moved_during_run(tmp)
+        test_diff(tmp)
         test_inputs_bounded(tmp)
         test_loader_by_path(tmp)
         test_missing_device()
