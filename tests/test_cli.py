@@ -427,8 +427,12 @@ def test_moved_during_run(tmp):
 def test_diff(tmp):
     example = os.path.join(SRCDIR, "tests/data/report-example.json")
     rc, out, err = run(["--analyze", example, example])
-    check(rc == 0 and out.endswith("\n") and out.splitlines()[-1].startswith("nothing changed: ")
-          and not err, f"the same report twice: nothing changed, exit 0 (got {rc}: {out!r})")
+    check(rc == 0 and "\nnothing changed: the same verdict" in out and not err
+          and all(len(line) <= 80 for line in out.splitlines()),
+          f"the same report twice: nothing changed in 80 columns, exit 0 (got {rc}: {out!r})")
+    rc, out, _ = run(["-q", "--analyze", example, example])
+    check(rc == 0 and out.count("\n") == 1 and out.startswith("nothing changed: "),
+          f"-q, nothing changed: one line (got {rc}: {out!r})")
     # two reports of the same run: the original and --analyze's own report
     rc, out, _ = run(["--analyze", example, "--json", os.path.join(tmp, "rejudged.json")])
     rc, out, _ = run(["--analyze", example, os.path.join(tmp, "rejudged.json")])

@@ -143,23 +143,40 @@ static void test_advertised_and_host_changed(void **state)
 	vtc_run_free(&b);
 }
 
+/* The last line whole with -q; every line in 80 columns otherwise (a
+ * tmpfile is no terminal). */
 static void test_print(void **state)
 {
 	struct vtc_diff d;
-	char buf[512] = "";
+	char buf[1024] = "", *line, *save = NULL;
 	FILE *f = tmpfile();
 
 	(void)state;
 	assert_non_null(f);
 	memset(&d, 0, sizeof(d));
 	snprintf(d.topo_new, sizeof(d.topo_new), "0123456789ab");
-	assert_int_equal(vtc_diff_print(f, &d, "old.json", "new.json", false), 0);
+	assert_int_equal(vtc_diff_print(f, &d, "old.json", "new.json", true), 0);
 	rewind(f);
 	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
-	assert_string_equal(buf, "comparing old.json (old) with new.json (new)\n"
-			    "nothing changed: the same verdict, advertised and measured groups, "
-			    "findings and fingerprints (topology 0123456789ab, host none)\n");
+	assert_string_equal(buf, "nothing changed: the same verdict, advertised and measured "
+			    "groups, findings and fingerprints (topology 0123456789ab, host none)\n");
 	fclose(f);
+	assert_non_null(f = tmpfile());
+	d.line = (char *[]){"verdict: OK -> WARNING (WARNING: vCPUs 1 are promised host CPUs "
+			    "of their own (KVM dedicated hint) but were preempted or moved "
+			    "(dedicated-mismatch))"};
+	d.n = 1;
+	assert_int_equal(vtc_diff_print(f, &d, "old.json", "new.json", false), 0);
+	memset(buf, 0, sizeof(buf));
+	rewind(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	print_message("%s", buf);
+	assert_non_null(strstr(buf, "comparing old.json (old) with new.json (new)\n"
+				    "  verdict: OK -> WARNING"));
+	assert_non_null(strstr(buf, "\n1 change\n"));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(line) <= 80);
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 
 #include "src/grow.h"
 #include "src/report/diff.h"
+#include "src/report/textflow.h"
 
 static const char *const status_name[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
@@ -254,16 +255,21 @@ void vtc_diff_free(struct vtc_diff *d)
 int vtc_diff_print(FILE *f, const struct vtc_diff *d, const char *old_name,
 		   const char *new_name, bool quiet)
 {
+	/* Wrapped like the text report; the -q line, like the plugin line,
+	 * never is: a script reads it whole. */
+	int width = quiet ? 1 << 20 : vtc_text_width(f);
+
 	if (!quiet) {
-		fprintf(f, "comparing %s (old) with %s (new)\n", old_name, new_name);
+		vtc_text_paraf(f, width, 4, "comparing %s (old) with %s (new)", old_name, new_name);
 		for (int i = 0; i < d->n; i++)
-			fprintf(f, "  %s\n", d->line[i]);
+			vtc_text_para(f, width, 4, "  ", d->line[i]);
 	}
 	if (d->n)
 		fprintf(f, "%d change%s\n", d->n, d->n > 1 ? "s" : "");
 	else
-		fprintf(f, "nothing changed: the same verdict, advertised and measured groups, "
-			"findings and fingerprints (topology %s, host %s)\n",
-			d->topo_new[0] ? d->topo_new : "none", d->host_new[0] ? d->host_new : "none");
+		vtc_text_paraf(f, width, 4, "nothing changed: the same verdict, advertised and "
+			       "measured groups, findings and fingerprints (topology %s, host %s)",
+			       d->topo_new[0] ? d->topo_new : "none",
+			       d->host_new[0] ? d->host_new : "none");
 	return ferror(f) ? -EIO : 0;
 }

@@ -34,8 +34,9 @@ int vtc_diff_runs(const struct vtc_run *old, const struct vtc_run *new, struct v
 void vtc_diff_free(struct vtc_diff *d);
 
 /* Print @d: a heading naming @old_name and @new_name, each change on its
- * own line, and a last line "N change(s)" or "nothing changed: ...". With
- * @quiet only the last line. Returns 0 or -EIO when @f failed. */
+ * own line, and a last line "N change(s)" or "nothing changed: ...",
+ * wrapped to vtc_text_width(@f) as the text report is. With @quiet only
+ * the last line, never wrapped. Returns 0 or -EIO when @f failed. */
 int vtc_diff_print(FILE *f, const struct vtc_diff *d, const char *old_name,
 		   const char *new_name, bool quiet);
 
