@@ -394,6 +394,9 @@ def test_moved_during_run(tmp):
     rc, out, _ = run(["--analyze", example, "--json", "-"])
     doc = json.loads(out)
     fp = doc["fingerprints"]
+    rc_t, text, _ = run(["--analyze", example])
+    check(f"Fingerprints: topology {fp['topology']}, host {fp['host']}" in text,
+          f"the text report names both fingerprints (got {text[:400]!r})")
     check(rc == 0 and re.fullmatch(r"[0-9a-f]{12}", fp["topology"] or "")
           and re.fullmatch(r"[0-9a-f]{12}", fp["host"] or "")
           and fp["host_signals"].startswith("model=AMD EPYC;")
@@ -462,6 +465,26 @@ def test_diff(tmp):
                    "--analyze OLD NEW with a missing report")
     one_line_error(*run(["--analyze", example, example, "--json", os.path.join(tmp, "x.json")]),
                    "--analyze OLD NEW with --json")
+
+
+# The host signals of a recorded machine come from its captured cpuinfo,
+# through the same platform reader.
+def test_sysroot_host_signals(tmp):
+    import shutil
+    root = os.path.join(tmp, "hs-root")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/sysfs-offline-cpu"), root)
+    for d, _, _ in os.walk(root):  # distcheck's source tree is read-only
+        os.chmod(d, 0o755)
+    os.makedirs(os.path.join(root, "proc"))
+    open(os.path.join(root, "proc/cpuinfo"), "w").write(
+        "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
+        "model name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\n"
+        "microcode\t: 0x2b000461\n")
+    rc, out, _ = run(["-a", "--sysroot", root, "--json", "-"])
+    p = json.loads(out)["platform"] if out.startswith("{") else {}
+    check((p.get("cpu_family"), p.get("cpu_model_number"), p.get("cpu_stepping"),
+           p.get("microcode")) == ("6", "143", "8", "0x2b000461"),
+          f"--sysroot: family/model/stepping and microcode from the capture (got {p})")
 
 
 def test_outputs_never_destroy(tmp):
@@ -759,6 +782,7 @@ def main():
         test_dedicated_hint(tmp)
         test_moved_during_run(tmp)
         test_diff(tmp)
+        test_sysroot_host_signals(tmp)
         test_inputs_bounded(tmp)
         test_loader_by_path(tmp)
         test_missing_device()
