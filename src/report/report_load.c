@@ -584,7 +584,7 @@ static void load_host_signals(struct loader *ld, const json_t *o, struct vtc_hos
 	if (!o || json_is_null(o))
 		return;
 	if (!json_is_object(o)) {
-		fail(ld, "must be an object or null", "host_signals");
+		fail(ld, "wrong type (an object or null) for field", "host_signals.start/end");
 		return;
 	}
 	h->known = true;
@@ -654,7 +654,7 @@ static void load_results_body(struct loader *ld, const json_t *j,
 	/* Optional: reports before it leave both ends unknown. */
 	const json_t *hs = json_object_get(j, "host_signals");
 	if (hs && !json_is_object(hs))
-		fail(ld, "must be an object", "host_signals");
+		fail(ld, "wrong type (an object) for field", "host_signals");
 	else if (hs) {
 		load_host_signals(ld, json_object_get(hs, "start"), &r->host_start);
 		load_host_signals(ld, json_object_get(hs, "end"), &r->host_end);
