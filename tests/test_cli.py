@@ -191,6 +191,15 @@ def test_honest_run(tmp):
           "--analyze gives the same verdict (the window re-judged from its samples)")
     check([f["kind"] for f in again["findings"]] == [f["kind"] for f in doc["findings"]],
           "--analyze gives the same findings")
+    # The host signals were read at both ends of the live run and name one
+    # host; --analyze keeps the fingerprints.
+    hs = doc["measurements"]["host_signals"]
+    tsc = [s and s["tsc_khz"] for s in (hs["start"], hs["end"])]
+    check(hs["start"] and hs["end"] and hs["start"]["cpu_model"] == hs["end"]["cpu_model"]
+          and (tsc[0] is None) == (tsc[1] is None)
+          and (tsc[0] is None or abs(tsc[1] - tsc[0]) < 0.01 * tsc[0])
+          and again["fingerprints"] == doc["fingerprints"],
+          f"live run: host signals at start and end agree, fingerprints kept (got {hs})")
     # A symlink at the report path is refused: replacing it destroys the
     # link, following it (run as root) lets whoever planted it pick what is
     # overwritten. Both stay as they were.
