@@ -138,6 +138,10 @@ static void test_host_text(void **state)
 	assert_string_not_equal(f1, f2);
 	assert_int_equal(vtc_fingerprint_tsc_khz(0), 0);
 	assert_int_equal(vtc_fingerprint_tsc_khz(-5), 0);
+	assert_int_equal(vtc_fingerprint_tsc_khz(2596244.4), 2600000);
+	assert_int_equal(vtc_fingerprint_tsc_khz(3699999.7), 3700000);
+	assert_int_equal(vtc_fingerprint_tsc_khz(24999.93), 25000); /* Arm generic timer */
+	assert_int_equal(vtc_fingerprint_tsc_khz(999400), 999000);
 }
 
 /* Fake start and end signals: what moved, what is noise, what is unknown. */

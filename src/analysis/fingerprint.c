@@ -133,9 +133,12 @@ void vtc_host_signals_from(const struct vtc_platform *p, double tsc_khz,
 
 long long vtc_fingerprint_tsc_khz(double khz)
 {
-	if (!(khz > 0) || !isfinite(khz) || khz > 1e12)
+	if (!(khz >= 1) || !isfinite(khz) || khz > 1e12)
 		return 0;
-	return (long long)llround(khz / 10000.0) * 10000;
+	/* Three significant digits: 10 MHz steps from 1 to 10 GHz (x86
+	 * TSCs), 100 kHz steps for a 25 MHz Arm generic timer. */
+	double step = pow(10, floor(log10(khz)) - 2);
+	return llround((double)llround(khz / step) * step);
 }
 
 int vtc_fingerprint_host_text(const struct vtc_host_signals *s, char *out, size_t size)

@@ -49,12 +49,13 @@ void vtc_host_signals_from(const struct vtc_platform *p, double tsc_khz,
 			   struct vtc_host_signals *out);
 
 /* The TSC frequency a fingerprint and a metric label carry: @khz rounded
- * to 10 MHz, so a calibration's last digits do not change them (an edge
- * between two steps still may); 0 unknown. */
+ * to three significant digits (10 MHz steps from 1 to 10 GHz), so a
+ * calibration's last digits do not change them (a run at the edge between
+ * two steps still may); 0 unknown. */
 long long vtc_fingerprint_tsc_khz(double khz);
 
 /* The canonical text of @s: "model=...;fms=...;microcode=...;tsc_khz=..."
- * (the TSC rounded as vtc_fingerprint_tsc_khz). Returns 0, -EINVAL
+ * (the TSC rounded by vtc_fingerprint_tsc_khz). Returns 0, -EINVAL
  * (NULL, or signals not known), -ENOSPC. */
 int vtc_fingerprint_host_text(const struct vtc_host_signals *s, char *out, size_t size);
 

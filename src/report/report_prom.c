@@ -89,7 +89,7 @@ static void write_fingerprints(FILE *f, const struct vtc_prom_run *run)
 		info_sample(f, "vtopocheck_topology_info", host_keys, &run->topology_fp, 1);
 	family(f, "vtopocheck_host_info",
 	       "Fingerprint of the host signals a live migration changes (CPU model, microcode, "
-	       "TSC kHz rounded to 10 MHz) of the last run.");
+	       "TSC kHz to three significant digits) of the last run.");
 	if (!run->host_fp || !run->host_fp[0] || !run->host)
 		return;
 	if (vtc_fingerprint_tsc_khz(run->host->tsc_khz) > 0)
