@@ -15,7 +15,8 @@
 #include "probes/hw/timer.h"
 #include "src/advertised/topo_cpuid.h"
 
-#define CALIBRATE_NS 20000000ull /* 20 ms: 0.1% at a 20 us clock jitter */
+/* 20 ms: 0.1% at a 20 us clock jitter */
+#define CALIBRATE_NS ((uint64_t)(VTC_TIMER_CALIBRATE_S * 1e9))
 #define CPUID_AGREE 0.01         /* trust a CPUID frequency within 1% of calibration */
 
 /* CPUID facts of the CPU we run on, through the one decoder the report

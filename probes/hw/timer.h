@@ -31,7 +31,10 @@ struct vtc_timer {
  * else the calibration). Returns 0 or -errno. */
 int vtc_timer_init(struct vtc_timer *t);
 
-/* Measure the counter's frequency again (~20 ms against
+/* How long one calibration takes (seconds). */
+#define VTC_TIMER_CALIBRATE_S 0.02
+
+/* Measure the counter's frequency again (VTC_TIMER_CALIBRATE_S against
  * CLOCK_MONOTONIC_RAW), Hz; 0 without a cycle counter. A live migration to
  * a host whose TSC runs at another rate (and no TSC scaling) shows here:
  * the guest's monotonic clock follows the host's correction, the raw

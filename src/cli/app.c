@@ -238,10 +238,20 @@ static void host_signals_end(struct vtc_run *app, const struct vtc_backend *be)
 	vtc_host_signals_from(&now, vtc_hw_tsc_khz(be, true), &app->res.host_end);
 }
 
+/* What the end's re-read of the host signals costs: a calibration and
+ * /proc/cpuinfo (0.07 ms on this project's 2-vCPU VM, 2026-12-06; the
+ * 10 ms leave room for a guest of hundreds of vCPUs). */
+#define HOST_SIGNALS_END_S (VTC_TIMER_CALIBRATE_S + 0.01)
+
 int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
-		    const struct vtc_probe_params *params, volatile int *stop,
+		    const struct vtc_probe_params *params_in, volatile int *stop,
 		    vtc_progress_fn progress, void *progress_arg)
 {
+	/* The probes leave the end's re-read its time, so a run still ends
+	 * within its budget (never below a tenth of it). */
+	struct vtc_probe_params p = *params_in, *params = &p;
+	p.budget_s = params_in->budget_s - HOST_SIGNALS_END_S > 0.1 * params_in->budget_s
+		     ? params_in->budget_s - HOST_SIGNALS_END_S : 0.1 * params_in->budget_s;
 	struct vtc_backend be;
 	vtc_cpuset cpus;
 	int (*extra)[2] = NULL;
