@@ -96,7 +96,7 @@ json_t *vtc_json_from_topo(const struct vtc_topo *t)
 
 json_t *vtc_json_from_platform(const struct vtc_platform *p)
 {
-	json_t *j = json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
+	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s, s:s, s:s}",
 			 "cpu_vendor", p->cpu_vendor, "model_name", p->model_name,
 			 "cpuinfo_flags", "constant_tsc", p->flag_constant_tsc,
@@ -111,14 +111,6 @@ json_t *vtc_json_from_platform(const struct vtc_platform *p)
 			 p->dmi_product_name, "kernel_release", p->kernel_release,
 			 "hypervisor", p->hypervisor, "hypervisor_evidence",
 			 p->hypervisor_evidence);
-
-	if (j) {
-		json_object_set_new(j, "cpu_family", str_or_null(p->cpu_family));
-		json_object_set_new(j, "cpu_model_number", str_or_null(p->cpu_model_num));
-		json_object_set_new(j, "cpu_stepping", str_or_null(p->cpu_stepping));
-		json_object_set_new(j, "microcode", str_or_null(p->microcode));
-	}
-	return j;
 }
 
 /* true, false, or null where the source had no such fact. */
@@ -484,6 +476,18 @@ json_t *vtc_json_from_results(const struct vtc_results *r)
 
 /* ---- fingerprints (derived; --analyze recomputes them) ---------------- */
 
+/* The platform's host signals (cpuinfo's family, model, stepping and
+ * microcode) added to its object @j. Returns 0 or -ENOMEM. */
+static int platform_host_fields(json_t *j, const struct vtc_platform *p)
+{
+	if (!j || json_object_set_new(j, "cpu_family", str_or_null(p->cpu_family)) ||
+	    json_object_set_new(j, "cpu_model_number", str_or_null(p->cpu_model_num)) ||
+	    json_object_set_new(j, "cpu_stepping", str_or_null(p->cpu_stepping)) ||
+	    json_object_set_new(j, "microcode", str_or_null(p->microcode)))
+		return -ENOMEM;
+	return 0;
+}
+
 json_t *vtc_json_from_fingerprints(const struct vtc_run *app)
 {
 	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
@@ -563,6 +567,10 @@ static int doc_build(struct doc *d, const struct vtc_run *app)
 			    "status", status_name(app->status), "exit_code", (int)app->status,
 			    "reason", app->reason);
 	if (!d->head || !d->tail || (app->have_results && (!d->meas_head || !d->meas_tail))) {
+		doc_free(d);
+		return -ENOMEM;
+	}
+	if (platform_host_fields(json_object_get(d->head, "platform"), &app->plat)) {
 		doc_free(d);
 		return -ENOMEM;
 	}
