@@ -194,7 +194,7 @@ static void run_pair(struct vtc_backend *be, struct vtc_results *r, bool content
 	vtc_probe_params_default(&p);
 	p.contention = contention;
 	double t = now_s();
-	assert_int_equal(vtc_probe_run(be, &cpus, &p, NULL, NULL, NULL, r), 0);
+	assert_int_equal(vtc_probe_run(be, &cpus, &p, NULL, NULL, r), 0);
 	assert_true(now_s() - t <= p.budget_s + 0.2);
 	assert_string_equal(r->backend, "hw");
 	assert_true(r->timer.ticks_per_ns > 0);

@@ -262,7 +262,7 @@ static void host_signals_end(struct vtc_run *app, const struct vtc_backend *be)
 #define HOST_SIGNALS_END_S (VTC_TIMER_CALIBRATE_S + 0.01)
 
 int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
-		    const struct vtc_probe_params *params_in, volatile int *stop,
+		    const struct vtc_probe_params *params_in,
 		    vtc_progress_fn progress, void *progress_arg)
 {
 	/* The probes leave the end's re-read its time, so a run still ends
@@ -296,7 +296,7 @@ int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
 	 * the counter as the backend calibrated it. */
 	struct vtc_host_signals start;
 	vtc_host_signals_from(&app->plat, vtc_hw_tsc_khz(&be, false), &start);
-	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra, stop,
+	rc = vtc_probe_run_with(&be, &cpus, params, (const int (*)[2])extra, n_extra,
 				progress, progress_arg, &app->res);
 	if (!rc) {
 		app->res.host_start = start;

@@ -228,7 +228,7 @@ static int run(struct vtc_run *app, const struct vtc_cli_opts *o, double t0)
 	if (o->mode == VTC_MODE_ADVERTISED)
 		return 0;
 	p.budget_s = probe_budget(o->params.budget_s, t0);
-	rc = vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &p, &g_stop,
+	rc = vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &p,
 			     bar ? progress_bar : NULL, NULL);
 	app->res.params.budget_s = o->params.budget_s;
 	return rc;
