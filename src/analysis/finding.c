@@ -38,17 +38,18 @@ static const struct {
 	[VTC_FK_STACKED] = {"stacked", VTC_FKF_PLACEMENT, "share one host CPU",
 			    "each share one host CPU"},
 	[VTC_FK_FLOATING] = {"floating", VTC_FKF_PLACEMENT,
-			     "are not pinned: the host moved them during the run"},
-	[VTC_FK_LLC_MISMATCH] = {"llc-mismatch", 0, "do not share caches as advertised"},
+			     "are not pinned: the host moved them during the run", NULL},
+	[VTC_FK_LLC_MISMATCH] = {"llc-mismatch", 0, "do not share caches as advertised",
+				 NULL},
 	[VTC_FK_SOCKET_MISMATCH] = {"socket-mismatch", 0,
-				    "are spread over host sockets differently than advertised"},
+				    "are spread over host sockets differently than advertised", NULL},
 	[VTC_FK_NUMA_MISMATCH] = {"numa-mismatch", 0,
-				  "have NUMA nodes that differ from the measured sockets"},
+				  "have NUMA nodes that differ from the measured sockets", NULL},
 	[VTC_FK_CPUID_SYSFS_DISAGREE] = {"cpuid-sysfs-disagree", 0,
-					 "are described differently by CPUID and sysfs"},
+					 "are described differently by CPUID and sysfs", NULL},
 	[VTC_FK_DEDICATED_MISMATCH] = {"dedicated-mismatch", VTC_FKF_PLACEMENT,
 				       "are promised host CPUs of their own (KVM dedicated hint) "
-				       "but were preempted or moved"},
+				       "but were preempted or moved", NULL},
 };
 
 const char *vtc_fkind_name(enum vtc_fkind k)

@@ -96,19 +96,21 @@ json_t *vtc_json_from_topo(const struct vtc_topo *t)
 
 json_t *vtc_json_from_platform(const struct vtc_platform *p)
 {
-	return json_pack("{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:b, s:s, s:o, s:b, s:o, s:o,"
-			 " s:s, s:s, s:s, s:s, s:s, s:s}",
-			 "cpu_vendor", p->cpu_vendor, "model_name", p->model_name,
-			 "cpuinfo_flags", "constant_tsc", p->flag_constant_tsc,
-			 "nonstop_tsc", p->flag_nonstop_tsc, "hypervisor", p->flag_hypervisor,
-			 "ht", p->flag_ht, "cpuid_available", p->cpuid_available,
-			 "cpuid_vendor", p->cpuid_vendor, "hv_cpuid_vendor", str_or_null(p->hv_cpuid_vendor),
-			 "cpuid_invariant_tsc", p->cpuid_invariant_tsc,
+	/* What the machine did not provide (no /sys/hypervisor/type outside
+	 * Xen, no DMI, no CPUID) is null, as every unknown value. */
+	return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b}, s:b, s:o, s:o, s:b, s:o, s:o,"
+			 " s:o, s:o, s:o, s:o, s:s, s:s}",
+			 "cpu_vendor", str_or_null(p->cpu_vendor), "model_name",
+			 str_or_null(p->model_name), "cpuinfo_flags", "constant_tsc",
+			 p->flag_constant_tsc, "nonstop_tsc", p->flag_nonstop_tsc, "hypervisor",
+			 p->flag_hypervisor, "ht", p->flag_ht, "cpuid_available", p->cpuid_available,
+			 "cpuid_vendor", str_or_null(p->cpuid_vendor), "hv_cpuid_vendor",
+			 str_or_null(p->hv_cpuid_vendor), "cpuid_invariant_tsc", p->cpuid_invariant_tsc,
 			 "tsc_khz", size_or_null((long long)p->tsc_khz),
 			 "tsc_khz_source", str_or_null(p->tsc_khz_source),
-			 "sys_hypervisor_type", p->sys_hypervisor_type,
-			 "dmi_sys_vendor", p->dmi_sys_vendor, "dmi_product_name",
-			 p->dmi_product_name, "kernel_release", p->kernel_release,
+			 "sys_hypervisor_type", str_or_null(p->sys_hypervisor_type),
+			 "dmi_sys_vendor", str_or_null(p->dmi_sys_vendor), "dmi_product_name",
+			 str_or_null(p->dmi_product_name), "kernel_release", str_or_null(p->kernel_release),
 			 "hypervisor", p->hypervisor, "hypervisor_evidence",
 			 p->hypervisor_evidence);
 }

@@ -46,8 +46,11 @@ static void perfdata(FILE *out, const struct vtc_run *app)
 	if (!app->have_inf)
 		return;
 	fprintf(out, " coverage=%.1f%%;;;0;100", app->inf.coverage * 100);
+	/* Tiers by their letter, as the text report, the SVG, the JSON and
+	 * the metrics name them: tier_a_latency is the fastest. */
 	for (int t = 0; t < app->inf.n_tiers; t++)
-		fprintf(out, " tier%d_latency=%.3fus;;;0", t, app->inf.tier[t].median_ns / 1e3);
+		fprintf(out, " tier_%c_latency=%.3fus;;;0", vtc_tier_letter(t),
+			app->inf.tier[t].median_ns / 1e3);
 }
 
 void vtc_plugin_line(FILE *out, const struct vtc_run *app)
