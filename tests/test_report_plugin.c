@@ -95,7 +95,7 @@ static void test_line_without_results(void **state)
 }
 
 /* A judged run: coverage in percent (min 0, max 100) and each tier's median
- * in microseconds, tier 0 the nearest. */
+ * in microseconds, labelled by its letter (tier_a the nearest). */
 static void test_line_judged(void **state)
 {
 	struct vtc_run app;
@@ -114,8 +114,8 @@ static void test_line_judged(void **state)
 	out = line_of(&app);
 	assert_string_equal(out, "CRITICAL - vCPUs 0,1 are stacked | findings_critical=1;;;0 "
 				 "findings_warning=0;;;0 findings_info=0;;;0 vcpus=4;;;0 "
-				 "coverage=83.3%;;;0;100 tier0_latency=0.045us;;;0 "
-				 "tier1_latency=1.235us;;;0\n");
+				 "coverage=83.3%;;;0;100 tier_a_latency=0.045us;;;0 "
+				 "tier_b_latency=1.235us;;;0\n");
 	free(out);
 	app.res.n = 0; /* not allocated here: nothing for vtc_run_free to free */
 	vtc_run_free(&app);
