@@ -1,7 +1,8 @@
 /* test_report_text.c - the human-readable report (src/report/report_text.c):
  * the verdict as the first line, the findings block, the side-by-side
  * advertised/measured table, the latency matrix with its tier letters and
- * legend, and the lines on what was measured. Every structure is built by
+ * legend, the lines on what was measured, and the --advertised report (the
+ * per-vCPU table, the groups of each level, the platform lines). Every structure is built by
  * hand, so each expected line follows from fields set here; the report is
  * written to a memory stream (not a terminal: 80 columns).
  * SPDX-License-Identifier: GPL-2.0-or-later */
@@ -657,6 +658,127 @@ static void test_run_imported(void **state)
 	vtc_run_free(&app);
 }
 
+/* ---- the advertised side ------------------------------------------------------ */
+
+/* 1 socket x 2 cores x 2 threads, vCPU 3 offline, vCPU 2 outside the
+ * cpuset, cache sizes known for L2 (KiB) and L3 (whole MiB). */
+static void make_topo(struct vtc_topo *t)
+{
+	assert_int_equal(vtc_sim_topo(t, 1, 2, 2, 1), 0);
+	t->cpu[3].online = false;
+	vtc_cpuset_unset(&t->online, 3);
+	vtc_cpuset_unset(&t->allowed, 2);
+	t->cache_kib[VTC_LEVEL_L2] = 1280;
+	t->cache_kib[VTC_LEVEL_L3] = 32768;
+}
+
+/* The per-vCPU table and every level's groups, "unknown" where the source
+ * does not say. */
+static void test_topo_table(void **state)
+{
+	struct vtc_topo t;
+	struct capture c;
+	char *out;
+	(void)state;
+
+	make_topo(&t);
+	vtc_text_topo(capture_open(&c), &t);
+	out = capture_close(&c);
+	assert_fits(out, 80);
+	assert_has_line(out, "Advertised by sim: online 0-2, allowed 0-1,3");
+	assert_has_line(out, "  CPU ONLINE   SMT  CORE  DIE  PKG NODE  X2APIC  L1d   L2   L3");
+	assert_int_equal(lines_starting(out, "    0 yes "), 1);
+	assert_has_line(out, "    3 offline");
+	assert_int_equal(count(out, "(outside cpuset)"), 1);
+	assert_int_equal(lines_starting(out, "    2 yes "), 1);
+	assert_non_null(strstr(out, "\n    2 yes "));
+	assert_true(strstr(strstr(out, "\n    2 yes "), "(outside cpuset)\n") <
+		    strstr(out, "\n    3 offline"));
+	assert_has_line(out, "Groups:");
+	assert_has_line(out, "  smt      {0-1} {2-3}");
+	assert_has_line(out, "  cluster  unknown");
+	assert_has_line(out, "  l2       {0-1} {2-3}  (1280 KiB each)");
+	assert_has_line(out, "  l3       {0-3}  (32 MiB each)");
+	free(out);
+	vtc_topo_free(&t);
+}
+
+/* The KVM dedicated-vCPU hint has its line only where CPUID told it. */
+static void test_platform_lines(void **state)
+{
+	struct vtc_platform p;
+	struct capture c;
+	char *out;
+	(void)state;
+
+	memset(&p, 0, sizeof(p));
+	vtc_text_platform(capture_open(&c), &p);
+	out = capture_close(&c);
+	assert_string_equal(out, "CPU: (unknown model)\nHypervisor: unknown\n");
+	free(out);
+
+	snprintf(p.model_name, sizeof(p.model_name), "AMD EPYC");
+	snprintf(p.hypervisor, sizeof(p.hypervisor), "kvm");
+	snprintf(p.hypervisor_evidence, sizeof(p.hypervisor_evidence), "CPUID signature");
+	p.kvm_hint_dedicated = VTC_HINT_YES;
+	vtc_text_platform(capture_open(&c), &p);
+	out = capture_close(&c);
+	assert_string_equal(out, "CPU: AMD EPYC\nHypervisor: kvm (CPUID signature)\n"
+				 "KVM dedicated-vCPU hint: yes (a Linux guest uses native spinlocks)\n");
+	free(out);
+
+	p.kvm_hint_dedicated = VTC_HINT_NO;
+	vtc_text_platform(capture_open(&c), &p);
+	out = capture_close(&c);
+	assert_has_line(out, "KVM dedicated-vCPU hint: no");
+	free(out);
+}
+
+/* --advertised: the verdict, the platform, sysfs, CPUID (or why not) and
+ * the consistency findings; -q the verdict alone. */
+static void test_advertised_report(void **state)
+{
+	static char *argv[] = {"vtopocheck", NULL};
+	struct vtc_run app;
+	char *out;
+	struct capture c;
+	vtc_cpuset cpus;
+	(void)state;
+
+	vtc_run_init(&app, 1, argv);
+	snprintf(app.reason, sizeof(app.reason), "OK: advertised");
+	make_topo(&app.sysfs);
+	app.have_sysfs = true;
+	vtc_text_advertised(capture_open(&c), &app, false);
+	out = capture_close(&c);
+	assert_true(strncmp(out, "OK: advertised\n", 15) == 0);
+	assert_int_equal(lines_starting(out, "Advertised by "), 1);
+	assert_has_line(out, "CPUID: not available (not x86, or a recorded machine without "
+			     "--cpuid-dump)");
+	assert_true(strstr(out, "\nFindings: none\n") > strstr(out, "CPUID: not available"));
+	free(out);
+
+	assert_int_equal(vtc_sim_topo(&app.cpuid, 1, 2, 2, 1), 0);
+	snprintf(app.cpuid.source, sizeof(app.cpuid.source), "cpuid");
+	app.have_cpuid = true;
+	assert_int_equal(vtc_cpulist_parse("3", &cpus), 0);
+	assert_non_null(vtc_findings_add(&app.consist, VTC_FK_CPUID_SYSFS_DISAGREE,
+					 VTC_SEV_WARNING, &cpus, "differ"));
+	vtc_text_advertised(capture_open(&c), &app, false);
+	out = capture_close(&c);
+	assert_int_equal(lines_starting(out, "Advertised by "), 2);
+	assert_true(strstr(out, "Advertised by sim:") < strstr(out, "Advertised by cpuid:"));
+	assert_null(strstr(out, "CPUID: not available"));
+	assert_has_line(out, "Findings (1):");
+	free(out);
+
+	vtc_text_advertised(capture_open(&c), &app, true);
+	out = capture_close(&c);
+	assert_string_equal(out, "OK: advertised\n");
+	free(out);
+	vtc_run_free(&app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +798,9 @@ int main(void)
 		cmocka_unit_test(test_run_quiet_wait),
 		cmocka_unit_test(test_run_watched),
 		cmocka_unit_test(test_run_imported),
+		cmocka_unit_test(test_topo_table),
+		cmocka_unit_test(test_platform_lines),
+		cmocka_unit_test(test_advertised_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
