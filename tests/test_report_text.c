@@ -779,6 +779,62 @@ static void test_advertised_report(void **state)
 	vtc_run_free(&app);
 }
 
+/* A group list longer than 4 lines in its column: its count and size, its
+ * first groups up to a whole group and "...", and a note once below. */
+static void test_run_side_shortened(void **state)
+{
+	static char *argv[] = {"vtopocheck", NULL};
+	struct vtc_run app;
+	char *out, *row, *end;
+	int lines = 0;
+	(void)state;
+
+	vtc_run_init(&app, 1, argv);
+	snprintf(app.reason, sizeof(app.reason), "OK: many");
+	assert_int_equal(vtc_sim_topo(&app.sysfs, 1, 32, 2, 1), 0);
+	app.have_sysfs = true;
+	make_results(&app.res, "0-63", 1, two_pairs);
+	app.have_results = true;
+	app.inf.cpus = app.res.probed;
+	set_tier(&app.inf, 0, 95, 105, 100, 32);
+	set_tier(&app.inf, 1, 950, 1050, 1000, 1984);
+	app.inf.twin_noise = -1;
+	app.inf.known[VTC_GROUP_SMT] = true;
+	/* measured: {0,1}, then every other vCPU alone, {9} after {23} so
+	 * that the 4th line fills the 31-column cell: "..." does not fit
+	 * after it, and the cut backs up to a whole group */
+	app.inf.groups[VTC_GROUP_SMT].count = 63;
+	app.inf.groups[VTC_GROUP_SMT].g = calloc(63, sizeof(struct vtc_igroup));
+	assert_non_null(app.inf.groups[VTC_GROUP_SMT].g);
+	vtc_cpuset_set(&app.inf.groups[VTC_GROUP_SMT].g[0].cpus, 0);
+	vtc_cpuset_set(&app.inf.groups[VTC_GROUP_SMT].g[0].cpus, 1);
+	for (int v = 2, k = 1; v < 64; v++) {
+		if (v == 9)
+			continue;
+		vtc_cpuset_set(&app.inf.groups[VTC_GROUP_SMT].g[k++].cpus, v);
+		if (v == 23)
+			vtc_cpuset_set(&app.inf.groups[VTC_GROUP_SMT].g[k++].cpus, 9);
+	}
+	app.have_inf = true;
+	out = run_text(&app, false);
+	assert_fits(out, 80);
+	row = strstr(out, "\n  smt         32 groups of 2: {0-1}");
+	assert_non_null(row);
+	/* the right column: groups of several sizes, counted without one */
+	assert_non_null(strstr(row, " 63 groups: {0-1}{2}{3}"));
+	assert_non_null(strstr(row, " {23}{9}{24}{25}{26}{27}{28}...\n"));
+	end = strstr(row, "\n  llc ");
+	assert_non_null(end);
+	for (char *p = row + 1; p < end; p = strchr(p, '\n') + 1)
+		lines++;
+	assert_int_equal(lines, 4);
+	/* the last line of each cell ends in "..." after a whole group */
+	assert_int_equal(count(row, "}..."), 2);
+	assert_int_equal(count(out, "(lists longer than 4 lines shortened;"), 1);
+	free(out);
+	vtc_run_free(&app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_run_quiet_wait),
 		cmocka_unit_test(test_run_watched),
 		cmocka_unit_test(test_run_imported),
+		cmocka_unit_test(test_run_side_shortened),
 		cmocka_unit_test(test_topo_table),
 		cmocka_unit_test(test_platform_lines),
 		cmocka_unit_test(test_advertised_report),
