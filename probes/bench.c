@@ -87,7 +87,7 @@ static int bench_matrix(struct vtc_backend *be, const char *list, enum vtc_matri
 		return rc;
 	bench_params(&p);
 	p.contention = contention;
-	rc = vtc_probe_run(be, &cpus, &p, NULL, NULL, NULL, &r);
+	rc = vtc_probe_run(be, &cpus, &p, NULL, NULL, &r);
 	if (!rc)
 		rc = vtc_matrix_print(stdout, &r, fmt);
 	if (!rc)
@@ -187,7 +187,7 @@ static int bench_plan(int n)
 	vtc_cpuset_clear(&cpus);
 	for (int c = 0; c < n; c++)
 		vtc_cpuset_set(&cpus, c);
-	rc = vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r);
+	rc = vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r);
 	if (!rc)
 		printf("plan %d latency_calls %lu throughput_calls %lu max_threads %d\n", n,
 		       pc.lat_calls, pc.thr_calls, pc.max_threads);

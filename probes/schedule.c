@@ -35,6 +35,7 @@
 #include "probes/rounds.h"
 #include "probes/schedule.h"
 #include "probes/watchdog.h"
+#include "src/stop.h"
 #include "src/analysis/stats.h"
 
 #define SCHED_AMBIGUOUS_SPREAD 1.5  /* max/min of pass medians */
@@ -67,7 +68,6 @@ enum ticks_at { TICKS_RUN_START, TICKS_BEFORE, TICKS_AFTER, TICKS_COUNT };
 struct sched {
 	const struct vtc_backend *be;
 	const struct vtc_probe_params *p;
-	volatile int *stop;
 	vtc_progress_fn progress;
 	void *parg;
 	struct vtc_results *out;
@@ -95,11 +95,12 @@ static double sched_now(const struct sched *s)
 	return s->be->now ? s->be->now(s->be->ctx) : wall_s();
 }
 
-/* The stop flag, raised by a signal handler (or, in tests, another thread):
- * read atomically, as the watchdog thread reads it too. */
+/* The one stop flag (src/stop.h), raised by a signal handler (or, in
+ * tests, another thread). */
 static bool stop_raised(const struct sched *s)
 {
-	return s->stop && uatomic_read(s->stop);
+	(void)s;
+	return vtc_stop_requested();
 }
 
 /* True when the run must end before a step expected to take @need_s. */
@@ -749,10 +750,10 @@ static bool any_measured(const struct vtc_results *r)
 
 int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		       const struct vtc_probe_params *params, const int (*extra)[2],
-		       int n_extra, volatile int *stop, vtc_progress_fn progress,
+		       int n_extra, vtc_progress_fn progress,
 		       void *progress_arg, struct vtc_results *out)
 {
-	struct sched s = {.be = be, .p = params, .stop = stop, .progress = progress,
+	struct sched s = {.be = be, .p = params, .progress = progress,
 			  .parg = progress_arg, .out = out};
 	struct vtc_watchdog wd;
 	int rc;
@@ -774,7 +775,7 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 	/* The budget plus half a second on the wall clock, whatever the
 	 * backend's own clock does (timer.h). */
 	if (!rc)
-		rc = vtc_watchdog_start(&wd, params->budget_s + VTC_WATCHDOG_GRACE_S, stop);
+		rc = vtc_watchdog_start(&wd, params->budget_s + VTC_WATCHDOG_GRACE_S);
 	if (!rc) {
 		s.t0 = sched_now(&s);
 		s.budget_end = s.t0 + params->budget_s;
@@ -797,8 +798,8 @@ int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 }
 
 int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
-		  const struct vtc_probe_params *params, volatile int *stop,
+		  const struct vtc_probe_params *params,
 		  vtc_progress_fn progress, void *progress_arg, struct vtc_results *out)
 {
-	return vtc_probe_run_with(be, cpus, params, NULL, 0, stop, progress, progress_arg, out);
+	return vtc_probe_run_with(be, cpus, params, NULL, 0, progress, progress_arg, out);
 }

@@ -20,13 +20,13 @@ typedef void (*vtc_progress_fn)(void *arg, const char *phase, double done, doubl
  * fill the rest of the budget (the observation window, out->watch), ending
  * early once the series has settled (out->watch_end_reason). @out is initialised here (vtc_results_init) and owned by
  * the caller afterwards (vtc_results_free). Stops early, keeping partial data,
- * when the budget runs out (out->budget_exhausted) or *@stop becomes nonzero
- * (out->interrupted). A wall-clock watchdog (timer.h) ends backend calls
+ * when the budget runs out (out->budget_exhausted) or the stop flag rises
+ * (src/stop.h: vtc_stop_requested(); out->interrupted). A wall-clock watchdog (timer.h) ends backend calls
  * VTC_WATCHDOG_GRACE_S after the budget whatever the backend's clock does
  * (out->watchdog, out->budget_exhausted). Returns 0, or -errno when nothing could be measured
  * (-EPERM: pinning refused, -EINVAL: fewer than 2 CPUs). */
 int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
-		  const struct vtc_probe_params *params, volatile int *stop,
+		  const struct vtc_probe_params *params,
 		  vtc_progress_fn progress, void *progress_arg, struct vtc_results *out);
 
 /* vtc_probe_run, plus @n_extra pairs (a, b CPU numbers, e.g. advertised SMT
@@ -36,7 +36,7 @@ int vtc_probe_run(const struct vtc_backend *be, const vtc_cpuset *cpus,
  * skipped. @out is always safe to pass to vtc_results_free afterwards. */
 int vtc_probe_run_with(const struct vtc_backend *be, const vtc_cpuset *cpus,
 		       const struct vtc_probe_params *params, const int (*extra)[2],
-		       int n_extra, volatile int *stop, vtc_progress_fn progress,
+		       int n_extra, vtc_progress_fn progress,
 		       void *progress_arg, struct vtc_results *out);
 
 /* Sample @be's runnable count (how many guest tasks besides this process

@@ -8,6 +8,7 @@
 #include <urcu/uatomic.h>
 
 #include "probes/watchdog.h"
+#include "src/stop.h"
 
 int vtc_timer_abort_flag;
 
@@ -25,7 +26,7 @@ static void *watch(void *arg)
 	const struct timespec tick = {0, 20000000};
 
 	while (!uatomic_read(&w->quit)) {
-		if (w->stop && uatomic_read(w->stop)) {
+		if (vtc_stop_requested()) {
 			uatomic_set(&vtc_timer_abort_flag, 1);
 		} else if (mono_s() >= w->end_s) {
 			uatomic_set(&w->fired, 1);
@@ -36,14 +37,13 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-int vtc_watchdog_start(struct vtc_watchdog *w, double limit_s, volatile int *stop)
+int vtc_watchdog_start(struct vtc_watchdog *w, double limit_s)
 {
 	sigset_t all, old;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
 	w->end_s = mono_s() + limit_s;
-	w->stop = stop;
 	uatomic_set(&vtc_timer_abort_flag, 0);
 	/* Signals stay with the threads that handle them as before. */
 	sigfillset(&all);

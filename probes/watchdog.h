@@ -28,15 +28,15 @@ static inline bool vtc_timer_aborted(void)
 struct vtc_watchdog {
 	pthread_t thread;
 	double end_s;          /* CLOCK_MONOTONIC seconds */
-	volatile int *stop;    /* SIGINT/SIGTERM flag, may be NULL */
 	int quit;              /* set by vtc_watchdog_stop */
 	int fired;             /* 1: the wall-clock limit passed */
 	bool running;
 };
 
 /* Clear the abort flag and watch: after @limit_s seconds of wall clock, or
- * as soon as *@stop is set, raise it. Returns 0 or -errno. */
-int vtc_watchdog_start(struct vtc_watchdog *w, double limit_s, volatile int *stop);
+ * as soon as the stop flag rises (src/stop.h), raise it. Returns 0 or
+ * -errno. */
+int vtc_watchdog_start(struct vtc_watchdog *w, double limit_s);
 /* Stop watching; true when the wall-clock limit had passed (the counter-
  * timed bounds did not end the run in time). The abort flag stays as it
  * is until the next start. */

@@ -14,19 +14,22 @@ static struct timespec g_at;
 
 void vtc_stop_set(volatile int *flag)
 {
-	g_flag = flag;
+	uatomic_set(&g_flag, flag);
 }
 
-static bool g_deferred;
+/* Read by the watchdog thread too: atomic like the flag itself. */
+static int g_deferred;
 
 bool vtc_stop_requested(void)
 {
-	return !g_deferred && g_flag && uatomic_read(g_flag);
+	volatile int *flag = uatomic_read(&g_flag);
+
+	return !uatomic_read(&g_deferred) && flag && uatomic_read(flag);
 }
 
 void vtc_stop_defer(bool on)
 {
-	g_deferred = on;
+	uatomic_set(&g_deferred, on);
 }
 
 void vtc_stop_note_time(void)

@@ -692,7 +692,7 @@ int vtc_sim_measure(struct vtc_sim *s, int passes, bool cont, const int (*extra)
 	}
 	/* The real scheduler: rounds of disjoint pairs, re-measure of doubtful
 	 * pairs, contention partners and controls, steal over the run. */
-	return vtc_probe_run_with(&be, &cpus, &p, extra, n_extra, NULL, NULL, NULL, out);
+	return vtc_probe_run_with(&be, &cpus, &p, extra, n_extra, NULL, NULL, out);
 }
 
 /* Fill siblings of @level from a key per vCPU. */

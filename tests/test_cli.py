@@ -194,6 +194,15 @@ def test_honest_run(tmp):
           "--analyze gives the same verdict (the window re-judged from its samples)")
     check([f["kind"] for f in again["findings"]] == [f["kind"] for f in doc["findings"]],
           "--analyze gives the same findings")
+    # The host signals were read at both ends of the live run and name one
+    # host; --analyze keeps the fingerprints.
+    hs = doc["measurements"]["host_signals"]
+    tsc = [s and s["tsc_khz"] for s in (hs["start"], hs["end"])]
+    check(hs["start"] and hs["end"] and hs["start"]["cpu_model"] == hs["end"]["cpu_model"]
+          and (tsc[0] is None) == (tsc[1] is None)
+          and (tsc[0] is None or abs(tsc[1] - tsc[0]) < 0.01 * tsc[0])
+          and again["fingerprints"] == doc["fingerprints"],
+          f"live run: host signals at start and end agree, fingerprints kept (got {hs})")
     # A symlink at the report path is refused: replacing it destroys the
     # link, following it (run as root) lets whoever planted it pick what is
     # overwritten. Both stay as they were.
@@ -379,6 +388,115 @@ def test_dedicated_hint(tmp):
                                                     lambda d: steal_on_v1(d, False))])
     check(rc0 == rc1 == 0 and after.replace("KVM dedicated-vCPU hint: no\n", "") == before,
           f"no hint: the verdict and findings as before (got {rc0}, {rc1})")
+
+
+def host_signals(doc, end_tsc_khz, end_model="AMD EPYC"):
+    side = {"cpu_model": "AMD EPYC", "family_model_stepping": "23/49/0",
+            "microcode": "0x830107a", "tsc_khz": 2596244.0}
+    doc["measurements"]["host_signals"] = {
+        "start": side, "end": dict(side, tsc_khz=end_tsc_khz, cpu_model=end_model)}
+
+
+# A live migration during a run (issue 22): start and end host signals that
+# name two hosts make the run UNKNOWN, in --analyze as in the live run; the
+# same host's signals (calibration noise) change nothing; the fingerprints
+# are recomputed, and a report from before them gets them too.
+def test_moved_during_run(tmp):
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc, out, _ = run(["--analyze", example, "--json", "-"])
+    doc = json.loads(out)
+    fp = doc["fingerprints"]
+    rc_t, text, _ = run(["--analyze", example])
+    check(f"Fingerprints: topology {fp['topology']}, host {fp['host']}" in text,
+          f"the text report names both fingerprints (got {text[:400]!r})")
+    check(rc == 0 and re.fullmatch(r"[0-9a-f]{12}", fp["topology"] or "")
+          and re.fullmatch(r"[0-9a-f]{12}", fp["host"] or "")
+          and fp["host_signals"].startswith("model=AMD EPYC;")
+          and fp["topology_groups"].startswith("probed=0-1 "),
+          f"a report from before fingerprints gets both (got {fp})")
+    valid(doc, "re-judged example with fingerprints")
+    again = os.path.join(tmp, "again.json")
+    open(again, "w").write(out)
+    rc2, out2, _ = run(["--analyze", again, "--json", "-"])
+    check(rc2 == 0 and json.loads(out2)["fingerprints"] == fp,
+          "--analyze of its own report gives the same fingerprints")
+    noise = edited_report(tmp, "same-host.json", lambda d: host_signals(d, 2596244.0 * 1.003))
+    rc, out, _ = run(["--analyze", noise, "-q"])
+    check(rc == 0 and out.startswith("OK - "), f"TSC 0.3% apart: same host, OK (got {rc}: {out!r})")
+    for name, edit, why in (
+            ("tsc.json", lambda d: host_signals(d, 2100000.0), "TSC 2596.2 -> 2100.0 MHz"),
+            ("model.json", lambda d: host_signals(d, 2596244.0, "Intel Xeon"),
+             "CPU model 'AMD EPYC' -> 'Intel Xeon'")):
+        path = edited_report(tmp, name, edit)
+        rc, out, _ = run(["--analyze", path, "--json", "-"])
+        doc = json.loads(out) if out.startswith("{") else {}
+        reason = doc.get("verdict", {}).get("reason", "")
+        check(rc == 3 and "moved to another host during the run" in reason and why in reason
+              and doc["fingerprints"]["topology"] is None,
+              f"{name}: UNKNOWN, moved to another host, no topology fingerprint (got {rc}: {reason!r})")
+        valid(doc, name)
+
+
+# --analyze OLD NEW (issue 22): what changed between two reports, with an
+# exit status a script can test: 0 nothing, 1 something, 3 unreadable.
+def test_diff(tmp):
+    example = os.path.join(SRCDIR, "tests/data/report-example.json")
+    rc, out, err = run(["--analyze", example, example])
+    check(rc == 0 and "\nnothing changed: the same verdict" in out and not err
+          and all(len(line) <= 80 for line in out.splitlines()),
+          f"the same report twice: nothing changed in 80 columns, exit 0 (got {rc}: {out!r})")
+    rc, out, _ = run(["-q", "--analyze", example, example])
+    check(rc == 0 and out.count("\n") == 1 and out.startswith("nothing changed: "),
+          f"-q, nothing changed: one line (got {rc}: {out!r})")
+    # two reports of the same run: the original and --analyze's own report
+    rc, out, _ = run(["--analyze", example, "--json", os.path.join(tmp, "rejudged.json")])
+    rc, out, _ = run(["--analyze", example, os.path.join(tmp, "rejudged.json")])
+    check(rc == 0 and "nothing changed" in out,
+          f"a report and its re-judged copy: nothing changed (got {rc}: {out!r})")
+    hinted = edited_report(tmp, "diff-hinted.json", lambda d: steal_on_v1(d, True))
+    rc, out, _ = run(["--analyze", example, hinted])
+    lines = out.splitlines()
+    check(rc == 1 and "  verdict: OK -> WARNING (" in out
+          and "  advertised KVM dedicated-vCPU hint: unknown -> yes" in lines
+          and "  new finding: warning dedicated-mismatch on vCPUs 1" in lines
+          and lines[-1] == "3 changes" and "fingerprint" not in out,
+          f"hint and steal: the verdict, the hint and the new finding; exit 1 (got {rc}: {out!r})")
+    rc, out, _ = run(["-q", "--analyze", hinted, example])
+    check(rc == 1 and out == "3 changes\n", f"-q: the last line only (got {rc}: {out!r})")
+    moved = edited_report(tmp, "diff-moved.json", lambda d: host_signals(d, 2596244.0))
+    other = edited_report(tmp, "diff-other-host.json", lambda d: (
+        host_signals(d, 2100000.0),
+        d["measurements"]["host_signals"].update(
+            start=d["measurements"]["host_signals"]["end"])))
+    rc, out, _ = run(["--analyze", moved, other])
+    check(rc == 1 and re.search(r"  host fingerprint: [0-9a-f]{12} -> [0-9a-f]{12} "
+                                r"\(TSC 2600000 -> 2100000 kHz\)\n", out)
+          and "topology fingerprint" not in out,
+          f"another host, the same groups: only the host fingerprint (got {rc}: {out!r})")
+    one_line_error(*run(["--analyze", example, os.path.join(tmp, "missing.json")]),
+                   "--analyze OLD NEW with a missing report")
+    one_line_error(*run(["--analyze", example, example, "--json", os.path.join(tmp, "x.json")]),
+                   "--analyze OLD NEW with --json")
+
+
+# The host signals of a recorded machine come from its captured cpuinfo,
+# through the same platform reader.
+def test_sysroot_host_signals(tmp):
+    import shutil
+    root = os.path.join(tmp, "hs-root")
+    shutil.copytree(os.path.join(SRCDIR, "tests/data/sysfs-offline-cpu"), root)
+    for d, _, _ in os.walk(root):  # distcheck's source tree is read-only
+        os.chmod(d, 0o755)
+    os.makedirs(os.path.join(root, "proc"))
+    open(os.path.join(root, "proc/cpuinfo"), "w").write(
+        "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
+        "model name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\n"
+        "microcode\t: 0x2b000461\n")
+    rc, out, _ = run(["-a", "--sysroot", root, "--json", "-"])
+    p = json.loads(out)["platform"] if out.startswith("{") else {}
+    check((p.get("cpu_family"), p.get("cpu_model_number"), p.get("cpu_stepping"),
+           p.get("microcode")) == ("6", "143", "8", "0x2b000461"),
+          f"--sysroot: family/model/stepping and microcode from the capture (got {p})")
 
 
 def test_outputs_never_destroy(tmp):
@@ -690,6 +808,9 @@ def main():
         test_matrix_import(tmp)
         test_outputs_never_destroy(tmp)
         test_dedicated_hint(tmp)
+        test_moved_during_run(tmp)
+        test_diff(tmp)
+        test_sysroot_host_signals(tmp)
         test_inputs_bounded(tmp)
         test_loader_by_path(tmp)
         test_missing_device()

@@ -271,6 +271,8 @@ static void test_metrics_without_measurements(void **state)
 	assert_int_equal(count_lines(out, "vtopocheck_tier_latency_seconds"), 0);
 	assert_int_equal(count_lines(out, "vtopocheck_pairs"), 0);
 	assert_int_equal(count_lines(out, "vtopocheck_window_seconds"), 0);
+	assert_int_equal(count_lines(out, "vtopocheck_topology_info"), 0);
+	assert_int_equal(count_lines(out, "vtopocheck_host_info"), 0);
 	free(out);
 }
 
@@ -380,6 +382,28 @@ static void test_app_run_written_atomically(void **state)
 	/* Written at most a minute ago, in seconds (not ms) since the epoch. */
 	assert_true(fabs(sample(out, "vtopocheck_last_run_timestamp_seconds", "{}") -
 			 (double)time(NULL)) < 60);
+	/* The fingerprints as info metrics: the topology's of the judged
+	 * groups; no host signals were read by the simulator, so no host. */
+	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
+	vtc_run_fingerprints(&app, topo, host);
+	assert_int_equal(strlen(topo), VTC_FINGERPRINT_LEN);
+	assert_string_equal(host, "");
+	snprintf(labels, sizeof(labels), "{\"fingerprint\": \"%s\"}", topo);
+	assert_true(sample(out, "vtopocheck_topology_info", labels) == 1);
+	assert_int_equal(count_lines(out, "vtopocheck_topology_info"), 1);
+	assert_int_equal(count_lines(out, "vtopocheck_host_info"), 0);
+	free(out);
+	/* Host signals read: one host_info sample with the signals, the TSC
+	 * rounded to 10 MHz. */
+	snprintf(app.plat.model_name, sizeof(app.plat.model_name), "Xeon \"Gold\"");
+	snprintf(app.plat.microcode, sizeof(app.plat.microcode), "0x5003604");
+	vtc_host_signals_from(&app.plat, 2095123.4, &app.res.host_start);
+	vtc_run_fingerprints(&app, topo, host);
+	assert_int_equal(vtc_prom_write_app(&app, path), 0);
+	out = parse_file(path);
+	snprintf(labels, sizeof(labels), "{\"cpu_model\": \"Xeon \\\"Gold\\\"\", \"fingerprint\": "
+		 "\"%s\", \"microcode\": \"0x5003604\", \"tsc_khz\": \"2100000\"}", host);
+	assert_true(sample(out, "vtopocheck_host_info", labels) == 1);
 	free(out);
 	vtc_run_free(&app);
 }

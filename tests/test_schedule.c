@@ -20,6 +20,7 @@
 #include "probes/rounds.h"
 #include "probes/schedule.h"
 #include "probes/watchdog.h"
+#include "src/stop.h"
 
 /* ---- fake backend -------------------------------------------------------- */
 
@@ -258,7 +259,7 @@ static void test_run_covers_every_pair_each_pass(void **state)
 	set_cpus(&cpus, "0-3,8-12"); /* 9 CPUs: odd n, ids with a gap */
 	last_progress = 0;
 	progress_calls = 0;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, on_progress, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, on_progress, NULL, &r), 0);
 	assert_false(f.overlap);
 	assert_int_equal(f.max_jobs, 4);
 	assert_int_equal(f.calls, 2 * 9); /* 9 rounds per pass, one call each */
@@ -300,7 +301,7 @@ static void test_serial_one_pair_per_call(void **state)
 	set_cpus(&cpus, "0-5");
 	p.serial = true;
 	p.contention = false;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(f.max_jobs, 1);
 	assert_int_equal(f.calls, 2 * 15);
 	assert_int_equal(f.cont_calls, 0);
@@ -338,7 +339,7 @@ static void test_budget_cutoff_keeps_partial_data(void **state)
 	p.budget_s = 0.06; /* room for ~12 of the 30 rounds */
 	p.contention = false;
 	double t = now_s();
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	t = now_s() - t;
 	assert_true(r.budget_exhausted);
 	assert_false(r.interrupted);
@@ -362,7 +363,7 @@ static void test_budget_keeps_reserve_for_contention(void **state)
 	p.pair_max_ms = 5;
 	p.budget_s = 0.1;
 	double t = now_s();
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	t = now_s() - t;
 	assert_true(r.budget_exhausted);
 	assert_true(t <= p.budget_s + 0.02);
@@ -385,7 +386,7 @@ static void test_tiny_budget_measures_nothing(void **state)
 	set_cpus(&cpus, "0-3");
 	p.budget_s = 0.001;
 	p.pair_max_ms = 20;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_true(r.budget_exhausted);
 	assert_int_equal(f.calls, 0);
 	assert_true(vtc_results_pair_median(&r, 0, 1) < 0);
@@ -405,7 +406,9 @@ static void test_stop_flag_ends_quickly(void **state)
 	set_cpus(&cpus, "0-15");
 	f.stop = &stop;
 	f.stop_after = 3;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &stop, NULL, NULL, &r), 0);
+	vtc_stop_set(&stop); /* the one stop flag (src/stop.h), as main.c sets it */
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
+	vtc_stop_set(NULL);
 	assert_true(r.interrupted);
 	assert_int_equal(f.calls, 3);
 	assert_int_equal(f.cont_calls, 0);
@@ -425,7 +428,7 @@ static void test_ambiguous_pair_remeasured(void **state)
 	set_cpus(&cpus, "0-5");
 	f.disagree_a = 2;
 	f.disagree_b = 4;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(r.n_passes, 3);
 	assert_int_equal(f.count[2][4][2], 1); /* solo re-measure in slot 2 */
 	assert_int_equal(count_measured(&r, 2), 1);
@@ -445,7 +448,7 @@ static void test_contention_candidates_and_steal(void **state)
 	(void)state;
 
 	set_cpus(&cpus, "0-7");
-	assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, &r), 0);
 	for (int c = 0; c < 8; c++)
 		assert_float_equal(r.solo_rate[VTC_CONT_ALU][c], 3.0, 1e-9);
 	const struct vtc_contention_result *same = vtc_results_contention(&r, 0, 0);
@@ -479,7 +482,7 @@ static void test_contention_in_rounds(void **state)
 
 	set_cpus(&cpus, "0-15");
 	f.smt_lat = true;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(f.cont_calls, 0);
 	assert_false(f.many_overlap);
 	assert_false(f.many_sibling_busy);
@@ -527,7 +530,7 @@ static void test_contention_rounds_small_sets(void **state)
 
 		set_cpus(&cpus, lists[i / 2]);
 		f.smt_lat = i % 2; /* else lo + hi: every partner distinct, CPU 0 near all */
-		assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, NULL, &r),
+		assert_int_equal(vtc_probe_run_with(&be, &cpus, &p, extra, 2, NULL, NULL, &r),
 				 0);
 		assert_false(f.many_overlap);
 		assert_false(f.many_sibling_busy);
@@ -551,7 +554,7 @@ static void test_contention_serial_fallbacks(void **state)
 	set_cpus(&cpus, "0-7");
 	f.smt_lat = true;
 	p.serial = true;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(f.many_calls, 0);
 	assert_true(f.cont_calls >= 3 * (8 + 4));
 	vtc_results_free(&r);
@@ -559,7 +562,7 @@ static void test_contention_serial_fallbacks(void **state)
 	be = fake_backend(&f);
 	f.smt_lat = f.smt_moves = true;
 	p.serial = false;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(f.many_calls, 0);
 	assert_true(f.cont_calls > 0);
 	vtc_results_free(&r);
@@ -568,7 +571,7 @@ static void test_contention_serial_fallbacks(void **state)
 	be = fake_backend(&f);
 	be.throughput_many = NULL;
 	f.smt_lat = true;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_true(f.cont_calls > 0);
 	vtc_results_free(&r);
 }
@@ -583,20 +586,20 @@ static void test_errors(void **state)
 	(void)state;
 
 	set_cpus(&cpus, "3");
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), -EINVAL);
 	vtc_results_free(&r);
 	set_cpus(&cpus, "0-3");
 	f.fail_rc = -EPERM;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EPERM);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), -EPERM);
 	vtc_results_free(&r);
 	f.fail_rc = 0;
 	p.passes = 0;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), -EINVAL);
 	p = quick_params();
 	p.budget_s = -1;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), -EINVAL);
 	p = quick_params();
-	assert_int_equal(vtc_probe_run(NULL, &cpus, &p, NULL, NULL, NULL, &r), -EINVAL);
+	assert_int_equal(vtc_probe_run(NULL, &cpus, &p, NULL, NULL, &r), -EINVAL);
 	vtc_results_free(&r);
 }
 
@@ -627,7 +630,7 @@ static void test_watchdog_ends_frozen_clock(void **state)
 	p.budget_s = 0.3;
 	p.contention = false;
 	double t = now_s();
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	t = now_s() - t;
 	assert_true(t < p.budget_s + 1.0);
 	assert_true(t >= p.budget_s);
@@ -662,9 +665,11 @@ static void test_signal_ends_frozen_clock(void **state)
 	g_late_stop = 0;
 	assert_int_equal(pthread_create(&th, NULL, raise_later, NULL), 0);
 	double t = now_s();
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &g_late_stop, NULL, NULL, &r), 0);
+	vtc_stop_set(&g_late_stop);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	t = now_s() - t;
 	pthread_join(th, NULL);
+	vtc_stop_set(NULL);
 	assert_true(t < 0.1 + 1.0);
 	assert_true(r.interrupted);
 	assert_false(r.watchdog);
@@ -687,7 +692,7 @@ static void test_watch_fills_the_budget(void **state)
 	p.contention = false;
 	p.watch = true;
 	last_progress = 0;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, on_progress, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, on_progress, NULL, &r), 0);
 	assert_true(r.watch_from_s > 0 && r.watch_from_s < 0.1);
 	assert_true(r.watch_to_s > 9.9 && r.watch_to_s <= 10.0);
 	assert_true(r.duration_s <= p.budget_s);
@@ -717,7 +722,7 @@ static void test_watch_ends_when_settled(void **state)
 	p.watch = true;
 	f.near_from[0] = 2.0, f.near_to[0] = 2.05;
 	f.near_from[1] = 3.0, f.near_to[1] = 3.05;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_string_equal(r.watch_end_reason, "floating: a pair was seen nearer in two episodes");
 	assert_true(r.watch_to_s > 3.0 && r.watch_to_s < 4.0);
 	vtc_results_free(&r);
@@ -740,7 +745,7 @@ static void test_waits_for_a_quiet_guest(void **state)
 	p.watch = true;
 	be.runnable = fake_runnable;
 	f.busy_polls = 10;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_true(r.quiet_wait_s >= 0.08 && r.quiet_wait_s < 1.0);
 	assert_true(r.busy_runnable > 2.5 && r.busy_runnable < 3.0);
 	assert_true(r.foreign_runnable == 0);
@@ -750,7 +755,7 @@ static void test_waits_for_a_quiet_guest(void **state)
 	be = fake_backend(&f);
 	be.runnable = fake_runnable;
 	f.busy_polls = 1 << 30;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_true(r.quiet_wait_s >= 0.9 && r.quiet_wait_s < 1.2);
 	assert_true(r.foreign_runnable == 3 && !vtc_results_guest_quiet(3, r.n));
 	assert_true(r.duration_s <= p.budget_s + 0.1);
@@ -770,7 +775,7 @@ static void test_watch_off_and_stopped(void **state)
 	set_cpus(&cpus, "0-3");
 	p.budget_s = 10;
 	p.contention = false;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_int_equal(r.n_watch, 0);
 	assert_true(r.watch_to_s == 0 && r.duration_s < 1);
 	vtc_results_free(&r);
@@ -779,7 +784,9 @@ static void test_watch_off_and_stopped(void **state)
 	p.watch = true;
 	f.stop = &stop;
 	f.stop_after = 3000;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, &stop, NULL, NULL, &r), 0);
+	vtc_stop_set(&stop);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
+	vtc_stop_set(NULL);
 	assert_true(r.interrupted);
 	assert_true(r.n_watch > 0 && r.watch_to_s < 4);
 	vtc_results_free(&r);

@@ -98,7 +98,7 @@ static struct outcome run_one(const struct guest *g, struct flt f, double window
 	vtc_probe_params_default(&p);
 	p.budget_s = window_s;
 	p.watch = true;
-	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(vtc_probe_run(&be, &cpus, &p, NULL, NULL, &r), 0);
 	assert_true(r.watch_to_s > r.watch_from_s && r.duration_s <= window_s + 1e-9);
 	assert_int_equal(vtc_sim_topo(&adv, 1, g->nv, 1, 1), 0);
 	vtc_sim_platform(&vtc_sim_xeon4208, NULL, &plat);

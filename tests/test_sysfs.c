@@ -925,6 +925,32 @@ static void test_cpuinfo_layouts(void **state)
 	}
 }
 
+/* What a live migration may change: the first CPU's family, model,
+ * stepping and microcode revision; "" where cpuinfo has none (POWER's
+ * "model" is a name, ARM has no microcode line). */
+static void test_cpuinfo_host_fields(void **state)
+{
+	char x86[] = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+		     "model\t\t: 85\nmodel name\t: Intel(R) Xeon(R) Gold 6248\n"
+		     "stepping\t: 7\nmicrocode\t: 0x5003604\n\nprocessor\t: 1\n"
+		     "cpu family\t: 25\nmodel\t\t: 1\nstepping\t: 1\nmicrocode\t: 0xa0011d1\n";
+	char arm[] = "processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\n";
+	struct vtc_platform p;
+
+	(void)state;
+	memset(&p, 0x55, sizeof(p));
+	vtc_platform_parse_cpuinfo(x86, strlen(x86), &p);
+	assert_string_equal(p.cpu_family, "6");
+	assert_string_equal(p.cpu_model_num, "85");
+	assert_string_equal(p.cpu_stepping, "7");
+	assert_string_equal(p.microcode, "0x5003604");
+	assert_string_equal(p.model_name, "Intel(R) Xeon(R) Gold 6248");
+	memset(&p, 0x55, sizeof(p));
+	vtc_platform_parse_cpuinfo(arm, strlen(arm), &p);
+	assert_string_equal(p.cpu_family, "");
+	assert_string_equal(p.microcode, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +973,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cloud_vm, cloud_setup, cloud_teardown),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_cpuinfo_layouts),
+		cmocka_unit_test(test_cpuinfo_host_fields),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

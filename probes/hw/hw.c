@@ -141,6 +141,13 @@ int vtc_hw_backend_init(struct vtc_backend *be)
 	return 0;
 }
 
+double vtc_hw_tsc_khz(const struct vtc_backend *be, bool again)
+{
+	const struct vtc_hw_ctx *hw = be->ctx;
+
+	return (again ? vtc_timer_calibrate_hz(&hw->timer) : hw->timer.calibrated_hz) / 1e3;
+}
+
 void vtc_hw_backend_fini(struct vtc_backend *be)
 {
 	struct vtc_hw_ctx *hw = be ? be->ctx : NULL;

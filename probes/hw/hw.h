@@ -29,6 +29,11 @@ struct vtc_hw_ctx {
 int vtc_hw_backend_init(struct vtc_backend *be);
 void vtc_hw_backend_fini(struct vtc_backend *be);
 
+/* The cycle counter's frequency in kHz: as calibrated when @be was set up,
+ * or measured again now (@again, ~20 ms); 0 without a cycle counter. The
+ * start and end of a run compare the two (fingerprint.h). */
+double vtc_hw_tsc_khz(const struct vtc_backend *be, bool again);
+
 /* Read /proc/stat into per-CPU steal/total ticks (the cpu_times hook). */
 int vtc_hw_cpu_times(void *ctx, int ncpus, uint64_t *steal, uint64_t *total);
 

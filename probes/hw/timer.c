@@ -15,7 +15,8 @@
 #include "probes/hw/timer.h"
 #include "src/advertised/topo_cpuid.h"
 
-#define CALIBRATE_NS 20000000ull /* 20 ms: 0.1% at a 20 us clock jitter */
+/* 20 ms: 0.1% at a 20 us clock jitter */
+#define CALIBRATE_NS ((uint64_t)(VTC_TIMER_CALIBRATE_S * 1e9))
 #define CPUID_AGREE 0.01         /* trust a CPUID frequency within 1% of calibration */
 
 /* CPUID facts of the CPU we run on, through the one decoder the report
@@ -106,6 +107,7 @@ int vtc_timer_init(struct vtc_timer *t)
 	double cal = calibrate(t) * 1e9;
 	if (!(cal > 0))
 		return -EIO;
+	t->calibrated_hz = cal;
 	double hz = cal, id = (double)fx.tsc_hz;
 	if (id > 0 && fabs(id - cal) <= CPUID_AGREE * cal) {
 		hz = id;
@@ -115,4 +117,9 @@ int vtc_timer_init(struct vtc_timer *t)
 	t->info.ticks_per_ns = hz / 1e9;
 	t->ns_per_tick = 1e9 / hz;
 	return 0;
+}
+
+double vtc_timer_calibrate_hz(const struct vtc_timer *t)
+{
+	return t->cycles ? calibrate(t) * 1e9 : 0.0;
 }

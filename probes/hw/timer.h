@@ -20,6 +20,8 @@ struct vtc_timer {
 	bool cycles;      /* read the arch cycle counter, else monotonic-raw ns */
 	bool cpu_in_aux;  /* vtc_arch_cycles_cpu returns the CPU number (RDTSCP) */
 	double ns_per_tick;
+	double calibrated_hz; /* the counter against CLOCK_MONOTONIC_RAW at init;
+			       * 0 without a cycle counter */
 };
 
 /* Pick the counter, detect invariance (vtc_platform_tsc_invariant over the
@@ -28,6 +30,16 @@ struct vtc_timer {
  * cross-checked against a ~20 ms calibration against CLOCK_MONOTONIC_RAW,
  * else the calibration). Returns 0 or -errno. */
 int vtc_timer_init(struct vtc_timer *t);
+
+/* How long one calibration takes (seconds). */
+#define VTC_TIMER_CALIBRATE_S 0.02
+
+/* Measure the counter's frequency again (VTC_TIMER_CALIBRATE_S against
+ * CLOCK_MONOTONIC_RAW), Hz; 0 without a cycle counter. A live migration to
+ * a host whose TSC runs at another rate (and no TSC scaling) shows here:
+ * the guest's monotonic clock follows the host's correction, the raw
+ * counter does not. */
+double vtc_timer_calibrate_hz(const struct vtc_timer *t);
 
 static inline uint64_t vtc_timer_mono_ns(void)
 {

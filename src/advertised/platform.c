@@ -144,7 +144,8 @@ void vtc_platform_sanitize(struct vtc_platform *p)
 	char *fields[] = {p->cpu_vendor, p->model_name, p->cpuid_vendor, p->hv_cpuid_vendor,
 			  p->tsc_khz_source, p->sys_hypervisor_type, p->dmi_sys_vendor,
 			  p->dmi_product_name, p->kernel_release, p->hypervisor,
-			  p->hypervisor_evidence};
+			  p->hypervisor_evidence, p->cpu_family, p->cpu_model_num,
+			  p->cpu_stepping, p->microcode};
 
 	for (size_t i = 0; i < VTC_ARRAY_SIZE(fields); i++)
 		sanitize(fields[i]);

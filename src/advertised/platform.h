@@ -19,6 +19,11 @@ struct vtc_platform {
 	char cpu_vendor[16];    /* vendor_id: GenuineIntel, AuthenticAMD, ... */
 	char model_name[128];
 	bool flag_constant_tsc, flag_nonstop_tsc, flag_hypervisor, flag_ht;
+	/* x86 "cpu family", "model", "stepping" (decimal) and "microcode"
+	 * (hex revision) of the first CPU listed; "" where cpuinfo has none.
+	 * A live migration onto another host may change them. */
+	char cpu_family[12], cpu_model_num[12], cpu_stepping[12];
+	char microcode[24];
 	/* CPUID (live or dump); empty/false/0 when unavailable */
 	bool cpuid_available;
 	char cpuid_vendor[16];     /* leaf 0 */

@@ -9,7 +9,8 @@
 #include "src/advertised/platform_sysfs.h"
 #include "src/input.h"
 
-enum field { F_VENDOR, F_MODEL, F_FLAGS, F_ARM_IMPL, F_COUNT };
+enum field { F_VENDOR, F_MODEL, F_FLAGS, F_ARM_IMPL, F_FAMILY, F_MODEL_NUM, F_STEPPING,
+	     F_MICROCODE, F_COUNT };
 
 /* cpuinfo keys per architecture, compared without case ("Model Name" on
  * LoongArch) except "Processor", which must not match "processor : 0". */
@@ -23,6 +24,11 @@ static const struct { const char *key; enum field field; } cpuinfo_keys[] = {
 	{ "flags", F_FLAGS },       /* x86 */
 	{ "features", F_FLAGS },    /* ia64, s390, ARM "Features", LoongArch */
 	{ "CPU implementer", F_ARM_IMPL },
+	/* x86: what changes when a live migration lands on another host */
+	{ "cpu family", F_FAMILY },
+	{ "model", F_MODEL_NUM },   /* x86's number; POWER's "model" is a name */
+	{ "stepping", F_STEPPING },
+	{ "microcode", F_MICROCODE },
 };
 
 /* ARM has no vendor string, only the implementer code of MIDR. */
@@ -98,6 +104,14 @@ static void apply_line(struct vtc_platform *p, char *line, bool seen[F_COUNT])
 			copy(p->model_name, sizeof(p->model_name), val);
 		else if (f == F_FLAGS)
 			apply_flags(p, val);
+		else if (f == F_FAMILY)
+			copy(p->cpu_family, sizeof(p->cpu_family), val);
+		else if (f == F_MODEL_NUM)
+			copy(p->cpu_model_num, sizeof(p->cpu_model_num), val);
+		else if (f == F_STEPPING)
+			copy(p->cpu_stepping, sizeof(p->cpu_stepping), val);
+		else if (f == F_MICROCODE)
+			copy(p->microcode, sizeof(p->microcode), val);
 		else if (!seen[F_VENDOR])
 			copy(p->cpu_vendor, sizeof(p->cpu_vendor), arm_vendor(val));
 		return;
@@ -110,6 +124,7 @@ void vtc_platform_parse_cpuinfo(char *text, size_t len, struct vtc_platform *p)
 	char *line = text, *end = text + len;
 
 	p->cpu_vendor[0] = p->model_name[0] = '\0';
+	p->cpu_family[0] = p->cpu_model_num[0] = p->cpu_stepping[0] = p->microcode[0] = '\0';
 	p->flag_constant_tsc = p->flag_nonstop_tsc = false;
 	p->flag_hypervisor = p->flag_ht = false;
 	while (line < end) {

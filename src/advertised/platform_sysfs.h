@@ -11,7 +11,8 @@
 
 /* Parse /proc/cpuinfo text (@len bytes at @text, followed by a NUL; lines
  * are split in place, so @text is changed) into the cpuinfo fields of @p
- * (vendor, model name, flags constant_tsc, nonstop_tsc, hypervisor, ht).
+ * (vendor, model name, flags constant_tsc, nonstop_tsc, hypervisor, ht;
+ * x86 cpu family, model, stepping and microcode).
  * The first value of each key wins, which is the first processor's. x86
  * keys are vendor_id/model name/flags; other layouts are understood where
  * they carry the same facts (ia64 "vendor", s390 "vendor_id", POWER "cpu",

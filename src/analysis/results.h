@@ -73,6 +73,17 @@ struct vtc_contention_result {
 	double steal_pct;             /* max steal of a, b during the co-run */
 };
 
+/* What changes when a live migration moves the guest to another host,
+ * read at the start and again at the end of a live run (fingerprint.h). */
+struct vtc_host_signals {
+	bool known;          /* read at all (false: not recorded) */
+	char cpu_model[128]; /* /proc/cpuinfo "model name" */
+	char fms[40];        /* x86 family/model/stepping, "6/85/7"; "" unknown */
+	char microcode[24];  /* /proc/cpuinfo "microcode", "0x5003604"; "" unknown */
+	double tsc_khz;      /* the cycle counter against CLOCK_MONOTONIC_RAW over
+			      * ~20 ms, kHz; 0 unknown (no cycle counter) */
+};
+
 /* One short re-measurement of a pair in the observation window. */
 struct vtc_watch_sample {
 	float t_s;     /* since the run started */
@@ -117,6 +128,9 @@ struct vtc_results {
 	char watch_end_reason[64];
 	int n_watch, cap_watch;
 	struct vtc_watch_sample *watch;
+	/* Host signals at the start and the end of probing (end.known false
+	 * when not re-read: simulator, import, a report without them). */
+	struct vtc_host_signals host_start, host_end;
 	char backend[16];    /* "hw", "sim", "import" */
 };
 

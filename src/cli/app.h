@@ -21,7 +21,7 @@ int vtc_app_load_advertised(struct vtc_run *app, const char *sysroot, const char
 
 /* Probe the allowed online CPUs (restricted to @only when non-NULL). */
 int vtc_app_measure(struct vtc_run *app, const vtc_cpuset *only,
-		    const struct vtc_probe_params *params, volatile int *stop,
+		    const struct vtc_probe_params *params,
 		    vtc_progress_fn progress, void *progress_arg);
 
 /* Infer, compare, and decide the verdict (app->status, app->reason). */

@@ -100,7 +100,13 @@ static int parse_option(int c, int argc, char **argv, struct vtc_cli_opts *o)
 
 	switch (c) {
 	case 'a': o->mode = VTC_MODE_ADVERTISED; break;
-	case 'A': o->mode = VTC_MODE_ANALYZE; o->analyze_path = optional_word(argc, argv); break;
+	case 'A':
+		o->mode = VTC_MODE_ANALYZE;
+		o->analyze_path = optional_word(argc, argv);
+		/* --analyze OLD NEW: a second word compares two reports */
+		if (o->analyze_path && optind < argc && argv[optind][0] != '-')
+			o->analyze_new = argv[optind++];
+		break;
 	case 'S': o->sysroot = optarg; break;
 	case 'D': o->cpuid_dump = optarg; break;
 	case 'c':
@@ -185,6 +191,12 @@ static int check_conflicts(const struct vtc_cli_opts *o)
 		if (o->seen[probe_opts[i].c])
 			return bad_usage("%s only applies when probing; nothing is probed with "
 					 "--advertised or --analyze", probe_opts[i].name);
+	if (o->analyze_new && (o->json_path || o->svg_path || o->prom_path ||
+			       o->matrix != VTC_CLI_MATRIX_NONE || o->matrix_in || o->have_fail_on))
+		return bad_usage("%s", "--analyze OLD NEW compares two reports and prints what "
+				 "changed; it writes no report, matrix or metrics and has its own "
+				 "exit status: drop --json, --svg, --prometheus, --matrix and "
+				 "--fail-on, or analyze one report");
 	if (o->analyze_path && (o->seen['S'] || o->seen['D']))
 		return bad_usage("%s", "--sysroot and --cpuid-dump do not apply to --analyze "
 				 "REPORT.json: the report holds its own advertised topology");

@@ -15,6 +15,7 @@ enum vtc_cli_matrix { VTC_CLI_MATRIX_NONE, VTC_CLI_MATRIX_TEXT, VTC_CLI_MATRIX_C
 struct vtc_cli_opts {
 	enum vtc_cli_mode mode;
 	const char *sysroot, *cpuid_dump, *json_path, *analyze_path, *matrix_in;
+	const char *analyze_new; /* --analyze OLD NEW: the second report */
 	const char *svg_path, *prom_path;
 	enum vtc_cli_matrix matrix;
 	bool quiet;

@@ -13,6 +13,7 @@
 
 #include "src/cli/app.h"
 #include "src/cli/cli.h"
+#include "src/report/diff.h"
 #include "src/report/load_run.h"
 #include "src/report/matrix.h"
 #include "src/report/output.h"
@@ -227,7 +228,7 @@ static int run(struct vtc_run *app, const struct vtc_cli_opts *o, double t0)
 	if (o->mode == VTC_MODE_ADVERTISED)
 		return 0;
 	p.budget_s = probe_budget(o->params.budget_s, t0);
-	rc = vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &p, &g_stop,
+	rc = vtc_app_measure(app, o->have_cpus ? &o->cpus : NULL, &p,
 			     bar ? progress_bar : NULL, NULL);
 	app->res.params.budget_s = o->params.budget_s;
 	return rc;
@@ -254,6 +255,52 @@ static int finish_output(void)
 	return 0;
 }
 
+/* Load and judge one report of a comparison; 0, or -errno after the
+ * error line. */
+static int load_judged(struct vtc_run *app, const char *path, int argc, char **argv)
+{
+	int rc;
+
+	vtc_run_init(app, argc, argv);
+	if ((rc = vtc_run_load_report(app, path)) || (rc = vtc_app_judge(app)))
+		vtc_cli_error(true, app->err);
+	return rc;
+}
+
+/* --analyze OLD NEW: both reports re-judged by this version (so a change
+ * of judging between versions is not reported as a change of the VM),
+ * then compared. Exit 0 nothing changed, 1 something changed, 3 a report
+ * unreadable (or a signal, or stdout failed): a script tests "did it
+ * change" as it does with diff(1), and tells "could not say" apart. */
+static int run_diff(const struct vtc_cli_opts *o, int argc, char **argv)
+{
+	struct vtc_run old, new;
+	struct vtc_diff d;
+	int status = VTC_EXIT_UNKNOWN;
+
+	if (load_judged(&old, o->analyze_path, argc, argv)) {
+		vtc_run_free(&old);
+		return VTC_EXIT_UNKNOWN;
+	}
+	if (load_judged(&new, o->analyze_new, argc, argv))
+		goto out;
+	if (g_stop) {
+		vtc_cli_error(true, "interrupted by a signal; rerun to compare the reports");
+		goto out;
+	}
+	if (vtc_diff_runs(&old, &new, &d)) {
+		vtc_cli_error(true, "out of memory comparing the reports");
+	} else if (vtc_diff_print(stdout, &d, o->analyze_path, o->analyze_new, o->quiet) == 0 &&
+		   finish_output() == 0) {
+		status = d.n ? 1 : 0;
+	}
+	vtc_diff_free(&d);
+out:
+	vtc_run_free(&new);
+	vtc_run_free(&old);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct vtc_run app;
@@ -267,6 +314,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (check_output_paths(&o))
 		return VTC_EXIT_UNKNOWN;
+	if (o.analyze_new)
+		return run_diff(&o, argc, argv);
 	vtc_run_init(&app, argc, argv);
 	if ((rc = run(&app, &o, t0)) == 0) {
 		rc = o.mode == VTC_MODE_ADVERTISED ? vtc_app_judge_advertised(&app)

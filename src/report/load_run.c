@@ -78,6 +78,14 @@ static int load_section(struct vtc_run *app, const json_t *doc,
 	if ((rc = vtc_json_to_results_stash(meas, stash, &app->res, err, sizeof(err))))
 		return bad_section(app, rc, path, "measurements", err);
 	app->have_results = true;
+	/* A report from before host signals were recorded: the start is what
+	 * its platform and its cycle counter said (the end stays unknown). */
+	if (!app->res.host_start.known) {
+		bool cycles = strcmp(app->res.timer.name, "monotonic-raw") != 0 &&
+			      strcmp(app->res.backend, "hw") == 0;
+		vtc_host_signals_from(&app->plat, cycles ? app->res.timer.ticks_per_ns * 1e6 : 0,
+				      &app->res.host_start);
+	}
 	return 0;
 }
 

@@ -163,6 +163,16 @@ static bool pair_measured(const struct vtc_pair_result *p, int passes)
 	return false;
 }
 
+/* Host signals (results.h); null when not read. */
+static json_t *host_signals_json(const struct vtc_host_signals *h)
+{
+	if (!h->known)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o, s:o}", "cpu_model", h->cpu_model,
+			 "family_model_stepping", str_or_null(h->fms), "microcode",
+			 str_or_null(h->microcode), "tsc_khz", num(h->tsc_khz > 0 ? h->tsc_khz : NAN));
+}
+
 /* The measurements around their pairs, which are streamed (write_results). */
 static json_t *results_head_json(const struct vtc_results *r)
 {
@@ -183,7 +193,8 @@ static json_t *results_tail_json(const struct vtc_results *r)
 	for (int k = 0; k < VTC_CONT_KINDS; k++)
 		json_object_set_new(solo, vtc_cont_kind_name((enum vtc_cont_kind)k),
 				    per_cpu_json(r, r->solo_rate[k]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i, s:f, s:o}}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:b, s:b, s:{s:f, s:f, s:s, s:i, s:f, s:o},"
+			 " s:{s:o, s:o}}",
 			 "contention", cont, "solo_rate_ops_per_ns", solo, "steal_pct",
 			 per_cpu_json(r, r->steal_pct), "foreign_runnable",
 			 num(r->foreign_runnable < 0 ? NAN : r->foreign_runnable), "duration_s",
@@ -191,7 +202,9 @@ static json_t *results_tail_json(const struct vtc_results *r)
 			 "interrupted", r->interrupted, "budget_exhausted", r->budget_exhausted,
 			 "watch", "from_s", r->watch_from_s, "to_s", r->watch_to_s, "settled",
 			 r->watch_end_reason, "samples", r->n_watch, "quiet_wait_s", r->quiet_wait_s,
-			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable));
+			 "busy_runnable", num(r->busy_runnable < 0 ? NAN : r->busy_runnable),
+			 "host_signals", "start", host_signals_json(&r->host_start), "end",
+			 host_signals_json(&r->host_end));
 }
 
 json_t *vtc_json_from_findings(const struct vtc_findings *fs)
@@ -469,6 +482,41 @@ json_t *vtc_json_from_results(const struct vtc_results *r)
 	return j;
 }
 
+/* ---- fingerprints (derived; --analyze recomputes them) ---------------- */
+
+/* The platform's host signals (cpuinfo's family, model, stepping and
+ * microcode) added to its object @j. Returns 0 or -ENOMEM. */
+static int platform_host_fields(json_t *j, const struct vtc_platform *p)
+{
+	if (!j || json_object_set_new(j, "cpu_family", str_or_null(p->cpu_family)) ||
+	    json_object_set_new(j, "cpu_model_number", str_or_null(p->cpu_model_num)) ||
+	    json_object_set_new(j, "cpu_stepping", str_or_null(p->cpu_stepping)) ||
+	    json_object_set_new(j, "microcode", str_or_null(p->microcode)))
+		return -ENOMEM;
+	return 0;
+}
+
+json_t *vtc_json_from_fingerprints(const struct vtc_run *app)
+{
+	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
+	char htext[400] = "";
+	size_t size = (VTC_GROUP_KINDS + 1) * VTC_CPUSET_MAX * 5 + 64;
+	char *ttext = NULL;
+	json_t *j;
+
+	vtc_run_fingerprints(app, topo, host);
+	if (topo[0] && (ttext = malloc(size)) &&
+	    vtc_fingerprint_topology_text(&app->inf, ttext, size) != 0)
+		ttext[0] = '\0';
+	if (host[0])
+		vtc_fingerprint_host_text(&app->res.host_start, htext, sizeof(htext));
+	j = json_pack("{s:o, s:o, s:o, s:o}", "topology", str_or_null(topo),
+		      "topology_groups", str_or_null(ttext ? ttext : ""), "host",
+		      str_or_null(host), "host_signals", str_or_null(htext));
+	free(ttext);
+	return j;
+}
+
 /* ---- the report: one run, written in order ----------------------------- */
 
 static const char *status_name(enum vtc_exit s)
@@ -520,12 +568,17 @@ static int doc_build(struct doc *d, const struct vtc_run *app)
 		d->meas_head = results_head_json(&app->res);
 		d->meas_tail = results_tail_json(&app->res);
 	}
-	d->tail = json_pack("{s:o, s:o, s:{s:s, s:i, s:s}}", "inferred",
+	d->tail = json_pack("{s:o, s:o, s:o, s:{s:s, s:i, s:s}}", "inferred",
 			    app->have_inf ? vtc_json_from_inferred(&app->inf) : json_null(),
+			    "fingerprints", vtc_json_from_fingerprints(app),
 			    "findings", vtc_json_from_findings(&app->findings), "verdict",
 			    "status", status_name(app->status), "exit_code", (int)app->status,
 			    "reason", app->reason);
 	if (!d->head || !d->tail || (app->have_results && (!d->meas_head || !d->meas_tail))) {
+		doc_free(d);
+		return -ENOMEM;
+	}
+	if (platform_host_fields(json_object_get(d->head, "platform"), &app->plat)) {
 		doc_free(d);
 		return -ENOMEM;
 	}

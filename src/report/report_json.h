@@ -35,6 +35,10 @@ json_t *vtc_json_from_platform(const struct vtc_platform *p);
 json_t *vtc_json_from_findings(const struct vtc_findings *fs);
 /* Tiers, inferred groups with confidence and evidence, floating pairs. */
 json_t *vtc_json_from_inferred(const struct vtc_inferred *inf);
+/* The run's fingerprints (run.h): {"topology", "topology_groups", "host",
+ * "host_signals"}, the hashes and the canonical texts they hash, each null
+ * where there is none. NULL when out of memory. */
+json_t *vtc_json_from_fingerprints(const struct vtc_run *app);
 /* The measurements section exactly as the report file holds it (the pairs
  * as written, then parsed back): for round trips of small results only. */
 json_t *vtc_json_from_results(const struct vtc_results *r);

@@ -127,6 +127,14 @@ static void get_str(struct loader *ld, const json_t *o, const char *key, char *d
 	snprintf(dst, n, "%s", v ? json_string_value(v) : "");
 }
 
+/* A string written by later versions: missing or null is unknown (""). */
+static void get_opt_str(struct loader *ld, const json_t *o, const char *key, char *dst, size_t n)
+{
+	dst[0] = '\0';
+	if (json_is_object(o) && json_object_get(o, key))
+		get_str(ld, o, key, dst, n);
+}
+
 static void get_cpulist(struct loader *ld, const json_t *o, const char *key, vtc_cpuset *s)
 {
 	const json_t *v = member(ld, o, key, JSON_STRING);
@@ -275,6 +283,11 @@ int vtc_json_to_platform(const json_t *j, struct vtc_platform *p, char *err, siz
 	get_str(&ld, j, "hypervisor", p->hypervisor, sizeof(p->hypervisor));
 	get_str(&ld, j, "hypervisor_evidence", p->hypervisor_evidence,
 		sizeof(p->hypervisor_evidence));
+	/* Reports before the host fingerprint lack these: unknown. */
+	get_opt_str(&ld, j, "cpu_family", p->cpu_family, sizeof(p->cpu_family));
+	get_opt_str(&ld, j, "cpu_model_number", p->cpu_model_num, sizeof(p->cpu_model_num));
+	get_opt_str(&ld, j, "cpu_stepping", p->cpu_stepping, sizeof(p->cpu_stepping));
+	get_opt_str(&ld, j, "microcode", p->microcode, sizeof(p->microcode));
 	vtc_platform_sanitize(p); /* an edited report may hold escape sequences */
 	return ld.rc;
 }
@@ -645,6 +658,37 @@ static void load_watch(struct loader *ld, const json_t *j, const struct vtc_pair
 	free(local.w);
 }
 
+/* One side of measurements.host_signals; null leaves @h unknown. */
+static void load_host_signals(struct loader *ld, const json_t *o, struct vtc_host_signals *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!o || json_is_null(o))
+		return;
+	if (!json_is_object(o)) {
+		fail(ld, "wrong type (an object or null) for field", "host_signals.start/end");
+		return;
+	}
+	h->known = true;
+	get_str(ld, o, "cpu_model", h->cpu_model, sizeof(h->cpu_model));
+	get_opt_str(ld, o, "family_model_stepping", h->fms, sizeof(h->fms));
+	get_opt_str(ld, o, "microcode", h->microcode, sizeof(h->microcode));
+	const json_t *t = json_object_get(o, "tsc_khz");
+	h->tsc_khz = t && !json_is_null(t) ? get_num(ld, o, "tsc_khz") : 0;
+	if (!(h->tsc_khz > 0 && h->tsc_khz < 1e12))
+		h->tsc_khz = 0;
+	/* An edited report may hold escape sequences: cleaned as the
+	 * platform's strings are, through the platform's one sanitizer. */
+	struct vtc_platform tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	snprintf(tmp.model_name, sizeof(tmp.model_name), "%s", h->cpu_model);
+	snprintf(tmp.dmi_product_name, sizeof(tmp.dmi_product_name), "%s", h->fms);
+	snprintf(tmp.microcode, sizeof(tmp.microcode), "%s", h->microcode);
+	vtc_platform_sanitize(&tmp);
+	snprintf(h->cpu_model, sizeof(h->cpu_model), "%s", tmp.model_name);
+	snprintf(h->fms, sizeof(h->fms), "%.39s", tmp.dmi_product_name);
+	snprintf(h->microcode, sizeof(h->microcode), "%s", tmp.microcode);
+}
+
 static void load_results_body(struct loader *ld, const json_t *j,
 			      const struct vtc_pair_stash *stash, struct vtc_results *r)
 {
@@ -688,6 +732,14 @@ static void load_results_body(struct loader *ld, const json_t *j,
 	r->duration_s = get_num(ld, j, "duration_s");
 	r->interrupted = get_bool(ld, j, "interrupted");
 	r->budget_exhausted = get_bool(ld, j, "budget_exhausted");
+	/* Optional: reports before it leave both ends unknown. */
+	const json_t *hs = json_object_get(j, "host_signals");
+	if (hs && !json_is_object(hs))
+		fail(ld, "wrong type (an object) for field", "host_signals");
+	else if (hs) {
+		load_host_signals(ld, json_object_get(hs, "start"), &r->host_start);
+		load_host_signals(ld, json_object_get(hs, "end"), &r->host_end);
+	}
 	load_watch(ld, j, stash, r);
 }
 

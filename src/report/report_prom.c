@@ -60,6 +60,44 @@ static void write_info(FILE *f, const struct vtc_prom_run *run, const struct vtc
 	fputs("} 1\n", f);
 }
 
+/* name{k1="v1",...} 1 */
+static void info_sample(FILE *f, const char *name, const char *const *keys,
+			const char *const *vals, size_t n)
+{
+	fprintf(f, "%s{", name);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s%s=\"", i ? "," : "", keys[i]);
+		vtc_prom_escape_label(f, vals[i]);
+		fputc('"', f);
+	}
+	fputs("} 1\n", f);
+}
+
+/* The fingerprints as info metrics (Prometheus' convention: a gauge
+ * named *_info, value 1, the facts in labels). A change of label between
+ * two runs is what the rules' "changed" alerts look for. */
+static void write_fingerprints(FILE *f, const struct vtc_prom_run *run)
+{
+	static const char *const host_keys[] = {"fingerprint", "cpu_model", "microcode",
+						"tsc_khz"};
+	char tsc[32] = "";
+
+	family(f, "vtopocheck_topology_info",
+	       "Fingerprint of the judged vCPU groups of the last judged run (changes when the "
+	       "measured topology does).");
+	if (run->topology_fp && run->topology_fp[0])
+		info_sample(f, "vtopocheck_topology_info", host_keys, &run->topology_fp, 1);
+	family(f, "vtopocheck_host_info",
+	       "Fingerprint of the host signals a live migration changes (CPU model, microcode, "
+	       "TSC kHz to three significant digits) of the last run.");
+	if (!run->host_fp || !run->host_fp[0] || !run->host)
+		return;
+	if (vtc_fingerprint_tsc_khz(run->host->tsc_khz) > 0)
+		snprintf(tsc, sizeof(tsc), "%lld", vtc_fingerprint_tsc_khz(run->host->tsc_khz));
+	const char *vals[] = {run->host_fp, run->host->cpu_model, run->host->microcode, tsc};
+	info_sample(f, "vtopocheck_host_info", host_keys, vals, VTC_ARRAY_SIZE(vals));
+}
+
 static void write_verdict(FILE *f, const struct vtc_prom_run *run)
 {
 	family(f, "vtopocheck_verdict",
@@ -213,6 +251,7 @@ int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_res
 	if (inf && inf->n_tiers > VTC_INFER_MAX_TIERS)
 		return -EINVAL;
 	write_info(f, run, r);
+	write_fingerprints(f, run);
 	write_verdict(f, run);
 	write_findings(f, fs);
 	write_run(f, run, r);
@@ -228,6 +267,7 @@ int vtc_prom_write(FILE *f, const struct vtc_prom_run *run, const struct vtc_res
 struct app_job {
 	const struct vtc_run *app;
 	struct vtc_prom_run run;
+	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
 };
 
 static int app_writer(FILE *f, void *arg)
@@ -254,6 +294,10 @@ int vtc_prom_write_app(const struct vtc_run *app, const char *path)
 		.version = PACKAGE_VERSION,
 		.hypervisor = app->plat.hypervisor,
 		.cpu_model = app->plat.model_name,
+		.topology_fp = job.topo,
+		.host_fp = job.host,
+		.host = &app->res.host_start,
 	};
+	vtc_run_fingerprints(app, job.topo, job.host);
 	return vtc_output_write_atomic(path, app_writer, &job);
 }

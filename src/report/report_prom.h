@@ -21,6 +21,13 @@
  *       inferred tier, tier "0" the fastest   (when inferred)
  *   vtopocheck_tier_measurements{tier}     pair measurements in the tier
  *   vtopocheck_measurement_coverage_ratio  pairs with usable data, 0..1
+ *   vtopocheck_topology_info{fingerprint} 1   the judged groups' fingerprint
+ *       (fingerprint.h; only for a judged run: not UNKNOWN)
+ *   vtopocheck_host_info{fingerprint,cpu_model,microcode,tsc_khz} 1
+ *       the host signals' fingerprint and the signals (when measured)
+ * Both info families are always declared (HELP/TYPE), so rules may query
+ * them; one sample each at most, so a series per fingerprint a host ever
+ * had: their cardinality is the number of placements and hosts seen.
  */
 #ifndef VTC_REPORT_PROM_H
 #define VTC_REPORT_PROM_H
@@ -43,6 +50,9 @@ struct vtc_prom_run {
 	const char *version;   /* PACKAGE_VERSION */
 	const char *hypervisor; /* vtc_platform.hypervisor */
 	const char *cpu_model;  /* vtc_platform.model_name */
+	/* vtc_run_fingerprints(); NULL or "" leaves the sample out. */
+	const char *topology_fp, *host_fp;
+	const struct vtc_host_signals *host; /* the host_fp's signals */
 };
 
 /* Write the metrics to @f. @r and @inf may be NULL (nothing measured /

@@ -571,6 +571,12 @@ static void text_run_header(FILE *out, const struct vtc_run *app, int width)
 	} else if (app->have_results) {
 		text_measured(out, app, width);
 	}
+	/* What the metrics' info labels and --analyze OLD NEW compare. */
+	char topo[VTC_FINGERPRINT_LEN + 1], host[VTC_FINGERPRINT_LEN + 1];
+	vtc_run_fingerprints(app, topo, host);
+	if (topo[0] || host[0])
+		vtc_text_paraf(out, width, 2, "Fingerprints: topology %s, host %s",
+			       topo[0] ? topo : "none (no judged groups)", host[0] ? host : "none");
 }
 
 void vtc_text_run(FILE *out, const struct vtc_run *app, bool quiet, bool color, bool full)

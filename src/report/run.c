@@ -47,3 +47,13 @@ int vtc_run_fail(struct vtc_run *run, int rc, const char *fmt, ...)
 	va_end(ap);
 	return rc;
 }
+
+void vtc_run_fingerprints(const struct vtc_run *run, char topo[VTC_FINGERPRINT_LEN + 1],
+			  char host[VTC_FINGERPRINT_LEN + 1])
+{
+	topo[0] = host[0] = '\0';
+	if (run->have_inf && run->status != VTC_EXIT_UNKNOWN)
+		vtc_fingerprint_topology(&run->inf, topo);
+	if (run->have_results)
+		vtc_fingerprint_host(&run->res.host_start, host);
+}

@@ -10,6 +10,7 @@
 #include "src/advertised/platform.h"
 #include "src/advertised/topo.h"
 #include "src/analysis/finding.h"
+#include "src/analysis/fingerprint.h"
 #include "src/analysis/infer.h"
 #include "src/analysis/results.h"
 #include "src/vtc.h"
@@ -32,6 +33,13 @@ struct vtc_run {
 	char args[512];               /* command line, for the report */
 	char err[512];
 };
+
+/* The run's fingerprints (fingerprint.h) into @topo and @host, each ""
+ * where there is none: the topology's only for a judged run (a verdict
+ * other than UNKNOWN: its groups are the judged ones), the host's only
+ * for a run with measurements (its start signals). */
+void vtc_run_fingerprints(const struct vtc_run *run, char topo[VTC_FINGERPRINT_LEN + 1],
+			  char host[VTC_FINGERPRINT_LEN + 1]);
 
 /* Empty, status UNKNOWN, started now, args the command line @argv. */
 void vtc_run_init(struct vtc_run *run, int argc, char **argv);
