@@ -253,6 +253,11 @@ static void test_para_wraps(void **state)
 	out = mem_close(&m);
 	assert_string_equal(out, "a b\n");
 	free(out);
+	/* the text's leading spaces start its first line, wrapped or not */
+	vtc_text_para(mem_open(&m), 20, 3, "", "  (alpha beta gamma delta)");
+	out = mem_close(&m);
+	assert_string_equal(out, "  (alpha beta gamma\n   delta)\n");
+	free(out);
 }
 
 static void test_paraf(void **state)

@@ -17,7 +17,7 @@ const char *vtc_plugin_status_name(enum vtc_exit status);
 
 /* "STATUS - reason | perfdata" for a judged run: findings by severity,
  * vCPUs measured, coverage and each latency tier's median (microseconds,
- * tier 0 the fastest). */
+ * tier a the fastest). */
 void vtc_plugin_line(FILE *out, const struct vtc_run *app);
 
 /* "UNKNOWN - @why" for a run that could not be judged (no perfdata: there

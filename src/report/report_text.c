@@ -516,10 +516,10 @@ static void print_groups_side_by_side(FILE *out, const struct vtc_run *app, int 
 		free(ml.set);
 	}
 	if (shortened)
-		vtc_text_paraf(out, width, 2, "  (lists longer than %d lines shortened; every group "
+		vtc_text_paraf(out, width, 3, "  (lists longer than %d lines shortened; every group "
 			    "is in --json and --advertised)", SIDE_MAX_LINES);
 	if (untold)
-		vtc_text_paraf(out, width, 2, "  (measured \"unknown\": the measurements cannot "
+		vtc_text_paraf(out, width, 3, "  (measured \"unknown\": the measurements cannot "
 			    "settle that level, e.g. when every pair reads in one tier there is "
 			    "nothing to tell sockets apart by; it is not a mismatch)");
 }

@@ -119,8 +119,10 @@ void vtc_text_para(FILE *out, int width, int indent, const char *label, const ch
 		fprintf(out, "%s%s\n", label, text);
 		return;
 	}
-	f.col = fprintf(out, "%s", label);
-	vtc_flow_words(&f, text);
+	/* The text's own leading spaces start its first line, as when it fits:
+	 * the words alone would lose them. */
+	f.col = fprintf(out, "%s%.*s", label, (int)strspn(text, " "), text);
+	vtc_flow_words(&f, text + strspn(text, " "));
 	fputc('\n', out);
 }
 
