@@ -15,29 +15,22 @@
 
 #include "src/report/report_plugin.h"
 #include "src/report/run.h"
+#include "tests/testutil.h"
 
 static char *line_of(const struct vtc_run *app)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	struct vtc_test_mem m;
 
-	assert_non_null(f);
-	vtc_plugin_line(f, app);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	vtc_plugin_line(vtc_test_mem_open(&m), app);
+	return vtc_test_mem_close(&m);
 }
 
 static char *unknown_of(const char *why)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	struct vtc_test_mem m;
 
-	assert_non_null(f);
-	vtc_plugin_unknown(f, why);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	vtc_plugin_unknown(vtc_test_mem_open(&m), why);
+	return vtc_test_mem_close(&m);
 }
 
 static void init_run(struct vtc_run *app, enum vtc_exit st, const char *reason)

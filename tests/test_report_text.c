@@ -19,30 +19,17 @@
 #include "src/report/run.h"
 #include "src/report/textflow.h"
 #include "tests/sim.h"
+#include "tests/testutil.h"
 
 /* ---- capturing and reading the report ---------------------------------- */
 
-struct capture {
-	char *text;
-	size_t size;
-	FILE *f;
-};
-
-static FILE *capture_open(struct capture *c)
+/* The report on a memory stream, which is no terminal: 80 columns wide. */
+static FILE *capture_open(struct vtc_test_mem *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->f = open_memstream(&c->text, &c->size);
-	assert_non_null(c->f);
-	/* A memory stream is no terminal: the report is 80 columns wide. */
-	assert_int_equal(vtc_text_width(c->f), VTC_TEXT_WIDTH_DEFAULT);
-	return c->f;
-}
+	FILE *f = vtc_test_mem_open(c);
 
-/* Close the stream; the text stays in c->text (free it). */
-static char *capture_close(struct capture *c)
-{
-	assert_int_equal(fclose(c->f), 0);
-	return c->text;
+	assert_int_equal(vtc_text_width(f), VTC_TEXT_WIDTH_DEFAULT);
+	return f;
 }
 
 /* Whether @text has a line equal to @line. */
@@ -191,10 +178,10 @@ static void make_run(struct vtc_run *app, double (*ns)(int, int))
 
 static char *run_text(const struct vtc_run *app, bool quiet)
 {
-	struct capture c;
+	struct vtc_test_mem c;
 
 	vtc_text_run(capture_open(&c), app, quiet, false, false);
-	return capture_close(&c);
+	return vtc_test_mem_close(&c);
 }
 
 /* "  <name>      <left, 34 columns> <right>": one row of the side-by-side
@@ -239,12 +226,12 @@ static void test_verdict_first_line(void **state)
 static void test_findings_none(void **state)
 {
 	struct vtc_findings fs = {0};
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	vtc_text_findings(capture_open(&c), &fs);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_string_equal(out, "Findings: none\n");
 	free(out);
 }
@@ -257,7 +244,7 @@ static void test_findings_block(void **state)
 	struct vtc_findings fs = {0};
 	struct vtc_finding *f;
 	vtc_cpuset cpus;
-	struct capture c;
+	struct vtc_test_mem c;
 	char line[256], *out;
 	(void)state;
 
@@ -272,7 +259,7 @@ static void test_findings_block(void **state)
 	assert_non_null(vtc_findings_add(&fs, VTC_FK_FLOATING, VTC_SEV_INFO, &cpus, "ev two"));
 
 	vtc_text_findings(capture_open(&c), &fs);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_fits(out, 80);
 	assert_has_line(out, "Findings (2):");
 	snprintf(line, sizeof(line), "  [%s] %s on vCPUs 0-3, groups {0,1}{2,3}",
@@ -302,7 +289,7 @@ static void test_findings_wrap(void **state)
 	struct vtc_findings fs = {0};
 	struct vtc_finding *f;
 	vtc_cpuset cpus;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
@@ -312,7 +299,7 @@ static void test_findings_wrap(void **state)
 			     "word word word word word word word word word word word word word");
 	assert_non_null(f);
 	vtc_text_findings(capture_open(&c), &fs);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_fits(out, 80);
 	assert_int_equal(lines_starting(out, "      evidence: word"), 1);
 	/* the continuation starts under the text, after the 16-column label */
@@ -328,14 +315,14 @@ static void test_findings_wrap(void **state)
 static void test_matrix_cells_and_tiers(void **state)
 {
 	struct vtc_run app;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	make_run(&app, two_pairs);
 	set_tier(&app.inf, 0, 95, 105, 100, 1);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "One-way latency, median ns, letter = tier:");
 	assert_has_line(out, " CPU     0     1     2     3");
 	assert_has_line(out, "   0     .  100a 1000b 1000b");
@@ -356,7 +343,7 @@ static void test_matrix_cells_and_tiers(void **state)
 static void test_matrix_nearest_tier(void **state)
 {
 	struct vtc_run app;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
@@ -365,7 +352,7 @@ static void test_matrix_nearest_tier(void **state)
 	set_tier(&app.inf, 0, 40, 50, 45, 2);
 	set_tier(&app.inf, 1, 500, 1050, 800, 4);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "   0     .  100a 1000b 1000b");
 	free(out);
 	/* now 100 ns is 5x above a's top (80 ns off) and 3x below b's bottom
@@ -373,7 +360,7 @@ static void test_matrix_nearest_tier(void **state)
 	set_tier(&app.inf, 0, 10, 20, 15, 2);
 	set_tier(&app.inf, 1, 300, 1050, 800, 4);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "   0     .  100b 1000b 1000b");
 	free(out);
 	vtc_run_free(&app);
@@ -383,13 +370,13 @@ static void test_matrix_nearest_tier(void **state)
 static void test_matrix_odd_cells(void **state)
 {
 	struct vtc_run app;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	make_run(&app, odd_cells);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "   1  100a     . 1000b     -");
 	assert_has_line(out, "   2 1000b 1000b     .     S");
 	assert_has_line(out, "   3 1000b     -     S     .");
@@ -408,13 +395,13 @@ static double stalled_only(int a, int b)
 static void test_matrix_stalled_legend_alone(void **state)
 {
 	struct vtc_run app;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	make_run(&app, stalled_only);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "  S: only stalled (handoffs waited for a scheduler)");
 	assert_no_line_starting(out, "  -:");
 	free(out);
@@ -425,13 +412,13 @@ static void test_matrix_stalled_legend_alone(void **state)
 static void test_matrix_color(void **state)
 {
 	struct vtc_run app;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	make_run(&app, two_pairs);
 	vtc_text_matrix(capture_open(&c), &app.res, &app.inf, true, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_non_null(strstr(out, "\033[36m  100a\033[0m"));
 	assert_non_null(strstr(out, "\033[32m 1000b\033[0m"));
 	free(out);
@@ -450,7 +437,7 @@ static void test_matrix_summary_above_16(void **state)
 {
 	struct vtc_results r;
 	struct vtc_inferred inf = {0};
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
@@ -458,7 +445,7 @@ static void test_matrix_summary_above_16(void **state)
 	set_tier(&inf, 0, 100, 100, 100, r.n_pairs);
 	inf.twin_noise = -1;
 	vtc_text_matrix(capture_open(&c), &r, &inf, false, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "Latency tiers over 17 vCPUs (the full matrix: --full or --matrix):");
 	assert_has_line(out, "  tier a: 100-100 ns, median 100 ns, 136 measurements");
 	assert_no_line_starting(out, " CPU");
@@ -466,7 +453,7 @@ static void test_matrix_summary_above_16(void **state)
 
 	/* full: the matrix in blocks of 12 columns ((80 - 4) / 6) */
 	vtc_text_matrix(capture_open(&c), &r, &inf, false, true);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_fits(out, 80);
 	assert_int_equal(lines_starting(out, " CPU"), 2);
 	assert_has_line(out, " CPU     0     1     2     3     4     5     6     7     8     9    10    11");
@@ -678,13 +665,13 @@ static void make_topo(struct vtc_topo *t)
 static void test_topo_table(void **state)
 {
 	struct vtc_topo t;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	make_topo(&t);
 	vtc_text_topo(capture_open(&c), &t);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_fits(out, 80);
 	assert_has_line(out, "Advertised by sim: online 0-2, allowed 0-1,3");
 	assert_has_line(out, "  CPU ONLINE   SMT  CORE  DIE  PKG NODE  X2APIC  L1d   L2   L3");
@@ -708,13 +695,13 @@ static void test_topo_table(void **state)
 static void test_platform_lines(void **state)
 {
 	struct vtc_platform p;
-	struct capture c;
+	struct vtc_test_mem c;
 	char *out;
 	(void)state;
 
 	memset(&p, 0, sizeof(p));
 	vtc_text_platform(capture_open(&c), &p);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_string_equal(out, "CPU: (unknown model)\nHypervisor: unknown\n");
 	free(out);
 
@@ -723,14 +710,14 @@ static void test_platform_lines(void **state)
 	snprintf(p.hypervisor_evidence, sizeof(p.hypervisor_evidence), "CPUID signature");
 	p.kvm_hint_dedicated = VTC_HINT_YES;
 	vtc_text_platform(capture_open(&c), &p);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_string_equal(out, "CPU: AMD EPYC\nHypervisor: kvm (CPUID signature)\n"
 				 "KVM dedicated-vCPU hint: yes (a Linux guest uses native spinlocks)\n");
 	free(out);
 
 	p.kvm_hint_dedicated = VTC_HINT_NO;
 	vtc_text_platform(capture_open(&c), &p);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_has_line(out, "KVM dedicated-vCPU hint: no");
 	free(out);
 }
@@ -742,7 +729,7 @@ static void test_advertised_report(void **state)
 	static char *argv[] = {"vtopocheck", NULL};
 	struct vtc_run app;
 	char *out;
-	struct capture c;
+	struct vtc_test_mem c;
 	vtc_cpuset cpus;
 	(void)state;
 
@@ -751,7 +738,7 @@ static void test_advertised_report(void **state)
 	make_topo(&app.sysfs);
 	app.have_sysfs = true;
 	vtc_text_advertised(capture_open(&c), &app, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_true(strncmp(out, "OK: advertised\n", 15) == 0);
 	assert_int_equal(lines_starting(out, "Advertised by "), 1);
 	assert_has_line(out, "CPUID: not available (not x86, or a recorded machine without "
@@ -766,7 +753,7 @@ static void test_advertised_report(void **state)
 	assert_non_null(vtc_findings_add(&app.consist, VTC_FK_CPUID_SYSFS_DISAGREE,
 					 VTC_SEV_WARNING, &cpus, "differ"));
 	vtc_text_advertised(capture_open(&c), &app, false);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_int_equal(lines_starting(out, "Advertised by "), 2);
 	assert_true(strstr(out, "Advertised by sim:") < strstr(out, "Advertised by cpuid:"));
 	assert_null(strstr(out, "CPUID: not available"));
@@ -774,7 +761,7 @@ static void test_advertised_report(void **state)
 	free(out);
 
 	vtc_text_advertised(capture_open(&c), &app, true);
-	out = capture_close(&c);
+	out = vtc_test_mem_close(&c);
 	assert_string_equal(out, "OK: advertised\n");
 	free(out);
 	vtc_run_free(&app);

@@ -19,32 +19,13 @@
 #include <cmocka.h>
 
 #include "src/report/textflow.h"
-
-struct mem {
-	char *text;
-	size_t size;
-	FILE *f;
-};
-
-static FILE *mem_open(struct mem *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->f = open_memstream(&m->text, &m->size);
-	assert_non_null(m->f);
-	return m->f;
-}
-
-static char *mem_close(struct mem *m)
-{
-	assert_int_equal(fclose(m->f), 0);
-	return m->text;
-}
+#include "tests/testutil.h"
 
 /* ---- the width ----------------------------------------------------------- */
 
 static void test_width_not_a_terminal(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	int fd[2];
 	FILE *p;
 	(void)state;
@@ -52,8 +33,8 @@ static void test_width_not_a_terminal(void **state)
 	assert_int_equal(VTC_TEXT_WIDTH_DEFAULT, 80);
 	/* $COLUMNS is for terminals only */
 	setenv("COLUMNS", "132", 1);
-	assert_int_equal(vtc_text_width(mem_open(&m)), 80);
-	free(mem_close(&m));
+	assert_int_equal(vtc_text_width(vtc_test_mem_open(&m)), 80);
+	free(vtc_test_mem_close(&m));
 	assert_int_equal(pipe(fd), 0);
 	p = fdopen(fd[1], "w");
 	assert_non_null(p);
@@ -135,12 +116,12 @@ static void test_breaks_after(void **state)
  * to a continuation line at the indent, without its gap. */
 static void test_token_moves_whole(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	struct vtc_flow f = {.width = 20, .indent = 4};
 	char *out;
 	(void)state;
 
-	f.out = mem_open(&m);
+	f.out = vtc_test_mem_open(&m);
 	f.col = fprintf(f.out, "ab:");
 	vtc_flow_token(&f, "one", 3, 1);   /* the first token: no gap */
 	vtc_flow_token(&f, "two", 3, 2);
@@ -149,7 +130,7 @@ static void test_token_moves_whole(void **state)
 	vtc_flow_token(&f, "fiv", 3, 1);
 	assert_int_equal(f.lines, 1);
 	assert_int_equal(f.col, 4 + 4 + 1 + 3);
-	out = mem_close(&m);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "ab:one  two three\n    four fiv");
 	free(out);
 }
@@ -157,16 +138,16 @@ static void test_token_moves_whole(void **state)
 /* A token exactly reaching the width stays on the line. */
 static void test_token_exact_fit(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	struct vtc_flow f = {.width = 10, .indent = 0};
 	char *out;
 	(void)state;
 
-	f.out = mem_open(&m);
+	f.out = vtc_test_mem_open(&m);
 	vtc_flow_token(&f, "12345", 5, 1);
 	vtc_flow_token(&f, "6789", 4, 1); /* 5 + 1 + 4 = 10 */
 	vtc_flow_token(&f, "x", 1, 1);
-	out = mem_close(&m);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "12345 6789\nx");
 	free(out);
 }
@@ -176,23 +157,23 @@ static void test_token_exact_fit(void **state)
 static void test_token_long_list(void **state)
 {
 	static const char list[] = "{0,16}{1,17}{2,18}{3,19}{4,20}";
-	struct mem m;
+	struct vtc_test_mem m;
 	struct vtc_flow f = {.width = 16, .indent = 2};
 	char *out;
 	(void)state;
 
-	f.out = mem_open(&m);
+	f.out = vtc_test_mem_open(&m);
 	f.col = fprintf(f.out, "g:");
 	vtc_flow_token(&f, list, strlen(list), 1);
-	out = mem_close(&m);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "g:{0,16}{1,17}\n  {2,18}{3,19}\n  {4,20}");
 	free(out);
 
 	/* nowhere to break: cut at the width */
 	f = (struct vtc_flow){.width = 10, .indent = 0};
-	f.out = mem_open(&m);
+	f.out = vtc_test_mem_open(&m);
 	vtc_flow_token(&f, "0123456789abcde", 15, 0);
-	out = mem_close(&m);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "0123456789\nabcde");
 	free(out);
 }
@@ -202,16 +183,16 @@ static void test_token_long_list(void **state)
 static void test_token_long_starts_fresh(void **state)
 {
 	static const char list[] = "1,2,3,4,5,6,7,8,9,10";
-	struct mem m;
+	struct vtc_test_mem m;
 	struct vtc_flow f = {.width = 16, .indent = 0};
 	char *out;
 	(void)state;
 
-	f.out = mem_open(&m);
+	f.out = vtc_test_mem_open(&m);
 	f.col = fprintf(f.out, "label:  ");      /* col 8: 8 + 1 + 8 > 16 */
 	f.begun = true;
 	vtc_flow_token(&f, list, strlen(list), 1);
-	out = mem_close(&m);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "label:  \n1,2,3,4,5,6,7,8,\n9,10");
 	free(out);
 }
@@ -221,17 +202,17 @@ static void test_token_long_starts_fresh(void **state)
 /* A paragraph that fits is written as it is, spacing kept. */
 static void test_para_fits(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	char *out;
 	(void)state;
 
-	vtc_text_para(mem_open(&m), 20, 2, "L: ", "a  b   c");
-	out = mem_close(&m);
+	vtc_text_para(vtc_test_mem_open(&m), 20, 2, "L: ", "a  b   c");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "L: a  b   c\n");
 	free(out);
 	/* 20 columns exactly still fits: its two spaces are kept */
-	vtc_text_para(mem_open(&m), 20, 2, "L: ", "aaaaaaa  bbbbbbbb");
-	out = mem_close(&m);
+	vtc_text_para(vtc_test_mem_open(&m), 20, 2, "L: ", "aaaaaaa  bbbbbbbb");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "L: aaaaaaa  bbbbbbbb\n");
 	free(out);
 }
@@ -240,34 +221,34 @@ static void test_para_fits(void **state)
  * runs of spaces and newlines collapsed. */
 static void test_para_wraps(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	char *out;
 	(void)state;
 
-	vtc_text_para(mem_open(&m), 20, 3, "Label: ", "alpha beta gamma delta\nepsilon");
-	out = mem_close(&m);
+	vtc_text_para(vtc_test_mem_open(&m), 20, 3, "Label: ", "alpha beta gamma delta\nepsilon");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "Label: alpha beta\n   gamma delta\n   epsilon\n");
 	free(out);
 	/* a newline in the text always reflows, even when it is short */
-	vtc_text_para(mem_open(&m), 20, 1, "", "a\nb");
-	out = mem_close(&m);
+	vtc_text_para(vtc_test_mem_open(&m), 20, 1, "", "a\nb");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "a b\n");
 	free(out);
 	/* the text's leading spaces start its first line, wrapped or not */
-	vtc_text_para(mem_open(&m), 20, 3, "", "  (alpha beta gamma delta)");
-	out = mem_close(&m);
+	vtc_text_para(vtc_test_mem_open(&m), 20, 3, "", "  (alpha beta gamma delta)");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "  (alpha beta gamma\n   delta)\n");
 	free(out);
 }
 
 static void test_paraf(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	char *out;
 	(void)state;
 
-	vtc_text_paraf(mem_open(&m), 20, 2, "%d vCPUs, %s", 4, "one two three four");
-	out = mem_close(&m);
+	vtc_text_paraf(vtc_test_mem_open(&m), 20, 2, "%d vCPUs, %s", 4, "one two three four");
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "4 vCPUs, one two\n  three four\n");
 	free(out);
 }
@@ -275,12 +256,12 @@ static void test_paraf(void **state)
 /* Continuation lines under the text, after the label. */
 static void test_wrapped(void **state)
 {
-	struct mem m;
+	struct vtc_test_mem m;
 	char *out;
 	(void)state;
 
-	vtc_text_wrapped(mem_open(&m), "  fix: ", "aa bb cc dd ee", 16);
-	out = mem_close(&m);
+	vtc_text_wrapped(vtc_test_mem_open(&m), "  fix: ", "aa bb cc dd ee", 16);
+	out = vtc_test_mem_close(&m);
 	assert_string_equal(out, "  fix: aa bb cc\n       dd ee\n");
 	free(out);
 }

@@ -106,3 +106,17 @@ void vtc_test_unpacked_free(struct vtc_test_unpacked *u)
 		print_message("could not remove %s\n", u->dir);
 	u->dir[0] = '\0';
 }
+
+FILE *vtc_test_mem_open(struct vtc_test_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->f = open_memstream(&m->text, &m->size);
+	assert_non_null(m->f);
+	return m->f;
+}
+
+char *vtc_test_mem_close(struct vtc_test_mem *m)
+{
+	assert_int_equal(fclose(m->f), 0);
+	return m->text;
+}

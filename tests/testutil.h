@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The source tree ($VTC_SRCDIR, else "."). */
 const char *vtc_test_srcdir(void);
@@ -15,6 +16,17 @@ const char *vtc_test_srcdir(void);
 const char *vtc_test_corpus(void);
 /* A scratch directory for temporary files: $TMPDIR, /dev/shm, /tmp. */
 const char *vtc_test_scratch_dir(void);
+
+/* Output captured in memory: the stream of vtc_test_mem_open(), and the
+ * text written to it from vtc_test_mem_close() (free it); either fails the
+ * test when the stream cannot be opened or closed. */
+struct vtc_test_mem {
+	char *text;
+	size_t size;
+	FILE *f;
+};
+FILE *vtc_test_mem_open(struct vtc_test_mem *m);
+char *vtc_test_mem_close(struct vtc_test_mem *m);
 
 /* The whole file @path, NUL-terminated, its length in *@len (may be NULL);
  * fails the test when it cannot be read. Free it. */
