@@ -18,16 +18,23 @@ struct window {
 	double from, to, ns;
 };
 
-static void build_j(struct vtc_results *r, double secs, double usual, const struct window *w,
-		    int nw, double jit)
+/* Results of vCPUs 0 and 1, two passes, nothing measured yet. */
+static void init_pair(struct vtc_results *r)
 {
 	vtc_cpuset cpus;
-	unsigned st = 7;
 
 	vtc_cpuset_clear(&cpus);
 	vtc_cpuset_set(&cpus, 0);
 	vtc_cpuset_set(&cpus, 1);
 	assert_int_equal(vtc_results_init(r, &cpus, 2), 0);
+}
+
+static void build_j(struct vtc_results *r, double secs, double usual, const struct window *w,
+		    int nw, double jit)
+{
+	unsigned st = 7;
+
+	init_pair(r);
 	r->watch_from_s = 0.1;
 	for (double t = 0.1; t < secs; t += 0.001) {
 		double ns = usual;
@@ -222,12 +229,8 @@ static void test_stopped_process_not_watched(void **state)
 {
 	struct vtc_results r;
 	struct vtc_series s;
-	vtc_cpuset cpus;
 	(void)state;
-	vtc_cpuset_clear(&cpus);
-	vtc_cpuset_set(&cpus, 0);
-	vtc_cpuset_set(&cpus, 1);
-	assert_int_equal(vtc_results_init(&r, &cpus, 2), 0);
+	init_pair(&r);
 	r.watch_from_s = 0.1;
 	for (double t = 0.1; t < 4.0; t += 0.003)
 		if (t < 0.5 || t >= 3.5)
@@ -249,12 +252,8 @@ static void test_no_window(void **state)
 {
 	struct vtc_results r;
 	struct vtc_series s;
-	vtc_cpuset cpus;
 	(void)state;
-	vtc_cpuset_clear(&cpus);
-	vtc_cpuset_set(&cpus, 0);
-	vtc_cpuset_set(&cpus, 1);
-	assert_int_equal(vtc_results_init(&r, &cpus, 2), 0);
+	init_pair(&r);
 	assert_int_equal(vtc_series_analyze(&r, &s), 0);
 	assert_int_equal(s.n_float, 0);
 	assert_true(s.window_s == 0);

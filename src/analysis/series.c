@@ -71,22 +71,28 @@ static int near_split(const double *x, int m)
 	return at;
 }
 
+/* Near readings from @from_s to @to_s: an episode of their own when they
+ * begin over SERIES_EPISODE_GAP_S after the last near reading. */
+static void note_near(struct vtc_series_float *f, double from_s, double to_s)
+{
+	if (f->episodes == 0 || from_s - f->last_s > SERIES_EPISODE_GAP_S) {
+		if (f->episodes < VTC_SERIES_SHOWN_EPISODES)
+			f->episode_s[f->episodes] = from_s;
+		if (f->episodes == 0)
+			f->first_s = from_s;
+		f->episodes++;
+	}
+	f->last_s = to_s;
+}
+
 /* Episodes and times of the pair's near samples (@limit: log ns bound). */
 static void episodes(const struct vtc_results *r, const int *idx, int n, double limit,
 		     struct vtc_series_float *f)
 {
 	for (int i = 0; i < n; i++) {
 		const struct vtc_watch_sample *w = &r->watch[idx[i]];
-		if (log(w->ns) > limit)
-			continue;
-		if (f->episodes == 0 || w->t_s - f->last_s > SERIES_EPISODE_GAP_S) {
-			if (f->episodes < VTC_SERIES_SHOWN_EPISODES)
-				f->episode_s[f->episodes] = w->t_s;
-			if (f->episodes == 0)
-				f->first_s = w->t_s;
-			f->episodes++;
-		}
-		f->last_s = w->t_s;
+		if (log(w->ns) <= limit)
+			note_near(f, w->t_s, w->t_s);
 	}
 }
 
@@ -105,15 +111,7 @@ static int near_runs(const struct vtc_results *r, const int *idx, int n, double 
 			continue;
 		}
 		if (run >= SERIES_RUN_MIN) {
-			double t = r->watch[idx[i - run]].t_s;
-			if (f->episodes == 0 || t - f->last_s > SERIES_EPISODE_GAP_S) {
-				if (f->episodes < VTC_SERIES_SHOWN_EPISODES)
-					f->episode_s[f->episodes] = t;
-				if (f->episodes == 0)
-					f->first_s = t;
-				f->episodes++;
-			}
-			f->last_s = r->watch[idx[i - 1]].t_s;
+			note_near(f, r->watch[idx[i - run]].t_s, r->watch[idx[i - 1]].t_s);
 			for (int j = i - run; j < i; j++)
 				x[m++] = log(r->watch[idx[j]].ns);
 		}
@@ -130,16 +128,11 @@ static int near_runs(const struct vtc_results *r, const int *idx, int n, double 
  * ratio as well. */
 static bool busy_and_not_nearer(const struct vtc_results *r, int k, double near_ns)
 {
-	double least = INFINITY;
+	double least = vtc_pair_fastest_ns(&r->pairs[k], r->n_passes);
 
 	if (r->foreign_runnable < 0 || vtc_results_guest_quiet(r->foreign_runnable, r->n))
 		return false;
-	for (int p = 0; p < r->n_passes; p++) {
-		const struct vtc_lat_stats *l = &r->pairs[k].pass[p];
-		if (l->measured && !l->stalled && l->median_ns > 0)
-			least = fmin(least, l->median_ns);
-	}
-	return !(near_ns * MODE_GAP_MIN_RATIO < least);
+	return !(least < 0 || near_ns * MODE_GAP_MIN_RATIO < least);
 }
 
 /* One pair's samples (indices into r->watch, in time order). Returns 1 when
@@ -219,13 +212,6 @@ static int group_by_pair(const struct vtc_results *r, int **start_out, int **idx
 	return 0;
 }
 
-static int cmp_double(const void *p, const void *q)
-{
-	double a = *(const double *)p, b = *(const double *)q;
-
-	return (a > b) - (a < b);
-}
-
 /* Seconds of the window in which nothing was watched: gaps between
  * rounds (and at either end) beyond SERIES_UNWATCHED_GAP_S and 10 typical
  * gaps, less one typical gap each. @gap: scratch of n_watch + 1. */
@@ -241,7 +227,7 @@ static double unwatched(const struct vtc_results *r, double *gap)
 		gap[n++] = t - prev;
 		prev = t;
 	}
-	qsort(gap, (size_t)n, sizeof(*gap), cmp_double);
+	vtc_stats_sort(gap, (size_t)n);
 	typical = n ? gap[n / 2] : 0;
 	cap = fmax(SERIES_UNWATCHED_GAP_S, 10 * typical);
 	for (int i = 0; i < n; i++)
