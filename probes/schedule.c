@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <urcu/uatomic.h>
 
 #include "src/advertised/procstat.h"
 #include "src/analysis/series.h"
@@ -95,18 +94,10 @@ static double sched_now(const struct sched *s)
 	return s->be->now ? s->be->now(s->be->ctx) : wall_s();
 }
 
-/* The one stop flag (src/stop.h), raised by a signal handler (or, in
- * tests, another thread). */
-static bool stop_raised(const struct sched *s)
-{
-	(void)s;
-	return vtc_stop_requested();
-}
-
 /* True when the run must end before a step expected to take @need_s. */
 static bool must_stop(struct sched *s, double need_s)
 {
-	if (stop_raised(s)) {
+	if (vtc_stop_requested()) {
 		s->out->interrupted = true;
 		return true;
 	}
@@ -557,7 +548,7 @@ static void watch_rest(struct sched *s, double took)
 	double rest = took * (1 - SCHED_WATCH_DUTY) / SCHED_WATCH_DUTY;
 	double left = s->budget_end - sched_now(s);
 
-	if (s->be->rest && !stop_raised(s) && left > 0)
+	if (s->be->rest && !vtc_stop_requested() && left > 0)
 		s->be->rest(s->be->ctx, rest < left ? rest : left);
 }
 
@@ -632,7 +623,7 @@ static void wait_quiet(struct sched *s)
 
 	if (!s->p->watch || !s->be->runnable)
 		return;
-	while (!stop_raised(s) && wall_s() < until) {
+	while (!vtc_stop_requested() && wall_s() < until) {
 		if (s->be->runnable(s->be->ctx, &x) != 0)
 			return;
 		sum += x;
@@ -742,9 +733,8 @@ static void run_phases(struct sched *s, const int (*extra)[2], int n_extra)
 static bool any_measured(const struct vtc_results *r)
 {
 	for (int i = 0; i < r->n_pairs; i++)
-		for (int k = 0; k < r->n_passes; k++)
-			if (r->pairs[i].pass[k].measured)
-				return true;
+		if (vtc_pair_measured(&r->pairs[i], r->n_passes))
+			return true;
 	return false;
 }
 

@@ -133,6 +133,12 @@ const struct vtc_contention_result *vtc_results_contention(const struct vtc_resu
 	return NULL;
 }
 
+/* A pass that measured the pair without stalling. */
+static bool clean_pass(const struct vtc_lat_stats *s)
+{
+	return s->measured && !s->stalled && s->samples > 0;
+}
+
 double vtc_results_pair_median(const struct vtc_results *r, int a, int b)
 {
 	const struct vtc_pair_result *p = vtc_results_pair(r, a, b);
@@ -142,11 +148,29 @@ double vtc_results_pair_median(const struct vtc_results *r, int a, int b)
 	if (!p)
 		return -1;
 	for (int i = 0; i < r->n_passes; i++)
-		if (p->pass[i].measured && !p->pass[i].stalled && p->pass[i].samples > 0)
+		if (clean_pass(&p->pass[i]))
 			v[n++] = p->pass[i].median_ns;
 	if (n == 0)
 		return -1;
 	return vtc_stats_median_inplace(v, (size_t)n);
+}
+
+bool vtc_pair_measured(const struct vtc_pair_result *p, int passes)
+{
+	for (int i = 0; i < passes; i++)
+		if (p->pass[i].measured)
+			return true;
+	return false;
+}
+
+double vtc_pair_fastest_ns(const struct vtc_pair_result *p, int passes)
+{
+	double least = -1;
+
+	for (int i = 0; i < passes; i++)
+		if (clean_pass(&p->pass[i]) && (least < 0 || p->pass[i].median_ns < least))
+			least = p->pass[i].median_ns;
+	return least;
 }
 
 int vtc_results_add_watch(struct vtc_results *r, double t_s, int pair, double ns)

@@ -183,5 +183,10 @@ const struct vtc_contention_result *vtc_results_contention(const struct vtc_resu
 /* Median over measured, non-stalled passes of the pair's median one-way ns;
  * -1 when no pass measured it without stalling. */
 double vtc_results_pair_median(const struct vtc_results *r, int a, int b);
+/* Whether any of the pair's @passes measured it (stalled or not). */
+bool vtc_pair_measured(const struct vtc_pair_result *p, int passes);
+/* The fastest of those passes' medians (the pair's level in the full look);
+ * -1 as above. */
+double vtc_pair_fastest_ns(const struct vtc_pair_result *p, int passes);
 
 #endif

@@ -155,14 +155,6 @@ static json_t *per_cpu_json(const struct vtc_results *r, const double *v)
 	return o;
 }
 
-static bool pair_measured(const struct vtc_pair_result *p, int passes)
-{
-	for (int i = 0; i < passes; i++)
-		if (p->pass[i].measured)
-			return true;
-	return false;
-}
-
 /* Host signals (results.h); null when not read. */
 static json_t *host_signals_json(const struct vtc_host_signals *h)
 {
@@ -409,7 +401,7 @@ static void jw_pairs(struct jw *w, const struct vtc_results *r)
 	jw_key(w, "pairs");
 	fputc('[', w->f);
 	for (int i = 0; i < r->n_pairs && !ferror(w->f); i++) {
-		if (!pair_measured(&r->pairs[i], r->n_passes))
+		if (!vtc_pair_measured(&r->pairs[i], r->n_passes))
 			continue;
 		fprintf(w->f, "%s\n%*s", first ? "" : ",", 2 * (w->depth + 2), "");
 		first = false;

@@ -181,9 +181,25 @@ static void find_scale(struct svg *s)
 
 /* ---- layout ------------------------------------------------------------- */
 
-/* Split the verdict into lines of at most @maxc bytes at spaces (a word
- * longer than a line is cut at a UTF-8 boundary); an ellipsis marks text
- * beyond TITLE_LINES lines. */
+/* Where the first line of @p ends: all of it when it fits in @maxc bytes,
+ * else at a space in the line's second half, else (a word longer than a
+ * line) at a UTF-8 boundary. */
+static size_t line_cut(const char *p, size_t maxc)
+{
+	size_t cut = strlen(p);
+
+	if (cut <= maxc)
+		return cut;
+	for (cut = maxc; cut > maxc / 2 && p[cut] != ' ';)
+		cut--;
+	if (p[cut] != ' ')
+		for (cut = maxc; cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80;)
+			cut--;
+	return cut;
+}
+
+/* Split the verdict into lines of at most @maxc bytes (line_cut); an
+ * ellipsis marks text beyond TITLE_LINES lines. */
 static void wrap_title(struct svg *s, const char *text, size_t maxc)
 {
 	const char *p = text ? text : "";
@@ -191,16 +207,8 @@ static void wrap_title(struct svg *s, const char *text, size_t maxc)
 	if (maxc >= sizeof(s->title[0]) - 4)
 		maxc = sizeof(s->title[0]) - 4;
 	for (s->title_lines = 0; *p && s->title_lines < TITLE_LINES; s->title_lines++) {
-		size_t len = strlen(p), cut = len;
+		size_t len = strlen(p), cut = line_cut(p, maxc);
 
-		if (len > maxc) {
-			cut = maxc;
-			while (cut > maxc / 2 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				for (cut = maxc; cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80;)
-					cut--;
-		}
 		snprintf(s->title[s->title_lines], sizeof(s->title[0]), "%.*s%s", (int)cut, p,
 			 s->title_lines == TITLE_LINES - 1 && cut < len ? "..." : "");
 		p += cut;
@@ -591,14 +599,8 @@ static int wrap_text(FILE *f, const char *text, size_t maxc, double x, double y)
 	int n = 0;
 
 	while (*text) {
-		size_t len = strlen(text), cut = len;
-		if (len > maxc) {
-			for (cut = maxc; cut > maxc / 2 && text[cut] != ' ';)
-				cut--;
-			if (text[cut] != ' ')
-				for (cut = maxc; cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80;)
-					cut--;
-		}
+		size_t cut = line_cut(text, maxc);
+
 		if (f) {
 			char line[2048];
 			snprintf(line, sizeof(line), "%.*s", (int)cut, text);
@@ -715,20 +717,6 @@ static void strip_band(const struct svg *s, const struct vtc_series_float *fl, d
 			fmax(x1 - strip_x(s, run0), 1), STRIP_BAND, near);
 }
 
-/* The pair's level in the full look: its fastest clean pass (0: none). */
-static double look_ns(const struct vtc_results *r, int pair)
-{
-	double least = 0;
-
-	for (int k = 0; k < r->n_passes; k++) {
-		const struct vtc_lat_stats *l = &r->pairs[pair].pass[k];
-		if (l->measured && !l->stalled && l->median_ns > 0 &&
-		    (least == 0 || l->median_ns < least))
-			least = l->median_ns;
-	}
-	return least;
-}
-
 static double plot_y(double y, double ratio)
 {
 	double f = log(ratio / STRIP_PLOT_LO) / log(STRIP_PLOT_HI / STRIP_PLOT_LO);
@@ -751,7 +739,7 @@ static void strip_plot(const struct svg *s, double y)
 		return;
 	for (int i = 0; i < r->n_watch; i++) {
 		const struct vtc_watch_sample *w = &r->watch[i];
-		double ref = w->ns > 0 ? look_ns(r, w->pair) : 0;
+		double ref = w->ns > 0 ? vtc_pair_fastest_ns(&r->pairs[w->pair], r->n_passes) : 0;
 		int b = (int)((strip_x(s, w->t_s) - x0) / 3);
 		if (ref > 0 && b >= 0 && b < bins && (least[b] == 0 || w->ns / ref < least[b]))
 			least[b] = w->ns / ref;

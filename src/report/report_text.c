@@ -529,11 +529,7 @@ static int pairs_measured(const struct vtc_results *r)
 	int m = 0;
 
 	for (int i = 0; i < r->n_pairs; i++)
-		for (int k = 0; k < r->n_passes; k++)
-			if (r->pairs[i].pass[k].measured) {
-				m++;
-				break;
-			}
+		m += vtc_pair_measured(&r->pairs[i], r->n_passes);
 	return m;
 }
 
