@@ -350,13 +350,44 @@ static void prefix_err(struct loader *ld, const char *fmt, ...)
 
 /* A pass in schema 2 (report_json.h): null, or [stalled, samples, stalls,
  * median_ns, p10_ns, p90_ns, handoff_ns, t_start_s]. */
+/* A schema 2 pass not measured (null): every value unknown. */
+static void pass2_clear(struct vtc_lat_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = s->handoff_ns = s->t_start_s = NAN;
+}
+
+/* Whether stalled (0 or 1), samples and stalls (@n) are counts in range. */
+static bool pass2_counts_ok(const double n[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (!(n[i] >= 0 && n[i] <= (i == 0 ? 1 : (double)UINT32_MAX)))
+			return false;
+	return true;
+}
+
+/* A measured schema 2 pass from its counts @n and values @x (NAN: null),
+ * in the order report_json.h gives: the one reader of that order. */
+static void pass2_set(struct vtc_lat_stats *s, const double n[3], const double x[5])
+{
+	s->measured = true;
+	s->stalled = n[0] == 1;
+	s->samples = (uint32_t)n[1];
+	s->stalls = (uint32_t)n[2];
+	s->median_ns = x[0];
+	s->p10_ns = x[1];
+	s->p90_ns = x[2];
+	s->handoff_ns = x[3];
+	s->t_start_s = x[4];
+	/* min_ns, discarded, round_trips: not kept in schema 2; nothing judges them */
+}
+
 static void load_lat_v2(struct loader *ld, const json_t *o, struct vtc_lat_stats *s)
 {
 	const json_t *v[VTC_REPORT_PASS_FIELDS];
-	long long n[3];
+	double n[3], x[5];
 
-	memset(s, 0, sizeof(*s));
-	s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = s->handoff_ns = s->t_start_s = NAN;
+	pass2_clear(s);
 	if (json_is_null(o))
 		return;
 	if (!json_is_array(o) || json_array_size(o) != VTC_REPORT_PASS_FIELDS) {
@@ -366,28 +397,20 @@ static void load_lat_v2(struct loader *ld, const json_t *o, struct vtc_lat_stats
 	}
 	for (int i = 0; i < VTC_REPORT_PASS_FIELDS; i++)
 		v[i] = json_array_get(o, (size_t)i);
-	for (int i = 0; i < 3; i++) {
-		n[i] = json_is_integer(v[i]) ? json_integer_value(v[i]) : -1;
-		if (n[i] < 0 || n[i] > (i == 0 ? 1 : (long long)UINT32_MAX)) {
-			fail(ld, "stalled (0 or 1), samples or stalls not a count in", "pairs");
-			return;
-		}
+	for (int i = 0; i < 3; i++)
+		n[i] = json_is_integer(v[i]) ? (double)json_integer_value(v[i]) : -1;
+	if (!pass2_counts_ok(n)) {
+		fail(ld, "stalled (0 or 1), samples or stalls not a count in", "pairs");
+		return;
 	}
-	for (int i = 3; i < VTC_REPORT_PASS_FIELDS; i++)
-		if (!json_is_number(v[i]) && !json_is_null(v[i])) {
+	for (int i = 0; i < 5; i++) {
+		if (!json_is_number(v[i + 3]) && !json_is_null(v[i + 3])) {
 			fail(ld, "a latency or time is not a number or null in", "pairs");
 			return;
 		}
-	s->measured = true;
-	s->stalled = n[0] == 1;
-	s->samples = (uint32_t)n[1];
-	s->stalls = (uint32_t)n[2];
-	s->median_ns = json_is_null(v[3]) ? NAN : json_number_value(v[3]);
-	s->p10_ns = json_is_null(v[4]) ? NAN : json_number_value(v[4]);
-	s->p90_ns = json_is_null(v[5]) ? NAN : json_number_value(v[5]);
-	s->handoff_ns = json_is_null(v[6]) ? NAN : json_number_value(v[6]);
-	s->t_start_s = json_is_null(v[7]) ? NAN : json_number_value(v[7]);
-	/* min_ns, discarded, round_trips: not kept in schema 2; nothing judges them */
+		x[i] = json_is_null(v[i + 3]) ? NAN : json_number_value(v[i + 3]);
+	}
+	pass2_set(s, n, x);
 	check_lat_values(ld, s);
 }
 
@@ -927,26 +950,23 @@ static bool cur_num_or_null(struct cur *c, double *v)
 /* One pass: null, or the schema 2 array. */
 static bool fast_pass(struct cur *c, struct vtc_lat_stats *s)
 {
-	double n[3], *x[5] = {&s->median_ns, &s->p10_ns, &s->p90_ns, &s->handoff_ns, &s->t_start_s};
+	double n[3], x[5];
 
-	memset(s, 0, sizeof(*s));
-	s->min_ns = s->p10_ns = s->median_ns = s->p90_ns = s->handoff_ns = s->t_start_s = NAN;
+	pass2_clear(s);
 	if (cur_lit(c, "null"))
 		return true;
 	if (!cur_lit(c, "["))
 		return false;
 	for (int i = 0; i < 3; i++)
-		if ((i && !cur_lit(c, ",")) || !cur_num(c, true, &n[i]) || n[i] < 0 ||
-		    n[i] > (i == 0 ? 1 : (double)UINT32_MAX))
+		if ((i && !cur_lit(c, ",")) || !cur_num(c, true, &n[i]))
 			return false;
 	for (int i = 0; i < 5; i++)
-		if (!cur_lit(c, ",") || !cur_num_or_null(c, x[i]))
+		if (!cur_lit(c, ",") || !cur_num_or_null(c, &x[i]))
 			return false;
-	s->measured = true;
-	s->stalled = n[0] == 1;
-	s->samples = (uint32_t)n[1];
-	s->stalls = (uint32_t)n[2];
-	return cur_lit(c, "]");
+	if (!pass2_counts_ok(n) || !cur_lit(c, "]"))
+		return false;
+	pass2_set(s, n, x);
+	return true;
 }
 
 /* The pair at @p into @sp; the offset after it, or 0 when jansson must. */
