@@ -114,6 +114,13 @@ static int check_output_paths(const struct vtc_cli_opts *o)
 	return 0;
 }
 
+/* An output failed: the run ends UNKNOWN, and the metrics must say so. */
+static void output_failed(struct vtc_run *app)
+{
+	app->status = VTC_EXIT_UNKNOWN;
+	snprintf(app->reason, sizeof(app->reason), "UNKNOWN: an output could not be written");
+}
+
 static int write_files(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	static const char hint[] = "; choose a writable path";
@@ -131,11 +138,8 @@ static int write_files(struct vtc_run *app, const struct vtc_cli_opts *o)
 	}
 	/* The metrics come last and say how the run ends: an output or stdout
 	 * that failed before them makes it UNKNOWN (exit 3), for them too. */
-	if (o->prom_path && (bad || fflush(stdout) != 0 || ferror(stdout))) {
-		app->status = VTC_EXIT_UNKNOWN;
-		snprintf(app->reason, sizeof(app->reason), "UNKNOWN: an output could not be "
-			 "written");
-	}
+	if (o->prom_path && (bad || fflush(stdout) != 0 || ferror(stdout)))
+		output_failed(app);
 	if (o->prom_path && (rc = vtc_prom_write_app(app, o->prom_path)))
 		bad = cannot_write("Prometheus metrics", o->prom_path, rc, hint, false);
 	return bad != 0;
@@ -240,8 +244,7 @@ static void unknown_metrics(struct vtc_run *app, const struct vtc_cli_opts *o)
 {
 	if (!o->prom_path || app->status == VTC_EXIT_UNKNOWN)
 		return;
-	app->status = VTC_EXIT_UNKNOWN;
-	snprintf(app->reason, sizeof(app->reason), "UNKNOWN: an output could not be written");
+	output_failed(app);
 	vtc_prom_write_app(app, o->prom_path);
 }
 
